@@ -1,0 +1,57 @@
+/** The one source of "now" for the emulator: real time plus an offset, or frozen at an instant. */
+export interface Clock {
+  /** Milliseconds since the epoch, as the emulator sees them. */
+  now(): number;
+}
+
+/** State of a controllable clock, as shown by the control API. */
+export interface ClockState {
+  now: number;
+  offsetMs: number;
+  frozen: boolean;
+}
+
+/**
+ * A clock the control API can move. The wall-time source is injected so the domain never reads
+ * the system time itself.
+ */
+export class ControlledClock implements Clock {
+  private offsetMs = 0;
+  private frozenAt: number | null = null;
+
+  constructor(private readonly wallTime: () => number) {}
+
+  now(): number {
+    return this.frozenAt ?? this.wallTime() + this.offsetMs;
+  }
+
+  state(): ClockState {
+    return { now: this.now(), offsetMs: this.offsetMs, frozen: this.frozenAt !== null };
+  }
+
+  /** Moves the clock forward (or back, with a negative value). */
+  advance(ms: number): void {
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** Jumps to an instant; a frozen clock stays frozen there. */
+  set(instant: number): void {
+    if (this.frozenAt !== null) this.frozenAt = instant;
+    else this.offsetMs = instant - this.wallTime();
+  }
+
+  /** Freezes at the current instant, or thaws so time flows again from where it stands. */
+  freeze(frozen: boolean): void {
+    if (frozen && this.frozenAt === null) this.frozenAt = this.now();
+    if (!frozen && this.frozenAt !== null) {
+      this.offsetMs = this.frozenAt - this.wallTime();
+      this.frozenAt = null;
+    }
+  }
+
+  reset(): void {
+    this.offsetMs = 0;
+    this.frozenAt = null;
+  }
+}

@@ -1,0 +1,34 @@
+import { reasonCodes, type ReasonCode } from './reasonCodes.js';
+
+/** Extra facts an error carries for the journal and for diagnostics, never sent on the wire. */
+export interface ErrorDiagnostics {
+  canonicalRequest?: string;
+  stringToSign?: string;
+  [key: string]: unknown;
+}
+
+/** An error the emulator answers as Amazon would: `{"reasonCode","message"}` with its status. */
+export class AmazonPayError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly reasonCode: ReasonCode,
+    message?: string,
+    readonly diagnostics?: ErrorDiagnostics,
+    status?: number,
+  ) {
+    super(message ?? reasonCodes[reasonCode].message);
+    this.name = 'AmazonPayError';
+    this.status = status ?? reasonCodes[reasonCode].status;
+  }
+
+  /** The wire body: exactly the two keys Amazon sends. */
+  toBody(): { reasonCode: string; message: string } {
+    return { reasonCode: this.reasonCode, message: this.message };
+  }
+}
+
+/** Raises a catalog entry, optionally with a specific message. */
+export function apiError(code: ReasonCode, message?: string, diagnostics?: ErrorDiagnostics): AmazonPayError {
+  return new AmazonPayError(code, message, diagnostics);
+}
