@@ -1,0 +1,343 @@
+import { spawnSync } from 'node:child_process';
+import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FileStore, snapshotFormat, type Snapshot } from '../../server/store/index.js';
+import { tempDirs } from './tempDir.js';
+
+const temp = tempDirs();
+let dir: string;
+let file: string;
+const open: FileStore[] = [];
+
+/** Opens a FileStore that afterEach closes if the test did not. */
+async function openStore(at = file, options?: { compactEvery?: number }): Promise<FileStore> {
+  const store = new FileStore(at, options);
+  open.push(store);
+  await store.open();
+  return store;
+}
+
+/** The files of `dir` as a crash would leave them right now: copied while the store is open. */
+async function crashCopy(): Promise<string> {
+  const copy = await temp.make();
+  await cp(dir, copy, { recursive: true });
+  return path.join(copy, 'db.json');
+}
+
+async function logFiles(at = dir): Promise<string[]> {
+  return (await readdir(at)).filter((name) => name.endsWith('.log')).sort();
+}
+
+const put = (id: string, value: unknown, dueAt?: number) => [{ collection: 'charges' as const, id, value, dueAt }];
+
+beforeEach(async () => {
+  dir = await temp.make();
+  file = path.join(dir, 'db.json');
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((store) => store.close().catch(() => {})));
+  await temp.cleanup();
+});
+
+describe('FileStore: restart', () => {
+  it('keeps a committed value across close and reopen, with its due time', async () => {
+    const first = await openStore();
+    await first.commit('m1', put('C1', { amount: '1.00' }, 500));
+    await first.close();
+
+    const second = await openStore();
+    expect(second.get('m1', 'charges', 'C1')).toEqual({ amount: '1.00' });
+    expect(second.due(500)).toEqual([{ ns: 'm1', collection: 'charges', id: 'C1', dueAt: 500 }]);
+    expect(second.nextDue()).toBe(500);
+  });
+
+  it('recovers every acknowledged commit from the log after a crash (no close)', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }, 100));
+    await store.commit('m1', put('C2', { n: 2 }));
+    await store.commit('m1', put('C1', null));
+    await store.reset('m2');
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 2 }]);
+    expect(recovered.nextDue()).toBeNull();
+  });
+
+  it('takes over the lock left by a crashed process, even one that carried our own pid', async () => {
+    await openStore();
+    // The copy's lock names this process, but no store here holds it: a previous life of a container.
+    const copy = await crashCopy();
+    expect((await readFile(`${copy}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    await expect(openStore(copy)).resolves.toBeInstanceOf(FileStore);
+  });
+
+  it('keeps a reset across a restart', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', {}));
+    await store.commit('m2', put('C1', {}));
+    await store.reset('m1');
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.namespaces()).toEqual(['m2']);
+    await store.reset();
+    await store.close();
+    expect((await openStore()).namespaces()).toEqual([]);
+  });
+
+  it('logs what was committed, not what the caller changed afterwards', async () => {
+    const value = { status: 'Open', lines: [{ qty: 1 }] };
+    const store = await openStore();
+    await store.commit('m1', put('C1', value));
+    value.status = 'Closed';
+    value.lines[0]!.qty = 99;
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
+    await store.close();
+    expect((await openStore()).get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
+  });
+
+  it('creates the parent directory of the file', async () => {
+    const nested = path.join(dir, 'a', 'b', 'db.json');
+    const store = await openStore(nested);
+    await store.commit('m1', put('C1', {}));
+    await store.close();
+    expect((await stat(nested)).isFile()).toBe(true);
+  });
+
+  it('ignores a torn last log line, and appends later commits to a new log', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    await store.commit('m1', put('C2', { n: 2 }));
+    const copy = await crashCopy();
+    const [log] = await logFiles(path.dirname(copy));
+    await appendFile(path.join(path.dirname(copy), log!), '{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C3","va');
+
+    const recovered = await openStore(copy);
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 2 }]);
+    await recovered.commit('m1', put('C4', { n: 4 }));
+    expect(await logFiles(path.dirname(copy))).toHaveLength(2);
+    const again = await openStore(await (async () => {
+      const second = await temp.make();
+      await cp(path.dirname(copy), second, { recursive: true });
+      return path.join(second, 'db.json');
+    })());
+    expect(again.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }]);
+  });
+
+  it('ignores a last log line that ends with a newline but does not parse', async () => {
+    await writeFile(`${file}.1.log`, '{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C1","value":{}}]}\n\u0000\u0000\u0000\n');
+    const store = await openStore();
+    expect(store.get('m1', 'charges', 'C1')).toEqual({});
+  });
+
+  it('refuses to open when a log line before the last is corrupt, naming the file and line', async () => {
+    await writeFile(`${file}.1.log`, 'garbage\n{"op":"reset"}\n');
+    await expect(new FileStore(file).open()).rejects.toThrow(/db\.json\.1\.log line 1 is corrupt/);
+    // A failed open releases the lock.
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
+  });
+
+  it('refuses to open a snapshot that is not valid JSON or not a store snapshot', async () => {
+    await writeFile(file, '{ "namespaces": ');
+    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read/);
+    await writeFile(file, JSON.stringify({ hello: 'world' }));
+    await expect(new FileStore(file).open()).rejects.toThrow(/not a valid snapshot/);
+  });
+});
+
+describe('FileStore: compaction', () => {
+  it('compacts into the snapshot after compactEvery entries and deletes the older logs', async () => {
+    const store = await openStore(file, { compactEvery: 10 });
+    for (let i = 0; i < 10; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(1)); // started by the 10th commit
+    for (let i = 10; i < 25; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(2));
+    expect((await logFiles()).length).toBeLessThanOrEqual(1);
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toHaveLength(25);
+    expect(recovered.due(1002).map((r) => r.id)).toEqual(['C0', 'C1', 'C2']);
+  });
+
+  it('leaves the snapshot alone and only appends to the log between compactions', async () => {
+    const store = await openStore(file, { compactEvery: 1000 });
+    await store.commit('m1', put('C1', {}));
+    await store.commit('m1', put('C2', {}));
+    expect(store.stats()).toMatchObject({ compactions: 0, entries: 2 });
+    await expect(stat(file)).rejects.toThrow();
+    expect(await logFiles()).toEqual(['db.json.1.log']);
+    expect((await readFile(`${file}.1.log`, 'utf8')).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('keeps a value committed after a compaction across a restart', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { v: 1 }));
+    await store.compact();
+    await store.commit('m1', put('C1', { v: 2 }));
+    await store.commit('m1', put('C2', { v: 1 }, 7));
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ v: 2 }, { v: 1 }]);
+    expect(recovered.nextDue()).toBe(7);
+  });
+
+  it('keeps writes made while a compaction runs', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('before', { n: 1 }));
+    const compaction = store.compact();
+    const during = [store.commit('m1', put('during', { n: 2 })), store.reset('m9'), store.commit('m1', put('before', null))];
+    await Promise.all([compaction, ...during]);
+
+    const snapshot = JSON.parse(await readFile(file, 'utf8')) as Snapshot;
+    expect(snapshot.namespaces.m1?.charges).toEqual({ before: { n: 1 } }); // captured before the writes
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 2 }]);
+  });
+
+  it('recovers when a compaction died before its snapshot landed (old snapshot, all logs left)', async () => {
+    let store = await openStore();
+    await store.commit('m1', put('x1', { n: 1 }));
+    await store.close(); // snapshot S1
+    store = await openStore();
+    await store.commit('m1', put('x2', { n: 2 }));
+    const beforeCompaction = await crashCopy();
+    const compaction = store.compact();
+    await store.commit('m1', put('x3', { n: 3 }));
+    await store.commit('m1', put('x1', null));
+    await compaction;
+    // The new snapshot never landed and the older log was never deleted: old snapshot + every log.
+    const copy = await crashCopy();
+    await cp(beforeCompaction, copy);
+    for (const log of await logFiles(path.dirname(beforeCompaction))) {
+      await cp(path.join(path.dirname(beforeCompaction), log), path.join(path.dirname(copy), log));
+    }
+    expect((await logFiles(path.dirname(copy))).length).toBe(2);
+
+    const recovered = await openStore(copy);
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 2 }, { n: 3 }]);
+  });
+
+  it('replays only log generations at or above the one the snapshot records', async () => {
+    // A compaction wrote this snapshot (covering generation 1) and died before deleting log 1.
+    const snapshot: Snapshot = {
+      format: snapshotFormat,
+      logGeneration: 2,
+      namespaces: { m1: { charges: { C1: { from: 'snapshot' } } } },
+      due: [{ ns: 'm1', collection: 'charges', id: 'C1', dueAt: 50 }],
+    };
+    await writeFile(file, JSON.stringify(snapshot, null, 2));
+    const line = (id: string, value: unknown) => `${JSON.stringify({ op: 'put', ns: 'm1', puts: [{ collection: 'charges', id, value, dueAt: null }] })}\n`;
+    await writeFile(`${file}.1.log`, line('C1', { from: 'log 1' }) + line('stale', { from: 'log 1' }));
+    await writeFile(`${file}.2.log`, line('C2', { from: 'log 2' }));
+    await writeFile(`${file}.3.log`, line('C3', { from: 'log 3' }));
+
+    const store = await openStore();
+    expect(store.get('m1', 'charges', 'C1')).toEqual({ from: 'snapshot' });
+    expect(store.get('m1', 'charges', 'stale')).toBeUndefined();
+    expect(store.list('m1', 'charges')).toHaveLength(3);
+    expect(store.nextDue()).toBe(50);
+    await store.close();
+    expect(await logFiles()).toEqual([]);
+  });
+
+  it('loses nothing when writing the snapshot fails, and says why in stats()', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    await mkdir(path.join(dir, '.db.json.tmp')); // lowdb's temp file cannot be written
+    await expect(store.compact()).rejects.toThrow();
+    expect(store.stats().compactionError).toMatch(/EISDIR|illegal operation/i);
+    await store.commit('m1', put('C2', { n: 2 }));
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('compacts on close, leaving only the snapshot', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', {}));
+    await store.close();
+    expect(store.stats().compactions).toBe(1);
+    expect((await readdir(dir)).sort()).toEqual(['db.json']);
+  });
+
+  it('writes a pretty-printed snapshot with collections per namespace and the due list', async () => {
+    const store = await openStore();
+    await store.commit('SANDBOX-A', [
+      { collection: 'checkoutSessions', id: 'S01-1', value: { checkoutSessionId: 'S01-1' }, dueAt: 86_400_000 },
+      { collection: 'charges', id: 'C01-1', value: { chargeId: 'C01-1' } },
+    ]);
+    await store.commit('SANDBOX-B', put('C01-2', { chargeId: 'C01-2' }));
+    await store.close();
+
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('\n  "namespaces": {\n    "SANDBOX-A": {\n      "checkoutSessions": {\n        "S01-1": {');
+    expect(JSON.parse(text)).toEqual({
+      format: snapshotFormat,
+      logGeneration: expect.any(Number),
+      namespaces: {
+        'SANDBOX-A': { checkoutSessions: { 'S01-1': { checkoutSessionId: 'S01-1' } }, charges: { 'C01-1': { chargeId: 'C01-1' } } },
+        'SANDBOX-B': { charges: { 'C01-2': { chargeId: 'C01-2' } } },
+      },
+      due: [{ ns: 'SANDBOX-A', collection: 'checkoutSessions', id: 'S01-1', dueAt: 86_400_000 }],
+    });
+  });
+});
+
+describe('FileStore: group commit', () => {
+  it('makes 200 concurrent commits durable in far fewer than 200 fsyncs', async () => {
+    const store = await openStore();
+    const commits = Array.from({ length: 200 }, (_, i) => store.commit(`m${i % 3}`, put(`C${i}`, { i })));
+    await Promise.all(commits);
+    expect(store.stats().entries).toBe(200);
+    expect(store.stats().batches).toBeLessThan(20);
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m0', 'charges').length + recovered.list('m1', 'charges').length + recovered.list('m2', 'charges').length).toBe(200);
+  });
+
+  it('batches commits that arrive while a write is in flight', async () => {
+    const store = await openStore();
+    const commits: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      commits.push(store.commit('m1', put(`C${i}`, { i })));
+      if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(commits);
+    expect(store.stats().entries).toBe(100);
+    expect(store.stats().batches).toBeLessThanOrEqual(10);
+  });
+
+  it('resolves a commit only after its batch is written', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    const text = await readFile(`${file}.1.log`, 'utf8');
+    expect(text).toBe('{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C1","value":{"n":1},"dueAt":null}]}\n');
+  });
+});
+
+describe('FileStore: one instance per file', () => {
+  it('refuses a second store on a file that is open, and opens once the first is closed', async () => {
+    const first = await openStore();
+    await expect(new FileStore(file).open()).rejects.toThrow(/in use by another FileStore in this process/);
+    await first.close();
+    await expect(stat(`${file}.lock`)).rejects.toThrow();
+    await expect(openStore()).resolves.toBeInstanceOf(FileStore);
+  });
+
+  it('refuses a file locked by another live process, naming its pid', async () => {
+    await writeFile(`${file}.lock`, `${process.ppid}\n`);
+    await expect(new FileStore(file).open()).rejects.toThrow(new RegExp(`in use by process ${process.ppid}.*delete the lock file`));
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(`${file}.lock`, `${dead}\n`);
+    await openStore();
+    expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+  });
+
+  it('rejects commits before open', async () => {
+    const store = new FileStore(file);
+    await expect(store.commit('m1', put('C1', {}))).rejects.toThrow(/open\(\)/);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
