@@ -1,0 +1,103 @@
+import { apiError } from '../domain/errors.js';
+import { formatTimestamp, parseTimestamp } from '../domain/time.js';
+import { saltLengthOf, type SigningAlgorithm } from './algorithms.js';
+import { parseAuthorization } from './authorizationHeader.js';
+import { buildCanonicalRequest, sha256Hex, stringToSign as toStringToSign, type CanonicalVariant } from './canonicalRequest.js';
+import { headerText, type IncomingHeaders } from './headers.js';
+import { environmentFromKeyId, type KeyRegistry } from './keyRegistry.js';
+import type { SignatureVerifier } from './verifier.js';
+
+/** The request as received: raw path and query text, Node's lower-cased headers, the unparsed body. */
+export interface SignedRequestInput {
+  method: string;
+  path: string;
+  query: string;
+  headers: IncomingHeaders;
+  body: Buffer;
+}
+
+export interface VerifyDeps {
+  keys: KeyRegistry;
+  verifier: SignatureVerifier;
+  /** Real time, not the emulator's business clock: SDKs stamp x-amz-pay-date from the real clock. */
+  wallTime: () => number;
+  /** How old x-amz-pay-date may be. */
+  skewSeconds: number;
+}
+
+/** Who signed a verified request, and what was verified (for the journal). */
+export interface VerifiedCaller {
+  publicKeyId: string;
+  algorithm: SigningAlgorithm;
+  keyEnvironment: 'sandbox' | 'live' | null;
+  canonicalRequest: string;
+  stringToSign: string;
+  /** The normalisation that matched, which tells which SDK family signed. */
+  variant: CanonicalVariant;
+}
+
+/**
+ * Order matters: the first matches Java/.NET/PHP and any request without query or odd whitespace,
+ * so a well-formed request costs exactly one RSA verify; the rest cover Ruby and Node queries and
+ * .NET/Java whitespace folding (Node never folds whitespace, so 'node' is only tried with 'trim').
+ */
+export const VARIANT_ORDER: readonly CanonicalVariant[] = [
+  { query: 'rfc3986', headerValues: 'trim' },
+  { query: 'raw', headerValues: 'trim' },
+  { query: 'node', headerValues: 'trim' },
+  { query: 'rfc3986', headerValues: 'collapse' },
+  { query: 'raw', headerValues: 'collapse' },
+];
+
+// The SDKs stamp the date just before sending; allow a little clock disagreement ahead of us.
+const FUTURE_TOLERANCE_MS = 5_000;
+
+/** Checks the authorization header, the date and the signature (§2.5); throws an AmazonPayError on failure. */
+export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): VerifiedCaller {
+  const auth = parseAuthorization(headerText(input.headers, 'authorization'));
+  const key = deps.keys.get(auth.publicKeyId);
+  if (!key) {
+    throw apiError(
+      'UnauthorizedAccess',
+      `Unknown publicKeyId '${auth.publicKeyId}'. Register its public key with POST /__admin/publicKeys ` +
+        `{"publicKeyId":"${auth.publicKeyId}","publicKey":"<PEM>"} or drop ${auth.publicKeyId}.pem into the keys directory.`,
+    );
+  }
+  checkDate(headerText(input.headers, 'x-amz-pay-date'), deps);
+
+  const saltLength = saltLengthOf(auth.algorithm);
+  const canonicalInput = { ...input, signedHeaderNames: auth.signedHeaderNames, signedHeaders: auth.signedHeaders };
+  const bodyHash = sha256Hex(input.body);
+  const tried = new Set<string>();
+  let first: { canonicalRequest: string; stringToSign: string } | undefined;
+  for (const variant of VARIANT_ORDER) {
+    const canonicalRequest = buildCanonicalRequest(canonicalInput, variant, bodyHash);
+    const stringToSign = toStringToSign(auth.algorithm, canonicalRequest);
+    first ??= { canonicalRequest, stringToSign };
+    // Most requests canonicalise the same under every variant: verify each distinct string once.
+    if (tried.has(stringToSign)) continue;
+    tried.add(stringToSign);
+    if (deps.verifier.verify(key, stringToSign, auth.signature, saltLength)) {
+      return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(auth.publicKeyId), canonicalRequest, stringToSign, variant };
+    }
+  }
+  throw apiError('InvalidRequestSignature', `Unable to verify signature, signing String [${first!.stringToSign}] , signature [${auth.signature}]`, first);
+}
+
+function checkDate(value: string | undefined, deps: VerifyDeps): void {
+  if (value === undefined) throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-date'.");
+  const date = parseTimestamp(value.trim());
+  if (date === null) {
+    throw apiError('InvalidHeaderValue', `The value ${value} provided for x-amz-pay-date is invalid; expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).`);
+  }
+  const now = deps.wallTime();
+  if (date - now > FUTURE_TOLERANCE_MS) {
+    throw apiError('InvalidHeaderValue', `The value ${value} provided for x-amz-pay-date should not be in future`);
+  }
+  if (now - date > deps.skewSeconds * 1000) {
+    throw apiError(
+      'InvalidHeaderValue',
+      `The value ${value} provided for x-amz-pay-date is outside the allowed window of ${deps.skewSeconds} seconds (server time ${formatTimestamp(now)}).`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { forgeVerifier, KeyRegistry, nativeVerifier, saltLengthOf, SIGNING_ALGORITHMS, type RegisteredKey, type SaltLength } from '../../server/signing/index.js';
+import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, OTHER_PRIVATE_KEY, OTHER_PUBLIC_KEY, pssSign, signers } from './helpers.js';
+import { javaVectors } from './javaVectors.js';
+
+const keys = new KeyRegistry();
+const demo = keys.add('DEMO', DEMO_PUBLIC_KEY);
+const other = keys.add('OTHER', OTHER_PUBLIC_KEY);
+
+interface Row {
+  name: string;
+  key: RegisteredKey;
+  message: string;
+  signature: string;
+  saltLength: SaltLength;
+  expected: boolean;
+}
+
+const rows: Row[] = [];
+
+// Every Java vector's string to sign, under both algorithms, signed by both libraries.
+for (const v of javaVectors) {
+  for (const algorithm of SIGNING_ALGORITHMS) {
+    const message = `${algorithm}\n${v.stsHash}`;
+    const salt = saltLengthOf(algorithm);
+    const wrongSalt: SaltLength = salt === 20 ? 32 : 20;
+    for (const signer of signers) {
+      const signature = pssSign(signer, DEMO_PRIVATE_KEY, message, salt);
+      rows.push({ name: `${v.name} ${algorithm} by ${signer}`, key: demo, message, signature, saltLength: salt, expected: true });
+      rows.push({ name: `${v.name} ${algorithm} by ${signer}, verified with salt ${wrongSalt}`, key: demo, message, signature, saltLength: wrongSalt, expected: false });
+    }
+  }
+}
+
+const message = 'AMZN-PAY-RSASSA-PSS-V2\nc816195674fb8f20558493519c1296234a03b93fa4b8ba95078b4d28538e7a15';
+const good = pssSign('node', DEMO_PRIVATE_KEY, message, 32);
+const bytes = Buffer.from(good, 'base64');
+const flipped = (i: number) => {
+  const b = Buffer.from(bytes);
+  b[i]! ^= 0x80;
+  return b.toString('base64');
+};
+rows.push(
+  { name: 'derived example', key: demo, message, signature: good, saltLength: 32, expected: true },
+  { name: 'other key signed it', key: demo, message, signature: pssSign('forge', OTHER_PRIVATE_KEY, message, 32), saltLength: 32, expected: false },
+  { name: 'checked against the other key', key: other, message, signature: good, saltLength: 32, expected: false },
+  { name: 'message changed by one character', key: demo, message: message.replace(/5$/, '6'), signature: good, saltLength: 32, expected: false },
+  { name: 'first byte flipped', key: demo, message, signature: flipped(0), saltLength: 32, expected: false },
+  { name: 'last byte flipped (0xBC trailer area)', key: demo, message, signature: flipped(255), saltLength: 32, expected: false },
+  { name: 'middle byte flipped', key: demo, message, signature: flipped(128), saltLength: 32, expected: false },
+  { name: 'empty', key: demo, message, signature: '', saltLength: 32, expected: false },
+  { name: 'not base64', key: demo, message, signature: '%%%%', saltLength: 32, expected: false },
+  { name: 'truncated', key: demo, message, signature: good.slice(0, 200), saltLength: 32, expected: false },
+  { name: 'all zeros', key: demo, message, signature: Buffer.alloc(256).toString('base64'), saltLength: 32, expected: false },
+  { name: 'all ones (above the modulus)', key: demo, message, signature: Buffer.alloc(256, 0xff).toString('base64'), saltLength: 32, expected: false },
+  { name: 'unpadded base64', key: demo, message, signature: good.replace(/=+$/, ''), saltLength: 32, expected: true },
+);
+
+describe('native and forge verifiers agree', () => {
+  it.each(rows)('$name -> $expected', (row) => {
+    const results = [nativeVerifier, forgeVerifier].map((v) => v.verify(row.key, row.message, row.signature, row.saltLength));
+    expect(results).toEqual([row.expected, row.expected]);
+  });
+});

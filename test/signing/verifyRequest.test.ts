@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { AmazonPayError } from '../../server/domain/errors.js';
+import { verifyRequest, type SignatureVerifier, type SignedRequestInput } from '../../server/signing/index.js';
+import { clientSign, demoRegistry, DEMO_ID, expectApiError, OTHER_PRIVATE_KEY, signers, standardHeaders, verifiers, WALL_TIME, type ClientRequest } from './helpers.js';
+
+const keys = demoRegistry();
+
+/** Wraps a verifier to count RSA operations. */
+function counting(verifier: SignatureVerifier) {
+  const counter = {
+    calls: 0,
+    name: verifier.name,
+    verify: ((...args: Parameters<SignatureVerifier['verify']>) => {
+      counter.calls++;
+      return verifier.verify(...args);
+    }) as SignatureVerifier['verify'],
+  };
+  return counter;
+}
+
+const BODY = '{"storeId":"amzn1.application-oa2-client.0123456789abcdef","chargeAmount":{"amount":"10.00","currencyCode":"USD"}}';
+
+/** A PHP/Java-style POST: compact date, lower-case names, idempotency key. */
+function phpStyle(overrides: Partial<ClientRequest> = {}): ClientRequest {
+  return {
+    method: 'POST',
+    path: '/v2/checkoutSessions',
+    headers: standardHeaders({ 'x-amz-pay-idempotency-key': 'c2d6a7d0e1f24b7d8a3b9c4d5e6f7a8b' }),
+    body: BODY,
+    ...overrides,
+  };
+}
+
+describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier) => {
+  const deps = (v: SignatureVerifier = verifier, wallTime = WALL_TIME, skewSeconds = 900) => ({ keys, verifier: v, wallTime: () => wallTime, skewSeconds });
+  const verify = (input: SignedRequestInput, d = deps()) => verifyRequest(input, d);
+
+  describe.each(signers)('signed by %s', (signer) => {
+    it.each(['AMZN-PAY-RSASSA-PSS', 'AMZN-PAY-RSASSA-PSS-V2'] as const)('accepts %s and reports who signed', (algorithm) => {
+      const req = clientSign(phpStyle({ algorithm, signer }));
+      const caller = verify(req);
+      expect(caller).toEqual({
+        publicKeyId: DEMO_ID,
+        algorithm,
+        keyEnvironment: 'sandbox',
+        canonicalRequest: req.canonicalRequest,
+        stringToSign: req.stringToSign,
+        variant: { query: 'rfc3986', headerValues: 'trim' },
+      });
+    });
+  });
+
+  it('costs exactly one RSA verify for a well-formed request (the fast path)', () => {
+    const counter = counting(verifier);
+    verify(clientSign(phpStyle({ wireQuery: 'pageSize=10&createdTimeStart=20240101T000000Z', signedQuery: 'createdTimeStart=20240101T000000Z&pageSize=10' })), deps(counter));
+    expect(counter.calls).toBe(1);
+  });
+
+  it('rejects a signature made with salt 32 but labelled AMZN-PAY-RSASSA-PSS (salt 20)', () => {
+    expectApiError(() => verify(clientSign(phpStyle({ saltLength: 32 }))), 'InvalidRequestSignature', 403);
+  });
+
+  it('rejects a signature made with salt 20 but labelled AMZN-PAY-RSASSA-PSS-V2 (salt 32)', () => {
+    expectApiError(() => verify(clientSign(phpStyle({ algorithm: 'AMZN-PAY-RSASSA-PSS-V2', saltLength: 20 }))), 'InvalidRequestSignature', 403);
+  });
+
+  describe('tampering', () => {
+    const base = () => clientSign(phpStyle({ wireQuery: 'a=1&b=2' }));
+    const cases: [string, (r: ReturnType<typeof base>) => SignedRequestInput][] = [
+      ['the body', (r) => ({ ...r, body: Buffer.from(BODY.replace('10.00', '1000.00')) })],
+      ['one body byte appended', (r) => ({ ...r, body: Buffer.concat([r.body, Buffer.from(' ')]) })],
+      ['a signed header value', (r) => ({ ...r, headers: { ...r.headers, 'x-amz-pay-idempotency-key': 'another-key' } })],
+      ['a signed header removed', (r) => ({ ...r, headers: { ...r.headers, 'x-amz-pay-host': undefined } })],
+      ['the path', (r) => ({ ...r, path: '/v2/checkoutSessions/' })],
+      ['the method', (r) => ({ ...r, method: 'PUT' })],
+      ['the query', (r) => ({ ...r, query: 'a=1&b=3' })],
+      ['a query pair added', (r) => ({ ...r, query: 'a=1&b=2&c=3' })],
+    ];
+    it.each(cases)('rejects a request whose %s changed after signing', (_what, tamper) => {
+      const err = expectApiError(() => verify(tamper(base())), 'InvalidRequestSignature', 403);
+      expect(err.message).toMatch(/^Unable to verify signature, signing String \[AMZN-PAY-RSASSA-PSS\n[0-9a-f]{64}\] , signature \[[A-Za-z0-9+/=]+\]$/);
+    });
+
+    it('rejects a request signed by a different key than its PublicKeyId names', () => {
+      expectApiError(() => verify(clientSign(phpStyle({ privateKey: OTHER_PRIVATE_KEY }))), 'InvalidRequestSignature', 403);
+    });
+
+    it('explains the failure: the string to sign the server computed, the signature, and diagnostics', () => {
+      const req = base();
+      const err = expectApiError(() => verify({ ...req, body: Buffer.from('{}') }), 'InvalidRequestSignature', 403);
+      const expectedCanonical = req.canonicalRequest.replace(/[0-9a-f]{64}$/, '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+      expect(err.diagnostics?.canonicalRequest).toBe(expectedCanonical);
+      expect(err.message).toBe(`Unable to verify signature, signing String [${err.diagnostics?.stringToSign}] , signature [${req.signature}]`);
+    });
+
+    it('tries each distinct variant once before failing (no query, no odd whitespace: one verify)', () => {
+      const counter = counting(verifier);
+      const req = clientSign(phpStyle());
+      expectApiError(() => verify({ ...req, body: Buffer.from('{}') }, deps(counter)), 'InvalidRequestSignature', 403);
+      expect(counter.calls).toBe(1);
+      const withQuery = clientSign(phpStyle({ wireQuery: "q=it's", headers: standardHeaders({ 'x-note': 'a  b' }) }));
+      const counter2 = counting(verifier);
+      expectApiError(() => verify({ ...withQuery, body: Buffer.from('{}') }, deps(counter2)), 'InvalidRequestSignature', 403);
+      expect(counter2.calls).toBe(4);
+    });
+  });
+
+  describe('malformed signatures answer 403, never another error', () => {
+    const req = clientSign(phpStyle());
+    const withSignature = (signature: string): SignedRequestInput => ({
+      ...req,
+      headers: { ...req.headers, authorization: req.headers.authorization!.toString().replace(/Signature=\S+$/, `Signature=${signature}`) },
+    });
+    it.each([
+      ['bad base64', '!!!not-base64!!!'],
+      ['truncated', req.signature.slice(0, 120)],
+      ['empty', ''],
+      ['garbage bytes', Buffer.alloc(256, 0xff).toString('base64')],
+    ])('%s', (_what, signature) => {
+      let thrown: unknown;
+      try {
+        verify(withSignature(signature));
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toBeInstanceOf(AmazonPayError);
+      expect((thrown as AmazonPayError).status).toBe(403);
+      expect((thrown as AmazonPayError).reasonCode).toBe('InvalidRequestSignature');
+    });
+  });
+
+  describe('what each SDK sends', () => {
+    it('accepts the compact date form (PHP, Java, .NET, Ruby)', () => {
+      expect(verify(clientSign(phpStyle())).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it('accepts the ISO date form (Node SDK)', () => {
+      expect(verify(clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': '2024-01-01T00:00:00Z' }) }))).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it("accepts Java's upper-case region value NA", () => {
+      expect(verify(clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-region': 'NA' }) }))).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it("accepts Java's unencoded, unsorted wire query (signed RFC 3986-encoded and sorted)", () => {
+      const req = clientSign(phpStyle({ method: 'GET', path: '/v2/reports', body: '', wireQuery: 'reportTypes=_GET_FLAT_FILE_OFFAMAZONPAYMENTS_ORDER_REFERENCE_DATA_&createdSince=2024-01-01T00:00:00Z', signedQuery: 'createdSince=2024-01-01T00%3A00%3A00Z&reportTypes=_GET_FLAT_FILE_OFFAMAZONPAYMENTS_ORDER_REFERENCE_DATA_' }));
+      expect(verify(req).variant).toEqual({ query: 'rfc3986', headerValues: 'trim' });
+    });
+
+    it("accepts Node's query with !'()* left unescaped (raw variant)", () => {
+      const wireQuery = "filter=it's%20(a)*!&pageSize=10";
+      expect(verify(clientSign(phpStyle({ method: 'GET', body: '', wireQuery }))).variant).toEqual({ query: 'raw', headerValues: 'trim' });
+    });
+
+    it("accepts the Node SDK's query as axios sends it: signed \"it's\", sent \"it%27s\" (node variant)", () => {
+      const req = clientSign(phpStyle({ method: 'GET', body: '', wireQuery: 'filter=it%27s%20(a)*!', signedQuery: "filter=it's%20(a)*!" }));
+      expect(verify(req).variant).toEqual({ query: 'node', headerValues: 'trim' });
+    });
+
+    it("accepts Ruby's '+' for a space in the query (raw variant)", () => {
+      expect(verify(clientSign(phpStyle({ method: 'GET', body: '', wireQuery: 'note=a+b&x=1' }))).variant.query).toBe('raw');
+    });
+
+    it('accepts a .NET signature over a header value with whitespace runs collapsed', () => {
+      const req = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-simulation-code': 'Soft   Declined' }), signedValues: { 'x-amz-pay-simulation-code': 'Soft Declined' } }));
+      expect(verify(req).variant).toEqual({ query: 'rfc3986', headerValues: 'collapse' });
+    });
+
+    it('accepts a Java signature over a header value with a tab turned into a space', () => {
+      const req = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-note': 'a\tb' }), signedValues: { 'x-amz-pay-note': 'a b' } }));
+      expect(verify(req).variant.headerValues).toBe('collapse');
+    });
+
+    it('accepts a header value sent with inner whitespace runs and signed as sent (Node, PHP)', () => {
+      expect(verify(clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-note': 'a   b' }) }))).variant.headerValues).toBe('trim');
+    });
+
+    it('accepts a value padded on the wire but signed trimmed', () => {
+      const req = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-note': '  padded ' }), signedValues: { 'x-amz-pay-note': 'padded' } }));
+      expect(verify(req).variant.headerValues).toBe('trim');
+    });
+
+    it('accepts a Node/Ruby query and collapsed whitespace together (the last variant)', () => {
+      const req = clientSign(phpStyle({ wireQuery: 'note=a+b', headers: standardHeaders({ 'x-n': 'a \t b' }), signedValues: { 'x-n': 'a b' } }));
+      expect(verify(req).variant).toEqual({ query: 'raw', headerValues: 'collapse' });
+    });
+
+    it('accepts signed headers the Node SDK adds, including user-agent and mixed-case caller names', () => {
+      const headers = { ...standardHeaders(), 'user-agent': 'amazon-pay-api-sdk-nodejs/2.3.4 (JS/20.19.0; linux)', 'X-Amz-Pay-Idempotency-Key': 'k1' };
+      expect(verify(clientSign(phpStyle({ headers }))).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it('reports the key environment for prefixed and unprefixed ids', () => {
+      expect(verify(clientSign(phpStyle({ publicKeyId: 'LIVE-AMZNPAYMOCKDEMO000000001' }))).keyEnvironment).toBe('live');
+      expect(verify(clientSign(phpStyle({ publicKeyId: 'AMZNPAYMOCKDEMO000000001', path: '/sandbox/v2/checkoutSessions' }))).keyEnvironment).toBeNull();
+    });
+  });
+
+  describe('x-amz-pay-date', () => {
+    const at = (date: string) => clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': date }) }));
+
+    it('answers 400 InvalidHeaderValue with the observed wording for a date more than 5 s ahead of wall time', () => {
+      const err = expectApiError(() => verify(at('20240101T000036Z')), 'InvalidHeaderValue', 400);
+      expect(err.message).toBe('The value 20240101T000036Z provided for x-amz-pay-date should not be in future');
+    });
+
+    it('tolerates a date up to 5 s ahead (client clock slightly fast)', () => {
+      expect(verify(at('20240101T000035Z')).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it('answers 400 InvalidHeaderValue naming the window for a stale date', () => {
+      const err = expectApiError(() => verify(at('20231231T234529Z')), 'InvalidHeaderValue', 400);
+      expect(err.message).toBe('The value 20231231T234529Z provided for x-amz-pay-date is outside the allowed window of 900 seconds (server time 20240101T000030Z).');
+    });
+
+    it('accepts a date exactly skewSeconds old', () => {
+      expect(verify(at('20231231T234530Z')).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it('compares to wall time given in deps, so a moved business clock does not matter', () => {
+      const err = expectApiError(() => verify(at('20240101T000000Z'), deps(verifier, WALL_TIME, 10)), 'InvalidHeaderValue', 400);
+      expect(err.message).toContain('allowed window of 10 seconds');
+      expect(verify(at('20240101T000000Z'), deps(verifier, Date.UTC(2024, 0, 1, 0, 0, 5), 10)).publicKeyId).toBe(DEMO_ID);
+    });
+
+    it('answers 400 MissingHeader when it is absent', () => {
+      const req = at('20240101T000000Z');
+      const err = expectApiError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-date': undefined } }), 'MissingHeader', 400);
+      expect(err.message).toBe("The request must include the header 'x-amz-pay-date'.");
+    });
+
+    it.each(['yesterday', '2024-01-01', '20240101T000000', '20240231T000000Z', '1704067200'])('answers 400 InvalidHeaderValue for %j', (date) => {
+      const err = expectApiError(() => verify(at(date)), 'InvalidHeaderValue', 400);
+      expect(err.message).toContain(`The value ${date} provided for x-amz-pay-date is invalid`);
+    });
+  });
+
+  describe('authorization', () => {
+    it('answers 400 MissingHeader without it', () => {
+      const req = clientSign(phpStyle());
+      expectApiError(() => verify({ ...req, headers: { ...req.headers, authorization: undefined } }), 'MissingHeader', 400);
+    });
+
+    it('answers 400 InvalidHeaderValue for a malformed one', () => {
+      const req = clientSign(phpStyle());
+      expectApiError(() => verify({ ...req, headers: { ...req.headers, authorization: 'AMZN-PAY-RSASSA-PSS Signature=abc' } }), 'InvalidHeaderValue', 400);
+    });
+
+    it('answers 401 UnauthorizedAccess for an unknown key id, saying how to register it', () => {
+      const err = expectApiError(() => verify(clientSign(phpStyle({ publicKeyId: 'SANDBOX-NOBODY' }))), 'UnauthorizedAccess', 401);
+      expect(err.message).toContain("Unknown publicKeyId 'SANDBOX-NOBODY'");
+      expect(err.message).toContain('POST /__admin/publicKeys {"publicKeyId":"SANDBOX-NOBODY","publicKey":"<PEM>"}');
+      expect(err.message).toContain('SANDBOX-NOBODY.pem into the keys directory');
+    });
+
+    it('matches key ids exactly: a different case is a different (unknown) id', () => {
+      expectApiError(() => verify(clientSign(phpStyle({ publicKeyId: DEMO_ID.toLowerCase() }))), 'UnauthorizedAccess', 401);
+    });
+
+    it('checks the key before the date, and the date before the signature', () => {
+      const stale = clientSign(phpStyle({ publicKeyId: 'SANDBOX-NOBODY', headers: standardHeaders({ 'x-amz-pay-date': '20200101T000000Z' }) }));
+      expectApiError(() => verify(stale), 'UnauthorizedAccess', 401);
+      const staleAndBroken = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': '20200101T000000Z' }) }));
+      expectApiError(() => verify({ ...staleAndBroken, body: Buffer.from('x') }), 'InvalidHeaderValue', 400);
+    });
+  });
+});
