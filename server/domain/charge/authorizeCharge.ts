@@ -1,0 +1,87 @@
+import type { ChargePermissionRecord } from '../chargePermission/chargePermissionRecord.js';
+import { refreshPermission } from '../chargePermission/permissionState.js';
+import type { IdGenerator } from '../ids.js';
+import { price } from '../money.js';
+import { formatTimestamp } from '../time.js';
+import type { Charge, MerchantMetadata, ProviderMetadata } from '../types.js';
+import { releaseEnvironmentOf } from '../types.js';
+import { AUTHORIZATION_VALIDITY_MS, type ChargeRecord, type ChargeSettlement } from './chargeRecord.js';
+import { chargeStatus } from './chargeState.js';
+
+export interface AuthorizeInput {
+  amountMinor: number;
+  captureNow: boolean;
+  /** A pending outcome (202 / AuthorizationInitiated), or null for a synchronous success. */
+  pending: { settleTo: 'Authorized' | 'Declined'; reasonCode: string | null; delayMs: number } | null;
+  softDescriptor: string | null;
+  merchantMetadata: MerchantMetadata | null;
+  providerMetadata: ProviderMetadata | null;
+  platformId: string | null;
+  channel: string | null;
+  chargeInitiator: string | null;
+  checkoutResultReturnUrl: string | null;
+}
+
+/**
+ * Creates a charge on a permission: Authorized, Captured (captureNow) or AuthorizationInitiated
+ * with a scheduled settlement. Returns the charge and the permission with its bookkeeping moved on.
+ * Charge ids hang off the permission id for OneTime permissions, else off a fresh base (§4.7).
+ */
+export function authorizeCharge(
+  permission: ChargePermissionRecord,
+  input: AuthorizeInput,
+  ids: IdGenerator,
+  now: number,
+): { charge: ChargeRecord; permission: ChargePermissionRecord } {
+  const cp = permission.chargePermission;
+  const currency = permission.meta.currency;
+  const base = cp.chargePermissionType === 'OneTime' ? cp.chargePermissionId : ids.chargeBase(permission.meta.region, permission.meta.environment);
+  const chargeId = ids.chargeId(base);
+  const captured = input.captureNow && !input.pending;
+  const state = input.pending ? 'AuthorizationInitiated' : captured ? 'Captured' : 'Authorized';
+  const settle: ChargeSettlement | null = input.pending
+    ? {
+        at: now + input.pending.delayMs,
+        to: input.pending.settleTo === 'Authorized' ? (input.captureNow ? 'Captured' : 'Authorized') : 'Declined',
+        reasonCode: input.pending.reasonCode,
+      }
+    : null;
+  const charge: Charge = {
+    chargeId,
+    chargeAmount: price(input.amountMinor, currency),
+    chargePermissionId: cp.chargePermissionId,
+    captureAmount: captured ? price(input.amountMinor, currency) : null,
+    refundedAmount: captured ? price(0, currency) : null,
+    softDescriptor: input.softDescriptor,
+    providerMetadata: input.providerMetadata ?? { providerReferenceId: null },
+    convertedAmount: null,
+    conversionRate: null,
+    channel: input.channel ?? 'Web',
+    chargeInitiator: input.chargeInitiator ?? 'CITU',
+    statusDetails: chargeStatus(state, now),
+    creationTimestamp: formatTimestamp(now),
+    expirationTimestamp: formatTimestamp(now + AUTHORIZATION_VALIDITY_MS),
+    releaseEnvironment: releaseEnvironmentOf(permission.meta.environment),
+    merchantMetadata: input.merchantMetadata,
+    platformId: input.platformId,
+    webCheckoutDetails: input.checkoutResultReturnUrl ? { checkoutResultReturnUrl: input.checkoutResultReturnUrl } : null,
+  };
+  const record: ChargeRecord = {
+    charge,
+    meta: { region: permission.meta.region, environment: permission.meta.environment, authorizedAt: state === 'Authorized' ? now : null, settle },
+  };
+  const open = state === 'Captured' ? permission.meta.openChargeIds : [...permission.meta.openChargeIds, chargeId];
+  const nextPermission = refreshPermission(
+    {
+      ...permission,
+      meta: {
+        ...permission.meta,
+        chargeCount: permission.meta.chargeCount + 1,
+        capturedMinor: permission.meta.capturedMinor + (captured ? input.amountMinor : 0),
+        openChargeIds: open,
+      },
+    },
+    now,
+  );
+  return { charge: record, permission: nextPermission };
+}

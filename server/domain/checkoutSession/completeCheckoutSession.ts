@@ -1,0 +1,127 @@
+import { simulatedCards, defaultCard } from '../cards.js';
+import { authorizeCharge } from '../charge/authorizeCharge.js';
+import { chargeWrite } from '../charge/chargeState.js';
+import { createChargePermission } from '../chargePermission/createChargePermission.js';
+import { permissionWrite } from '../chargePermission/permissionState.js';
+import { apiError, type AmazonPayError } from '../errors.js';
+import { minorOf, samePrice } from '../money.js';
+import { errorResult, type OperationEnv, type OperationResult } from '../operation.js';
+import { normalizeOptionalPrice } from '../prices.js';
+import type { CheckoutSession, Price } from '../types.js';
+import { validateBody } from '../validation.js';
+import type { CompletionOverride } from './completionOverride.js';
+import { findSession } from './findSession.js';
+import type { SessionRecord } from './sessionRecord.js';
+import { completeSessionFields } from './sessionSchema.js';
+import { cancelSession, sessionWrite, status } from './sessionState.js';
+
+/** The error a terminal session answers with: Canceled by buyer/decline vs anything else (§6). */
+function terminalError(record: SessionRecord): AmazonPayError {
+  const { state, reasonCode } = record.session.statusDetails;
+  if (state === 'Canceled' && reasonCode !== 'Expired') {
+    return apiError('CheckoutSessionCanceled', `The Checkout Session was canceled (reasonCode ${reasonCode}). Get the Checkout Session and check statusDetails.reasonCode.`);
+  }
+  return apiError(
+    'InvalidCheckoutSessionStatus',
+    `You tried to call an operation on a Checkout Session that is in a state where that operation is not allowed. The Checkout Session is ${state}${reasonCode ? ` (${reasonCode})` : ''}.`,
+  );
+}
+
+function checkAmount(field: 'chargeAmount' | 'totalOrderAmount', sent: Price | null, expected: Price | null): void {
+  if (!expected) return;
+  if (!sent) throw apiError('MissingParameterValue', `The parameter '${field}' is required but was not provided; it must equal paymentDetails.${field} of the Checkout Session.`);
+  if (!samePrice(sent, expected)) {
+    throw apiError(
+      'AmountMismatch',
+      `The ${field} ${sent.amount} ${sent.currencyCode} does not match paymentDetails.${field} ${expected.amount} ${expected.currencyCode} of the Checkout Session.`,
+    );
+  }
+}
+
+/** The sparse object Complete answers with (§4.2): every key, most of them null. */
+function sparse(s: CheckoutSession): CheckoutSession {
+  const nulls = Object.fromEntries(Object.keys(s).map((k) => [k, null])) as unknown as CheckoutSession;
+  return {
+    ...nulls,
+    checkoutSessionId: s.checkoutSessionId,
+    statusDetails: s.statusDetails,
+    chargePermissionId: s.chargePermissionId,
+    chargeId: s.chargeId,
+    creationTimestamp: s.creationTimestamp,
+  };
+}
+
+/**
+ * Complete Checkout Session (§6): confirms the amounts, creates the charge permission (and the
+ * charge unless the intent is Confirm) and marks the session Completed. 200, or 202 when the
+ * authorization is pending. The outcome comes from `override` if given, else the buyer's card.
+ */
+export function completeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: CompletionOverride): OperationResult {
+  const { ctx, ids, settings } = env;
+  const { record, changed } = findSession(env, id);
+  const b = validateBody(body, completeSessionFields);
+  const s = record.session;
+  if (s.statusDetails.state !== 'Open') return errorResult(terminalError(record), changed ? [sessionWrite(record)] : []);
+  if (s.constraints && s.constraints.length > 0) {
+    throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session cannot be completed while constraints are open: ${s.constraints.map((c) => c.constraintId).join(', ')}.`);
+  }
+  const pd = s.paymentDetails!;
+  const setupOnly = s.chargePermissionType === 'PaymentMethodOnFile' && s.paymentMethodOnFileMetadata?.setupOnly === true;
+  const sentCharge = normalizeOptionalPrice(b.chargeAmount, 'chargeAmount');
+  if (!setupOnly) checkAmount('chargeAmount', sentCharge, pd.chargeAmount);
+  checkAmount('totalOrderAmount', normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'), pd.totalOrderAmount);
+
+  if (override?.kind === 'cancel') {
+    const canceled = cancelSession(record, override.reasonCode, ctx.now, settings.publicUrl);
+    return errorResult(terminalError(canceled), [sessionWrite(canceled)]);
+  }
+  const intent = setupOnly ? 'Confirm' : (pd.paymentIntent ?? 'Confirm');
+  const card = record.meta.card ?? defaultCard;
+  const behaviour = simulatedCards[card]?.behaviour;
+  const pending = override?.kind === 'pending' ? override : behaviour?.kind === 'pending' ? behaviour : null;
+  if (pending && (intent === 'Confirm' || !pd.canHandlePendingAuthorization)) {
+    throw apiError(
+      'InvalidSandboxSimulationSpecified',
+      `A pending authorization (card ending ${card}) needs paymentIntent Authorize or AuthorizeWithCapture and paymentDetails.canHandlePendingAuthorization true.`,
+    );
+  }
+
+  let permission = createChargePermission(record, ids, ctx.now);
+  const writes = [];
+  let chargeId: string | null = null;
+  if (intent !== 'Confirm') {
+    const result = authorizeCharge(
+      permission,
+      {
+        amountMinor: minorOf(pd.chargeAmount!),
+        captureNow: intent === 'AuthorizeWithCapture',
+        pending: pending ? { settleTo: pending.settleTo, reasonCode: pending.reasonCode, delayMs: settings.pendingDelayMs } : null,
+        softDescriptor: pd.softDescriptor,
+        merchantMetadata: s.merchantMetadata,
+        providerMetadata: s.providerMetadata,
+        platformId: s.platformId,
+        channel: 'Web',
+        chargeInitiator: 'CITU',
+        checkoutResultReturnUrl: null,
+      },
+      ids,
+      ctx.now,
+    );
+    permission = result.permission;
+    chargeId = result.charge.charge.chargeId;
+    writes.push(chargeWrite(result.charge));
+  }
+  const completed: SessionRecord = {
+    ...record,
+    session: {
+      ...s,
+      statusDetails: status('Completed', ctx.now),
+      chargePermissionId: permission.chargePermission.chargePermissionId,
+      chargeId,
+      constraints: [],
+      webCheckoutDetails: s.webCheckoutDetails ? { ...s.webCheckoutDetails, amazonPayRedirectUrl: null } : null,
+    },
+  };
+  writes.push(permissionWrite(permission), sessionWrite(completed));
+  return { status: pending ? 202 : 200, body: sparse(completed.session), writes };
+}

@@ -1,0 +1,89 @@
+import { completeAddress } from '../demoBuyer.js';
+import { apiError } from '../errors.js';
+import type { OperationEnv, OperationResult } from '../operation.js';
+import { normalizeOptionalPrice } from '../prices.js';
+import { formatTimestamp } from '../time.js';
+import { releaseEnvironmentOf, type Address, type CheckoutSession, type ChargePermissionType, type MerchantMetadata, type RecurringMetadata } from '../types.js';
+import { validateBody } from '../validation.js';
+import { approveSession } from './approveSession.js';
+import { withConstraints } from './constraints.js';
+import { mergePaymentDetails } from './paymentDetails.js';
+import { SESSION_LIFETIME_MS, type SessionRecord } from './sessionRecord.js';
+import { createSessionFields } from './sessionSchema.js';
+import { sessionWrite, status } from './sessionState.js';
+
+type Body = Record<string, any>;
+
+export function merchantMetadataOf(raw: Body | null, current: MerchantMetadata | null = null): MerchantMetadata {
+  const base = current ?? { merchantReferenceId: null, merchantStoreName: null, noteToBuyer: null, customInformation: null };
+  if (!raw) return base;
+  return {
+    merchantReferenceId: raw.merchantReferenceId ?? base.merchantReferenceId,
+    merchantStoreName: raw.merchantStoreName ?? base.merchantStoreName,
+    noteToBuyer: raw.noteToBuyer ?? base.noteToBuyer,
+    customInformation: raw.customInformation ?? base.customInformation,
+  };
+}
+
+export function recurringMetadataOf(raw: Body | null, current: RecurringMetadata | null = null): RecurringMetadata | null {
+  if (!raw) return current;
+  const frequency = raw.frequency
+    ? { unit: raw.frequency.unit ?? null, value: raw.frequency.value === null || raw.frequency.value === undefined ? null : String(raw.frequency.value) }
+    : (current?.frequency ?? null);
+  return { frequency, amount: normalizeOptionalPrice(raw.amount, 'recurringMetadata.amount') ?? current?.amount ?? null };
+}
+
+/** Create Checkout Session (201): a new Open session with its constraints (§4.2, §5.1). */
+export function createCheckoutSession(env: OperationEnv, body: unknown): OperationResult<CheckoutSession> {
+  const { ctx, ids, settings } = env;
+  const b = validateBody(body, createSessionFields, ['storeId', 'webCheckoutDetails']) as Body;
+  const wcd = b.webCheckoutDetails as Body;
+  const processOrder = wcd.checkoutMode === 'ProcessOrder';
+  const urlField = processOrder ? 'checkoutResultReturnUrl' : 'checkoutReviewReturnUrl';
+  if (!wcd[urlField]) throw apiError('MissingParameterValue', `The parameter 'webCheckoutDetails.${urlField}' is required but was not provided.`);
+  const type = (b.chargePermissionType ?? 'OneTime') as ChargePermissionType;
+  const id = ids.uuid();
+  const session: CheckoutSession = {
+    checkoutSessionId: id,
+    webCheckoutDetails: {
+      checkoutReviewReturnUrl: wcd.checkoutReviewReturnUrl ?? null,
+      checkoutResultReturnUrl: wcd.checkoutResultReturnUrl ?? null,
+      checkoutCancelUrl: wcd.checkoutCancelUrl ?? null,
+      amazonPayRedirectUrl: null,
+    },
+    productType: processOrder && b.addressDetails ? 'PayAndShip' : null,
+    paymentDetails: mergePaymentDetails(null, b.paymentDetails ?? null, ctx.region),
+    chargePermissionType: type,
+    orderType: null,
+    recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null),
+    paymentMethodOnFileMetadata: b.paymentMethodOnFileMetadata ? { setupOnly: b.paymentMethodOnFileMetadata.setupOnly ?? false } : null,
+    merchantDetails: null,
+    merchantMetadata: merchantMetadataOf(b.merchantMetadata ?? null),
+    supplementaryData: b.supplementaryData ?? null,
+    buyer: null,
+    billingAddress: null,
+    paymentPreferences: [null],
+    statusDetails: status('Open', ctx.now),
+    shippingAddress: completeAddress(b.addressDetails as Partial<Address> | null),
+    platformId: b.platformId ?? null,
+    chargePermissionId: b.chargePermissionId ?? null,
+    chargeId: null,
+    constraints: [],
+    creationTimestamp: formatTimestamp(ctx.now),
+    expirationTimestamp: formatTimestamp(ctx.now + SESSION_LIFETIME_MS),
+    storeId: b.storeId,
+    providerMetadata: { providerReferenceId: b.providerMetadata?.providerReferenceId ?? null },
+    releaseEnvironment: releaseEnvironmentOf(ctx.environment),
+    checkoutButtonText: null,
+    deliverySpecifications: b.deliverySpecifications ?? null,
+    tokens: null,
+  };
+  let record: SessionRecord = {
+    session: withConstraints(session, settings.publicUrl),
+    meta: { region: ctx.region, environment: ctx.environment, publicKeyId: ctx.publicKeyId, createdAt: ctx.now, expiresAt: ctx.now + SESSION_LIFETIME_MS, card: null },
+  };
+  if (settings.buyerApproval === 'auto') {
+    record = approveSession(record, { shippingAddress: b.addressDetails ?? null }, ids, ctx.now, settings.publicUrl);
+  }
+  return { status: 201, body: record.session, writes: [sessionWrite(record)] };
+}

@@ -1,0 +1,64 @@
+import { currencies } from '../money.js';
+import { addressSchema, bool, merchantMetadataSchema, obj, oneOf, priceSchema, str, url, type Schema } from '../validation.js';
+
+const paymentIntent = oneOf('Confirm', 'Authorize', 'AuthorizeWithCapture');
+const chargePermissionType = oneOf('OneTime', 'Recurring', 'PaymentMethodOnFile');
+const recurringMetadata = obj({
+  frequency: obj({ unit: oneOf('Year', 'Month', 'Week', 'Day', 'Variable'), value: { type: 'amountOrNumberString' } }),
+  amount: priceSchema,
+});
+const providerMetadata = obj({ providerReferenceId: str(256) });
+const multiAddresses: Schema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }), max: 100 };
+
+const paymentDetailsFields = {
+  paymentIntent,
+  canHandlePendingAuthorization: bool,
+  chargeAmount: priceSchema,
+  totalOrderAmount: priceSchema,
+  presentmentCurrency: oneOf(...currencies),
+  softDescriptor: str(16),
+  allowOvercharge: bool,
+  extendExpiration: bool,
+  estimateOrderTotal: priceSchema,
+};
+
+/** Fields Create Checkout Session accepts (§3.3). */
+export const createSessionFields: Record<string, Schema> = {
+  storeId: { type: 'string', max: 128, pattern: /^amzn1\.application-oa2-client\.[A-Za-z0-9]+$/ },
+  webCheckoutDetails: obj({ checkoutReviewReturnUrl: url, checkoutResultReturnUrl: url, checkoutCancelUrl: url, checkoutMode: oneOf('ProcessOrder') }),
+  chargePermissionType,
+  recurringMetadata,
+  paymentMethodOnFileMetadata: obj({ setupOnly: bool }),
+  chargePermissionId: str(64),
+  scopes: { type: 'array', items: oneOf('name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber', 'primeStatus', 'billingAddress'), max: 7 },
+  deliverySpecifications: obj({
+    specialRestrictions: { type: 'array', items: oneOf('RestrictPOBoxes', 'RestrictPackstations'), max: 2 },
+    addressRestrictions: obj({ type: oneOf('Allowed', 'NotAllowed'), restrictions: { type: 'object', fields: {}, open: true } }),
+  }),
+  addressDetails: addressSchema,
+  paymentDetails: obj(paymentDetailsFields),
+  merchantMetadata: merchantMetadataSchema,
+  supplementaryData: str(1024),
+  platformId: str(64),
+  providerMetadata,
+  multiAddressesCheckoutMetadata: multiAddresses,
+};
+
+/** The subset Update Checkout Session accepts (marked U in §3.3). */
+export const updateSessionFields: Record<string, Schema> = {
+  webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
+  chargePermissionType,
+  recurringMetadata,
+  paymentDetails: obj(paymentDetailsFields),
+  merchantMetadata: merchantMetadataSchema,
+  supplementaryData: str(1024),
+  platformId: str(64),
+  providerMetadata,
+  multiAddressesCheckoutMetadata: multiAddresses,
+};
+
+/** Complete Checkout Session body (§6). */
+export const completeSessionFields: Record<string, Schema> = {
+  chargeAmount: priceSchema,
+  totalOrderAmount: priceSchema,
+};

@@ -1,0 +1,46 @@
+import { formatTimestamp } from '../time.js';
+import type { CheckoutSession, StatusDetails } from '../types.js';
+import { withConstraints } from './constraints.js';
+import type { SessionRecord } from './sessionRecord.js';
+
+const descriptions: Record<string, string> = {
+  BuyerCanceled: 'The buyer canceled the checkout.',
+  Declined: 'The payment was declined during checkout.',
+  AmazonCanceled: 'Amazon canceled the checkout.',
+  Expired: 'The Checkout Session expired because it was not completed within 24 hours.',
+};
+
+export function status(state: string, now: number, reasonCode: string | null = null): StatusDetails {
+  return {
+    state,
+    reasonCode,
+    reasonDescription: reasonCode ? (descriptions[reasonCode] ?? null) : null,
+    lastUpdatedTimestamp: formatTimestamp(now),
+  };
+}
+
+/** Moves a session to Canceled with a reason; constraints and redirect URL follow. */
+export function cancelSession(record: SessionRecord, reasonCode: string, now: number, publicUrl: string): SessionRecord {
+  const session: CheckoutSession = { ...record.session, statusDetails: status('Canceled', now, reasonCode) };
+  return { ...record, session: withConstraints(session, publicUrl) };
+}
+
+/**
+ * The session as it stands at `now`: an Open session past its 24 h expiry is Canceled/Expired
+ * (reason code UNCONFIRMED, §5.1). Returns the same object when nothing changed.
+ */
+export function sessionAsOf(record: SessionRecord, now: number, publicUrl: string): SessionRecord {
+  if (record.session.statusDetails.state === 'Open' && now >= record.meta.expiresAt) {
+    return cancelSession(record, 'Expired', record.meta.expiresAt, publicUrl);
+  }
+  return record;
+}
+
+/** When a session next changes on its own (its expiry while Open). */
+export function sessionDueAt(record: SessionRecord): number | null {
+  return record.session.statusDetails.state === 'Open' ? record.meta.expiresAt : null;
+}
+
+export function sessionWrite(record: SessionRecord) {
+  return { collection: 'checkoutSessions' as const, id: record.session.checkoutSessionId, value: record, dueAt: sessionDueAt(record) };
+}

@@ -1,0 +1,35 @@
+import type { Collection, Put } from '../store/store.js';
+import type { RequestContext } from './types.js';
+
+/** Read access to the caller's namespace, as the domain sees it (no I/O behind the domain's back). */
+export interface StateView {
+  get<T>(collection: Collection, id: string): T | undefined;
+}
+
+/** What a domain operation returns: the wire answer and the writes that make it true. */
+export interface OperationResult<B = unknown> {
+  status: number;
+  body: B;
+  writes: Put[];
+}
+
+/** Settings the domain reads that come from the Config. */
+export interface DomainSettings {
+  /** Base URL of the mock's hosted pages, used for amazonPayRedirectUrl. */
+  publicUrl: string;
+  buyerApproval: 'auto' | 'manual';
+  pendingDelayMs: number;
+}
+
+/** Everything an operation may use besides its input: who calls, when, ids and settings. */
+export interface OperationEnv {
+  ctx: RequestContext;
+  state: StateView;
+  ids: import('./ids.js').IdGenerator;
+  settings: DomainSettings;
+}
+
+/** An error answer that still changes state (e.g. a session that expired while being completed). */
+export function errorResult(error: import('./errors.js').AmazonPayError, writes: Put[]): OperationResult<{ reasonCode: string; message: string }> {
+  return { status: error.status, body: error.toBody(), writes };
+}

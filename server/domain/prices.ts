@@ -1,0 +1,25 @@
+import { apiError } from './errors.js';
+import { ledgerCurrency, price, toMinor } from './money.js';
+import type { Price, Region } from './types.js';
+
+/** A validated request Price (amount as string or number) in Amazon's normalised form. */
+export function normalizePrice(raw: unknown, field: string): Price {
+  const p = raw as { amount: unknown; currencyCode: string };
+  return price(toMinor(p.amount, p.currencyCode, `${field}.amount`), p.currencyCode);
+}
+
+export function normalizeOptionalPrice(raw: unknown, field: string): Price | null {
+  return raw === null || raw === undefined ? null : normalizePrice(raw, field);
+}
+
+/**
+ * NA and JP merchants transact in their ledger currency only; EU/UK merchants may present any
+ * supported currency (multi-currency, §9.5).
+ */
+export function assertCurrencyAllowed(region: Region, currency: string, field: string): void {
+  if (region === 'eu') return;
+  const ledger = ledgerCurrency(region);
+  if (currency !== ledger) {
+    throw apiError('CurrencyMismatch', `The currency '${currency}' provided for '${field}' is not supported for this merchant; use ${ledger}.`);
+  }
+}

@@ -1,0 +1,157 @@
+import { apiError } from './errors.js';
+import { operationNames } from './operations.js';
+import { isReasonCode, reasonCodes, type ReasonCode } from './reasonCodes.js';
+import { validate, type Schema } from './validation.js';
+
+/** What a rule makes the next matching call do. */
+export type ScriptedOutcome =
+  | { kind: 'normal' }
+  | { kind: 'pending'; settleTo: 'Authorized' | 'Declined'; reasonCode: string | null }
+  | { kind: 'cancel'; reasonCode: 'BuyerCanceled' | 'Declined' | 'AmazonCanceled' | 'Expired' }
+  | { kind: 'error'; reasonCode: ReasonCode; status: number; message: string | null };
+
+export interface ScenarioMatch {
+  operation: string;
+  checkoutSessionId?: string;
+  merchantReferenceId?: string;
+  amount?: string;
+  currency?: string;
+  publicKeyId?: string;
+  header?: { name: string; value: string };
+}
+
+/** A scripted-outcome rule: when a call matches, answer with the outcome (after an optional delay), `times` times. */
+export interface ScenarioRule {
+  name: string;
+  description: string | null;
+  match: ScenarioMatch;
+  outcome: ScriptedOutcome;
+  delayMs: number;
+  /** How many more calls this rule applies to; null means every call. */
+  times: number | null;
+}
+
+/** Facts of one call that rules can match on. */
+export interface CallFacts {
+  operation: string;
+  checkoutSessionId: string | null;
+  merchantReferenceId: string | null;
+  amount: string | null;
+  currency: string | null;
+  publicKeyId: string | null;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Operations on which pending/cancel outcomes make sense. */
+const completionOperations = new Set(['completeCheckoutSession']);
+
+const ruleSchema: Schema = {
+  type: 'object',
+  required: ['name', 'match', 'outcome'],
+  fields: {
+    name: { type: 'string', max: 200 },
+    description: { type: 'string', max: 2000 },
+    match: {
+      type: 'object',
+      required: ['operation'],
+      fields: {
+        operation: { type: 'string', enum: ['*', ...operationNames] },
+        checkoutSessionId: { type: 'string' },
+        merchantReferenceId: { type: 'string' },
+        amount: { type: 'amountOrNumberString' },
+        currency: { type: 'string', pattern: /^[A-Z]{3}$/ },
+        publicKeyId: { type: 'string' },
+        header: { type: 'object', required: ['name', 'value'], fields: { name: { type: 'string' }, value: { type: 'string' } } },
+      },
+    },
+    outcome: {
+      type: 'object',
+      required: ['kind'],
+      fields: {
+        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error'] },
+        settleTo: { type: 'string', enum: ['Authorized', 'Declined'] },
+        reasonCode: { type: 'string' },
+        status: { type: 'amountOrNumberString' },
+        message: { type: 'string', max: 2000 },
+      },
+    },
+    delayMs: { type: 'amountOrNumberString' },
+    times: { type: 'amountOrNumberString' },
+  },
+};
+
+const cancelReasons = ['BuyerCanceled', 'Declined', 'AmazonCanceled', 'Expired'] as const;
+
+function wholeNumber(value: unknown, field: string, max: number): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw apiError('InvalidParameterValue', `The value '${String(value)}' provided for '${field}' is invalid. Use a whole number from 0 to ${max}.`);
+  return n;
+}
+
+/** Validates one rule as written in a scenario file or posted to the control API. */
+export function parseRule(raw: unknown, where: string): ScenarioRule {
+  const r = validate(raw, ruleSchema, where) as Record<string, any>;
+  if (r === null) throw apiError('MissingParameterValue', `${where}: a rule object is required.`);
+  const o = r.outcome as Record<string, any>;
+  const op = r.match.operation as string;
+  let outcome: ScriptedOutcome;
+  if (o.kind === 'error') {
+    if (!o.reasonCode || !isReasonCode(o.reasonCode)) {
+      throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode must be one of the catalog's reason codes (see README), got '${o.reasonCode}'.`);
+    }
+    const status = wholeNumber(o.status, `${where}.outcome.status`, 599) ?? reasonCodes[o.reasonCode as ReasonCode].status;
+    if (status < 400) throw apiError('InvalidParameterValue', `${where}.outcome.status must be 400 or more for an error outcome.`);
+    outcome = { kind: 'error', reasonCode: o.reasonCode, status, message: o.message ?? null };
+  } else if (o.kind === 'pending' || o.kind === 'cancel') {
+    if (op !== '*' && !completionOperations.has(op)) {
+      throw apiError('InvalidParameterValue', `${where}.outcome.kind '${o.kind}' applies to completeCheckoutSession only, not ${op}.`);
+    }
+    if (o.kind === 'pending') {
+      const settleTo = o.settleTo ?? 'Authorized';
+      outcome = { kind: 'pending', settleTo, reasonCode: o.reasonCode ?? (settleTo === 'Declined' ? 'HardDeclined' : null) };
+    } else {
+      if (!cancelReasons.includes(o.reasonCode)) throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode for a cancel outcome must be one of ${cancelReasons.join(', ')}.`);
+      outcome = { kind: 'cancel', reasonCode: o.reasonCode };
+    }
+  } else {
+    outcome = { kind: 'normal' };
+  }
+  const match: ScenarioMatch = { operation: op };
+  for (const key of ['checkoutSessionId', 'merchantReferenceId', 'currency', 'publicKeyId'] as const) if (r.match[key] != null) match[key] = r.match[key];
+  if (r.match.amount != null) match.amount = String(r.match.amount);
+  if (r.match.header) match.header = { name: String(r.match.header.name).toLowerCase(), value: r.match.header.value };
+  return {
+    name: r.name,
+    description: r.description ?? null,
+    match,
+    outcome,
+    delayMs: wholeNumber(r.delayMs, `${where}.delayMs`, 60_000) ?? 0,
+    times: wholeNumber(r.times, `${where}.times`, 1_000_000),
+  };
+}
+
+/** Reads a scenario document: one rule, an array of rules, or `{ "rules": [...] }`. */
+export function parseScenarioDocument(doc: unknown, source: string): ScenarioRule[] {
+  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as any).rules) ? (doc as any).rules : [doc];
+  return list.map((raw: unknown, i: number) => parseRule(raw, `${source}[${i}]`));
+}
+
+const sameAmount = (a: string, b: string) => Number(a) === Number(b);
+
+/** True when every condition of the rule holds for the call. */
+export function ruleMatches(rule: ScenarioRule, facts: CallFacts): boolean {
+  const m = rule.match;
+  if (rule.times === 0) return false;
+  if (m.operation !== '*' && m.operation !== facts.operation) return false;
+  if (m.checkoutSessionId !== undefined && m.checkoutSessionId !== facts.checkoutSessionId) return false;
+  if (m.merchantReferenceId !== undefined && m.merchantReferenceId !== facts.merchantReferenceId) return false;
+  if (m.amount !== undefined && (facts.amount === null || !sameAmount(m.amount, facts.amount))) return false;
+  if (m.currency !== undefined && m.currency !== facts.currency) return false;
+  if (m.publicKeyId !== undefined && m.publicKeyId !== facts.publicKeyId) return false;
+  if (m.header !== undefined) {
+    const value = facts.headers[m.header.name];
+    if ((Array.isArray(value) ? value.join(',') : value) !== m.header.value) return false;
+  }
+  return true;
+}

@@ -1,0 +1,45 @@
+import type { Put } from '../store/store.js';
+import type { ChargeRecord } from './charge/chargeRecord.js';
+import { chargeWrite } from './charge/chargeState.js';
+import { settleCharge } from './charge/settleCharge.js';
+import type { ChargePermissionRecord } from './chargePermission/chargePermissionRecord.js';
+import { permissionWrite } from './chargePermission/permissionState.js';
+import type { SessionRecord } from './checkoutSession/sessionRecord.js';
+import { sessionAsOf, sessionWrite } from './checkoutSession/sessionState.js';
+import type { StateView } from './operation.js';
+import { formatTimestamp } from './time.js';
+
+/**
+ * The writes that bring one record up to `now`: session expiry, pending charge settlement,
+ * authorization expiry, permission expiry. Empty when nothing is due. Called by the scheduler for
+ * records whose dueAt has passed, whether or not a client is polling.
+ */
+export function settleRecord(state: StateView, collection: string, id: string, now: number, publicUrl: string): Put[] {
+  if (collection === 'checkoutSessions') {
+    const record = state.get<SessionRecord>('checkoutSessions', id);
+    if (!record) return [];
+    const next = sessionAsOf(record, now, publicUrl);
+    return next === record ? [] : [sessionWrite(next)];
+  }
+  if (collection === 'charges') {
+    const record = state.get<ChargeRecord>('charges', id);
+    const permission = record && state.get<ChargePermissionRecord>('chargePermissions', record.charge.chargePermissionId);
+    if (!record || !permission) return [];
+    const settled = settleCharge(record, permission, now);
+    return settled ? [chargeWrite(settled.charge), permissionWrite(settled.permission)] : [];
+  }
+  if (collection === 'chargePermissions') {
+    const record = state.get<ChargePermissionRecord>('chargePermissions', id);
+    if (!record || record.meta.expiresAt === null || now < record.meta.expiresAt || record.chargePermission.statusDetails.state === 'Closed') return [];
+    const closed: ChargePermissionRecord = {
+      ...record,
+      chargePermission: {
+        ...record.chargePermission,
+        // Reason code for an expired permission is UNCONFIRMED (§5.3); "Expired" is the suggestion.
+        statusDetails: { state: 'Closed', reasons: [{ reasonCode: 'Expired', reasonDescription: 'The Charge Permission expired.' }], lastUpdatedTimestamp: formatTimestamp(record.meta.expiresAt) },
+      },
+    };
+    return [permissionWrite(closed)];
+  }
+  return [];
+}

@@ -1,0 +1,111 @@
+import { apiError } from './errors.js';
+import { currencies, maxTransactionMinor, toMinor } from './money.js';
+
+/**
+ * A small schema language for request bodies, so every operation states its fields once and every
+ * violation gets Amazon's answer: unknown field -> UnrecognizedField, wrong type or value ->
+ * InvalidParameterValue, required but absent -> MissingParameterValue. JSON null counts as absent.
+ */
+export type Schema =
+  | { type: 'string'; max?: number; pattern?: RegExp; enum?: readonly string[] }
+  | { type: 'boolean' }
+  | { type: 'price' }
+  | { type: 'amountOrNumberString' }
+  | { type: 'object'; fields: Record<string, Schema>; required?: readonly string[]; open?: boolean }
+  | { type: 'array'; items: Schema; max?: number }
+  | { type: 'any' };
+
+const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+function invalid(path: string, value: unknown, why: string) {
+  return apiError('InvalidParameterValue', `The value '${describe(value)}' provided for '${path}' is invalid. ${why}`);
+}
+
+/** Validates `value` against `schema`; returns it unchanged (nulls kept) or throws an AmazonPayError. */
+export function validate(value: unknown, schema: Schema, path: string): unknown {
+  if (value === null || value === undefined) return null;
+  switch (schema.type) {
+    case 'any':
+      return value;
+    case 'string': {
+      if (typeof value !== 'string') throw invalid(path, value, 'Expected a string.');
+      if (schema.max !== undefined && [...value].length > schema.max) throw invalid(path, value, `It must be at most ${schema.max} characters.`);
+      if (schema.enum && !schema.enum.includes(value)) throw invalid(path, value, `Allowed values: ${schema.enum.join(', ')}.`);
+      if (schema.pattern && !schema.pattern.test(value)) throw invalid(path, value, 'It does not have the expected format.');
+      return value;
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw invalid(path, value, 'Expected true or false.');
+      return value;
+    case 'amountOrNumberString':
+      if (typeof value !== 'string' && typeof value !== 'number') throw invalid(path, value, 'Expected a number or a numeric string.');
+      return value;
+    case 'price': {
+      const p = checkObject(value, { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, ['amount', 'currencyCode'], path);
+      const currency = p.currencyCode as string;
+      if (!(currencies as readonly string[]).includes(currency)) throw invalid(`${path}.currencyCode`, currency, `Supported currencies: ${currencies.join(', ')}.`);
+      const minor = toMinor(p.amount, currency, `${path}.amount`);
+      if (minor > maxTransactionMinor(currency)) throw invalid(`${path}.amount`, p.amount, 'It exceeds the maximum transaction amount.');
+      return p;
+    }
+    case 'object':
+      return checkObject(value, schema.fields, schema.required ?? [], path, schema.open);
+    case 'array': {
+      if (!Array.isArray(value)) throw invalid(path, value, 'Expected an array.');
+      if (schema.max !== undefined && value.length > schema.max) throw invalid(path, `[${value.length} items]`, `At most ${schema.max} items are allowed.`);
+      return value.map((item, i) => validate(item, schema.items, `${path}[${i}]`));
+    }
+  }
+}
+
+function checkObject(value: unknown, fields: Record<string, Schema>, required: readonly string[], path: string, open = false): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, value, 'Expected a JSON object.');
+  const record = value as Record<string, unknown>;
+  const prefix = path ? `${path}.` : '';
+  if (!open) {
+    for (const key of Object.keys(record)) {
+      if (!Object.hasOwn(fields, key)) throw apiError('UnrecognizedField', `The field '${prefix}${key}' is invalid for this API.`);
+    }
+  }
+  for (const key of required) {
+    if (record[key] === null || record[key] === undefined) throw apiError('MissingParameterValue', `The parameter '${prefix}${key}' is required but was not provided.`);
+  }
+  for (const [key, schema] of Object.entries(fields)) validate(record[key], schema, `${prefix}${key}`);
+  return record;
+}
+
+/** Validates a whole request body (`{}` when the body is empty). */
+export function validateBody(body: unknown, fields: Record<string, Schema>, required: readonly string[] = []): Record<string, unknown> {
+  return checkObject(body ?? {}, fields, required, '');
+}
+
+// Reusable field schemas.
+export const str = (max?: number): Schema => (max === undefined ? { type: 'string' } : { type: 'string', max });
+export const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
+export const bool: Schema = { type: 'boolean' };
+export const priceSchema: Schema = { type: 'price' };
+export const obj = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required });
+export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/\S+$/ };
+
+/** merchantMetadata limits (§9.4: store name 50 [2nd]; others UNCONFIRMED, chosen generously). */
+export const merchantMetadataSchema = obj({
+  merchantReferenceId: str(256),
+  merchantStoreName: str(50),
+  noteToBuyer: str(255),
+  customInformation: str(4096),
+});
+
+/** Address limits from the Buyer docs (§4.1). */
+export const addressSchema = obj({
+  name: str(50),
+  addressLine1: str(180),
+  addressLine2: str(60),
+  addressLine3: str(60),
+  city: str(50),
+  county: str(50),
+  district: str(50),
+  stateOrRegion: str(50),
+  postalCode: str(20),
+  countryCode: { type: 'string', pattern: /^[A-Z]{2}$/ },
+  phoneNumber: str(20),
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { completeCheckoutSession } from '../../../server/domain/checkoutSession/completeCheckoutSession.js';
+import { createCheckoutSession } from '../../../server/domain/checkoutSession/createCheckoutSession.js';
+import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCheckoutSession.js';
+import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
+import { AmazonPayError } from '../../../server/domain/errors.js';
+import { settleRecord } from '../../../server/domain/settle.js';
+import { domainWorld } from '../../helpers/domainEnv.js';
+import { readySessionBody } from '../../helpers/testApp.js';
+
+function thrown(fn: () => unknown): AmazonPayError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AmazonPayError) return err;
+    throw err;
+  }
+  throw new Error('expected an AmazonPayError');
+}
+
+function ready(world = domainWorld(), paymentDetails: Record<string, unknown> = {}) {
+  const body = readySessionBody({ paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: '50.00', currencyCode: 'USD' }, ...paymentDetails } });
+  const id = world.apply(createCheckoutSession(world.env(), body)).body.checkoutSessionId;
+  return { world, id };
+}
+
+describe('createCheckoutSession', () => {
+  it('lists every missing piece as a constraint when only the required fields are sent', () => {
+    const world = domainWorld({ buyerApproval: 'manual' });
+    const created = createCheckoutSession(world.env(), { storeId: 'amzn1.application-oa2-client.abc', webCheckoutDetails: { checkoutReviewReturnUrl: 'https://m.example/r' } });
+    expect(created.status).toBe(201);
+    expect(created.body.constraints.map((c) => c.constraintId)).toEqual(['CheckoutResultReturnUrlNotSet', 'ChargeAmountNotSet', 'PaymentIntentNotSet', 'BuyerNotAssociated']);
+    expect(created.body.webCheckoutDetails.amazonPayRedirectUrl).toBeNull();
+    expect(created.body.paymentPreferences).toEqual([null]);
+    expect(created.body.expirationTimestamp).toBe('20260116T120000Z');
+  });
+
+  it('requires checkoutResultReturnUrl instead of the review URL in ProcessOrder mode', () => {
+    const world = domainWorld();
+    const err = thrown(() => createCheckoutSession(world.env(), { storeId: 'amzn1.application-oa2-client.abc', webCheckoutDetails: { checkoutMode: 'ProcessOrder' } }));
+    expect(err.reasonCode).toBe('MissingParameterValue');
+    expect(err.message).toContain('checkoutResultReturnUrl');
+  });
+
+  it('sets the redirect URL once nothing is missing', () => {
+    const { world, id } = ready();
+    const session = world.get<any>('checkoutSessions', id).session;
+    expect(session.constraints).toEqual([]);
+    expect(session.webCheckoutDetails.amazonPayRedirectUrl).toBe(`https://mock.test/checkout/processing?amazonCheckoutSessionId=${id}`);
+  });
+});
+
+describe('updateCheckoutSession', () => {
+  it('keeps fields that are not sent and normalises amounts', () => {
+    const { world, id } = ready();
+    const updated = world.apply(updateCheckoutSession(world.env(), id, { paymentDetails: { chargeAmount: { amount: 12, currencyCode: 'USD' } } }));
+    expect(updated.body.paymentDetails.paymentIntent).toBe('Authorize');
+    expect(updated.body.paymentDetails.chargeAmount).toEqual({ amount: '12.00', currencyCode: 'USD' });
+    expect(updated.body.merchantMetadata.merchantReferenceId).toBe('order-1');
+  });
+
+  it('refuses to update a completed session with 422 InvalidCheckoutSessionStatus', () => {
+    const { world, id } = ready();
+    world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
+    expect(thrown(() => updateCheckoutSession(world.env(), id, {})).reasonCode).toBe('InvalidCheckoutSessionStatus');
+  });
+});
+
+describe('completeCheckoutSession', () => {
+  it('compares amounts numerically: 50, "50" and "50.00" all match', () => {
+    for (const amount of [50, '50', '50.00']) {
+      const { world, id } = ready();
+      expect(completeCheckoutSession(world.env(), id, { chargeAmount: { amount, currencyCode: 'USD' } }).status).toBe(200);
+    }
+  });
+
+  it.each([
+    ['a different amount', { chargeAmount: { amount: '50.01', currencyCode: 'USD' } }, 'AmountMismatch'],
+    ['a different currency', { chargeAmount: { amount: '50.00', currencyCode: 'EUR' } }, 'AmountMismatch'],
+    ['no chargeAmount', {}, 'MissingParameterValue'],
+  ])('rejects %s', (_label, body, code) => {
+    const { world, id } = ready();
+    const err = thrown(() => completeCheckoutSession(world.env(), id, body));
+    expect(err.reasonCode).toBe(code);
+    expect(world.get<any>('checkoutSessions', id).session.statusDetails.state).toBe('Open');
+  });
+
+  it('requires totalOrderAmount when the session has one, and it must match', () => {
+    const { world, id } = ready(domainWorld(), { totalOrderAmount: { amount: '80.00', currencyCode: 'USD' } });
+    expect(thrown(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).reasonCode).toBe('MissingParameterValue');
+    expect(
+      thrown(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '70', currencyCode: 'USD' } })).reasonCode,
+    ).toBe('AmountMismatch');
+    const ok = completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: 80, currencyCode: 'USD' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('makes the OneTime permission NonChargeable/ChargeInProgress with an Authorized charge, limit = order total', () => {
+    const { world, id } = ready(domainWorld(), { totalOrderAmount: { amount: '80.00', currencyCode: 'USD' } });
+    const result = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '80', currencyCode: 'USD' } }));
+    const body = result.body as any;
+    const permission = world.get<any>('chargePermissions', body.chargePermissionId).chargePermission;
+    expect(permission.statusDetails.state).toBe('NonChargeable');
+    expect(permission.statusDetails.reasons).toEqual([{ reasonCode: 'ChargeInProgress', reasonDescription: expect.stringContaining('already in progress') }]);
+    expect(permission.limits).toEqual({ amountLimit: { amount: '80.00', currencyCode: 'USD' }, amountBalance: { amount: '80.00', currencyCode: 'USD' } });
+    expect(permission.expirationTimestamp).toBe('20260714T120000Z');
+    const charge = world.get<any>('charges', body.chargeId).charge;
+    expect(charge).toMatchObject({ chargeAmount: { amount: '50.00', currencyCode: 'USD' }, captureAmount: null, refundedAmount: null, expirationTimestamp: '20260214T120000Z' });
+  });
+
+  it('raises the limit with allowOvercharge to max(9x, 500)', () => {
+    const { world, id } = ready(domainWorld(), { allowOvercharge: true, paymentIntent: 'Confirm' });
+    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.limits.amountLimit.amount).toBe('500.00');
+  });
+
+  it('gives 13-month expiry with extendExpiration', () => {
+    const { world, id } = ready(domainWorld(), { extendExpiration: true, paymentIntent: 'Confirm' });
+    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.expirationTimestamp).toBe('20270215T120000Z');
+  });
+
+  it('answers with the sparse session: every key present, only the completion facts filled', () => {
+    const { world, id } = ready();
+    const body = completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } }).body as any;
+    const filled = Object.entries(body).filter(([, v]) => v !== null).map(([k]) => k);
+    expect(filled).toEqual(['checkoutSessionId', 'statusDetails', 'chargePermissionId', 'chargeId', 'creationTimestamp']);
+    expect(Object.keys(body)).toHaveLength(28);
+  });
+
+  it('expires an Open session at exactly 24 hours and not a millisecond before', () => {
+    const { world, id } = ready();
+    world.advance(24 * 3600_000 - 1);
+    expect(getCheckoutSession(world.env(), id).body.statusDetails.state).toBe('Open');
+    world.advance(1);
+    const got = getCheckoutSession(world.env(), id);
+    expect(got.body.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'Expired', lastUpdatedTimestamp: '20260116T120000Z' });
+    expect(got.writes).toHaveLength(1);
+  });
+
+  it('settles a due expiry through settleRecord as the scheduler does', () => {
+    const { world, id } = ready();
+    world.advance(25 * 3600_000);
+    const writes = settleRecord(world.env().state, 'checkoutSessions', id, world.now, 'https://mock.test');
+    expect((writes[0]!.value as any).session.statusDetails.reasonCode).toBe('Expired');
+    expect(writes[0]!.dueAt).toBeNull();
+  });
+
+  it('expires an authorization unused for 30 days: Canceled/ExpiredUnused, permission Chargeable again', () => {
+    const { world, id } = ready();
+    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    world.advance(30 * 24 * 3600_000);
+    for (const w of settleRecord(world.env().state, 'charges', body.chargeId, world.now, 'https://mock.test')) world.apply({ status: 200, body: null, writes: [w] });
+    expect(world.get<any>('charges', body.chargeId).charge.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused' });
+    expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.statusDetails.state).toBe('Chargeable');
+  });
+});

@@ -1,0 +1,34 @@
+import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
+import type { OperationEnv, OperationResult } from '../../server/domain/operation.js';
+import type { Region } from '../../server/domain/types.js';
+
+/** A pure in-memory world for domain tests: apply results' writes to see the next state. */
+export function domainWorld(options: { region?: Region; buyerApproval?: 'auto' | 'manual'; now?: number } = {}) {
+  const records = new Map<string, unknown>();
+  let now = options.now ?? Date.UTC(2026, 0, 15, 12, 0, 0);
+  const ids = new IdGenerator(seededRandom('domain-tests'));
+  const env = (): OperationEnv => ({
+    ctx: { ns: 'TEST', publicKeyId: 'SANDBOX-TEST', region: options.region ?? 'na', environment: 'sandbox', now },
+    state: { get: <T>(collection: string, id: string) => records.get(`${collection}/${id}`) as T | undefined },
+    ids,
+    settings: { publicUrl: 'https://mock.test', buyerApproval: options.buyerApproval ?? 'auto', pendingDelayMs: 30_000 },
+  });
+  return {
+    env,
+    ids,
+    advance(ms: number) {
+      now += ms;
+    },
+    get now() {
+      return now;
+    },
+    get<T>(collection: string, id: string): T {
+      return records.get(`${collection}/${id}`) as T;
+    },
+    /** Applies the writes of a result, as the store would, and returns the result. */
+    apply<R extends OperationResult>(result: R): R {
+      for (const w of result.writes) records.set(`${w.collection}/${w.id}`, w.value);
+      return result;
+    },
+  };
+}
