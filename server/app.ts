@@ -1,9 +1,82 @@
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { existsSync } from 'node:fs';
+import { registerAdmin } from './admin/registerAdmin.js';
+import { installErrorHandling } from './api/errorHandler.js';
+import { registerApi } from './api/registerApi.js';
+import { originForm } from './api/rawUrl.js';
+import './api/requestFacts.js';
+import { createDeps, type AppDeps } from './appDeps.js';
+import { packagePath, type Config } from './config.js';
+import type { DomainSettings } from './domain/operation.js';
+import { Settler } from './settler.js';
 
-/** Builds the Fastify instance with every route; does not listen (tests inject or listen on port 0). */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({ logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
-  app.get('/__admin/health', async () => ({ status: 'ok' }));
+/** The URL browsers use for the mock's hosted pages. */
+export function publicUrlOf(config: Config): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return config.https ? `https://${host}:${config.httpsPort}` : `http://${host}:${config.httpPort}`;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The emulator's dependencies, for the process entry and tests. */
+    mock: AppDeps & { settler: Settler; config: Config };
+  }
+}
+
+/**
+ * Builds the Fastify instance with every route (emulated API, control API, documentation); does
+ * not listen. Opens the store; closing the app flushes and closes it.
+ */
+export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+  const deps = createDeps(config, given);
+  const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000 };
+  const settler = new Settler(deps.store, deps.clock, settings.publicUrl);
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true },
+    rewriteUrl: (req) => originForm(req.url ?? '/'),
+    requestIdHeader: false,
+    genReqId: () => deps.ids.uuid(),
+    // A client that drops the connection mid-request must not crash anything.
+    return503OnClosing: false,
+  });
+  app.decorate('mock', { ...deps, settler, config });
+  app.decorateRequest('merchant', undefined);
+  app.decorateRequest('scenario', undefined);
+  app.decorateRequest('amazonError', undefined);
+
+  // Keep every body raw: the signature covers its exact bytes, and JSON errors must be Amazon's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-amz-pay-request-id', request.id);
+    return payload;
+  });
+
+  installErrorHandling(app, config.bodyLimit);
+
+  const spec = packagePath('openapi.yaml');
+  if (existsSync(spec)) {
+    await app.register(swagger, { mode: 'static', specification: { path: spec, baseDir: packagePath('.') } });
+    app.get('/documentation', async () => app.swagger());
+    app.get('/documentation/json', async () => app.swagger());
+    app.get('/documentation/yaml', async (_req, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+  }
+
+  const pipelineDeps = { ...deps, config, settings, settler };
+  registerApi(app, pipelineDeps);
+  registerAdmin(app, pipelineDeps);
+
+  await deps.store.open();
+  settler.start();
+  app.addHook('onClose', async () => {
+    await settler.stop();
+    await deps.store.close();
+  });
   return app;
 }

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { parseJsonBody } from '../api/jsonBody.js';
+import { approveSession, type ApproveInput } from '../domain/checkoutSession/approveSession.js';
+import { findSession } from '../domain/checkoutSession/findSession.js';
+import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
+import { stateView } from '../api/pipeline.js';
+import { findNamespace, merchantParam, type AdminDeps } from './adminDeps.js';
+
+/** POST /__admin/checkoutSessions/{id}/approve: the buyer signs in, picks a card and returns. */
+export function checkoutSessionRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  app.post('/__admin/checkoutSessions/:checkoutSessionId/approve', async (request) => {
+    const { checkoutSessionId } = request.params as { checkoutSessionId: string };
+    const input = parseJsonBody(request.body) as ApproveInput;
+    const ns = findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
+    const now = deps.clock.now();
+    const env = { ctx: { ns, publicKeyId: null, region: 'na' as const, environment: 'sandbox' as const, now }, state: stateView(deps, ns), ids: deps.ids, settings: deps.settings };
+    const { record } = findSession(env, checkoutSessionId);
+    const approved = approveSession(record, input, deps.ids, now, deps.settings.publicUrl);
+    await deps.store.commit(ns, [sessionWrite(approved)]);
+    return approved.session;
+  });
+}

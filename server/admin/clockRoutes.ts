@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { parseJsonBody } from '../api/jsonBody.js';
+import type { ControlledClock } from '../domain/clock.js';
+import { apiError } from '../domain/errors.js';
+import { formatTimestamp } from '../domain/time.js';
+import type { AdminDeps } from './adminDeps.js';
+
+function clockView(clock: ControlledClock) {
+  const s = clock.state();
+  return { now: new Date(s.now).toISOString(), amazonTimestamp: formatTimestamp(s.now), offsetSeconds: s.offsetMs / 1000, frozen: s.frozen };
+}
+
+const allowed = new Set(['advanceSeconds', 'set', 'frozen']);
+
+/** GET/POST /__admin/clock: read, advance, set or freeze the server clock; due transitions run at once. */
+export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  app.get('/__admin/clock', async () => clockView(deps.clock));
+  app.post('/__admin/clock', async (request) => {
+    const body = parseJsonBody(request.body);
+    for (const key of Object.keys(body)) if (!allowed.has(key)) throw apiError('UnrecognizedField', `The field '${key}' is invalid for this API. Use advanceSeconds, set or frozen.`);
+    const { advanceSeconds, set, frozen } = body;
+    if (advanceSeconds !== undefined && (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds))) {
+      throw apiError('InvalidParameterValue', "The value provided for 'advanceSeconds' is invalid. Expected a number of seconds.");
+    }
+    let instant: number | undefined;
+    if (set !== undefined) {
+      instant = typeof set === 'string' ? Date.parse(set) : NaN;
+      if (Number.isNaN(instant)) throw apiError('InvalidParameterValue', "The value provided for 'set' is invalid. Expected an ISO 8601 time such as 2030-01-01T00:00:00Z.");
+    }
+    if (frozen !== undefined && typeof frozen !== 'boolean') throw apiError('InvalidParameterValue', "The value provided for 'frozen' is invalid. Expected true or false.");
+    // Validate everything before changing anything.
+    if (frozen !== undefined) deps.clock.freeze(frozen);
+    if (instant !== undefined) deps.clock.set(instant);
+    if (advanceSeconds !== undefined) deps.clock.advance(Math.round((advanceSeconds as number) * 1000));
+    await deps.settler.settleAll();
+    return clockView(deps.clock);
+  });
+}

@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import type { AdminDeps } from './adminDeps.js';
+import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
+import { clockRoutes } from './clockRoutes.js';
+import { keyRoutes } from './keyRoutes.js';
+import { resetRoutes } from './resetRoutes.js';
+import { scenarioRoutes } from './scenarioRoutes.js';
+
+/** The control API under /__admin. */
+export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
+  resetRoutes(app, deps);
+  clockRoutes(app, deps);
+  scenarioRoutes(app, deps);
+  checkoutSessionRoutes(app, deps);
+  keyRoutes(app, deps);
+}

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { AmazonPayError } from '../domain/errors.js';
+import { parseScenarioDocument, ruleMatches, type CallFacts, type ScenarioRule } from '../domain/scenarios.js';
+
+/** A rule in force, where it came from, and which merchant it is for (null: everyone). */
+export interface ActiveRule extends ScenarioRule {
+  source: string;
+  merchant: string | null;
+}
+
+/**
+ * The scripted outcomes in force: rules read from the scenarios directory at start (for every
+ * merchant) plus rules added through the control API. Rules are tried in order: control-API rules
+ * first (newest first), then file rules. Kept in memory; reset restores the file rules.
+ */
+export class ScenarioBook {
+  private fileRules: ActiveRule[] = [];
+  private addedRules: ActiveRule[] = [];
+
+  constructor(private readonly dir: string | null) {}
+
+  /** (Re)reads every *.json / *.yaml / *.yml in the directory; returns one note per file. */
+  loadFiles(): string[] {
+    this.fileRules = [];
+    if (!this.dir) return [];
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((n) => /\.(json|ya?ml)$/i.test(n)).sort();
+    } catch {
+      return [`scenarios directory ${this.dir} not found; no file rules loaded`];
+    }
+    const notes: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      try {
+        const text = readFileSync(file, 'utf8');
+        const doc = /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text);
+        const rules = parseScenarioDocument(doc, name).map((r) => ({ ...fresh(r), source: name, merchant: null }));
+        this.fileRules.push(...rules);
+        notes.push(`scenario file ${name}: ${rules.length} rule(s)`);
+      } catch (err) {
+        const why = err instanceof AmazonPayError ? err.message : (err as Error).message;
+        notes.push(`scenario file ${name} skipped: ${why}`);
+      }
+    }
+    return notes;
+  }
+
+  /** Adds rules for one merchant (or all when merchant is null), ahead of existing ones. */
+  add(rules: ScenarioRule[], merchant: string | null): ActiveRule[] {
+    const active = rules.map((r) => ({ ...r, source: 'control-api', merchant }));
+    this.addedRules.unshift(...active.slice().reverse());
+    return active;
+  }
+
+  list(merchant?: string | null): ActiveRule[] {
+    return [...this.addedRules, ...this.fileRules].filter((r) => merchant === undefined || r.merchant === null || r.merchant === merchant);
+  }
+
+  /** Drops control-API rules (of one merchant, or all) and restores file rules' counters. */
+  reset(merchant?: string): void {
+    this.addedRules = merchant === undefined ? [] : this.addedRules.filter((r) => r.merchant !== merchant);
+    if (merchant === undefined) this.loadFiles();
+  }
+
+  /** The first rule matching the call, with its remaining count taken down by one. */
+  take(facts: CallFacts, merchant: string): ActiveRule | null {
+    for (const rule of [...this.addedRules, ...this.fileRules]) {
+      if (rule.merchant !== null && rule.merchant !== merchant) continue;
+      if (!ruleMatches(rule, facts)) continue;
+      if (rule.times !== null) rule.times -= 1;
+      return rule;
+    }
+    return null;
+  }
+}
+
+const fresh = (r: ScenarioRule): ScenarioRule => ({ ...r, match: { ...r.match }, outcome: { ...r.outcome } });

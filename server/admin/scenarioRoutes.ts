@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { parseJsonValue } from '../api/jsonBody.js';
+import { apiError } from '../domain/errors.js';
+import { parseScenarioDocument } from '../domain/scenarios.js';
+import { merchantParam, type AdminDeps } from './adminDeps.js';
+
+/** /__admin/scenarios: list, add (one rule, an array, or {rules}) and clear scripted outcomes. */
+export function scenarioRoutes(app: FastifyInstance, deps: AdminDeps): void {
+  app.get('/__admin/scenarios', async (request) => ({ rules: deps.scenarios.list(merchantParam(request.query)) }));
+  app.post('/__admin/scenarios', async (request, reply) => {
+    const doc = parseJsonValue(request.body);
+    if (doc === null) throw apiError('MissingParameterValue', 'Send a rule, an array of rules, or {"rules": [...]}.');
+    const rules = parseScenarioDocument(doc, 'body');
+    const added = deps.scenarios.add(rules, merchantParam(request.query) ?? null);
+    return reply.code(201).send({ rules: added });
+  });
+  app.delete('/__admin/scenarios', async (request) => {
+    const merchant = merchantParam(request.query);
+    deps.scenarios.reset(merchant);
+    return { rules: deps.scenarios.list(merchant) };
+  });
+}

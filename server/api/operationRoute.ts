@@ -1,0 +1,27 @@
+import type { CompletionOverride } from '../domain/checkoutSession/completionOverride.js';
+import type { OperationEnv, OperationResult } from '../domain/operation.js';
+import type { OperationName } from '../domain/operations.js';
+import type { CallFacts } from '../domain/scenarios.js';
+import type { StateView } from '../domain/operation.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The parsed parts of a call a domain operation gets. */
+export interface Call {
+  params: Record<string, string>;
+  body: unknown;
+  override?: CompletionOverride;
+}
+
+/** One emulated operation: where it is served and which domain function answers it. */
+export interface OperationRoute {
+  name: OperationName;
+  method: HttpMethod;
+  /** Path after the version segment, Fastify syntax (`/checkoutSessions/:checkoutSessionId`). */
+  path: string;
+  /** Whether the operation reads a JSON body (DELETE operations do; GET never). */
+  hasBody: boolean;
+  run(env: OperationEnv, call: Call): OperationResult;
+  /** Facts for scenario matching beyond the generic ones (the session's reference id, amounts). */
+  facts?(state: StateView, call: Call): Partial<CallFacts>;
+}

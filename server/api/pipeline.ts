@@ -1,0 +1,99 @@
+import './requestFacts.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppDeps } from '../appDeps.js';
+import type { Config } from '../config.js';
+import { resolveEnvironment, parseRegion } from '../domain/environment.js';
+import { AmazonPayError, apiError } from '../domain/errors.js';
+import type { DomainSettings, OperationEnv, StateView } from '../domain/operation.js';
+import type { CallFacts } from '../domain/scenarios.js';
+import type { Environment, RequestContext } from '../domain/types.js';
+import { headerText } from '../signing/headers.js';
+import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.js';
+import { peekPublicKeyId } from '../signing/authorizationHeader.js';
+import { verifyRequest } from '../signing/verifyRequest.js';
+import type { Settler } from '../settler.js';
+import type { Call, OperationRoute } from './operationRoute.js';
+import { splitTarget } from './rawUrl.js';
+import { parseJsonBody } from './jsonBody.js';
+
+/** Namespace used when signature checking is off and the caller sent no key id. */
+export const ANONYMOUS_NAMESPACE = 'anonymous';
+
+export interface PipelineDeps extends AppDeps {
+  config: Config;
+  settings: DomainSettings;
+  settler: Settler;
+}
+
+/** A read-only view of one merchant's records. */
+export function stateView(deps: Pick<AppDeps, 'store'>, ns: string): StateView {
+  return { get: (collection, id) => deps.store.get(ns, collection, id) };
+}
+
+/** Who is calling: verified (or, with --signature off, read without checking) from the authorization header. */
+function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
+  const { path, query } = splitTarget(request.raw.url ?? '/');
+  if (deps.config.signature === 'off') {
+    const publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
+    return { publicKeyId, diagnostics: null };
+  }
+  const verified = verifyRequest(
+    { method: request.method, path, query, headers: request.headers, body: raw },
+    { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds },
+  );
+  return { publicKeyId: verified.publicKeyId, diagnostics: verified };
+}
+
+/**
+ * The request flow of design.md for one operation: signature -> environment -> body -> settle due
+ * transitions -> scripted outcome -> domain -> durable commit -> reply. Every step that fails
+ * throws an AmazonPayError, which the app's error handler answers in Amazon's shape.
+ */
+export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const params = request.params as Record<string, string>;
+    const pathEnv = params.environment === undefined ? null : params.environment;
+    if (pathEnv !== null && pathEnv !== 'sandbox' && pathEnv !== 'live') {
+      throw apiError('ResourceNotFound', `Unknown environment segment '/${pathEnv}/'. Use /v2/..., /sandbox/v2/... or /live/v2/....`);
+    }
+    const { publicKeyId } = identify(request, raw, deps);
+    const ns = publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE;
+    request.merchant = ns;
+    const environment = resolveEnvironment(publicKeyId ? environmentFromKeyId(publicKeyId) : null, pathEnv as Environment | null, deps.config.envConflict, publicKeyId);
+    const region = parseRegion(headerText(request.headers, 'x-amz-pay-region'));
+    const body = route.hasBody ? parseJsonBody(raw) : undefined;
+    const { environment: _e, ...routeParams } = params;
+    const call: Call = { params: routeParams, body };
+
+    await deps.settler.settleNamespace(ns);
+    const state = stateView(deps, ns);
+    const facts: CallFacts = {
+      operation: route.name,
+      checkoutSessionId: routeParams.checkoutSessionId ?? null,
+      merchantReferenceId: null,
+      amount: null,
+      currency: null,
+      publicKeyId,
+      headers: request.headers,
+      ...route.facts?.(state, call),
+    };
+    const rule = deps.scenarios.take(facts, ns);
+    if (rule) {
+      request.scenario = rule.name;
+      if (rule.delayMs > 0) await sleep(rule.delayMs);
+      const o = rule.outcome;
+      if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
+      if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
+    }
+
+    // From here to the commit everything is synchronous, so no other request can interleave
+    // between reading the state and applying the writes.
+    const ctx: RequestContext = { ns, publicKeyId, region, environment, now: deps.clock.now() };
+    const env: OperationEnv = { ctx, state, ids: deps.ids, settings: deps.settings };
+    const result = route.run(env, call);
+    await deps.store.commit(ns, result.writes);
+    return reply.code(result.status).send(result.body);
+  };
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { checkoutSessionRoutes } from './checkoutSessions.js';
+import type { OperationRoute } from './operationRoute.js';
+import { operationHandler, type PipelineDeps } from './pipeline.js';
+
+/** Every emulated operation. */
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes];
+
+/** URL prefixes each operation is served under (§1.2): bare /v2 and /{sandbox|live}/v2. */
+export const apiPrefixes = ['/v2', '/:environment/v2'] as const;
+
+/** Registers every operation under both prefixes; one trailing slash is tolerated by the router. */
+export function registerApi(app: FastifyInstance, deps: PipelineDeps): void {
+  for (const route of operationRoutes) {
+    const handler = operationHandler(route, deps);
+    for (const prefix of apiPrefixes) {
+      app.route({ method: route.method, url: `${prefix}${route.path}`, handler });
+    }
+  }
+}

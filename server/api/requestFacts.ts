@@ -1,0 +1,17 @@
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Merchant namespace of the caller, once known (journal, admin filters). */
+    merchant?: string;
+    /** Name of the scenario rule that answered this call, if any. */
+    scenario?: string;
+  }
+}
+
+export {};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The Amazon-shaped error this request was answered with, if any. */
+    amazonError?: import('../domain/errors.js').AmazonPayError;
+  }
+}
