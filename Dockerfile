@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# amazon-pay-mock: the emulator as a container.
+#   docker build -t amazon-pay-mock .
+#   docker run --rm -p 8080:8080 -p 8443:8443 -v apm-data:/data amazon-pay-mock
+# Every setting is an AMAZON_PAY_MOCK_* variable or a flag appended to the run command (see --help).
+
+# Build: install everything, compile TypeScript, then drop the dev dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Manifests first so the npm ci layer is reused while only sources change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# Run: compiled JavaScript, production dependencies, fixtures and the API document.
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    AMAZON_PAY_MOCK_HOST=0.0.0.0 \
+    AMAZON_PAY_MOCK_DATA_DIR=/data
+WORKDIR /app
+# Owned by root, so the server cannot modify its own code; it writes only to /data.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/fixtures ./fixtures
+COPY --from=build /app/openapi.yaml ./openapi.yaml
+# The state file and the generated TLS certificate live here; a named volume inherits this owner.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+EXPOSE 8080 8443
+# No curl in slim images: node itself probes the plain-HTTP listener.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.AMAZON_PAY_MOCK_HTTP_PORT||8080)+'/__admin/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
+# Exec form with node as PID 1: SIGTERM from `docker stop` reaches the graceful shutdown (npm would not forward it).
+CMD ["node", "dist/server/main.js"]

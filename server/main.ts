@@ -1,0 +1,119 @@
+import { realpathSync } from 'node:fs';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, dbFilePath, helpText, loadConfig, type Config } from './config.js';
+import { ListenError, startServer, type RunningServer } from './server.js';
+
+/** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration. */
+export const exitCodes = { ok: 0, failure: 1, config: 2 } as const;
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\./.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * The process: config, listeners, one start-up summary, graceful stop on SIGINT/SIGTERM
+ * (a second signal exits at once). Resolves with the running server; exits the process on failure.
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  // Until the app's logger exists, crashes go to stderr; a crash is logged, never swallowed.
+  let logFatal = (err: unknown, origin: string) => console.error(`amazon-pay-mock: ${origin}:`, err);
+  process.on('uncaughtException', (err, origin) => {
+    logFatal(err, origin);
+    process.exit(exitCodes.failure);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logFatal(reason, 'unhandledRejection');
+    process.exit(exitCodes.failure);
+  });
+
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${helpText()}\n`);
+    process.exit(exitCodes.ok);
+  }
+
+  let config: Config;
+  let running: RunningServer;
+  try {
+    config = loadConfig(argv, env);
+    running = await startServer(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`amazon-pay-mock: configuration error: ${err.message} (see --help)`);
+      process.exit(exitCodes.config);
+    }
+    if (err instanceof ListenError) {
+      console.error(`amazon-pay-mock: ${err.message}`);
+      process.exit(exitCodes.failure);
+    }
+    throw err;
+  }
+
+  const log = running.app.log;
+  // With --log-level silent the app's logger drops everything; a crash still reaches stderr.
+  if (config.logLevel !== 'silent') logFatal = (err, origin) => log.fatal({ err, origin }, `crashed (${origin})`);
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, `${signal} again: exiting without waiting`);
+      process.exit(128 + (constants.signals[signal] ?? 0));
+    }
+    stopping = true;
+    log.info({ signal }, `${signal}: finishing in-flight requests, then stopping (send it again to exit at once)`);
+    running.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(exitCodes.ok);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(exitCodes.failure);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Only now: whoever waits for this line may signal right away.
+  logSummary(config, running);
+  return running;
+}
+
+function logSummary(config: Config, running: RunningServer): void {
+  const log = running.app.log;
+  const urls = [running.http?.url, running.https?.url].filter((u): u is string => u !== undefined);
+  const cert = running.certificate;
+  log.info(
+    {
+      http: running.http?.url ?? null,
+      https: running.https?.url ?? null,
+      // What the Node SDK's overrideServiceUrl wants: host:port, no scheme.
+      overrideServiceUrl: running.https ? running.https.url.replace(/^https:\/\//, '') : null,
+      dataDir: path.resolve(config.dataDir),
+      store: config.store === 'file' ? path.resolve(dbFilePath(config)) : 'memory',
+      certificate: cert && { source: cert.source, file: cert.file ?? null, names: cert.names ?? null, replaced: cert.replaced ?? null },
+    },
+    `amazon-pay-mock listening on ${urls.join(' and ')}`,
+  );
+  // Keys loaded or skipped, scenario files read: gathered while the app was built.
+  for (const note of running.app.mock?.startupNotes ?? []) log.info(note);
+  if (config.signature === 'off') log.warn('signature verification OFF: every request is accepted whatever its signature (--signature off)');
+  if (!isLoopback(config.host)) {
+    log.warn(`host ${config.host} is not a loopback address: other machines can reach this mock, its demo keys and its unauthenticated /__admin API`);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -1,0 +1,187 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { loadOrCreateCertificate, type TlsCertificate } from './tls/certificate.js';
+
+/** One open listener: the port it really got (port 0 resolved) and a URL a local client can use. */
+export interface Listener {
+  port: number;
+  url: string;
+}
+
+/** The served certificate, without its private key. */
+export type ServedCertificate = Omit<TlsCertificate, 'key'>;
+
+export interface RunningServer {
+  /** The one Fastify app behind both listeners (ready, never `listen`ed itself). */
+  app: FastifyInstance;
+  http: Listener | null;
+  https: Listener | null;
+  certificate: ServedCertificate | null;
+  /** Stops accepting, lets in-flight requests finish (forcing after a timeout), then closes the app. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** How long close() waits for in-flight requests before cutting their connections. */
+  closeTimeoutMs?: number;
+}
+
+/** A listener could not bind; the message names the port and the option that moves it. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+type NodeServer = http.Server | https.Server;
+
+// buildApp takes an optional deps argument once the app grows one; this keeps the pass-through typed either way.
+type AppDeps = Parameters<typeof buildApp> extends [unknown, (infer D)?, ...unknown[]] ? D : never;
+const build = buildApp as (config: Config, deps?: AppDeps) => Promise<FastifyInstance>;
+
+/**
+ * Serves one app over HTTP and/or HTTPS as the config says. The listeners bind first, so the app
+ * is built with the ports they really got (port 0 resolved, e.g. for its public URL); a request
+ * that arrives while the app is still being built waits for it.
+ */
+export async function startServer(config: Config, deps?: AppDeps, options: StartOptions = {}): Promise<RunningServer> {
+  const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const certificate = config.https ? await loadOrCreateCertificate(config) : null;
+
+  let app: FastifyInstance | null = null;
+  let settle!: (app: FastifyInstance | null) => void;
+  const appReady = new Promise<FastifyInstance | null>((resolve) => (settle = resolve));
+  let draining = false;
+  // Responses not yet finished, so draining can tell their clients not to reuse the socket.
+  const inFlight = new Set<http.ServerResponse>();
+  // app.routing is Fastify's whole request handler (rewriteUrl included); Fastify's own server never listens.
+  const handler: http.RequestListener = (req, res) => {
+    // While draining, requests still arriving on kept-alive sockets are served, then their socket closes.
+    if (draining) res.setHeader('connection', 'close');
+    else {
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+    }
+    if (app !== null) app.routing(req, res);
+    else void appReady.then((ready) => (ready ? ready.routing(req, res) : res.destroy()));
+  };
+
+  const opened: NodeServer[] = [];
+  let listeners: { http: Listener | null; https: Listener | null };
+  try {
+    const httpListener = config.http ? await listen(http.createServer(handler), config, 'http', opened) : null;
+    const httpsListener =
+      certificate !== null ? await listen(https.createServer({ cert: certificate.cert, key: certificate.key }, handler), config, 'https', opened) : null;
+    listeners = { http: httpListener, https: httpsListener };
+    const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
+    const built = deps === undefined ? await build(effective) : await build(effective, deps);
+    try {
+      await built.ready();
+    } catch (err) {
+      await built.close().catch(() => undefined);
+      throw err;
+    }
+    app = built;
+  } catch (err) {
+    settle(null);
+    await Promise.all(opened.map((s) => drain(s, 0)));
+    throw err;
+  }
+  settle(app);
+  const running = app;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      await Promise.all(opened.map((s) => drain(s, closeTimeoutMs)));
+      await running.close();
+    })();
+    return closing;
+  };
+  const served: ServedCertificate | null = certificate === null ? null : (({ key: _key, ...rest }) => rest)(certificate);
+  return { app: running, ...listeners, certificate: served, close };
+}
+
+async function listen(server: NodeServer, config: Config, scheme: 'http' | 'https', opened: NodeServer[]): Promise<Listener> {
+  const port = scheme === 'http' ? config.httpPort : config.httpsPort;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(listenError(err, scheme, config.host, port));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host: config.host, port });
+  });
+  opened.push(server);
+  const address = server.address();
+  const actual = typeof address === 'object' && address !== null ? address.port : port;
+  return { port: actual, url: `${scheme}://${urlHost(config.host)}:${actual}` };
+}
+
+function listenError(err: NodeJS.ErrnoException, scheme: 'http' | 'https', host: string, port: number): ListenError {
+  const flag = scheme === 'http' ? '--http-port (AMAZON_PAY_MOCK_HTTP_PORT)' : '--https-port (AMAZON_PAY_MOCK_HTTPS_PORT)';
+  const off = scheme === 'http' ? '--no-http' : '--no-https';
+  const where = `${scheme.toUpperCase()} port ${port} on ${host}`;
+  let message: string;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      message = `${where} is already in use; choose another with ${flag}, 0 for any free port, or turn the listener off with ${off}`;
+      break;
+    case 'EACCES':
+      message = `${where}: permission denied (ports below 1024 need privileges); choose another with ${flag}`;
+      break;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      message = `cannot listen on ${host}: no such local address; change --host (AMAZON_PAY_MOCK_HOST)`;
+      break;
+    default:
+      message = `cannot listen on ${where}: ${err.message}`;
+  }
+  return new ListenError(message, err.code, port, { cause: err });
+}
+
+/**
+ * Closes `server` gracefully: no new connections, idle keep-alive sockets closed at once and as
+ * soon as their current request is answered, everything left cut after `timeoutMs`.
+ */
+function drain(server: NodeServer, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    // A socket becomes idle when its in-flight response ends; sweep until the server reports closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+    if (timeoutMs <= 0) server.closeAllConnections();
+  });
+}
+
+/** The host part of a URL a client on this machine can use to reach a listener bound to `host`. */
+export function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  if (host.startsWith('[')) return host;
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
