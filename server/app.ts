@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { registerAdmin } from './admin/registerAdmin.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { registerApi } from './api/registerApi.js';
+import { IdempotencyGate } from './api/idempotencyGate.js';
 import { originForm } from './api/rawUrl.js';
 import './api/requestFacts.js';
 import { createDeps, type AppDeps } from './appDeps.js';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   app.decorateRequest('merchant', undefined);
   app.decorateRequest('scenario', undefined);
   app.decorateRequest('amazonError', undefined);
+  app.decorateRequest('replayed', false);
 
   // Keep every body raw: the signature covers its exact bytes, and JSON errors must be Amazon's.
   app.removeAllContentTypeParsers();
@@ -68,7 +70,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     app.get('/documentation/yaml', async (_req, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
   }
 
-  const pipelineDeps = { ...deps, config, settings, settler };
+  const pipelineDeps = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };
   registerApi(app, pipelineDeps);
   registerAdmin(app, pipelineDeps);
 

@@ -33,7 +33,7 @@ const id = (call: Call) => call.params.checkoutSessionId!;
 
 /** The Checkout Session operations (§3.1). */
 export const checkoutSessionRoutes: OperationRoute[] = [
-  { name: 'createCheckoutSession', method: 'POST', path: '/checkoutSessions', hasBody: true, facts: createFacts, run: (env, call) => createCheckoutSession(env, call.body) },
+  { name: 'createCheckoutSession', method: 'POST', path: '/checkoutSessions', hasBody: true, idempotency: 'required', facts: createFacts, run: (env, call) => createCheckoutSession(env, call.body) },
   { name: 'getCheckoutSession', method: 'GET', path: '/checkoutSessions/:checkoutSessionId', hasBody: false, facts: sessionFacts, run: (env, call) => getCheckoutSession(env, id(call)) },
   { name: 'updateCheckoutSession', method: 'PATCH', path: '/checkoutSessions/:checkoutSessionId', hasBody: true, facts: sessionFacts, run: (env, call) => updateCheckoutSession(env, id(call), call.body) },
   {
@@ -41,6 +41,7 @@ export const checkoutSessionRoutes: OperationRoute[] = [
     method: 'POST',
     path: '/checkoutSessions/:checkoutSessionId/complete',
     hasBody: true,
+    idempotency: 'optional',
     facts: sessionFacts,
     run: (env, call) => completeCheckoutSession(env, id(call), call.body, call.override),
   },

@@ -19,6 +19,8 @@ export interface OperationRoute {
   method: HttpMethod;
   /** Path after the version segment, Fastify syntax (`/checkoutSessions/:checkoutSessionId`). */
   path: string;
+  /** For POSTs: whether x-amz-pay-idempotency-key must be sent (create-type operations) or may be. */
+  idempotency?: 'required' | 'optional';
   /** Whether the operation reads a JSON body (DELETE operations do; GET never). */
   hasBody: boolean;
   run(env: OperationEnv, call: Call): OperationResult;

@@ -16,6 +16,9 @@ import type { Settler } from '../settler.js';
 import type { Call, OperationRoute } from './operationRoute.js';
 import { splitTarget } from './rawUrl.js';
 import { parseJsonBody } from './jsonBody.js';
+import { fingerprintOf, idempotencyId, type IdempotencyGate } from './idempotencyGate.js';
+import { isReplayable, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
+import type { Put } from '../store/store.js';
 
 /** Namespace used when signature checking is off and the caller sent no key id. */
 export const ANONYMOUS_NAMESPACE = 'anonymous';
@@ -24,6 +27,7 @@ export interface PipelineDeps extends AppDeps {
   config: Config;
   settings: DomainSettings;
   settler: Settler;
+  idempotency: IdempotencyGate;
 }
 
 /** A read-only view of one merchant's records. */
@@ -67,33 +71,75 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
     const { environment: _e, ...routeParams } = params;
     const call: Call = { params: routeParams, body };
 
-    await deps.settler.settleNamespace(ns);
-    const state = stateView(deps, ns);
-    const facts: CallFacts = {
-      operation: route.name,
-      checkoutSessionId: routeParams.checkoutSessionId ?? null,
-      merchantReferenceId: null,
-      amount: null,
-      currency: null,
-      publicKeyId,
-      headers: request.headers,
-      ...route.facts?.(state, call),
-    };
-    const rule = deps.scenarios.take(facts, ns);
-    if (rule) {
-      request.scenario = rule.name;
-      if (rule.delayMs > 0) await sleep(rule.delayMs);
-      const o = rule.outcome;
-      if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
-      if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
+    const keyHeader = route.method === 'POST' ? headerText(request.headers, 'x-amz-pay-idempotency-key') : undefined;
+    const key = route.method === 'POST' ? readIdempotencyKey(keyHeader, route.idempotency === 'required' && deps.config.idempotencyKey === 'required') : null;
+    let remember: ((status: number, payload: string) => Put[]) | null = null;
+    let release: (() => void) | null = null;
+    if (key !== null) {
+      const id = idempotencyId(environment, key);
+      const fingerprint = fingerprintOf(route.name, routeParams, raw);
+      const slot = await deps.idempotency.acquire(ns, id, fingerprint);
+      if ('replay' in slot) {
+        request.replayed = true;
+        return reply.code(slot.replay.status).type(JSON_TYPE).send(slot.replay.payload);
+      }
+      release = slot.release;
+      remember = (status, payload) => {
+        if (!isReplayable(status)) return [];
+        const record: IdempotencyRecord = { fingerprint, status, payload, createdAt: deps.clock.now() };
+        return [{ collection: 'idempotency', id, value: record }];
+      };
     }
-
-    // From here to the commit everything is synchronous, so no other request can interleave
-    // between reading the state and applying the writes.
-    const ctx: RequestContext = { ns, publicKeyId, region, environment, now: deps.clock.now() };
-    const env: OperationEnv = { ctx, state, ids: deps.ids, settings: deps.settings };
-    const result = route.run(env, call);
-    await deps.store.commit(ns, result.writes);
-    return reply.code(result.status).send(result.body);
+    try {
+      const { status, payload, committed } = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, remember);
+      await committed;
+      return reply.code(status).type(JSON_TYPE).send(payload);
+    } catch (err) {
+      // A refusal is an answer too: the same request with the same key gets it again.
+      if (remember && err instanceof AmazonPayError) await deps.store.commit(ns, remember(err.status, JSON.stringify(err.toBody())));
+      throw err;
+    } finally {
+      release?.();
+    }
   };
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Settles due transitions, applies a matching scenario rule, then runs the domain operation. */
+async function runOperation(
+  route: OperationRoute,
+  deps: PipelineDeps,
+  request: FastifyRequest,
+  who: Omit<RequestContext, 'now'>,
+  call: Call,
+  remember: ((status: number, payload: string) => Put[]) | null,
+): Promise<{ status: number; payload: string; committed: Promise<void> }> {
+  await deps.settler.settleNamespace(who.ns);
+  const state = stateView(deps, who.ns);
+  const facts: CallFacts = {
+    operation: route.name,
+    checkoutSessionId: call.params.checkoutSessionId ?? null,
+    merchantReferenceId: null,
+    amount: null,
+    currency: null,
+    publicKeyId: who.publicKeyId,
+    headers: request.headers,
+    ...route.facts?.(state, call),
+  };
+  const rule = deps.scenarios.take(facts, who.ns);
+  if (rule) {
+    request.scenario = rule.name;
+    if (rule.delayMs > 0) await sleep(rule.delayMs);
+    const o = rule.outcome;
+    if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
+    if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
+  }
+  // From reading the state to applying the writes (commit applies them to memory at once) this is
+  // synchronous, so no other request can interleave between the read and the writes.
+  const env: OperationEnv = { ctx: { ...who, now: deps.clock.now() }, state, ids: deps.ids, settings: deps.settings };
+  const result = route.run(env, call);
+  const payload = JSON.stringify(result.body);
+  const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);
+  return { status: result.status, payload, committed };
 }

@@ -4,6 +4,8 @@ declare module 'fastify' {
     merchant?: string;
     /** Name of the scenario rule that answered this call, if any. */
     scenario?: string;
+    /** True when the answer was an idempotent replay. */
+    replayed?: boolean;
   }
 }
 

@@ -81,7 +81,7 @@ describe('public keys', () => {
     const publicKeyId = 'SANDBOX-RUNTIMEKEY000000000001';
     const body = JSON.stringify(readySessionBody());
     const send = () => {
-      const signed = signRequest({ method: 'POST', url: 'https://127.0.0.1:8443/v2/checkoutSessions', body, privateKey, publicKeyId });
+      const signed = signRequest({ method: 'POST', url: 'https://127.0.0.1:8443/v2/checkoutSessions', body, privateKey, publicKeyId, headers: { 'x-amz-pay-idempotency-key': `rt-${Math.random().toString(36).slice(2)}` } });
       return t.raw({ method: 'POST', url: '/v2/checkoutSessions', headers: signed.headers, payload: body });
     };
     expect((await send()).status).toBe(401);

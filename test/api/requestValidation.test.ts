@@ -14,7 +14,7 @@ afterAll(async () => {
 const sessionCount = () => t.app.mock.store.list('AMZNPAYMOCKDEMO000000001', 'checkoutSessions').length;
 
 /** Signs an arbitrary body text so only the body is wrong, not the signature. */
-function signedRaw(method: string, path: string, body: string, extra: Record<string, string> = {}) {
+function signedRaw(method: string, path: string, body: string, extra: Record<string, string> = { 'x-amz-pay-idempotency-key': `raw-${Math.random().toString(36).slice(2)}` }) {
   const signed = signRequest({ method, url: `https://127.0.0.1:8443${path}`, body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, headers: extra });
   return t.raw({ method: method as 'POST', url: path, headers: signed.headers, payload: body });
 }
@@ -154,7 +154,7 @@ describe('headers', () => {
 
   it('answers a tampered body with 403 InvalidRequestSignature', async () => {
     const body = JSON.stringify(readySessionBody());
-    const signed = signRequest({ method: 'POST', url: 'https://127.0.0.1:8443/v2/checkoutSessions', body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox });
+    const signed = signRequest({ method: 'POST', url: 'https://127.0.0.1:8443/v2/checkoutSessions', body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, headers: { 'x-amz-pay-idempotency-key': 'tamper-1' } });
     const res = await t.raw({ method: 'POST', url: '/v2/checkoutSessions', headers: signed.headers, payload: body.replace('50.00', '5.00') });
     expect(res.status).toBe(403);
     expect(res.body.reasonCode).toBe('InvalidRequestSignature');

@@ -33,7 +33,7 @@ function rawHttp(port: number, head: string, body: string): Promise<{ status: nu
 describe('request targets in absolute form (what an SDK sends through an HTTP proxy)', () => {
   it('routes and verifies POST https://pay-api.amazon.com/v2/checkoutSessions like the path alone', async () => {
     const body = JSON.stringify(readySessionBody());
-    const signed = signRequest({ method: 'POST', url: 'https://pay-api.amazon.com/v2/checkoutSessions', body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox });
+    const signed = signRequest({ method: 'POST', url: 'https://pay-api.amazon.com/v2/checkoutSessions', body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, headers: { 'x-amz-pay-idempotency-key': 'abs-form-post' } });
     const headers = Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n');
     const res = await rawHttp(live.server.http!.port, `POST https://pay-api.amazon.com/v2/checkoutSessions HTTP/1.1\r\nhost: pay-api.amazon.com\r\n${headers}`, body);
     expect(res.status).toBe(201);

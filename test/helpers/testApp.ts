@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import type { AppDeps } from '../../server/appDeps.js';
@@ -24,6 +25,8 @@ export interface TestApp {
 }
 
 export interface SignOptions {
+  /** Added to every POST unless false (create-type POSTs require one, as real SDK users send). */
+  idempotencyKey?: string | false;
   publicKeyId?: string;
   algorithm?: SigningAlgorithm;
   headers?: Record<string, string>;
@@ -60,7 +63,10 @@ export async function testApp(overrides: Partial<Config> = {}, deps: Partial<App
         privateKey: demoPrivateKey,
         publicKeyId: options.publicKeyId ?? demoKeyIds.sandbox,
         algorithm: options.algorithm,
-        headers: options.headers,
+        headers: {
+          ...(method === 'POST' && options.idempotencyKey !== false ? { 'x-amz-pay-idempotency-key': options.idempotencyKey ?? randomUUID().replace(/-/g, '') } : {}),
+          ...options.headers,
+        },
         region: options.region,
         dateFormat: options.dateFormat,
       });

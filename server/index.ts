@@ -1,0 +1,6 @@
+export { buildApp, publicUrlOf } from './app.js';
+export type { AppDeps } from './appDeps.js';
+export { loadConfig, defaults, options, ConfigError, type Config } from './config.js';
+export { startServer, type RunningServer } from './server.js';
+export { reasonCodes, type ReasonCode } from './domain/reasonCodes.js';
+export { signRequest } from './signing/signRequest.js';
