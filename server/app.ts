@@ -39,6 +39,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
+    // No automatic HEAD twins: a HEAD would run the whole operation (and use up scenario rules).
+    exposeHeadRoutes: false,
     rewriteUrl: (req) => originForm(req.url ?? '/'),
     requestIdHeader: false,
     genReqId: () => deps.ids.uuid(),

@@ -11,6 +11,7 @@ function clockView(clock: ControlledClock) {
 }
 
 const allowed = new Set(['advanceSeconds', 'set', 'frozen']);
+const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** GET/POST /__admin/clock: read, advance, set or freeze the server clock; due transitions run at once. */
 export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
@@ -24,7 +25,8 @@ export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
     }
     let instant: number | undefined;
     if (set !== undefined) {
-      instant = typeof set === 'string' ? Date.parse(set) : NaN;
+      // Only ISO 8601 with an explicit zone: anything else would be read in the process's time zone.
+      instant = typeof set === 'string' && isoWithZone.test(set) ? Date.parse(set) : NaN;
       if (Number.isNaN(instant)) throw apiError('InvalidParameterValue', "The value provided for 'set' is invalid. Expected an ISO 8601 time such as 2030-01-01T00:00:00Z.");
     }
     if (frozen !== undefined && typeof frozen !== 'boolean') throw apiError('InvalidParameterValue', "The value provided for 'frozen' is invalid. Expected true or false.");

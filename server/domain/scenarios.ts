@@ -133,7 +133,13 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
 
 /** Reads a scenario document: one rule, an array of rules, or `{ "rules": [...] }`. */
 export function parseScenarioDocument(doc: unknown, source: string): ScenarioRule[] {
-  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as any).rules) ? (doc as any).rules : [doc];
+  const wrapper = doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.hasOwn(doc, 'rules');
+  if (wrapper) {
+    const extra = Object.keys(doc as object).find((k) => k !== 'rules');
+    if (extra !== undefined) throw apiError('UnrecognizedField', `The field '${source}.${extra}' is invalid: a document with "rules" holds nothing else.`);
+    if (!Array.isArray((doc as { rules: unknown }).rules)) throw apiError('InvalidParameterValue', `'${source}.rules' must be an array of rules.`);
+  }
+  const list = Array.isArray(doc) ? doc : wrapper ? (doc as { rules: unknown[] }).rules : [doc];
   return list.map((raw: unknown, i: number) => parseRule(raw, `${source}[${i}]`));
 }
 

@@ -113,3 +113,31 @@ describe('reset', () => {
     expect(store.get('OTHER', 'checkoutSessions', 'x')).toBeUndefined();
   });
 });
+
+describe('control API input', () => {
+  it('refuses an empty merchant parameter instead of resetting everyone', async () => {
+    await t.call('POST', '/v2/checkoutSessions', readySessionBody());
+    const res = await t.raw({ method: 'POST', url: '/__admin/reset?merchant=' });
+    expect(res.status).toBe(400);
+    expect(t.app.mock.store.list('AMZNPAYMOCKDEMO000000001', 'checkoutSessions').length).toBeGreaterThan(0);
+  });
+
+  it('refuses a clock time without a zone', async () => {
+    const res = await t.raw({ method: 'POST', url: '/__admin/clock', payload: { set: 'March 1, 2030 10:00' } });
+    expect(res.status).toBe(400);
+    expect((await t.raw({ method: 'POST', url: '/__admin/clock', payload: { set: '2030-03-01T10:00:00+02:00' } })).body.now).toBe('2030-03-01T08:00:00.000Z');
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+
+  it('refuses a scenario document with keys beside "rules"', async () => {
+    const res = await t.raw({ method: 'POST', url: '/__admin/scenarios', payload: { rules: [], extra: { name: 'x' } } });
+    expect(res.status).toBe(400);
+    expect(res.body.reasonCode).toBe('UnrecognizedField');
+  });
+
+  it('answers HEAD on an emulated GET with 405 without running it', async () => {
+    const res = await t.raw({ method: 'HEAD', url: '/v2/checkoutSessions/abc' });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toContain('GET');
+  });
+});
