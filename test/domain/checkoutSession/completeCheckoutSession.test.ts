@@ -29,8 +29,8 @@ describe('createCheckoutSession', () => {
     const world = domainWorld({ buyerApproval: 'manual' });
     const created = createCheckoutSession(world.env(), { storeId: 'amzn1.application-oa2-client.abc', webCheckoutDetails: { checkoutReviewReturnUrl: 'https://m.example/r' } });
     expect(created.status).toBe(201);
-    expect(created.body.constraints.map((c) => c.constraintId)).toEqual(['CheckoutResultReturnUrlNotSet', 'ChargeAmountNotSet', 'PaymentIntentNotSet', 'BuyerNotAssociated']);
-    expect(created.body.webCheckoutDetails.amazonPayRedirectUrl).toBeNull();
+    expect(created.body.constraints!.map((c) => c.constraintId)).toEqual(['CheckoutResultReturnUrlNotSet', 'ChargeAmountNotSet', 'PaymentIntentNotSet', 'BuyerNotAssociated']);
+    expect(created.body.webCheckoutDetails!.amazonPayRedirectUrl).toBeNull();
     expect(created.body.paymentPreferences).toEqual([null]);
     expect(created.body.expirationTimestamp).toBe('20260116T120000Z');
   });
@@ -54,9 +54,9 @@ describe('updateCheckoutSession', () => {
   it('keeps fields that are not sent and normalises amounts', () => {
     const { world, id } = ready();
     const updated = world.apply(updateCheckoutSession(world.env(), id, { paymentDetails: { chargeAmount: { amount: 12, currencyCode: 'USD' } } }));
-    expect(updated.body.paymentDetails.paymentIntent).toBe('Authorize');
-    expect(updated.body.paymentDetails.chargeAmount).toEqual({ amount: '12.00', currencyCode: 'USD' });
-    expect(updated.body.merchantMetadata.merchantReferenceId).toBe('order-1');
+    expect(updated.body.paymentDetails!.paymentIntent).toBe('Authorize');
+    expect(updated.body.paymentDetails!.chargeAmount).toEqual({ amount: '12.00', currencyCode: 'USD' });
+    expect(updated.body.merchantMetadata!.merchantReferenceId).toBe('order-1');
   });
 
   it('refuses to update a completed session with 422 InvalidCheckoutSessionStatus', () => {
