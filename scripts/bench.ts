@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: throughput and latency of the mock against a bare Fastify 5 baseline measured in
+ * the same run, on this machine. Each server runs in its own process (scripts/bench/target.ts);
+ * this process is the load generator (undici, fixed concurrency, closed loop, 127.0.0.1 only).
+ *
+ * The mock is timed on Complete Checkout Session, each request a fresh session: sessions are
+ * created and every complete is RSA-signed before the clock starts, so client-side signing is not
+ * what gets measured. Any non-200 answer is an error, and errors make the exit code 1.
+ *
+ *   npm run bench -- [--duration 8] [--connections 32] [--json]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { packagePath } from '../server/config.js';
+import { signRequest } from '../server/signing/signRequest.js';
+import { benchUsage, parseBenchArgs, type BenchOptions } from './bench/args.js';
+import { connectionPool, runLoad, type LoadResult, type PreparedRequest } from './bench/load.js';
+import { presign } from './bench/presign.js';
+import type { TargetStats } from './bench/protocol.js';
+import { compareToBaseline, formatCount, formatErrors, formatMachine, formatRatio, formatResultsTable, formatServerLine, type Machine, type TargetResult } from './bench/report.js';
+import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, sessionIdsOf, signedRequest } from './bench/requests.js';
+import { plannedRequests, summarize } from './bench/stats.js';
+import { killAllTargets, Target } from './bench/targets.js';
+import { UsageError } from './lib/cli.js';
+
+const BASELINE = 'bare Fastify 5';
+const WARMUP_MS = 1_000;
+/** Most completes pre-signed for one timed phase: bounds the time and memory spent preparing. */
+const MAX_TIMED_REQUESTS = 20_000;
+const FIRST_CALIBRATION = 200;
+const MAX_CALIBRATION = 2_500;
+
+const privateKeyPem = readFileSync(packagePath(demoPrivateKeyFile), 'utf8');
+const tempDirs = new Set<string>();
+
+function progress(message: string): void {
+  process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+function cleanUp(): void {
+  killAllTargets();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  tempDirs.clear();
+}
+
+function rate(result: LoadResult): number {
+  return result.elapsedMs > 0 ? (result.latenciesMs.length * 1000) / result.elapsedMs : 0;
+}
+
+/** Untimed runs (warm-up, calibration, set-up) must be clean, or the numbers after them mean nothing. */
+function assertClean(what: string, result: LoadResult): void {
+  if (result.errors > 0) throw new Error(`${what}: ${result.errors} of ${result.latenciesMs.length} requests failed; first: ${result.firstError}`);
+}
+
+function toResult(name: string, timed: LoadResult, stats: TargetStats) {
+  const summary = summarize(timed.latenciesMs, timed.errors, timed.elapsedMs);
+  return {
+    name,
+    ...summary,
+    serverCpuUsPerRequest: summary.requests > 0 ? stats.cpuUs / summary.requests : null,
+    statusCounts: timed.statusCounts,
+    firstError: timed.firstError,
+    endedBy: timed.endedBy,
+    server: {
+      rssMb: Math.round(stats.rssBytes / 2 ** 20),
+      heapUsedMb: Math.round(stats.heapUsedBytes / 2 ** 20),
+      loopDelayMaxMs: stats.loopDelayMaxMs,
+      loopDelayP99Ms: stats.loopDelayP99Ms,
+      storeAtStart: stats.storeAtMark,
+      storeAtEnd: stats.store,
+    },
+  };
+}
+
+/** Warm-up, then the timed phase, on one pool (no idle gap for keep-alive to expire in). */
+async function warmAndTime(target: Target, options: BenchOptions, warm: (pool: ReturnType<typeof connectionPool>) => Promise<LoadResult>, timed: (pool: ReturnType<typeof connectionPool>) => Promise<LoadResult>) {
+  const pool = connectionPool(target.origin, options.connections);
+  try {
+    assertClean('warm-up', await warm(pool));
+    await target.mark();
+    const result = await timed(pool);
+    return { result, stats: await target.stats() };
+  } finally {
+    await pool.close();
+  }
+}
+
+async function benchBaseline(options: BenchOptions) {
+  progress(`${BASELINE}: starting`);
+  const target = await Target.start({ kind: 'baseline' });
+  try {
+    // Same path shape, headers and body as the mock's pre-signed completes, so requests weigh the same.
+    const request = signedRequest(signRequest, { origin: target.origin, path: completePath('baseline'), body: completeBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
+    const load = { connections: options.connections, count: Infinity, request: () => request, expectStatus: 200 };
+    progress(`${BASELINE}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed`);
+    const { result, stats } = await warmAndTime(
+      target,
+      options,
+      (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
+      (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
+    );
+    return toResult(BASELINE, result, stats);
+  } finally {
+    await target.stop();
+  }
+}
+
+async function benchMock(verifier: 'native' | 'forge', options: BenchOptions) {
+  const name = `mock, ${verifier} verify`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `apm-bench-${verifier}-`));
+  tempDirs.add(dataDir);
+  progress(`${name}: starting (file store in ${dataDir})`);
+  const target = await Target.start({ kind: 'mock', verifier, dataDir });
+  const threads = Math.max(1, os.availableParallelism());
+
+  /** Creates `n` sessions (signed creates, not timed) and pre-signs one complete for each. */
+  const prepare = async (n: number): Promise<PreparedRequest[]> => {
+    // One signed create serves every session: the mock has no replay check, and idempotency keys are optional here.
+    const create = signedRequest(signRequest, { origin: target.origin, path: createPath, body: createBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
+    const pool = connectionPool(target.origin, options.connections);
+    let created: LoadResult;
+    try {
+      created = await runLoad(pool, { connections: options.connections, durationMs: Infinity, count: n, request: () => create, expectStatus: 201, keepBodies: true });
+    } finally {
+      await pool.close();
+    }
+    assertClean(`${name}: creating ${n} sessions`, created);
+    const ids = sessionIdsOf(created.bodies);
+    const signedAt = performance.now();
+    const completes = await presign({ origin: target.origin, body: completeBody, privateKeyPem, publicKeyId: demoPublicKeyId }, ids.map(completePath), threads);
+    progress(`${name}: created ${n} sessions in ${(created.elapsedMs / 1000).toFixed(1)} s, pre-signed their completes in ${((performance.now() - signedAt) / 1000).toFixed(1)} s`);
+    return completes;
+  };
+  const send = async (requests: PreparedRequest[], durationMs = Infinity) => {
+    const pool = connectionPool(target.origin, options.connections);
+    try {
+      return await runLoad(pool, { connections: options.connections, durationMs, count: requests.length, request: (i) => requests[i]!, expectStatus: 200 });
+    } finally {
+      await pool.close();
+    }
+  };
+
+  try {
+    // Calibration: a small run to warm the JIT, a second one sized from it for the rate.
+    const first = await send(await prepare(FIRST_CALIBRATION));
+    assertClean(`${name}: calibration`, first);
+    const secondSize = Math.min(MAX_CALIBRATION, Math.max(FIRST_CALIBRATION, Math.round(rate(first))));
+    const second = await send(await prepare(secondSize));
+    assertClean(`${name}: calibration`, second);
+    const calibrated = rate(second);
+    const timedCount = plannedRequests(calibrated, options.durationSeconds, MAX_TIMED_REQUESTS);
+    const warmCount = Math.min(1_000, Math.max(100, Math.round(calibrated * 0.5)));
+    progress(`${name}: calibrated at ${Math.round(calibrated)} completes/s; preparing ${warmCount} warm-up + ${timedCount} timed completes`);
+
+    const requests = await prepare(warmCount + timedCount);
+    const warmUp = requests.slice(0, warmCount);
+    const timed = requests.slice(warmCount);
+    progress(`${name}: warm-up ${warmCount} requests, then up to ${options.durationSeconds} s timed`);
+    const { result, stats } = await warmAndTime(
+      target,
+      options,
+      (pool) => runLoad(pool, { connections: options.connections, durationMs: Infinity, count: warmUp.length, request: (i) => warmUp[i]!, expectStatus: 200 }),
+      (pool) => runLoad(pool, { connections: options.connections, durationMs: options.durationSeconds * 1000, count: timed.length, request: (i) => timed[i]!, expectStatus: 200 }),
+    );
+    return toResult(name, result, stats);
+  } finally {
+    progress(`${name}: stopping`);
+    await target.stop();
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    tempDirs.delete(dataDir);
+  }
+}
+
+function machine(): Machine {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version, platform: os.platform(), arch: os.arch(), loadAverage: os.loadavg()[0]! };
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n\n${benchUsage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    process.stdout.write(`${benchUsage}\n`);
+    return;
+  }
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`${signal}: stopping the targets`);
+      cleanUp();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+
+  const host = machine(); // before our own load shows in the load average
+  const results = [await benchBaseline(options), await benchMock('native', options), await benchMock('forge', options)];
+
+  const out: string[] = ['', formatResultsTable(results, BASELINE), ''];
+  for (const r of results.filter((x) => x.endedBy === 'supply')) {
+    out.push(`* ${r.name}: ended when its ${formatCount(r.requests)} pre-signed completes (one fresh session each) ran out, before the ${options.durationSeconds} s deadline`);
+  }
+  for (const c of compareToBaseline(results, BASELINE)) {
+    out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
+  }
+  out.push(formatMachine(host, options.connections, options.durationSeconds));
+  for (const r of results) out.push(formatServerLine(r.name, r.server));
+  out.push(...formatErrors(results));
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (options.json) {
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons: compareToBaseline(results, BASELINE) };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+  if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.message}\n`);
+  cleanUp();
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../lib/cli.js';
+
+/** What `npm run bench -- ...` was asked to do. */
+export interface BenchOptions {
+  /** Length of each timed phase, in seconds. */
+  durationSeconds: number;
+  /** Concurrent connections (and requests in flight) of the load generator. */
+  connections: number;
+  /** Also print the results as JSON after the table. */
+  json: boolean;
+  help: boolean;
+}
+
+export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--json]
+  --duration     length of each timed phase in seconds (default: 8)
+  --connections  concurrent connections of the load generator (default: 32)
+  --json         print the results as JSON after the table
+  -h, --help     this text`;
+
+const MAX_DURATION_SECONDS = 600;
+const MAX_CONNECTIONS = 1024;
+
+/** Parses the bench's command line; throws UsageError on anything it cannot use. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const durationSeconds = values.duration === undefined ? 8 : positiveNumber('--duration', values.duration);
+  if (durationSeconds > MAX_DURATION_SECONDS) throw new UsageError(`--duration ${values.duration}: at most ${MAX_DURATION_SECONDS} seconds`);
+  const connections = values.connections === undefined ? 32 : positiveNumber('--connections', values.connections);
+  if (!Number.isInteger(connections) || connections > MAX_CONNECTIONS) {
+    throw new UsageError(`--connections ${values.connections}: expected a whole number from 1 to ${MAX_CONNECTIONS}`);
+  }
+  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false };
+}
+
+function positiveNumber(flag: string, raw: string): number {
+  const text = raw.trim();
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${raw}: expected a number greater than 0`);
+  return n;
+}

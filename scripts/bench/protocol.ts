@@ -1,0 +1,44 @@
+/** Messages between the bench (parent) and a target process (scripts/bench/target.ts) over IPC. */
+
+/** What a target runs: the bare-Fastify baseline, or the mock with one RSA-PSS verifier. */
+export type TargetSpec = { kind: 'baseline' } | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string };
+
+/** Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it. */
+export interface TargetCommand {
+  id: number;
+  cmd: 'mark' | 'stats';
+}
+
+/** The server's own view of a phase. */
+export interface TargetStats {
+  /** CPU time (user + system) since the last `mark`, µs. */
+  cpuUs: number;
+  /** Wall time since the last `mark`, ms. */
+  wallMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Longest and 99th-percentile event-loop delay since the last `mark`, ms: how long the server stopped answering. */
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  /** FileStore counters (fsync'ed batches, log entries, snapshots) at the last `mark` and now, when the store has them. */
+  storeAtMark: unknown;
+  store: unknown;
+}
+
+/** Target -> parent. */
+export type TargetMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'failed'; message: string }
+  | { type: 'reply'; id: number; stats?: TargetStats };
+
+/** argv of the target process for a spec, and back. */
+export function targetArgv(spec: TargetSpec): string[] {
+  return spec.kind === 'baseline' ? ['baseline'] : ['mock', spec.verifier, spec.dataDir];
+}
+
+export function parseTargetArgv(argv: readonly string[]): TargetSpec {
+  const [kind, verifier, dataDir] = argv;
+  if (kind === 'baseline' && argv.length === 1) return { kind };
+  if (kind === 'mock' && (verifier === 'native' || verifier === 'forge') && dataDir && argv.length === 3) return { kind, verifier, dataDir };
+  throw new Error(`target: expected "baseline" or "mock native|forge <dataDir>", got ${JSON.stringify(argv)}`);
+}

@@ -1,0 +1,101 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { targetArgv, type TargetCommand, type TargetMessage, type TargetSpec, type TargetStats } from './protocol.js';
+
+const targetScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'target.js');
+
+/** Every target process still alive, so exit and SIGINT can kill them. */
+const live = new Set<ChildProcess>();
+
+/** Kills every target process at once (synchronous: safe in an 'exit' handler). */
+export function killAllTargets(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
+/** A forked server under test. */
+export class Target {
+  #nextId = 1;
+  readonly #waiting = new Map<number, (m: TargetMessage & { type: 'reply' }) => void>();
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (m: TargetMessage) => {
+      if (m.type === 'reply') {
+        this.#waiting.get(m.id)?.(m);
+        this.#waiting.delete(m.id);
+      }
+    });
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Forks the target and waits until it listens (or fails, or takes longer than `timeoutMs`). */
+  static start(spec: TargetSpec, timeoutMs = 30_000): Promise<Target> {
+    const child = fork(targetScript, targetArgv(spec), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new Error(`target ${targetArgv(spec).join(' ')}: ${why}`));
+      };
+      const timer = setTimeout(() => fail(`not listening after ${timeoutMs} ms`), timeoutMs);
+      child.once('exit', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`));
+      child.on('message', function onMessage(m: TargetMessage) {
+        if (m.type === 'failed') fail(m.message);
+        if (m.type !== 'ready') return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.removeAllListeners('exit');
+        child.once('exit', () => live.delete(child));
+        resolve(new Target(child, m.port));
+      });
+    });
+  }
+
+  #call(cmd: TargetCommand['cmd'], timeoutMs = 30_000): Promise<TargetMessage & { type: 'reply' }> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(id);
+        reject(new Error(`target did not answer ${cmd} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiting.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      this.child.send({ id, cmd } satisfies TargetCommand);
+    });
+  }
+
+  /** Starts the server-side CPU clock of a timed phase. */
+  async mark(): Promise<void> {
+    await this.#call('mark');
+  }
+
+  /** The server's CPU time and memory since the last mark. */
+  async stats(): Promise<TargetStats> {
+    const reply = await this.#call('stats');
+    return reply.stats!;
+  }
+
+  /**
+   * Ends the target process (SIGTERM; SIGKILL if it lingers). Not a graceful close: the data
+   * directory is thrown away, and compacting a large store on close would only cost seconds.
+   */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

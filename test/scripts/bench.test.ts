@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../../scripts/bench/args.js';
+import { baselinePayload } from '../../scripts/bench/baselinePayload.js';
+import { chunk } from '../../scripts/bench/presign.js';
+import { parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
+import {
+  compareToBaseline,
+  formatCount,
+  formatErrors,
+  formatMachine,
+  formatMs,
+  formatRatio,
+  formatResultsTable,
+  formatServerLine,
+  markdownTable,
+  storeDelta,
+  type TargetResult,
+} from '../../scripts/bench/report.js';
+import { completeBody, completePath, createBody, sessionIdsOf } from '../../scripts/bench/requests.js';
+import { percentile, plannedRequests, summarize } from '../../scripts/bench/stats.js';
+import { UsageError } from '../../scripts/lib/cli.js';
+
+describe('percentile (nearest rank)', () => {
+  const oneToHundred = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+
+  it('picks the smallest value with at least p% of the sample at or below it', () => {
+    expect(percentile(oneToHundred, 50)).toBe(50);
+    expect(percentile(oneToHundred, 99)).toBe(99);
+    expect(percentile(oneToHundred, 100)).toBe(100);
+    expect(percentile(oneToHundred, 1)).toBe(1);
+    expect(percentile(oneToHundred, 0.5)).toBe(1);
+  });
+
+  it('rounds the rank up on small samples', () => {
+    expect(percentile([10, 20, 30], 50)).toBe(20);
+    expect(percentile([10, 20, 30, 40], 50)).toBe(20);
+    expect(percentile([10, 20, 30, 40], 51)).toBe(30);
+    expect(percentile([10, 20, 30, 40], 99)).toBe(40);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('is not thrown off by floating point (0.99 * 100 is 98.999…)', () => {
+    expect(percentile(Float64Array.from({ length: 1000 }, (_, i) => i + 1), 99)).toBe(990);
+  });
+
+  it('is NaN for an empty sample and rejects p outside (0, 100]', () => {
+    expect(percentile([], 50)).toBeNaN();
+    expect(() => percentile([1], 0)).toThrow(RangeError);
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('summarize', () => {
+  it('sorts the latencies itself and computes rate, p50, p99 and max', () => {
+    const latencies = Array.from({ length: 200 }, (_, i) => 200 - i); // 200 .. 1, unsorted
+    const s = summarize(latencies, 3, 2000);
+    expect(s).toEqual({ requests: 200, errors: 3, elapsedMs: 2000, rps: 100, p50Ms: 100, p99Ms: 198, maxMs: 200 });
+  });
+
+  it('handles an empty phase without dividing by zero', () => {
+    const s = summarize([], 0, 0);
+    expect(s.requests).toBe(0);
+    expect(s.rps).toBe(0);
+    expect(s.p99Ms).toBeNaN();
+  });
+
+  it('refuses more errors than requests', () => {
+    expect(() => summarize([1, 2], 3, 10)).toThrow(RangeError);
+  });
+});
+
+describe('plannedRequests', () => {
+  it('covers the duration with 40% headroom', () => {
+    expect(plannedRequests(1000, 8, 20_000)).toBe(11_200);
+    expect(plannedRequests(333, 3, 20_000)).toBe(Math.ceil(333 * 3 * 1.4));
+  });
+
+  it('stays within floor and cap', () => {
+    expect(plannedRequests(5000, 8, 20_000)).toBe(20_000);
+    expect(plannedRequests(1, 1, 20_000)).toBe(200);
+    expect(plannedRequests(1, 1, 20_000, 50)).toBe(50);
+  });
+
+  it('falls back to the floor for an unusable rate, and rejects a cap below the floor', () => {
+    expect(plannedRequests(0, 8, 20_000)).toBe(200);
+    expect(plannedRequests(Number.NaN, 8, 20_000)).toBe(200);
+    expect(() => plannedRequests(1000, 8, 100)).toThrow(RangeError);
+  });
+});
+
+describe('parseBenchArgs', () => {
+  it('defaults to 8 s, 32 connections, no JSON', () => {
+    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false });
+  });
+
+  it('reads every option, in both --name value and --name=value forms', () => {
+    expect(parseBenchArgs(['--duration', '2.5', '--connections=64', '--json'])).toEqual({ durationSeconds: 2.5, connections: 64, json: true, help: false });
+    expect(parseBenchArgs(['-h']).help).toBe(true);
+  });
+
+  it.each([
+    [['--duration', '0']],
+    [['--duration', '-1']],
+    [['--duration', 'ten']],
+    [['--duration', '601']],
+    [['--connections', '1.5']],
+    [['--connections', '0']],
+    [['--connections', '5000']],
+    [['--unknown']],
+    [['stray']],
+    [['--duration']],
+  ])('rejects %j with a UsageError', (argv) => {
+    expect(() => parseBenchArgs(argv)).toThrow(UsageError);
+  });
+});
+
+function result(name: string, rps: number, p99Ms: number, extra: Partial<TargetResult> = {}): TargetResult {
+  return {
+    name,
+    requests: Math.round(rps * 8),
+    errors: 0,
+    elapsedMs: 8000,
+    rps,
+    p50Ms: p99Ms / 4,
+    p99Ms,
+    maxMs: p99Ms * 2,
+    serverCpuUsPerRequest: 1_000_000 / rps,
+    statusCounts: { '200': Math.round(rps * 8) },
+    firstError: null,
+    endedBy: 'duration',
+    ...extra,
+  };
+}
+
+describe('compareToBaseline', () => {
+  it('divides each other target by the baseline of the same run', () => {
+    const results = [result('base', 20_000, 4), result('native', 5_000, 10), result('forge', 1_000, 80)];
+    expect(compareToBaseline(results, 'base')).toEqual([
+      { name: 'native', rpsRatio: 0.25, p99Ratio: 2.5 },
+      { name: 'forge', rpsRatio: 0.05, p99Ratio: 20 },
+    ]);
+  });
+
+  it('gives NaN instead of Infinity when the baseline has no throughput', () => {
+    const [c] = compareToBaseline([result('base', 0, 0), result('x', 10, 1)], 'base');
+    expect(c!.rpsRatio).toBeNaN();
+    expect(c!.p99Ratio).toBeNaN();
+  });
+
+  it('fails loudly without the baseline', () => {
+    expect(() => compareToBaseline([result('x', 1, 1)], 'base')).toThrow(/no result named base/);
+  });
+});
+
+describe('number formatting', () => {
+  it('formats ratios with two decimals from 1 up and two significant digits below', () => {
+    expect(formatRatio(1)).toBe('1.00');
+    expect(formatRatio(12.345)).toBe('12.35');
+    expect(formatRatio(0.4812)).toBe('0.48');
+    expect(formatRatio(0.05678)).toBe('0.057');
+    expect(formatRatio(0.0001234)).toBe('0.00012');
+    expect(formatRatio(0)).toBe('0');
+    expect(formatRatio(Number.NaN)).toBe('n/a');
+    expect(formatRatio(Number.POSITIVE_INFINITY)).toBe('n/a');
+  });
+
+  it('formats milliseconds by magnitude', () => {
+    expect(formatMs(0.914)).toBe('0.91');
+    expect(formatMs(12.54)).toBe('12.5');
+    expect(formatMs(2400.4)).toBe('2400');
+    expect(formatMs(Number.NaN)).toBe('n/a');
+  });
+
+  it('groups thousands regardless of locale', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(1000)).toBe('1,000');
+    expect(formatCount(243_039.6)).toBe('243,040');
+    expect(formatCount(1_234_567)).toBe('1,234,567');
+    expect(formatCount(Number.NaN)).toBe('n/a');
+  });
+});
+
+describe('tables', () => {
+  it('aligns columns, right-aligning the ones asked for', () => {
+    expect(markdownTable([['name', 'n'], ['a', '1'], ['bbbbb', '1,000']], [false, true])).toBe(
+      ['| name  |     n |', '|-------|------:|', '| a     |     1 |', '| bbbbb | 1,000 |'].join('\n'),
+    );
+  });
+
+  it('puts the ratios to the baseline on every row and marks phases that ran out of requests', () => {
+    const table = formatResultsTable([result('base', 20_000, 4), result('native', 5_000, 10, { endedBy: 'supply' })], 'base');
+    const lines = table.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^\| target +\| +requests \|.*\| req\/s ÷ baseline \| p99 ÷ baseline \|$/);
+    const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
+    expect(cells(lines[2]!)).toEqual(['base', '160,000', '8.0', '20,000', '1.00', '4.00', '8.00', '0', '50', '1', '1']);
+    expect(cells(lines[3]!)).toEqual(['native *', '40,000', '8.0', '5,000', '2.50', '10.0', '20.0', '0', '200', '0.25', '2.50']);
+    // every line as wide as the header
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+
+  it('explains errors per target, and says nothing when there are none', () => {
+    expect(formatErrors([result('base', 10, 1)])).toEqual([]);
+    const bad = result('mock', 10, 1, { errors: 2, statusCounts: { '200': 78, '500': 1, ECONNRESET: 1 }, firstError: 'HTTP 500 for POST /x: boom' });
+    expect(formatErrors([bad])).toEqual(['errors in mock: 2 of 80 (200×78, 500×1, ECONNRESET×1); first: HTTP 500 for POST /x: boom']);
+  });
+});
+
+describe('machine line', () => {
+  const machine = { cpus: 2, cpuModel: 'AMD EPYC', node: 'v20.20.2', platform: 'linux', arch: 'x64', loadAverage: 0.12 };
+
+  it('names the machine and the load', () => {
+    expect(formatMachine(machine, 32, 8)).toBe(
+      'machine: 2 CPUs (AMD EPYC), node v20.20.2, linux/x64, load average 0.12 at start; load: 32 connections, 8 s per timed phase, client and servers on 127.0.0.1',
+    );
+  });
+
+  it('warns when something else was already using the machine', () => {
+    expect(formatMachine({ ...machine, loadAverage: 1.7 }, 32, 8)).toContain('load average 1.70 at start (the machine was busy');
+  });
+});
+
+describe('server line', () => {
+  it('shows only numeric store counters that moved during the phase', () => {
+    expect(storeDelta({ batches: 10, entries: 100, compactions: 1, compactionError: null }, { batches: 15, entries: 180, compactions: 2, compactionError: null })).toEqual({
+      batches: 5,
+      entries: 80,
+      compactions: 1,
+    });
+    expect(storeDelta(null, null)).toEqual({});
+    expect(storeDelta(null, { batches: 3 })).toEqual({ batches: 3 });
+  });
+
+  it('reads as one sentence', () => {
+    const line = formatServerLine('mock', { rssMb: 600, heapUsedMb: 400, loopDelayMaxMs: 2400.2, loopDelayP99Ms: 25.04, storeAtStart: { compactions: 1 }, storeAtEnd: { compactions: 2 } });
+    expect(line).toBe('mock: server RSS 600 MB (heap 400 MB) after the phase; event loop blocked up to 2400 ms (p99 25.0 ms); store during the phase: compactions +1');
+    expect(formatServerLine('base', { rssMb: 80, heapUsedMb: 20, loopDelayMaxMs: 11, loopDelayP99Ms: 10.5, storeAtStart: null, storeAtEnd: null })).not.toContain('store');
+  });
+});
+
+describe('requests and plumbing', () => {
+  it('answers the baseline with about 1.2 KB of JSON', () => {
+    const size = Buffer.byteLength(JSON.stringify(baselinePayload));
+    expect(size).toBeGreaterThan(1100);
+    expect(size).toBeLessThan(1300);
+  });
+
+  it('completes with the amount the created session asks for', () => {
+    const created = JSON.parse(createBody);
+    expect(JSON.parse(completeBody)).toEqual({ chargeAmount: created.paymentDetails.chargeAmount });
+    expect(completePath('a b/c')).toBe('/v2/checkoutSessions/a%20b%2Fc/complete');
+  });
+
+  it('reads session ids from create answers, and fails on an answer without one', () => {
+    expect(sessionIdsOf(['{"checkoutSessionId":"s1"}', '{"checkoutSessionId":"s2","x":1}'])).toEqual(['s1', 's2']);
+    expect(() => sessionIdsOf(['{"reasonCode":"X"}'])).toThrow(/create #0: no checkoutSessionId/);
+    expect(() => sessionIdsOf([undefined])).toThrow(/create #0/);
+  });
+
+  it('splits signing work into near-equal contiguous chunks', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2, 3], [4, 5]]);
+    expect(chunk([1, 2], 8)).toEqual([[1], [2]]);
+    expect(chunk([], 2)).toEqual([]);
+    expect(chunk([1, 2, 3], 0)).toEqual([[1, 2, 3]]);
+  });
+
+  it('round-trips a target spec through argv', () => {
+    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const]) {
+      expect(parseTargetArgv(targetArgv(spec))).toEqual(spec);
+    }
+    expect(() => parseTargetArgv(['mock', 'openssl', '/tmp/x'])).toThrow(/expected/);
+    expect(() => parseTargetArgv(['mock', 'native'])).toThrow(/expected/);
+  });
+});
