@@ -1,7 +1,7 @@
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { IncrementalJSONFile } from './incrementalJsonFile.js';
 import { encodeCommit, encodeReset, type LogEntry } from './encoding.js';
 import { FileLock } from './fileLock.js';
 import { deleteGenerationsBelow, listGenerations, logFileName, readLog, syncDirectory, syncFile } from './logFiles.js';
@@ -81,8 +81,9 @@ export class FileStore implements Store {
     this.#compactEvery = compactEvery;
     this.#compactAt = compactEvery;
     this.#lock = new FileLock(this.#file);
-    // Low + JSONFile, not JSONFilePreset: the preset keeps data in memory when NODE_ENV=test.
-    this.#db = new Low<Snapshot>(new JSONFile<Snapshot>(this.#file), emptySnapshot());
+    // Low with a file adapter, not JSONFilePreset: the preset keeps data in memory when
+    // NODE_ENV=test. The adapter writes lowdb's pretty JSON in slices (see IncrementalJSONFile).
+    this.#db = new Low<Snapshot>(new IncrementalJSONFile<Snapshot>(this.#file), emptySnapshot());
   }
 
   /** The snapshot file this store owns. */
