@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { dbFilePath, packagePath } from './config.js';
 import { ControlledClock } from './domain/clock.js';
-import { IdGenerator, seededRandom } from './domain/ids.js';
+import { IdGenerator, pooledRandom, seededRandom } from './domain/ids.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier, type SignatureVerifier } from './signing/verifier.js';
 import { createStore } from './store/createStore.js';
@@ -48,7 +48,7 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     wallTime,
     keys,
     verifier: given.verifier ?? createVerifier(config.verifier),
-    ids: given.ids ?? new IdGenerator(config.seed ? seededRandom(config.seed) : (n) => randomBytes(n)),
+    ids: given.ids ?? new IdGenerator(config.seed ? seededRandom(config.seed) : pooledRandom((n) => randomBytes(n))),
     scenarios,
     startupNotes,
   };

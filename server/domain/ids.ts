@@ -37,6 +37,25 @@ export function seededRandom(seed: string): RandomBytes {
   };
 }
 
+/**
+ * Draws from a source in blocks: one call for many ids instead of one per id (crypto.randomBytes
+ * per id cost 6% of a busy server's CPU).
+ */
+export function pooledRandom(source: RandomBytes, blockSize = 4096): RandomBytes {
+  let block: Uint8Array = new Uint8Array(0);
+  let offset = 0;
+  return (n) => {
+    if (n > blockSize) return source(n);
+    if (offset + n > block.length) {
+      block = source(blockSize);
+      offset = 0;
+    }
+    const out = block.slice(offset, offset + n);
+    offset += n;
+    return out;
+  };
+}
+
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const regionDigit: Record<Region, string> = { na: '1', eu: '2', jp: '3' };
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
