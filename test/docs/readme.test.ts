@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { packagePath } from '../../server/config.js';
+import { configTable, reasonCodeTable } from '../../server/docs/referenceTables.js';
+
+const readme = readFileSync(packagePath('README.md'), 'utf8');
+
+function section(marker: string): string {
+  const m = new RegExp(`<!-- ${marker} -->\\n([\\s\\S]*?)\\n<!-- /${marker} -->`).exec(readme);
+  if (!m) throw new Error(`README has no ${marker} section`);
+  return m[1]!;
+}
+
+describe('README', () => {
+  it('starts with the install-and-start command and the test command', () => {
+    const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+    expect(firstBlock).toContain('npm install && npm start');
+    expect(firstBlock).toContain('npm test');
+  });
+
+  it('has a row for every configuration option, as generated from the option table', () => {
+    expect(section('config-table')).toBe(configTable());
+  });
+
+  it('lists the whole reason-code catalog, as generated from it', () => {
+    expect(section('reason-codes')).toBe(reasonCodeTable());
+  });
+
+  it('has no placeholder left', () => {
+    expect(readme).not.toMatch(/BENCH_TABLE|CHOICES|CONFIG_TABLE|REASON_TABLE|TODO/);
+  });
+});
