@@ -36,7 +36,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   const settler = new Settler(deps.store, deps.clock, settings.publicUrl);
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
     // No automatic HEAD twins: a HEAD would run the whole operation (and use up scenario rules).
@@ -46,6 +46,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     genReqId: () => deps.ids.uuid(),
     // A client that drops the connection mid-request must not crash anything.
     return503OnClosing: false,
+    // One line per request (onResponse below) instead of Fastify's two.
+    disableRequestLogging: true,
   });
   app.decorate('mock', { ...deps, settler, config });
   app.decorateRequest('merchant', undefined);
@@ -60,6 +62,22 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-amz-pay-request-id', request.id);
     return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.raw.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        merchant: request.merchant,
+        reasonCode: request.amazonError?.reasonCode,
+        scenario: request.scenario,
+        replayed: request.replayed || undefined,
+      },
+      'request',
+    );
   });
 
   installErrorHandling(app, config.bodyLimit);

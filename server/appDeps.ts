@@ -22,6 +22,8 @@ export interface AppDeps {
   scenarios: ScenarioBook;
   /** Messages worth a line at start-up (keys skipped, scenario files read). */
   startupNotes: string[];
+  /** Where log lines go (stdout when absent). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Fills in every dependency the caller did not provide, from the Config. */
@@ -51,5 +53,6 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     ids: given.ids ?? new IdGenerator(config.seed ? seededRandom(config.seed) : pooledRandom((n) => randomBytes(n))),
     scenarios,
     startupNotes,
+    logStream: given.logStream,
   };
 }

@@ -27,7 +27,8 @@ export class ScenarioBook {
     if (!this.dir) return [];
     let names: string[];
     try {
-      names = readdirSync(this.dir).filter((n) => /\.(json|ya?ml)$/i.test(n)).sort();
+      // *.schema.json describes the format; it is not a rule file.
+      names = readdirSync(this.dir).filter((n) => /\.(json|ya?ml)$/i.test(n) && !/\.schema\.json$/i.test(n)).sort();
     } catch {
       return [`scenarios directory ${this.dir} not found; no file rules loaded`];
     }
