@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from './adminDeps.js';
+import { buyerRoutes } from './buyerRoutes.js';
 import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
 import { clockRoutes } from './clockRoutes.js';
 import { keyRoutes } from './keyRoutes.js';
@@ -13,4 +14,5 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
   scenarioRoutes(app, deps);
   checkoutSessionRoutes(app, deps);
   keyRoutes(app, deps);
+  buyerRoutes(app, deps);
 }

@@ -1,4 +1,4 @@
-import type { CompletionOverride } from '../domain/checkoutSession/completionOverride.js';
+import type { Override } from '../domain/override.js';
 import type { OperationEnv, OperationResult } from '../domain/operation.js';
 import type { OperationName } from '../domain/operations.js';
 import type { CallFacts } from '../domain/scenarios.js';
@@ -9,8 +9,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** The parsed parts of a call a domain operation gets. */
 export interface Call {
   params: Record<string, string>;
+  query: Record<string, unknown>;
   body: unknown;
-  override?: CompletionOverride;
+  override?: Override;
 }
 
 /** One emulated operation: where it is served and which domain function answers it. */

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDeps } from '../appDeps.js';
 import type { Config } from '../config.js';
 import { resolveEnvironment, parseRegion } from '../domain/environment.js';
+import { simulationCodes, simulationOverride } from '../domain/simulations.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { DomainSettings, OperationEnv, StateView } from '../domain/operation.js';
 import type { CallFacts } from '../domain/scenarios.js';
@@ -69,7 +70,9 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
     const region = parseRegion(headerText(request.headers, 'x-amz-pay-region'));
     const body = route.hasBody ? parseJsonBody(raw) : undefined;
     const { environment: _e, ...routeParams } = params;
-    const call: Call = { params: routeParams, body };
+    const call: Call = { params: routeParams, query: (request.query ?? {}) as Record<string, unknown>, body };
+    const simulation = simulationOverride(route.name, headerText(request.headers, 'x-amz-pay-simulation-code'), environment);
+    if (simulation) call.override = simulation;
 
     const keyHeader = route.method === 'POST' ? headerText(request.headers, 'x-amz-pay-idempotency-key') : undefined;
     const key = route.method === 'POST' ? readIdempotencyKey(keyHeader, route.idempotency === 'required' && deps.config.idempotencyKey === 'required') : null;
@@ -134,6 +137,7 @@ async function runOperation(
     const o = rule.outcome;
     if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
     if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
+    if (o.kind === 'simulate') call.override = simulationCodes[route.name]?.[o.code] ?? call.override;
   }
   // From reading the state to applying the writes (commit applies them to memory at once) this is
   // synchronous, so no other request can interleave between the read and the writes.

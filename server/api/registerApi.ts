@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { accountRoutes } from './accountRoutes.js';
+import { chargePermissionRoutes } from './chargePermissions.js';
+import { chargeRoutes } from './charges.js';
 import { checkoutSessionRoutes } from './checkoutSessions.js';
+import { refundRoutes } from './refunds.js';
 import type { OperationRoute } from './operationRoute.js';
 import { operationHandler, type PipelineDeps } from './pipeline.js';
 
 /** Every emulated operation. */
-export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes];
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes];
 
 /** URL prefixes each operation is served under (§1.2): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;

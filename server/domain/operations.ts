@@ -4,6 +4,20 @@ export const operationNames = [
   'getCheckoutSession',
   'updateCheckoutSession',
   'completeCheckoutSession',
+  'finalizeCheckoutSession',
+  'getChargePermission',
+  'updateChargePermission',
+  'closeChargePermission',
+  'createCharge',
+  'getCharge',
+  'updateCharge',
+  'captureCharge',
+  'cancelCharge',
+  'createRefund',
+  'getRefund',
+  'getBuyer',
+  'deliveryTrackers',
+  'getAuthorizationToken',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

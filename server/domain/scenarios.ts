@@ -1,5 +1,6 @@
 import { apiError } from './errors.js';
-import { operationNames } from './operations.js';
+import { operationNames, type OperationName } from './operations.js';
+import { simulationCodes } from './simulations.js';
 import { isReasonCode, reasonCodes, type ReasonCode } from './reasonCodes.js';
 import { validate, type Schema } from './validation.js';
 
@@ -8,7 +9,8 @@ export type ScriptedOutcome =
   | { kind: 'normal' }
   | { kind: 'pending'; settleTo: 'Authorized' | 'Declined'; reasonCode: string | null }
   | { kind: 'cancel'; reasonCode: 'BuyerCanceled' | 'Declined' | 'AmazonCanceled' | 'Expired' }
-  | { kind: 'error'; reasonCode: ReasonCode; status: number; message: string | null };
+  | { kind: 'error'; reasonCode: ReasonCode; status: number; message: string | null }
+  | { kind: 'simulate'; code: string };
 
 export interface ScenarioMatch {
   operation: string;
@@ -43,7 +45,7 @@ export interface CallFacts {
 }
 
 /** Operations on which pending/cancel outcomes make sense. */
-const completionOperations = new Set(['completeCheckoutSession']);
+const completionOperations = new Set(['completeCheckoutSession', 'finalizeCheckoutSession']);
 
 const ruleSchema: Schema = {
   type: 'object',
@@ -68,7 +70,8 @@ const ruleSchema: Schema = {
       type: 'object',
       required: ['kind'],
       fields: {
-        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error'] },
+        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error', 'simulate'] },
+        code: { type: 'string' },
         settleTo: { type: 'string', enum: ['Authorized', 'Declined'] },
         reasonCode: { type: 'string' },
         status: { type: 'amountOrNumberString' },
@@ -103,6 +106,12 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
     const status = wholeNumber(o.status, `${where}.outcome.status`, 599) ?? reasonCodes[o.reasonCode as ReasonCode].status;
     if (status < 400) throw apiError('InvalidParameterValue', `${where}.outcome.status must be 400 or more for an error outcome.`);
     outcome = { kind: 'error', reasonCode: o.reasonCode, status, message: o.message ?? null };
+  } else if (o.kind === 'simulate') {
+    const accepted = op === '*' ? Object.values(simulationCodes).flatMap((c) => Object.keys(c ?? {})) : Object.keys(simulationCodes[op as OperationName] ?? {});
+    if (typeof o.code !== 'string' || !accepted.includes(o.code)) {
+      throw apiError('InvalidParameterValue', `${where}.outcome.code must be a simulation code of ${op === '*' ? 'some operation' : op}${accepted.length ? ` (${[...new Set(accepted)].join(', ')})` : ', which accepts none'}.`);
+    }
+    outcome = { kind: 'simulate', code: o.code };
   } else if (o.kind === 'pending' || o.kind === 'cancel') {
     if (op !== '*' && !completionOperations.has(op)) {
       throw apiError('InvalidParameterValue', `${where}.outcome.kind '${o.kind}' applies to completeCheckoutSession only, not ${op}.`);

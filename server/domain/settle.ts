@@ -7,7 +7,10 @@ import { permissionWrite } from './chargePermission/permissionState.js';
 import type { SessionRecord } from './checkoutSession/sessionRecord.js';
 import { sessionAsOf, sessionWrite } from './checkoutSession/sessionState.js';
 import type { StateView } from './operation.js';
-import { formatTimestamp } from './time.js';
+import { permissionAsOf } from './chargePermission/findChargePermission.js';
+import type { RefundRecord } from './refund/refundRecord.js';
+import { refundWrite } from './refund/refundState.js';
+import { settleRefund } from './refund/settleRefund.js';
 
 /**
  * The writes that bring one record up to `now`: session expiry, pending charge settlement,
@@ -30,16 +33,16 @@ export function settleRecord(state: StateView, collection: string, id: string, n
   }
   if (collection === 'chargePermissions') {
     const record = state.get<ChargePermissionRecord>('chargePermissions', id);
-    if (!record || record.meta.expiresAt === null || now < record.meta.expiresAt || record.chargePermission.statusDetails.state === 'Closed') return [];
-    const closed: ChargePermissionRecord = {
-      ...record,
-      chargePermission: {
-        ...record.chargePermission,
-        // Reason code for an expired permission is UNCONFIRMED (§5.3); "Expired" is the suggestion.
-        statusDetails: { state: 'Closed', reasons: [{ reasonCode: 'Expired', reasonDescription: 'The Charge Permission expired.' }], lastUpdatedTimestamp: formatTimestamp(record.meta.expiresAt) },
-      },
-    };
-    return [permissionWrite(closed)];
+    if (!record) return [];
+    const next = permissionAsOf(record, now);
+    return next === record ? [] : [permissionWrite(next)];
+  }
+  if (collection === 'refunds') {
+    const record = state.get<RefundRecord>('refunds', id);
+    const charge = record && state.get<ChargeRecord>('charges', record.refund.chargeId);
+    if (!record || !charge) return [];
+    const settled = settleRefund(record, charge, now);
+    return settled ? [refundWrite(settled.refund), chargeWrite(settled.charge)] : [];
   }
   return [];
 }

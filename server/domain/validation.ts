@@ -9,7 +9,7 @@ import { currencies, maxTransactionMinor, toMinor } from './money.js';
 export type Schema =
   | { type: 'string'; max?: number; pattern?: RegExp; enum?: readonly string[] }
   | { type: 'boolean' }
-  | { type: 'price' }
+  | { type: 'price'; overMaximum?: 'InvalidParameterValue' | 'TransactionAmountExceeded' }
   | { type: 'amountOrNumberString' }
   | { type: 'object'; fields: Record<string, Schema>; required?: readonly string[]; open?: boolean }
   | { type: 'array'; items: Schema; max?: number }
@@ -45,7 +45,11 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       const currency = p.currencyCode as string;
       if (!(currencies as readonly string[]).includes(currency)) throw invalid(`${path}.currencyCode`, currency, `Supported currencies: ${currencies.join(', ')}.`);
       const minor = toMinor(p.amount, currency, `${path}.amount`);
-      if (minor > maxTransactionMinor(currency)) throw invalid(`${path}.amount`, p.amount, 'It exceeds the maximum transaction amount.');
+      if (minor > maxTransactionMinor(currency)) {
+        const why = `It exceeds the maximum transaction amount of ${currency === 'JPY' ? '10,000,000 JPY' : `150,000 ${currency}`}.`;
+        if (schema.overMaximum === 'TransactionAmountExceeded') throw apiError('TransactionAmountExceeded', `The value '${String(p.amount)}' provided for '${path}.amount' is invalid. ${why}`);
+        throw invalid(`${path}.amount`, p.amount, why);
+      }
       return p;
     }
     case 'object':
@@ -84,6 +88,8 @@ export const str = (max?: number): Schema => (max === undefined ? { type: 'strin
 export const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
 export const bool: Schema = { type: 'boolean' };
 export const priceSchema: Schema = { type: 'price' };
+/** A transaction amount (charge, capture, refund): above the maximum is TransactionAmountExceeded. */
+export const transactionPrice: Schema = { type: 'price', overMaximum: 'TransactionAmountExceeded' };
 export const obj = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required });
 export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/\S+$/ };
 

@@ -11,9 +11,10 @@ export type Collection =
   | 'charges'
   | 'refunds'
   | 'idempotency'
+  | 'buyers'
   | 'settings';
 
-export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'settings'];
+export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings'];
 
 /** One write: the whole new value of one record (`null` deletes it). */
 export interface Put {

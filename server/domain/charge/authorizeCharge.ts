@@ -11,8 +11,11 @@ import { chargeStatus } from './chargeState.js';
 export interface AuthorizeInput {
   amountMinor: number;
   captureNow: boolean;
-  /** A pending outcome (202 / AuthorizationInitiated), or null for a synchronous success. */
-  pending: { settleTo: 'Authorized' | 'Declined'; reasonCode: string | null; delayMs: number } | null;
+  /**
+   * A pending outcome, or null for a synchronous success: AuthorizationInitiated (202 on
+   * completion) or, for an immediate capture processed asynchronously, CaptureInitiated.
+   */
+  pending: { state?: 'AuthorizationInitiated' | 'CaptureInitiated'; settleTo: 'Authorized' | 'Declined'; reasonCode: string | null; delayMs: number } | null;
   softDescriptor: string | null;
   merchantMetadata: MerchantMetadata | null;
   providerMetadata: ProviderMetadata | null;
@@ -38,12 +41,13 @@ export function authorizeCharge(
   const base = cp.chargePermissionType === 'OneTime' ? cp.chargePermissionId : ids.chargeBase(permission.meta.region, permission.meta.environment);
   const chargeId = ids.chargeId(base);
   const captured = input.captureNow && !input.pending;
-  const state = input.pending ? 'AuthorizationInitiated' : captured ? 'Captured' : 'Authorized';
+  const state = input.pending ? (input.pending.state ?? 'AuthorizationInitiated') : captured ? 'Captured' : 'Authorized';
   const settle: ChargeSettlement | null = input.pending
     ? {
         at: now + input.pending.delayMs,
         to: input.pending.settleTo === 'Authorized' ? (input.captureNow ? 'Captured' : 'Authorized') : 'Declined',
         reasonCode: input.pending.reasonCode,
+        captureMinor: input.captureNow ? input.amountMinor : undefined,
       }
     : null;
   const charge: Charge = {

@@ -1,6 +1,7 @@
 import type { Charge, Environment, Region } from '../types.js';
 
-export type ChargeSettlement = { at: number; to: 'Authorized' | 'Captured' | 'Declined'; reasonCode: string | null };
+/** A scheduled outcome: `captureMinor` is the amount a settling capture takes (default: the whole charge). */
+export type ChargeSettlement = { at: number; to: 'Authorized' | 'Captured' | 'Declined'; reasonCode: string | null; captureMinor?: number };
 
 /** A stored charge and what the emulator schedules for it. */
 export interface ChargeRecord {
@@ -12,7 +13,12 @@ export interface ChargeRecord {
     authorizedAt: number | null;
     /** A pending outcome that settles on its own when the server clock reaches `at`. */
     settle: ChargeSettlement | null;
+    /** Refunds not declined (pending or done), in minor units, and how many were made. */
+    refundsMinor?: number;
+    refundCount?: number;
   };
 }
 
 export const AUTHORIZATION_VALIDITY_MS = 30 * 24 * 60 * 60 * 1000;
+/** After this long in Authorized, a capture is processed asynchronously (CaptureInitiated). */
+export const SYNC_CAPTURE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;

@@ -9,7 +9,7 @@ import { errorResult, type OperationEnv, type OperationResult } from '../operati
 import { normalizeOptionalPrice } from '../prices.js';
 import type { CheckoutSession, Price } from '../types.js';
 import { validateBody } from '../validation.js';
-import type { CompletionOverride } from './completionOverride.js';
+import type { Override } from '../override.js';
 import { findSession } from './findSession.js';
 import type { SessionRecord } from './sessionRecord.js';
 import { completeSessionFields } from './sessionSchema.js';
@@ -39,7 +39,7 @@ function checkAmount(field: 'chargeAmount' | 'totalOrderAmount', sent: Price | n
 }
 
 /** The sparse object Complete answers with (§4.2): every key, most of them null. */
-function sparse(s: CheckoutSession): CheckoutSession {
+export function sparse(s: CheckoutSession): CheckoutSession {
   const nulls = Object.fromEntries(Object.keys(s).map((k) => [k, null])) as unknown as CheckoutSession;
   return {
     ...nulls,
@@ -51,25 +51,53 @@ function sparse(s: CheckoutSession): CheckoutSession {
   };
 }
 
+/** Amounts the caller confirms on completion. */
+export interface ConfirmedAmounts {
+  chargeAmount: Price | null;
+  totalOrderAmount: Price | null;
+}
+
 /**
  * Complete Checkout Session (§6): confirms the amounts, creates the charge permission (and the
  * charge unless the intent is Confirm) and marks the session Completed. 200, or 202 when the
  * authorization is pending. The outcome comes from `override` if given, else the buyer's card.
  */
-export function completeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: CompletionOverride): OperationResult {
-  const { ctx, ids, settings } = env;
+export function completeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
   const { record, changed } = findSession(env, id);
   const b = validateBody(body, completeSessionFields);
+  const amounts = {
+    chargeAmount: normalizeOptionalPrice(b.chargeAmount, 'chargeAmount'),
+    totalOrderAmount: normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'),
+  };
+  return completeRecord(env, record, changed, amounts, override, sparse);
+}
+
+/** Refuses a session that is not Open (persisting an expiry just applied), or returns null. */
+export function refuseTerminal(record: SessionRecord, changed: boolean): OperationResult | null {
+  if (record.session.statusDetails.state === 'Open') return null;
+  return errorResult(terminalError(record), changed ? [sessionWrite(record)] : []);
+}
+
+/** The completion itself, shared by Complete and Finalize; `answer` shapes the response body. */
+export function completeRecord(
+  env: OperationEnv,
+  record: SessionRecord,
+  changed: boolean,
+  amounts: ConfirmedAmounts,
+  override: Override | undefined,
+  answer: (s: CheckoutSession) => unknown,
+): OperationResult {
+  const { ctx, ids, settings } = env;
+  const refused = refuseTerminal(record, changed);
+  if (refused) return refused;
   const s = record.session;
-  if (s.statusDetails.state !== 'Open') return errorResult(terminalError(record), changed ? [sessionWrite(record)] : []);
   if (s.constraints && s.constraints.length > 0) {
     throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session cannot be completed while constraints are open: ${s.constraints.map((c) => c.constraintId).join(', ')}.`);
   }
   const pd = s.paymentDetails!;
   const setupOnly = s.chargePermissionType === 'PaymentMethodOnFile' && s.paymentMethodOnFileMetadata?.setupOnly === true;
-  const sentCharge = normalizeOptionalPrice(b.chargeAmount, 'chargeAmount');
-  if (!setupOnly) checkAmount('chargeAmount', sentCharge, pd.chargeAmount);
-  checkAmount('totalOrderAmount', normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'), pd.totalOrderAmount);
+  if (!setupOnly) checkAmount('chargeAmount', amounts.chargeAmount, pd.chargeAmount);
+  checkAmount('totalOrderAmount', amounts.totalOrderAmount, pd.totalOrderAmount);
 
   if (override?.kind === 'cancel') {
     const canceled = cancelSession(record, override.reasonCode, ctx.now, settings.publicUrl);
@@ -123,5 +151,5 @@ export function completeCheckoutSession(env: OperationEnv, id: string, body: unk
     },
   };
   writes.push(permissionWrite(permission), sessionWrite(completed));
-  return { status: pending ? 202 : 200, body: sparse(completed.session), writes };
+  return { status: pending ? 202 : 200, body: answer(completed.session), writes };
 }

@@ -1,0 +1,37 @@
+import type { ChargeRecord } from '../domain/charge/chargeRecord.js';
+import type { ChargePermissionRecord } from '../domain/chargePermission/chargePermissionRecord.js';
+import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
+import type { StateView } from '../domain/operation.js';
+import type { RefundRecord } from '../domain/refund/refundRecord.js';
+import type { CallFacts } from '../domain/scenarios.js';
+import type { MerchantMetadata, Price } from '../domain/types.js';
+import type { Call } from './operationRoute.js';
+
+type Loose = Record<string, any>;
+
+const amountFields = ['chargeAmount', 'captureAmount', 'refundAmount'] as const;
+
+/**
+ * Facts scenario rules match on, for any operation: the merchant reference id and the amount at
+ * stake, from the request body first, else from the objects the call is about.
+ */
+export function callFacts(state: StateView, call: Call): Partial<CallFacts> {
+  const body = (call.body ?? {}) as Loose;
+  const p = call.params;
+  const refund = p.refundId ? state.get<RefundRecord>('refunds', p.refundId) : undefined;
+  const chargeId = p.chargeId ?? body.chargeId ?? refund?.refund.chargeId;
+  const charge = chargeId ? state.get<ChargeRecord>('charges', chargeId) : undefined;
+  const permissionId = p.chargePermissionId ?? body.chargePermissionId ?? charge?.charge.chargePermissionId;
+  const permission = permissionId ? state.get<ChargePermissionRecord>('chargePermissions', permissionId) : undefined;
+  const session = p.checkoutSessionId ? state.get<SessionRecord>('checkoutSessions', p.checkoutSessionId) : undefined;
+
+  const bodyAmount = amountFields.map((f) => body[f]).find((v) => v != null) ?? body.paymentDetails?.chargeAmount;
+  const storedAmount: Price | null | undefined = refund?.refund.refundAmount ?? charge?.charge.chargeAmount ?? session?.session.paymentDetails?.chargeAmount;
+  const amount = (bodyAmount ?? storedAmount) as Loose | null | undefined;
+  const metadata: MerchantMetadata | null | undefined = body.merchantMetadata ?? session?.session.merchantMetadata ?? charge?.charge.merchantMetadata ?? permission?.chargePermission.merchantMetadata;
+  return {
+    merchantReferenceId: metadata?.merchantReferenceId ?? null,
+    amount: amount?.amount != null ? String(amount.amount) : null,
+    currency: amount?.currencyCode ?? null,
+  };
+}

@@ -1,0 +1,40 @@
+import { bool, merchantMetadataSchema, obj, oneOf, str, transactionPrice, url, type Schema } from '../validation.js';
+
+export const channels = ['Web', 'Phone', 'App', 'Alexa', 'PointOfSale', 'FireTv', 'Offline', 'Amazon'] as const;
+export const chargeInitiators = ['CITU', 'MITU', 'CITR', 'MITR'] as const;
+
+/** Create Charge body (§3.1, §4.4). */
+export const createChargeFields: Record<string, Schema> = {
+  chargePermissionId: str(64),
+  chargeAmount: transactionPrice,
+  captureNow: bool,
+  softDescriptor: str(16),
+  canHandlePendingAuthorization: bool,
+  merchantMetadata: merchantMetadataSchema,
+  providerMetadata: obj({ providerReferenceId: str(256) }),
+  platformId: str(64),
+  chargeInitiator: oneOf(...chargeInitiators),
+  channel: oneOf(...channels),
+  webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
+};
+
+export const captureChargeFields: Record<string, Schema> = {
+  captureAmount: transactionPrice,
+  softDescriptor: str(16),
+};
+
+/** Cancel Charge body (DELETE with JSON); the 255 limit is UNCONFIRMED (§9.4). */
+export const cancelChargeFields: Record<string, Schema> = {
+  cancellationReason: str(255),
+};
+
+/** Update Charge (PSP): the status the PSP reports. */
+export const updateChargeFields: Record<string, Schema> = {
+  statusDetails: obj(
+    {
+      state: oneOf('Authorized', 'Captured', 'Declined', 'Canceled'),
+      reasonCode: str(64),
+    },
+    ['state'],
+  ),
+};

@@ -1,0 +1,52 @@
+import type { ChargePermissionRecord } from '../chargePermission/chargePermissionRecord.js';
+import { refreshPermission } from '../chargePermission/permissionState.js';
+import { minorOf, price } from '../money.js';
+import type { ChargeRecord } from './chargeRecord.js';
+import { chargeStatus } from './chargeState.js';
+
+export type ChargeTarget = 'Authorized' | 'Captured' | 'Declined' | 'Canceled';
+
+/**
+ * The one place a charge changes state, with its permission's bookkeeping: a capture adds to the
+ * captured total, a final state frees the permission (no longer ChargeInProgress), a hard decline
+ * marks the payment method invalid. Used by settlement, capture, cancel and the PSP update.
+ */
+export function moveCharge(
+  record: ChargeRecord,
+  permission: ChargePermissionRecord,
+  to: ChargeTarget,
+  at: number,
+  reasonCode: string | null = null,
+  options: { captureMinor?: number; reasonDescription?: string | null; softDescriptor?: string | null } = {},
+): { charge: ChargeRecord; permission: ChargePermissionRecord } {
+  const c = record.charge;
+  const currency = c.chargeAmount.currencyCode;
+  const status = chargeStatus(to, at, reasonCode);
+  if (options.reasonDescription) status.reasonDescription = options.reasonDescription;
+  const open = permission.meta.openChargeIds;
+  const stillOpen = to === 'Authorized';
+  const openChargeIds = stillOpen ? (open.includes(c.chargeId) ? open : [...open, c.chargeId]) : open.filter((id) => id !== c.chargeId);
+  const captured = to === 'Captured' ? (options.captureMinor ?? minorOf(c.chargeAmount)) : 0;
+  const charge: ChargeRecord = {
+    charge: {
+      ...c,
+      statusDetails: status,
+      ...(to === 'Captured' ? { captureAmount: price(captured, currency), refundedAmount: price(0, currency) } : {}),
+      ...(options.softDescriptor ? { softDescriptor: options.softDescriptor } : {}),
+    },
+    meta: { ...record.meta, settle: null, authorizedAt: to === 'Authorized' ? at : record.meta.authorizedAt },
+  };
+  const nextPermission = refreshPermission(
+    {
+      ...permission,
+      meta: {
+        ...permission.meta,
+        openChargeIds,
+        capturedMinor: permission.meta.capturedMinor + captured,
+        paymentMethodInvalid: permission.meta.paymentMethodInvalid || (to === 'Declined' && reasonCode === 'HardDeclined'),
+      },
+    },
+    at,
+  );
+  return { charge, permission: nextPermission };
+}

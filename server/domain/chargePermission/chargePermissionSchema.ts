@@ -1,0 +1,15 @@
+import { priceSchema, bool, merchantMetadataSchema, obj, oneOf, str, type Schema } from '../validation.js';
+
+export const updateChargePermissionFields: Record<string, Schema> = {
+  merchantMetadata: merchantMetadataSchema,
+  recurringMetadata: obj({
+    frequency: obj({ unit: oneOf('Year', 'Month', 'Week', 'Day', 'Variable'), value: { type: 'amountOrNumberString' } }),
+    amount: priceSchema,
+  }),
+};
+
+/** Close Charge Permission body (DELETE with JSON); closureReason limit 255 [2nd] (§9.4). */
+export const closeChargePermissionFields: Record<string, Schema> = {
+  closureReason: str(255),
+  cancelPendingCharges: bool,
+};

@@ -1,0 +1,28 @@
+import { apiError } from '../errors.js';
+import type { StateView } from '../operation.js';
+import { formatTimestamp } from '../time.js';
+import type { ChargePermissionRecord } from './chargePermissionRecord.js';
+
+/**
+ * The permission as it stands at `now`: past its expiry it is Closed (reason code "Expired",
+ * UNCONFIRMED, §5.3). Returns the same object when nothing changed.
+ */
+export function permissionAsOf(record: ChargePermissionRecord, now: number): ChargePermissionRecord {
+  const expiresAt = record.meta.expiresAt;
+  if (expiresAt === null || now < expiresAt || record.chargePermission.statusDetails.state === 'Closed') return record;
+  return {
+    ...record,
+    chargePermission: {
+      ...record.chargePermission,
+      statusDetails: { state: 'Closed', reasons: [{ reasonCode: 'Expired', reasonDescription: 'The Charge Permission expired.' }], lastUpdatedTimestamp: formatTimestamp(expiresAt) },
+    },
+  };
+}
+
+/** The permission as of now, or 404 ResourceNotFound. */
+export function findChargePermission(state: StateView, id: string, now: number): { record: ChargePermissionRecord; changed: boolean } {
+  const stored = state.get<ChargePermissionRecord>('chargePermissions', id);
+  if (!stored) throw apiError('ResourceNotFound', `The Charge Permission '${id}' was not found.`);
+  const record = permissionAsOf(stored, now);
+  return { record, changed: record !== stored };
+}

@@ -1,0 +1,68 @@
+import { apiError } from '../errors.js';
+import type { OperationEnv, OperationResult } from '../operation.js';
+import type { Override } from '../override.js';
+import { normalizeOptionalPrice, normalizePrice } from '../prices.js';
+import type { Address, CheckoutSession } from '../types.js';
+import { addressSchema, bool, oneOf, priceSchema, str, validateBody, type Schema } from '../validation.js';
+import { completeRecord, refuseTerminal, sparse } from './completeCheckoutSession.js';
+import { withConstraints } from './constraints.js';
+import { findSession } from './findSession.js';
+import { mergePaymentDetails } from './paymentDetails.js';
+
+/** Finalize Checkout Session body (Buy Now / checkout.js flow, §3.1). */
+export const finalizeSessionFields: Record<string, Schema> = {
+  shippingAddress: addressSchema,
+  billingAddress: addressSchema,
+  chargeAmount: priceSchema,
+  totalOrderAmount: priceSchema,
+  paymentIntent: oneOf('Confirm', 'Authorize', 'AuthorizeWithCapture'),
+  canHandlePendingAuthorization: bool,
+  supplementaryData: str(1024),
+};
+
+/** The address fields a merchant echoes back; compared to what the buyer chose on Amazon. */
+const compared: (keyof Address)[] = ['name', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'stateOrRegion', 'postalCode', 'countryCode'];
+
+function checkAddress(field: 'shippingAddress' | 'billingAddress', sent: Partial<Address> | null, chosen: Address | null): void {
+  if (!chosen) return;
+  if (!sent) throw apiError('MissingParameterValue', `The parameter '${field}' is required: send the address the buyer selected.`);
+  const differs = compared.filter((k) => (sent[k] ?? null) !== (chosen[k] ?? null));
+  if (differs.length) throw apiError('InvalidParameterValue', `The ${field} sent differs from the buyer's selected address in ${differs.join(', ')}.`);
+}
+
+/** Finalize answers like Complete, with `cartDetails` after `paymentDetails` (§4.2). */
+function sparseWithCart(s: CheckoutSession): unknown {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sparse(s))) {
+    out[key] = value;
+    if (key === 'paymentDetails') out.cartDetails = null;
+  }
+  return out;
+}
+
+/**
+ * Finalize Checkout Session: the merchant states the final amount and intent, echoing the
+ * address the buyer chose (shipping for PayAndShip, billing for PayOnly) and any
+ * supplementaryData, then the session completes exactly as Complete does (200 / 202).
+ */
+export function finalizeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
+  const { record, changed } = findSession(env, id);
+  const b = validateBody(body, finalizeSessionFields, ['chargeAmount', 'paymentIntent']) as Record<string, any>;
+  const refused = refuseTerminal(record, changed);
+  if (refused) return refused;
+  const s = record.session;
+  if (s.productType === 'PayOnly') checkAddress('billingAddress', b.billingAddress ?? null, s.billingAddress);
+  else checkAddress('shippingAddress', b.shippingAddress ?? null, s.shippingAddress);
+  if (b.supplementaryData != null && s.supplementaryData != null && b.supplementaryData !== s.supplementaryData) {
+    throw apiError('InvalidParameterValue', "The supplementaryData sent differs from the Checkout Session's.");
+  }
+  const chargeAmount = normalizePrice(b.chargeAmount, 'chargeAmount');
+  const totalOrderAmount = normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount');
+  const paymentDetails = mergePaymentDetails(
+    s.paymentDetails,
+    { paymentIntent: b.paymentIntent, chargeAmount: b.chargeAmount, totalOrderAmount: b.totalOrderAmount, canHandlePendingAuthorization: b.canHandlePendingAuthorization },
+    record.meta.region,
+  );
+  const updated = { ...record, session: withConstraints({ ...s, paymentDetails, supplementaryData: b.supplementaryData ?? s.supplementaryData }, env.settings.publicUrl) };
+  return completeRecord(env, updated, true, { chargeAmount, totalOrderAmount: totalOrderAmount ?? paymentDetails.totalOrderAmount }, override, sparseWithCart);
+}

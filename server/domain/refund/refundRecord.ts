@@ -1,0 +1,25 @@
+import type { Environment, Price, ReleaseEnvironment, StatusDetails } from '../types.js';
+
+/** The Refund wire object (§4.5). */
+export interface Refund {
+  refundId: string;
+  chargeId: string;
+  creationTimestamp: string;
+  refundAmount: Price;
+  statusDetails: StatusDetails;
+  softDescriptor: string | null;
+  releaseEnvironment: ReleaseEnvironment;
+}
+
+export interface RefundRecord {
+  refund: Refund;
+  meta: {
+    environment: Environment;
+    amountMinor: number;
+    /** Every refund is asynchronous: RefundInitiated, then this outcome when the clock reaches `at`. */
+    settle: { at: number; to: 'Refunded' | 'Declined'; reasonCode: string | null } | null;
+  };
+}
+
+/** Refunds allowed per charge (UNCONFIRMED: the v1 API's limit of 10 per capture). */
+export const MAX_REFUNDS_PER_CHARGE = 10;
