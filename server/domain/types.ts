@@ -116,6 +116,9 @@ export interface CheckoutSession {
   paymentPreferences: (PaymentPreference | null)[] | null;
   statusDetails: StatusDetails;
   shippingAddress: Address | null;
+  /** Multi-address checkout only: JSON-encoded Address strings (§9.6). */
+  shippingAddressList?: string[] | null;
+  multiAddressesCheckoutMetadata?: { addressId: string; price: Price | null }[] | null;
   platformId: string | null;
   chargePermissionId: string | null;
   chargeId: string | null;

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../ids.js';
 import type { Address, Buyer } from '../types.js';
 import { addressSchema, obj, str, validateBody, type Schema } from '../validation.js';
 import { withConstraints } from './constraints.js';
+import { shippingAddressList, withMultiAddress } from './multiAddress.js';
 import type { SessionRecord } from './sessionRecord.js';
 import { cancelSession } from './sessionState.js';
 
@@ -38,16 +39,21 @@ export function approveSession(record: SessionRecord, input: ApproveInput, ids: 
   const buyer: Buyer = { ...demoBuyer(input.buyer?.buyerId ?? ids.buyerId(), region), ...stripNulls(input.buyer) };
   const shipping = completeAddress({ ...demoAddress(region), ...stripNulls(input.shippingAddress) });
   const billing = completeAddress({ ...demoAddress(region), ...stripNulls(input.billingAddress ?? input.shippingAddress) });
+  const entries = record.session.multiAddressesCheckoutMetadata ?? null;
   const approved: SessionRecord = {
     session: withConstraints(
-      {
-        ...record.session,
-        productType: record.session.productType ?? 'PayAndShip',
-        buyer,
-        shippingAddress: shipping,
-        billingAddress: billing,
-        paymentPreferences: [{ paymentDescriptor: paymentDescriptor(card) }],
-      },
+      withMultiAddress(
+        {
+          ...record.session,
+          productType: record.session.productType ?? 'PayAndShip',
+          buyer,
+          shippingAddress: shipping,
+          billingAddress: billing,
+          paymentPreferences: [{ paymentDescriptor: paymentDescriptor(card) }],
+        },
+        entries,
+        entries ? shippingAddressList(entries, shipping!) : null,
+      ),
       publicUrl,
     ),
     meta: { ...record.meta, card },

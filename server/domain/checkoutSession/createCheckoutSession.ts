@@ -8,6 +8,7 @@ import { validateBody } from '../validation.js';
 import { approveSession } from './approveSession.js';
 import { withConstraints } from './constraints.js';
 import { mergePaymentDetails } from './paymentDetails.js';
+import { withMultiAddress, type MultiAddressEntry } from './multiAddress.js';
 import { SESSION_LIFETIME_MS, type SessionRecord } from './sessionRecord.js';
 import { createSessionFields } from './sessionSchema.js';
 import { sessionWrite, status } from './sessionState.js';
@@ -31,6 +32,12 @@ export function recurringMetadataOf(raw: Body | null, current: RecurringMetadata
     ? { unit: raw.frequency.unit ?? null, value: raw.frequency.value === null || raw.frequency.value === undefined ? null : String(raw.frequency.value) }
     : (current?.frequency ?? null);
   return { frequency, amount: normalizeOptionalPrice(raw.amount, 'recurringMetadata.amount') ?? current?.amount ?? null };
+}
+
+/** Normalised multiAddressesCheckoutMetadata, or null when absent. */
+export function multiAddressEntries(raw: unknown): MultiAddressEntry[] | null {
+  if (!Array.isArray(raw)) return null;
+  return raw.map((e: Body, i) => ({ addressId: e.addressId, price: normalizeOptionalPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`) }));
 }
 
 /** Create Checkout Session (201): a new Open session with its constraints (§4.2, §5.1). */
@@ -78,8 +85,9 @@ export function createCheckoutSession(env: OperationEnv, body: unknown): Operati
     deliverySpecifications: b.deliverySpecifications ?? null,
     tokens: null,
   };
+  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata);
   let record: SessionRecord = {
-    session: withConstraints(session, settings.publicUrl),
+    session: withConstraints(withMultiAddress(session, entries, null), settings.publicUrl),
     meta: { region: ctx.region, environment: ctx.environment, publicKeyId: ctx.publicKeyId, createdAt: ctx.now, expiresAt: ctx.now + SESSION_LIFETIME_MS, card: null },
   };
   if (settings.buyerApproval === 'auto') {

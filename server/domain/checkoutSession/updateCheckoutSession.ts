@@ -3,7 +3,8 @@ import type { OperationEnv, OperationResult } from '../operation.js';
 import type { CheckoutSession, ChargePermissionType } from '../types.js';
 import { validateBody } from '../validation.js';
 import { withConstraints } from './constraints.js';
-import { merchantMetadataOf, recurringMetadataOf } from './createCheckoutSession.js';
+import { merchantMetadataOf, multiAddressEntries, recurringMetadataOf } from './createCheckoutSession.js';
+import { shippingAddressList, withMultiAddress } from './multiAddress.js';
 import { findSession } from './findSession.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 import { updateSessionFields } from './sessionSchema.js';
@@ -33,6 +34,8 @@ export function updateCheckoutSession(env: OperationEnv, id: string, body: unkno
     platformId: b.platformId ?? s.platformId,
     providerMetadata: b.providerMetadata ? { providerReferenceId: b.providerMetadata.providerReferenceId ?? null } : s.providerMetadata,
   };
-  const next = { ...record, session: withConstraints(updated, env.settings.publicUrl) };
+  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata) ?? s.multiAddressesCheckoutMetadata ?? null;
+  const list = entries && s.buyer ? shippingAddressList(entries, s.shippingAddress!) : (s.shippingAddressList ?? null);
+  const next = { ...record, session: withConstraints(withMultiAddress(updated, entries, list), env.settings.publicUrl) };
   return { status: 200, body: next.session, writes: [sessionWrite(next)] };
 }
