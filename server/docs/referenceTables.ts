@@ -1,5 +1,7 @@
 import { options } from '../config.js';
 import { reasonCodes } from '../domain/reasonCodes.js';
+import type { Override } from '../domain/override.js';
+import { simulationCodes } from '../domain/simulations.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -15,4 +17,32 @@ const sourceLabel = { doc: 'Amazon docs', '2nd': 'secondary sources', obs: 'obse
 export function reasonCodeTable(): string {
   const rows = Object.entries(reasonCodes).map(([code, e]) => `| ${e.status} | \`${code}\` | ${cell(e.message)} | ${sourceLabel[e.source]} |`);
   return ['| HTTP | reasonCode | default message | status taken from |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function effectOf(operation: string, o: Override): string {
+  switch (o.kind) {
+    case 'pending':
+      return `authorization pending (AuthorizationInitiated, 202 on completion), then ${o.settleTo}${o.reasonCode ? `/${o.reasonCode}` : ''}`;
+    case 'cancel':
+      return `session Canceled/${o.reasonCode}; answer 422 ${o.reasonCode === 'Expired' ? 'InvalidCheckoutSessionStatus' : 'CheckoutSessionCanceled'}`;
+    case 'decline':
+      if (operation === 'captureCharge') {
+        return o.reasonCode === 'ProcessingFailure' ? 'answer 500 ProcessingFailure; nothing changes' : `capture declined: charge Declined/${o.reasonCode}, answer ${reasonCodes[o.reasonCode].status} ${o.reasonCode}`;
+      }
+      return `declined: answer ${reasonCodes[o.reasonCode].status} ${o.reasonCode}, no charge created; with canHandlePendingAuthorization: AuthorizationInitiated, then Declined/${o.reasonCode}`;
+    case 'captureInitiated':
+      return `capture pending (CaptureInitiated), then ${o.settleTo}`;
+    case 'close':
+      return `permission Closed with reason ${o.reasonCode}`;
+    case 'refundDeclined':
+      return `refund RefundInitiated, then Declined/${o.reasonCode}`;
+  }
+}
+
+/** The README's simulation-code table, generated from the one data table. */
+export function simulationTable(): string {
+  const rows = Object.entries(simulationCodes).flatMap(([operation, codes]) =>
+    Object.entries(codes ?? {}).map(([code, o]) => `| ${operation} | \`${code}\` | ${cell(effectOf(operation, o))} |`),
+  );
+  return ['| operation | x-amz-pay-simulation-code | effect |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
-import { configTable, reasonCodeTable } from '../../server/docs/referenceTables.js';
+import { configTable, reasonCodeTable, simulationTable } from '../../server/docs/referenceTables.js';
 
 const readme = readFileSync(packagePath('README.md'), 'utf8');
 
@@ -24,6 +24,10 @@ describe('README', () => {
 
   it('lists the whole reason-code catalog, as generated from it', () => {
     expect(section('reason-codes')).toBe(reasonCodeTable());
+  });
+
+  it('lists every sandbox simulation code, as generated from the table', () => {
+    expect(section('simulation-codes')).toBe(simulationTable());
   });
 
   it('has no placeholder left', () => {
