@@ -2,6 +2,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Merchant namespace of the caller, once known (journal, admin filters). */
     merchant?: string;
+    /** The caller's public key id, once known. */
+    publicKeyId?: string;
+    /** The emulated operation this request is for. */
+    operation?: string;
     /** Name of the scenario rule that answered this call, if any. */
     scenario?: string;
     /** True when the answer was an idempotent replay. */

@@ -24,23 +24,26 @@ export interface ApproveInput {
   billingAddress?: Partial<Address> | null;
 }
 
-/**
- * What happens when the buyer signs in on Amazon, picks a payment method and returns: the buyer,
- * addresses and payment descriptor attach to the session. Cards 3064 and 3434 cancel it on return
- * (§8.1). Only an Open session can be approved.
- */
-export function approveSession(record: SessionRecord, input: ApproveInput, ids: IdGenerator, now: number, publicUrl: string): SessionRecord {
-  validateBody(input, approveFields);
+function assertOpen(record: SessionRecord, what: string): void {
   if (record.session.statusDetails.state !== 'Open') {
-    throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can be approved.`);
+    throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can ${what}.`);
   }
-  const card = input.card ?? defaultCard;
+}
+
+/**
+ * The buyer signs in on Amazon (the review step): buyer and addresses attach to the session,
+ * which clears BuyerNotAssociated. The payment method stays the default card until chosen.
+ */
+export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'card'>, ids: IdGenerator, publicUrl: string): SessionRecord {
+  validateBody(input, approveFields);
+  assertOpen(record, 'be signed in to');
   const region = record.meta.region;
-  const buyer: Buyer = { ...demoBuyer(input.buyer?.buyerId ?? ids.buyerId(), region), ...stripNulls(input.buyer) };
+  const buyer: Buyer = { ...demoBuyer(input.buyer?.buyerId ?? record.session.buyer?.buyerId ?? ids.buyerId(), region), ...stripNulls(input.buyer) };
   const shipping = completeAddress({ ...demoAddress(region), ...stripNulls(input.shippingAddress) });
   const billing = completeAddress({ ...demoAddress(region), ...stripNulls(input.billingAddress ?? input.shippingAddress) });
   const entries = record.session.multiAddressesCheckoutMetadata ?? null;
-  const approved: SessionRecord = {
+  const card = record.meta.card ?? defaultCard;
+  return {
     session: withConstraints(
       withMultiAddress(
         {
@@ -58,8 +61,28 @@ export function approveSession(record: SessionRecord, input: ApproveInput, ids: 
     ),
     meta: { ...record.meta, card },
   };
-  const behaviour = simulatedCards[card]!.behaviour;
-  return behaviour.kind === 'cancelOnReturn' ? cancelSession(approved, behaviour.reasonCode, now, publicUrl) : approved;
+}
+
+/**
+ * The buyer picks a payment method on the Amazon page and returns to the merchant. Cards 3064
+ * and 3434 cancel the session on return (§8.1).
+ */
+export function choosePayment(record: SessionRecord, card: string, now: number, publicUrl: string): SessionRecord {
+  assertOpen(record, 'take a payment method');
+  const entry = simulatedCards[card];
+  if (!entry) throw apiError('InvalidParameterValue', `The value '${card}' provided for 'card' is invalid. Allowed values: ${Object.keys(simulatedCards).join(', ')}.`);
+  const chosen: SessionRecord = {
+    session: { ...record.session, paymentPreferences: [{ paymentDescriptor: paymentDescriptor(card) }] },
+    meta: { ...record.meta, card },
+  };
+  return entry.behaviour.kind === 'cancelOnReturn' ? cancelSession(chosen, entry.behaviour.reasonCode, now, publicUrl) : chosen;
+}
+
+/** Sign-in and payment choice in one step (the control API's approve, and auto approval). */
+export function approveSession(record: SessionRecord, input: ApproveInput, ids: IdGenerator, now: number, publicUrl: string): SessionRecord {
+  validateBody(input, approveFields);
+  const { card, ...signIn } = input;
+  return choosePayment(signInBuyer(record, signIn, ids, publicUrl), card ?? defaultCard, now, publicUrl);
 }
 
 function stripNulls<T extends object>(value: T | null | undefined): Partial<T> {

@@ -52,7 +52,7 @@ describe('capture', () => {
     const { chargeId, chargePermissionId } = completedCheckout(world);
     world.advance(7 * DAY + 1);
     const initiated = world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('40') }));
-    expect(initiated.body.statusDetails.state).toBe('CaptureInitiated');
+    expect((initiated.body as any).statusDetails.state).toBe('CaptureInitiated');
     world.advance(30_000);
     settleAll(world, [['charges', chargeId!]]);
     expect(getCharge(world.env(), chargeId!).body).toMatchObject({ statusDetails: { state: 'Captured' }, captureAmount: usd('40.00') });

@@ -1,0 +1,81 @@
+/** One recorded call to the emulated API, as GET /__admin/requests shows it. */
+export interface JournalEntry {
+  id: number;
+  /** Wall time the request arrived, ISO 8601. */
+  time: string;
+  merchant: string | null;
+  publicKeyId: string | null;
+  operation: string | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  reasonCode: string | null;
+  scenario: string | null;
+  replayed: boolean;
+  /** Ids of the objects the call was about or created (sessions, permissions, charges, refunds). */
+  objectIds: string[];
+  request: { headers: Record<string, string>; body: unknown };
+  response: { body: unknown };
+  /** For signature failures: what the server computed, to diff against the client's. */
+  signature: { canonicalRequest: string; stringToSign: string } | null;
+}
+
+export interface JournalQuery {
+  merchant?: string;
+  operation?: string;
+  status?: number;
+  publicKeyId?: string;
+  /** Only entries at or after this time (ms since the epoch). */
+  since?: number;
+  objectId?: string;
+  /** Newest first, at most this many. */
+  limit?: number;
+}
+
+/**
+ * The request journal: a ring of the last `capacity` calls, oldest dropped first. Kept in memory
+ * (it is a debugging aid, not state), filtered per merchant so parallel CI jobs see only theirs.
+ */
+export class Journal {
+  private entries: JournalEntry[] = [];
+  private nextId = 1;
+
+  constructor(private readonly capacity: number) {}
+
+  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+    const full = { id: this.nextId++, ...entry };
+    if (this.capacity <= 0) return full;
+    this.entries.push(full);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    return full;
+  }
+
+  /** Matching entries, newest first. */
+  query(q: JournalQuery = {}): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    const limit = q.limit ?? 100;
+    for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.entries[i]!;
+      if (q.merchant !== undefined && e.merchant !== q.merchant) continue;
+      if (q.operation !== undefined && e.operation !== q.operation) continue;
+      if (q.status !== undefined && e.status !== q.status) continue;
+      if (q.publicKeyId !== undefined && e.publicKeyId !== q.publicKeyId) continue;
+      if (q.since !== undefined && Date.parse(e.time) < q.since) continue;
+      if (q.objectId !== undefined && !e.objectIds.includes(q.objectId)) continue;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** Drops one merchant's entries, or all. Returns how many went. */
+  clear(merchant?: string): number {
+    const before = this.entries.length;
+    this.entries = merchant === undefined ? [] : this.entries.filter((e) => e.merchant !== merchant);
+    return before - this.entries.length;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+}

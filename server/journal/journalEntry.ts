@@ -1,0 +1,70 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { JournalEntry } from './journal.js';
+
+const idKeys = ['checkoutSessionId', 'chargePermissionId', 'chargeId', 'refundId', 'buyerToken'] as const;
+const maxBodyChars = 16 * 1024;
+
+/** The signature is a long random string; its first characters are enough to tell requests apart. */
+export function shortenAuthorization(value: string): string {
+  return value.replace(/Signature=(\S{12})\S+/, 'Signature=$1…');
+}
+
+function headersOf(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    out[name] = name === 'authorization' ? shortenAuthorization(text) : text;
+  }
+  return out;
+}
+
+/** JSON when it parses, else the text (cut at 16 KiB), null when empty. */
+function bodyOf(raw: unknown): unknown {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.length > maxBodyChars ? `${text.slice(0, maxBodyChars)}…` : text;
+  }
+}
+
+function collectIds(into: Set<string>, value: unknown): void {
+  if (!value || typeof value !== 'object') return;
+  for (const key of idKeys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v) into.add(v);
+  }
+}
+
+/** Builds the journal entry of an answered call from what Fastify kept of it. */
+export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, responsePayload: unknown): Omit<JournalEntry, 'id'> {
+  const requestBody = bodyOf(request.body);
+  const responseBody = bodyOf(responsePayload);
+  const ids = new Set<string>();
+  for (const value of Object.values((request.params ?? {}) as Record<string, string>)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
+  collectIds(ids, requestBody);
+  collectIds(ids, responseBody);
+  const diagnostics = request.amazonError?.diagnostics;
+  return {
+    time: new Date(Date.now() - reply.elapsedTime).toISOString(),
+    merchant: request.merchant ?? null,
+    publicKeyId: request.publicKeyId ?? null,
+    operation: request.operation ?? null,
+    method: request.method,
+    path: request.raw.url ?? '/',
+    status: reply.statusCode,
+    durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    reasonCode: request.amazonError?.reasonCode ?? null,
+    scenario: request.scenario ?? null,
+    replayed: request.replayed === true,
+    objectIds: [...ids],
+    request: { headers: headersOf(request), body: requestBody },
+    response: { body: responseBody },
+    signature:
+      typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
+        ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }
+        : null,
+  };
+}
