@@ -1,7 +1,9 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { journalEntryOf } from './journal/journalEntry.js';
 import { existsSync } from 'node:fs';
 import { registerAdmin } from './admin/registerAdmin.js';
+import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { registerApi } from './api/registerApi.js';
 import { IdempotencyGate } from './api/idempotencyGate.js';
@@ -11,6 +13,11 @@ import { createDeps, type AppDeps } from './appDeps.js';
 import { packagePath, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
 import { Settler } from './settler.js';
+
+/** Calls to the emulated API (the journal records these): an operation, or a path in its URL space. */
+function isApiRequest(request: FastifyRequest): boolean {
+  return request.operation !== undefined || /^(?:\/(?:sandbox|live))?\/v\d+\//.test(request.raw.url ?? '');
+}
 
 /** The URL browsers use for the mock's hosted pages. */
 export function publicUrlOf(config: Config): string {
@@ -33,7 +40,7 @@ declare module 'fastify' {
 export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<FastifyInstance> {
   const deps = createDeps(config, given);
   const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000 };
-  const settler = new Settler(deps.store, deps.clock, settings.publicUrl);
+  const settler = new Settler(deps.store, deps.clocks, settings.publicUrl);
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
@@ -54,6 +61,9 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   app.decorateRequest('scenario', undefined);
   app.decorateRequest('amazonError', undefined);
   app.decorateRequest('replayed', false);
+  app.decorateRequest('operation', undefined);
+  app.decorateRequest('publicKeyId', undefined);
+  app.decorateRequest('responsePayload', undefined);
 
   // Keep every body raw: the signature covers its exact bytes, and JSON errors must be Amazon's.
   app.removeAllContentTypeParsers();
@@ -61,10 +71,12 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-amz-pay-request-id', request.id);
+    request.responsePayload = payload;
     return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    if (isApiRequest(request)) deps.journal.record(journalEntryOf(request, reply, request.responsePayload));
     request.log.info(
       {
         method: request.method,
@@ -81,6 +93,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   });
 
   installErrorHandling(app, config.bodyLimit);
+  requireAdminToken(app, config.adminToken);
 
   const spec = packagePath('openapi.yaml');
   if (existsSync(spec)) {

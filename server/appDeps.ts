@@ -2,18 +2,22 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { dbFilePath, packagePath } from './config.js';
-import { ControlledClock } from './domain/clock.js';
+import { ClockBook, ControlledClock } from './domain/clock.js';
 import { IdGenerator, pooledRandom, seededRandom } from './domain/ids.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier, type SignatureVerifier } from './signing/verifier.js';
 import { createStore } from './store/createStore.js';
+import { Journal } from './journal/journal.js';
 import type { Store } from './store/store.js';
 import { ScenarioBook } from './admin/scenarioBook.js';
 
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
 export interface AppDeps {
   store: Store;
+  /** The server clock (the global one; merchants may run on their own, see `clocks`). */
   clock: ControlledClock;
+  /** The server clock plus each merchant's own offset. */
+  clocks: ClockBook;
   /** Real time, for x-amz-pay-date checks and durations; the business clock is `clock`. */
   wallTime: () => number;
   keys: KeyRegistry;
@@ -22,6 +26,8 @@ export interface AppDeps {
   scenarios: ScenarioBook;
   /** Messages worth a line at start-up (keys skipped, scenario files read). */
   startupNotes: string[];
+  /** The request journal (recent calls to the emulated API). */
+  journal: Journal;
   /** Where log lines go (stdout when absent). */
   logStream?: NodeJS.WritableStream;
 }
@@ -44,9 +50,11 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     scenarios = new ScenarioBook(config.scenariosDir ? packagePath(config.scenariosDir) : null);
     startupNotes.push(...scenarios.loadFiles());
   }
+  const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
   return {
     store: given.store ?? createStore(config.store, dbFilePath(config)),
-    clock: given.clock ?? new ControlledClock(wallTime),
+    clock,
+    clocks: given.clocks ?? new ClockBook(clock),
     wallTime,
     keys,
     verifier: given.verifier ?? createVerifier(config.verifier),
@@ -54,5 +62,6 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     scenarios,
     startupNotes,
     logStream: given.logStream,
+    journal: given.journal ?? new Journal(config.journalSize),
   };
 }

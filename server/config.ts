@@ -43,6 +43,8 @@ export interface Config {
   bodyLimit: number;
   publicUrl: string | null;
   seed: string | null;
+  journalSize: number;
+  adminToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -83,6 +85,8 @@ export const options: readonly OptionSpec[] = [
   { key: 'idempotencyKey', flag: '--idempotency-key', env: env('IDEMPOTENCY_KEY'), kind: { oneOf: ['required', 'optional'] }, default: 'required', description: 'Whether create-type POSTs without x-amz-pay-idempotency-key get 400 MissingHeader.' },
   { key: 'bodyLimit', flag: '--body-limit', env: env('BODY_LIMIT'), kind: 'int', default: 1_048_576, description: 'Largest request body in bytes; larger gets 413 RequestEntityTooLarge.' },
   { key: 'publicUrl', flag: '--public-url', env: env('PUBLIC_URL'), kind: 'nullableString', default: null, description: 'Base URL of the mock as browsers reach it, used in amazonPayRedirectUrl (default https://<host>:<httpsPort>).' },
+  { key: 'journalSize', flag: '--journal-size', env: env('JOURNAL_SIZE'), kind: 'int', default: 1000, description: 'How many calls the request journal keeps (oldest dropped first; 0 turns it off).' },
+  { key: 'adminToken', flag: '--admin-token', env: env('ADMIN_TOKEN'), kind: 'nullableString', default: null, description: 'Bearer token the control API (/__admin) requires; unset leaves it open (fine on loopback).' },
   { key: 'seed', flag: '--seed', env: env('SEED'), kind: 'nullableString', default: null, description: 'Seed for deterministic ids; unset uses crypto randomness.' },
   { key: 'logLevel', flag: '--log-level', env: env('LOG_LEVEL'), kind: { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', description: 'Log level (one line per request at info).' },
 ];

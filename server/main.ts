@@ -102,7 +102,11 @@ function logSummary(config: Config, running: RunningServer): void {
   for (const note of running.app.mock?.startupNotes ?? []) log.info(note);
   if (config.signature === 'off') log.warn('signature verification OFF: every request is accepted whatever its signature (--signature off)');
   if (!isLoopback(config.host)) {
-    log.warn(`host ${config.host} is not a loopback address: other machines can reach this mock, its demo keys and its unauthenticated /__admin API`);
+    log.warn(
+      config.adminToken
+        ? `host ${config.host} is not a loopback address: other machines can reach this mock and its demo keys (the control API needs the admin token)`
+        : `host ${config.host} is not a loopback address and no --admin-token is set: other machines can reach this mock, its demo keys and its unauthenticated /__admin API`,
+    );
   }
 }
 

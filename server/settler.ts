@@ -1,4 +1,4 @@
-import type { Clock } from './domain/clock.js';
+import type { ClockBook } from './domain/clock.js';
 import { settleRecord } from './domain/settle.js';
 import type { Store } from './store/store.js';
 
@@ -12,7 +12,7 @@ export class Settler {
 
   constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
+    private readonly clocks: ClockBook,
     private readonly publicUrl: string,
   ) {}
 
@@ -24,20 +24,21 @@ export class Settler {
   settleNamespace(ns: string): Promise<void> {
     // Fast path: nothing due anywhere (the common case) costs one comparison.
     const next = this.store.nextDue();
-    if (next === null || next > this.clock.now()) return Promise.resolve();
+    if (next === null || next > this.clocks.for(ns).now()) return Promise.resolve();
     return this.settle(ns);
   }
 
   private settle(ns: string | undefined): Promise<void> {
     const commits: Promise<void>[] = [];
-    const now = this.clock.now();
+    // Each merchant runs on its own clock; nothing is due for anyone after the latest of them.
+    const latest = this.clocks.latestNow();
     // A record may need several steps (settled, then expired); each pass re-reads what is due.
     for (let pass = 0; pass < 10; pass++) {
-      const due = this.store.due(now).filter((d) => ns === undefined || d.ns === ns);
+      const due = this.store.due(latest).filter((d) => (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
       for (const d of due) {
         const view = { get: <T>(c: Parameters<Store['get']>[1], id: string) => this.store.get<T>(d.ns, c, id) };
-        const writes = settleRecord(view, d.collection, d.id, now, this.publicUrl);
+        const writes = settleRecord(view, d.collection, d.id, this.clocks.for(d.ns).now(), this.publicUrl);
         // Nothing to do although due: the record's schedule was stale; clear it so it is not retried.
         commits.push(this.store.commit(d.ns, writes.length ? writes : [{ collection: d.collection, id: d.id, value: this.store.get(d.ns, d.collection, d.id) ?? null, dueAt: null }]));
       }
@@ -51,7 +52,7 @@ export class Settler {
     if (this.timer) return;
     this.timer = setInterval(() => {
       const next = this.store.nextDue();
-      if (next !== null && next <= this.clock.now()) void this.settleAll().catch(() => undefined);
+      if (next !== null && next <= this.clocks.latestNow()) void this.settleAll().catch(() => undefined);
     }, intervalMs);
     this.timer.unref();
   }

@@ -3,7 +3,7 @@ import { parseJsonBody } from '../api/jsonBody.js';
 import type { ControlledClock } from '../domain/clock.js';
 import { apiError } from '../domain/errors.js';
 import { formatTimestamp } from '../domain/time.js';
-import type { AdminDeps } from './adminDeps.js';
+import { merchantParam, type AdminDeps } from './adminDeps.js';
 
 function clockView(clock: ControlledClock) {
   const s = clock.state();
@@ -13,9 +13,12 @@ function clockView(clock: ControlledClock) {
 const allowed = new Set(['advanceSeconds', 'set', 'frozen']);
 const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** GET/POST /__admin/clock: read, advance, set or freeze the server clock; due transitions run at once. */
+/**
+ * GET/POST /__admin/clock[?merchant=id]: read, advance, set or freeze the server clock, or one
+ * merchant's own clock; due transitions run at once.
+ */
 export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.get('/__admin/clock', async () => clockView(deps.clock));
+  app.get('/__admin/clock', async (request) => clockView(deps.clocks.control(merchantParam(request.query))));
   app.post('/__admin/clock', async (request) => {
     const body = parseJsonBody(request.body);
     for (const key of Object.keys(body)) if (!allowed.has(key)) throw apiError('UnrecognizedField', `The field '${key}' is invalid for this API. Use advanceSeconds, set or frozen.`);
@@ -30,11 +33,12 @@ export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
       if (Number.isNaN(instant)) throw apiError('InvalidParameterValue', "The value provided for 'set' is invalid. Expected an ISO 8601 time such as 2030-01-01T00:00:00Z.");
     }
     if (frozen !== undefined && typeof frozen !== 'boolean') throw apiError('InvalidParameterValue', "The value provided for 'frozen' is invalid. Expected true or false.");
-    // Validate everything before changing anything.
-    if (frozen !== undefined) deps.clock.freeze(frozen);
-    if (instant !== undefined) deps.clock.set(instant);
-    if (advanceSeconds !== undefined) deps.clock.advance(Math.round((advanceSeconds as number) * 1000));
+    // Validate everything before changing anything. With ?merchant= only that merchant's clock moves.
+    const clock = deps.clocks.control(merchantParam(request.query));
+    if (frozen !== undefined) clock.freeze(frozen);
+    if (instant !== undefined) clock.set(instant);
+    if (advanceSeconds !== undefined) clock.advance(Math.round((advanceSeconds as number) * 1000));
     await deps.settler.settleAll();
-    return clockView(deps.clock);
+    return clockView(clock);
   });
 }

@@ -3,6 +3,8 @@ import type { AdminDeps } from './adminDeps.js';
 import { buyerRoutes } from './buyerRoutes.js';
 import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
 import { clockRoutes } from './clockRoutes.js';
+import { faultRoutes } from './faultRoutes.js';
+import { journalRoutes } from './journalRoutes.js';
 import { keyRoutes } from './keyRoutes.js';
 import { resetRoutes } from './resetRoutes.js';
 import { scenarioRoutes } from './scenarioRoutes.js';
@@ -15,4 +17,6 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
   checkoutSessionRoutes(app, deps);
   keyRoutes(app, deps);
   buyerRoutes(app, deps);
+  journalRoutes(app, deps);
+  faultRoutes(app, deps);
 }

@@ -8,8 +8,7 @@ export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
     const merchant = merchantParam(request.query);
     await deps.store.reset(merchant);
     deps.scenarios.reset(merchant);
-    // The clock is shared by every merchant; only a full reset puts it back.
-    if (merchant === undefined) deps.clock.reset();
+    deps.clocks.reset(merchant);
     return { reset: merchant ?? 'all' };
   });
 }

@@ -50,14 +50,21 @@ export class ScenarioBook {
   }
 
   /** Adds rules for one merchant (or all when merchant is null), ahead of existing ones. */
-  add(rules: ScenarioRule[], merchant: string | null): ActiveRule[] {
-    const active = rules.map((r) => ({ ...r, source: 'control-api', merchant }));
+  add(rules: ScenarioRule[], merchant: string | null, source = 'control-api'): ActiveRule[] {
+    const active = rules.map((r) => ({ ...r, source, merchant }));
     this.addedRules.unshift(...active.slice().reverse());
     return active;
   }
 
   list(merchant?: string | null): ActiveRule[] {
     return [...this.addedRules, ...this.fileRules].filter((r) => merchant === undefined || r.merchant === null || r.merchant === merchant);
+  }
+
+  /** Drops the control-API rules of one source (e.g. 'faults'), for one merchant or all. */
+  removeSource(source: string, merchant?: string): number {
+    const before = this.addedRules.length;
+    this.addedRules = this.addedRules.filter((r) => r.source !== source || (merchant !== undefined && r.merchant !== merchant));
+    return before - this.addedRules.length;
   }
 
   /** Drops control-API rules (of one merchant, or all) and restores file rules' counters. */

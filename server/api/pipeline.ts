@@ -16,6 +16,7 @@ import { verifyRequest } from '../signing/verifyRequest.js';
 import type { Settler } from '../settler.js';
 import type { Call, OperationRoute } from './operationRoute.js';
 import { splitTarget } from './rawUrl.js';
+import { journalEntryOf } from '../journal/journalEntry.js';
 import { parseJsonBody } from './jsonBody.js';
 import { fingerprintOf, idempotencyId, type IdempotencyGate } from './idempotencyGate.js';
 import { isReplayable, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
@@ -39,10 +40,13 @@ export function stateView(deps: Pick<AppDeps, 'store'>, ns: string): StateView {
 /** Who is calling: verified (or, with --signature off, read without checking) from the authorization header. */
 function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
   const { path, query } = splitTarget(request.raw.url ?? '/');
-  if (deps.config.signature === 'off') {
-    const publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
-    return { publicKeyId, diagnostics: null };
+  // Known before verification, so a failed signature still lands in its merchant's journal.
+  const claimed = peekPublicKeyId(headerText(request.headers, 'authorization'));
+  if (claimed) {
+    request.publicKeyId = claimed;
+    request.merchant = merchantNamespace(claimed);
   }
+  if (deps.config.signature === 'off') return { publicKeyId: claimed, diagnostics: null };
   const verified = verifyRequest(
     { method: request.method, path, query, headers: request.headers, body: raw },
     { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds },
@@ -57,6 +61,7 @@ function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
  */
 export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    request.operation = route.name;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const params = request.params as Record<string, string>;
     const pathEnv = params.environment === undefined ? null : params.environment;
@@ -66,6 +71,7 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
     const { publicKeyId } = identify(request, raw, deps);
     const ns = publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE;
     request.merchant = ns;
+    if (publicKeyId) request.publicKeyId = publicKeyId;
     const environment = resolveEnvironment(publicKeyId ? environmentFromKeyId(publicKeyId) : null, pathEnv as Environment | null, deps.config.envConflict, publicKeyId);
     const region = parseRegion(headerText(request.headers, 'x-amz-pay-region'));
     const body = route.hasBody ? parseJsonBody(raw) : undefined;
@@ -89,7 +95,7 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
       release = slot.release;
       remember = (status, payload) => {
         if (!isReplayable(status)) return [];
-        const record: IdempotencyRecord = { fingerprint, status, payload, createdAt: deps.clock.now() };
+        const record: IdempotencyRecord = { fingerprint, status, payload, createdAt: deps.clocks.for(ns).now() };
         return [{ collection: 'idempotency', id, value: record }];
       };
     }
@@ -98,6 +104,7 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
       await committed;
       return reply.code(status).type(JSON_TYPE).send(payload);
     } catch (err) {
+      if (err instanceof DroppedConnection) return dropConnection(request, reply, deps);
       // A refusal is an answer too: the same request with the same key gets it again.
       if (remember && err instanceof AmazonPayError) await deps.store.commit(ns, remember(err.status, JSON.stringify(err.toBody())));
       throw err;
@@ -108,6 +115,22 @@ export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Thrown by a scenario rule that closes the connection instead of answering. */
+class DroppedConnection extends Error {
+  constructor(readonly rule: string) {
+    super(`connection dropped by scenario rule ${rule}`);
+  }
+}
+
+/** Closes the socket without a response, as a network fault would; the journal notes it with status 0. */
+function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: PipelineDeps): FastifyReply {
+  reply.hijack();
+  deps.journal.record({ ...journalEntryOf(request, reply, null), status: 0 });
+  request.log.info({ scenario: request.scenario }, 'connection dropped (fault injection)');
+  request.raw.socket?.destroy();
+  return reply;
+}
 
 /** Settles due transitions, applies a matching scenario rule, then runs the domain operation. */
 async function runOperation(
@@ -138,10 +161,11 @@ async function runOperation(
     if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
     if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
     if (o.kind === 'simulate') call.override = simulationCodes[route.name]?.[o.code] ?? call.override;
+    if (o.kind === 'drop') throw new DroppedConnection(rule.name);
   }
   // From reading the state to applying the writes (commit applies them to memory at once) this is
   // synchronous, so no other request can interleave between the read and the writes.
-  const env: OperationEnv = { ctx: { ...who, now: deps.clock.now() }, state, ids: deps.ids, settings: deps.settings };
+  const env: OperationEnv = { ctx: { ...who, now: deps.clocks.for(who.ns).now() }, state, ids: deps.ids, settings: deps.settings };
   const result = route.run(env, call);
   const payload = JSON.stringify(result.body);
   const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);

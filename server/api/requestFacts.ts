@@ -8,6 +8,8 @@ declare module 'fastify' {
     operation?: string;
     /** Name of the scenario rule that answered this call, if any. */
     scenario?: string;
+    /** The answer's body as sent, kept for the request journal. */
+    responsePayload?: unknown;
     /** True when the answer was an idempotent replay. */
     replayed?: boolean;
   }

@@ -10,7 +10,9 @@ export type ScriptedOutcome =
   | { kind: 'pending'; settleTo: 'Authorized' | 'Declined'; reasonCode: string | null }
   | { kind: 'cancel'; reasonCode: 'BuyerCanceled' | 'Declined' | 'AmazonCanceled' | 'Expired' }
   | { kind: 'error'; reasonCode: ReasonCode; status: number; message: string | null }
-  | { kind: 'simulate'; code: string };
+  | { kind: 'simulate'; code: string }
+  /** Close the connection without an answer (fault injection). */
+  | { kind: 'drop' };
 
 export interface ScenarioMatch {
   operation: string;
@@ -70,7 +72,7 @@ const ruleSchema: Schema = {
       type: 'object',
       required: ['kind'],
       fields: {
-        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error', 'simulate'] },
+        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error', 'simulate', 'drop'] },
         code: { type: 'string' },
         settleTo: { type: 'string', enum: ['Authorized', 'Declined'] },
         reasonCode: { type: 'string' },
@@ -123,6 +125,8 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
       if (!cancelReasons.includes(o.reasonCode)) throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode for a cancel outcome must be one of ${cancelReasons.join(', ')}.`);
       outcome = { kind: 'cancel', reasonCode: o.reasonCode };
     }
+  } else if (o.kind === 'drop') {
+    outcome = { kind: 'drop' };
   } else {
     outcome = { kind: 'normal' };
   }

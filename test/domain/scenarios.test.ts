@@ -51,6 +51,6 @@ describe('scenario rules', () => {
   it('keeps the JSON schema\'s operation list and outcome kinds in step with the parser', () => {
     const schema = JSON.parse(readFileSync(packagePath('fixtures/scenarios/scenario.schema.json'), 'utf8'));
     expect(schema.$defs.match.properties.operation.enum).toEqual(['*', ...operationNames]);
-    expect(schema.$defs.outcome.properties.kind.enum).toEqual(['normal', 'pending', 'cancel', 'error', 'simulate']);
+    expect(schema.$defs.outcome.properties.kind.enum).toEqual(['normal', 'pending', 'cancel', 'error', 'simulate', 'drop']);
   });
 });
