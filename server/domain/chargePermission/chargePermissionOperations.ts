@@ -56,13 +56,20 @@ export function closeChargePermission(env: OperationEnv, id: string, body: unkno
   const writes = [];
   let openChargeIds = record.meta.openChargeIds;
   if (b.cancelPendingCharges === true) {
+    // Only charges not yet being captured can be canceled (§5.2); a CaptureInitiated one settles.
+    const kept: string[] = [];
     for (const chargeId of record.meta.openChargeIds) {
       const charge = env.state.get<ChargeRecord>('charges', chargeId);
       if (!charge) continue;
+      const state = charge.charge.statusDetails.state;
+      if (state !== 'Authorized' && state !== 'AuthorizationInitiated') {
+        kept.push(chargeId);
+        continue;
+      }
       const canceled: ChargeRecord = { charge: { ...charge.charge, statusDetails: chargeStatus('Canceled', now, 'ChargePermissionCanceled') }, meta: { ...charge.meta, settle: null } };
       writes.push(chargeWrite(canceled));
     }
-    openChargeIds = [];
+    openChargeIds = kept;
   }
   const reasonCode = override?.kind === 'close' ? override.reasonCode : 'MerchantClosed';
   const closed = refreshPermission(

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationNames, type OperationName } from '../../server/domain/operations.js';
+import { demoKeyIds } from '../helpers/demoKeys.js';
+import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
+import { readySessionBody } from '../helpers/testApp.js';
+import { authorizedCharge, capturedCharge, chargeablePermission, idem, readySession, usd } from './flows.js';
+
+/**
+ * Finalize, Buyer, Delivery Trackers and Authorization Tokens through the SDK; every operation's
+ * answer through the SDK's own response handling; multi-address sessions (§9.6).
+ */
+
+let live: LiveServer;
+let client: any;
+beforeAll(async () => {
+  live = await liveServer({ pendingDelaySeconds: 30 });
+  client = live.sdk();
+});
+afterAll(async () => {
+  await live?.close();
+});
+
+const sessionKeys = [
+  'checkoutSessionId', 'webCheckoutDetails', 'productType', 'paymentDetails', 'chargePermissionType', 'orderType',
+  'recurringMetadata', 'paymentMethodOnFileMetadata', 'merchantDetails', 'merchantMetadata', 'supplementaryData', 'buyer',
+  'billingAddress', 'paymentPreferences', 'statusDetails', 'shippingAddress', 'platformId', 'chargePermissionId', 'chargeId',
+  'constraints', 'creationTimestamp', 'expirationTimestamp', 'storeId', 'providerMetadata', 'releaseEnvironment',
+  'checkoutButtonText', 'deliverySpecifications', 'tokens',
+];
+const chargeKeys = [
+  'chargeId', 'chargeAmount', 'chargePermissionId', 'captureAmount', 'refundedAmount', 'softDescriptor', 'providerMetadata',
+  'convertedAmount', 'conversionRate', 'channel', 'chargeInitiator', 'statusDetails', 'creationTimestamp', 'expirationTimestamp',
+  'releaseEnvironment', 'merchantMetadata', 'platformId', 'webCheckoutDetails',
+];
+const permissionKeys = [
+  'chargePermissionId', 'chargePermissionReferenceId', 'platformId', 'buyer', 'shippingAddress', 'billingAddress', 'paymentPreferences',
+  'statusDetails', 'creationTimestamp', 'expirationTimestamp', 'merchantMetadata', 'releaseEnvironment', 'limits', 'chargePermissionType',
+  'recurringMetadata', 'presentmentCurrency',
+];
+const refundKeys = ['refundId', 'chargeId', 'creationTimestamp', 'refundAmount', 'statusDetails', 'softDescriptor', 'releaseEnvironment'];
+const buyerKeys = ['buyerId', 'name', 'email', 'postalCode', 'countryCode', 'phoneNumber', 'shippingAddress', 'billingAddress', 'primeMembershipTypes'];
+const addressKeys = ['name', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'county', 'district', 'stateOrRegion', 'postalCode', 'countryCode', 'phoneNumber'];
+
+async function issueBuyerToken(body: unknown = {}): Promise<{ buyerToken: string; buyer: any }> {
+  const issued = await live.admin('POST', `/__admin/buyers?merchant=${demoKeyIds.sandbox}`, body);
+  expect(issued.status).toBe(201);
+  return issued.body;
+}
+
+/** Every timestamp in Amazon's compact form and every Price with a string amount, anywhere in the body. */
+function expectWireForms(value: unknown, path = 'body'): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => expectWireForms(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  if ('amount' in obj && 'currencyCode' in obj) expect(typeof obj.amount, `${path}.amount`).toBe('string');
+  for (const [k, v] of Object.entries(obj)) {
+    if (k.endsWith('Timestamp') && v !== null) expect(v, `${path}.${k}`).toMatch(/^\d{8}T\d{6}Z$/);
+    expectWireForms(v, `${path}.${k}`);
+  }
+}
+
+describe('finalizeCheckoutSession (Buy Now)', () => {
+  it('completes a session with the buyer\'s address echoed back: 200, sparse body with cartDetails', async () => {
+    const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
+    const session = (await client.getCheckoutSession(id)).data;
+    expect(session.productType).toBe('PayAndShip');
+    const finalized = await client.finalizeCheckoutSession(
+      id,
+      { shippingAddress: session.shippingAddress, chargeAmount: usd('25.00'), paymentIntent: 'AuthorizeWithCapture' },
+      idem(),
+    );
+    expect(finalized.status).toBe(200);
+    const expectedKeys = [...sessionKeys];
+    expectedKeys.splice(expectedKeys.indexOf('paymentDetails') + 1, 0, 'cartDetails');
+    expect(Object.keys(finalized.data)).toEqual(expectedKeys);
+    expect(finalized.data.statusDetails.state).toBe('Completed');
+    expect(finalized.data.chargePermissionId).toMatch(/^S01-\d{7}-\d{7}$/);
+    const charge = (await client.getCharge(finalized.data.chargeId)).data;
+    expect(charge.statusDetails.state).toBe('Captured');
+    expect(charge.captureAmount).toEqual(usd('25.00'));
+    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
+  });
+
+  it('refuses a shipping address that differs from the buyer\'s with 400 and leaves the session Open', async () => {
+    const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
+    const session = (await client.getCheckoutSession(id)).data;
+    const err = await sdkError(
+      client.finalizeCheckoutSession(id, { shippingAddress: { ...session.shippingAddress, city: 'Elsewhere' }, chargeAmount: usd('25.00'), paymentIntent: 'Authorize' }, idem()),
+    );
+    expect(err.status).toBe(400);
+    expect(err.body.reasonCode).toBe('InvalidParameterValue');
+    expect(err.body.message).toContain('city');
+    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
+  });
+});
+
+describe('getBuyer', () => {
+  it('answers 200 with the Buyer of an issued token', async () => {
+    const issued = await issueBuyerToken({ buyer: { name: 'Ada Buyer', email: 'ada@example.com' } });
+    const got = await client.getBuyer(issued.buyerToken);
+    expect(got.status).toBe(200);
+    expect(Object.keys(got.data)).toEqual(buyerKeys);
+    expect(got.data.buyerId).toMatch(/^amzn1\.account\.[A-Z0-9]{28}$/);
+    expect(got.data).toMatchObject({ name: 'Ada Buyer', email: 'ada@example.com' });
+    expect(Object.keys(got.data.shippingAddress)).toEqual(addressKeys);
+  });
+
+  it('answers 404 ResourceNotFound for an unknown token', async () => {
+    const err = await sdkError(client.getBuyer('BT-unknown-token'));
+    expect(err.status).toBe(404);
+    expect(err.body.reasonCode).toBe('ResourceNotFound');
+  });
+});
+
+describe('deliveryTrackers', () => {
+  it('answers 200 for a known charge permission', async () => {
+    const chargePermissionId = await chargeablePermission(client, '10.00');
+    const res = await client.deliveryTrackers({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
+    expect(res.status).toBe(200);
+    expect(res.data).toMatchObject({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
+  });
+
+  it('answers 404 ResourceNotFound for an unknown charge permission', async () => {
+    const err = await sdkError(client.deliveryTrackers({ chargePermissionId: 'S01-0000000-0000000', deliveryDetails: [{ trackingNumber: '1Z', carrierCode: 'UPS' }] }));
+    expect(err.status).toBe(404);
+    expect(err.body.reasonCode).toBe('ResourceNotFound');
+  });
+});
+
+describe('getAuthorizationToken', () => {
+  it('answers 200 with an authorizationToken', async () => {
+    const res = await client.getAuthorizationToken('amzn.mws.4ea38b7b-f563-7709-4bae-87aeaEXAMPLE', 'A3OJ83WFYM72IY');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.data)).toEqual(['authorizationToken']);
+    expect(typeof res.data.authorizationToken).toBe('string');
+    expect(res.data.authorizationToken.length).toBeGreaterThan(0);
+  });
+
+  it('answers 400 when merchantId is missing or empty', async () => {
+    const missing = await sdkError(client.apiCall({ method: 'GET', urlFragment: 'authorizationTokens/amzn.mws.token' }));
+    expect(missing.status).toBe(400);
+    expect(missing.body.reasonCode).toBe('MissingParameterValue');
+    const empty = await sdkError(client.getAuthorizationToken('amzn.mws.token', ''));
+    expect(empty.status).toBe(400);
+    expect(empty.body.reasonCode).toBe('MissingParameterValue');
+  });
+});
+
+describe('every operation\'s answer goes through the SDK\'s response handling', () => {
+  /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */
+  const calls: Record<OperationName, () => Promise<{ response: any; keys?: string[] }>> = {
+    createCheckoutSession: async () => ({ response: await client.createCheckoutSession(readySessionBody(), idem()), keys: sessionKeys }),
+    getCheckoutSession: async () => ({ response: await client.getCheckoutSession(await readySession(client, { intent: 'Authorize' })), keys: sessionKeys }),
+    updateCheckoutSession: async () => ({
+      response: await client.updateCheckoutSession(await readySession(client, { intent: 'Authorize' }), { merchantMetadata: { noteToBuyer: 'Thanks!' } }),
+      keys: sessionKeys,
+    }),
+    completeCheckoutSession: async () => {
+      const id = await readySession(client, { intent: 'Authorize' });
+      return { response: await client.completeCheckoutSession(id, { chargeAmount: usd('100.00') }), keys: sessionKeys };
+    },
+    finalizeCheckoutSession: async () => {
+      const id = await readySession(client, { intent: 'Authorize' });
+      const s = (await client.getCheckoutSession(id)).data;
+      return { response: await client.finalizeCheckoutSession(id, { shippingAddress: s.shippingAddress, chargeAmount: usd('100.00'), paymentIntent: 'Authorize' }, idem()) };
+    },
+    getChargePermission: async () => ({ response: await client.getChargePermission(await chargeablePermission(client)), keys: permissionKeys }),
+    updateChargePermission: async () => ({
+      response: await client.updateChargePermission(await chargeablePermission(client), { merchantMetadata: { customInformation: 'x' } }),
+      keys: permissionKeys,
+    }),
+    closeChargePermission: async () => ({ response: await client.closeChargePermission(await chargeablePermission(client), { closureReason: 'r' }), keys: permissionKeys }),
+    createCharge: async () => ({ response: await client.createCharge({ chargePermissionId: await chargeablePermission(client), chargeAmount: usd('5.00') }, idem()), keys: chargeKeys }),
+    getCharge: async () => ({ response: await client.getCharge((await authorizedCharge(client)).chargeId), keys: chargeKeys }),
+    updateCharge: async () => ({ response: await client.updateCharge((await authorizedCharge(client)).chargeId, { statusDetails: { state: 'Captured' } }), keys: chargeKeys }),
+    captureCharge: async () => ({ response: await client.captureCharge((await authorizedCharge(client)).chargeId, { captureAmount: usd('100.00') }, idem()), keys: chargeKeys }),
+    cancelCharge: async () => ({ response: await client.cancelCharge((await authorizedCharge(client)).chargeId, { cancellationReason: 'r' }), keys: chargeKeys }),
+    createRefund: async () => ({ response: await client.createRefund({ chargeId: (await capturedCharge(client)).chargeId, refundAmount: usd('1.00') }, idem()), keys: refundKeys }),
+    getRefund: async () => {
+      const created = await client.createRefund({ chargeId: (await capturedCharge(client)).chargeId, refundAmount: usd('1.00') }, idem());
+      return { response: await client.getRefund(created.data.refundId), keys: refundKeys };
+    },
+    getBuyer: async () => ({ response: await client.getBuyer((await issueBuyerToken()).buyerToken), keys: buyerKeys }),
+    deliveryTrackers: async () => ({
+      response: await client.deliveryTrackers({ chargePermissionId: await chargeablePermission(client), deliveryDetails: [{ trackingNumber: 'T1', carrierCode: 'USPS' }] }),
+    }),
+    getAuthorizationToken: async () => ({ response: await client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
+  };
+
+  it('covers every emulated operation', () => {
+    expect(Object.keys(calls).sort()).toEqual([...operationNames].sort());
+  });
+
+  it.each([...operationNames])('%s: 2xx, a JSON object body, Amazon\'s wire forms, x-amz-pay-request-id', async (name) => {
+    const { response, keys } = await calls[name]();
+    expect(response.status).toBeGreaterThanOrEqual(200);
+    expect(response.status).toBeLessThan(300);
+    expect(typeof response.data).toBe('object');
+    expect(response.data).not.toBeNull();
+    expect(Array.isArray(response.data)).toBe(false);
+    expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
+    expect(response.headers['x-amz-pay-request-id']).toBeTruthy();
+    if (keys) expect(Object.keys(response.data)).toEqual(keys);
+    expectWireForms(response.data);
+  });
+});
+
+describe('multi-address checkout: shippingAddressList (§9.6)', () => {
+  const metadata = [
+    { addressId: 'addr-home', price: usd('30.00') },
+    { addressId: 'addr-office', price: usd('20.00') },
+  ];
+
+  function expectAddressObjects(list: unknown) {
+    expect(Array.isArray(list)).toBe(true);
+    const parsed = list as any[];
+    expect(parsed.map((a) => a.addressId)).toEqual(['addr-home', 'addr-office']);
+    for (const address of parsed) {
+      expect(typeof address).toBe('object');
+      for (const k of ['name', 'addressLine1', 'city', 'stateOrRegion', 'postalCode', 'countryCode']) expect(address).toHaveProperty(k);
+    }
+  }
+
+  it('emits each element as a JSON-encoded Address string once the buyer is there, which the SDK decodes on get/update/complete', async () => {
+    const created = await client.createCheckoutSession(
+      readySessionBody({ multiAddressesCheckoutMetadata: metadata, paymentDetails: { paymentIntent: 'Authorize', chargeAmount: usd('50.00') } }),
+      idem(),
+    );
+    expect(created.status).toBe(201);
+    // createCheckoutSession is not post-processed by the SDK: the wire form shows through.
+    const wire = created.data.shippingAddressList;
+    expect(Array.isArray(wire)).toBe(true);
+    expect(wire).toHaveLength(2);
+    for (const element of wire) expect(typeof element).toBe('string');
+    expectAddressObjects(wire.map((s: string) => JSON.parse(s)));
+
+    const id = created.data.checkoutSessionId;
+    const got = await client.getCheckoutSession(id);
+    expectAddressObjects(got.data.shippingAddressList);
+    const updated = await client.updateCheckoutSession(id, { merchantMetadata: { noteToBuyer: 'two parcels' } });
+    expectAddressObjects(updated.data.shippingAddressList);
+    const completed = await client.completeCheckoutSession(id, { chargeAmount: usd('50.00') });
+    expect(completed.status).toBe(200);
+    expect(completed.data.statusDetails.state).toBe('Completed');
+    if (completed.data.shippingAddressList != null) expectAddressObjects(completed.data.shippingAddressList);
+  });
+
+  it('keeps ordinary sessions free of shippingAddressList (exact key order)', async () => {
+    const created = await client.createCheckoutSession(readySessionBody(), idem());
+    expect(Object.keys(created.data)).toEqual(sessionKeys);
+  });
+
+  describe('with manual buyer approval', () => {
+    let manual: LiveServer;
+    let mclient: any;
+    beforeAll(async () => {
+      manual = await liveServer({ buyerApproval: 'manual' });
+      mclient = manual.sdk();
+    });
+    afterAll(async () => {
+      await manual?.close();
+    });
+
+    it('has no addresses before the buyer returns, and JSON strings after', async () => {
+      const created = await mclient.createCheckoutSession(
+        readySessionBody({ multiAddressesCheckoutMetadata: metadata, paymentDetails: { paymentIntent: 'Authorize', chargeAmount: usd('50.00') } }),
+        idem(),
+      );
+      const id = created.data.checkoutSessionId;
+      expect(created.data.shippingAddressList ?? null).toBeNull();
+      expect((await mclient.getCheckoutSession(id)).status).toBe(200);
+      const approved = await manual.admin('POST', `/__admin/checkoutSessions/${id}/approve`, { card: '1111' });
+      expect(approved.status).toBe(200);
+      for (const element of approved.body.shippingAddressList) expect(typeof element).toBe('string');
+      expectAddressObjects((await mclient.getCheckoutSession(id)).data.shippingAddressList);
+      // Changing the entries re-derives the list.
+      const updated = await mclient.updateCheckoutSession(id, { multiAddressesCheckoutMetadata: [{ addressId: 'addr-home', price: usd('50.00') }] });
+      expect(updated.data.shippingAddressList.map((a: any) => a.addressId)).toEqual(['addr-home']);
+    });
+  });
+});
