@@ -10,7 +10,7 @@ import { IdempotencyGate } from './api/idempotencyGate.js';
 import { originForm } from './api/rawUrl.js';
 import './api/requestFacts.js';
 import { createDeps, type AppDeps } from './appDeps.js';
-import { packagePath, type Config } from './config.js';
+import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
 import { Settler } from './settler.js';
 
@@ -19,12 +19,7 @@ function isApiRequest(request: FastifyRequest): boolean {
   return request.operation !== undefined || /^(?:\/(?:sandbox|live))?\/v\d+\//.test(request.raw.url ?? '');
 }
 
-/** The URL browsers use for the mock's hosted pages. */
-export function publicUrlOf(config: Config): string {
-  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return config.https ? `https://${host}:${config.httpsPort}` : `http://${host}:${config.httpPort}`;
-}
+export { publicUrlOf };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,9 +103,11 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   registerAdmin(app, pipelineDeps);
 
   await deps.store.open();
+  await deps.ipn.start();
   settler.start();
   app.addHook('onClose', async () => {
     await settler.stop();
+    deps.ipn.close();
     await deps.store.close();
   });
   return app;

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { dbFilePath, packagePath } from './config.js';
+import { dbFilePath, packagePath, publicUrlOf } from './config.js';
+import { IpnService } from './ipn/ipnService.js';
+import { NotifyingStore } from './ipn/notifyingStore.js';
 import { ClockBook, ControlledClock } from './domain/clock.js';
 import { IdGenerator, pooledRandom, seededRandom } from './domain/ids.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
@@ -26,6 +28,8 @@ export interface AppDeps {
   scenarios: ScenarioBook;
   /** Messages worth a line at start-up (keys skipped, scenario files read). */
   startupNotes: string[];
+  /** Instant Payment Notifications: the store below tells it about every commit. */
+  ipn: IpnService;
   /** The request journal (recent calls to the emulated API). */
   journal: Journal;
   /** Where log lines go (stdout when absent). */
@@ -51,8 +55,23 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     startupNotes.push(...scenarios.loadFiles());
   }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
+  const inner = given.store ?? createStore(config.store, dbFilePath(config));
+  // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
+  const ipnIds = new IdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : pooledRandom((n) => randomBytes(n)));
+  const ipn =
+    given.ipn ??
+    new IpnService({
+      store: inner,
+      ids: ipnIds,
+      publicUrl: () => publicUrlOf(config),
+      defaultUrls: config.ipnUrls,
+      defaultSigned: config.ipnSigned,
+      retryDelaysMs: config.ipnRetryDelaysMs,
+      timeoutMs: config.ipnTimeoutMs,
+    });
   return {
-    store: given.store ?? createStore(config.store, dbFilePath(config)),
+    store: new NotifyingStore(inner, ipn),
+    ipn,
     clock,
     clocks: given.clocks ?? new ClockBook(clock),
     wallTime,

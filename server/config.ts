@@ -44,11 +44,15 @@ export interface Config {
   publicUrl: string | null;
   seed: string | null;
   journalSize: number;
+  ipnUrls: string[];
+  ipnRetryDelaysMs: number[];
+  ipnTimeoutMs: number;
+  ipnSigned: boolean;
   adminToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-type Kind = 'string' | 'nullableString' | 'int' | 'bool' | 'list' | { oneOf: readonly string[] };
+type Kind = 'string' | 'nullableString' | 'int' | 'bool' | 'list' | 'intList' | { oneOf: readonly string[] };
 
 /** One row per option: the single source for parsing, validation, --help and the README table. */
 export interface OptionSpec {
@@ -86,6 +90,10 @@ export const options: readonly OptionSpec[] = [
   { key: 'bodyLimit', flag: '--body-limit', env: env('BODY_LIMIT'), kind: 'int', default: 1_048_576, description: 'Largest request body in bytes; larger gets 413 RequestEntityTooLarge.' },
   { key: 'publicUrl', flag: '--public-url', env: env('PUBLIC_URL'), kind: 'nullableString', default: null, description: 'Base URL of the mock as browsers reach it, used in amazonPayRedirectUrl (default https://<host>:<httpsPort>).' },
   { key: 'journalSize', flag: '--journal-size', env: env('JOURNAL_SIZE'), kind: 'int', default: 1000, description: 'How many calls the request journal keeps (oldest dropped first; 0 turns it off).' },
+  { key: 'ipnUrls', flag: '--ipn-urls', env: env('IPN_URLS'), kind: 'list', default: [], description: 'Default IPN endpoints (comma-separated http(s) URLs) for merchants that set none with POST /__admin/ipn.' },
+  { key: 'ipnRetryDelaysMs', flag: '--ipn-retry-delays-ms', env: env('IPN_RETRY_DELAYS_MS'), kind: 'intList', default: [1000, 5000, 25000], description: 'Waits before each IPN retry, comma-separated milliseconds (attempts = 1 + their number).' },
+  { key: 'ipnTimeoutMs', flag: '--ipn-timeout-ms', env: env('IPN_TIMEOUT_MS'), kind: 'int', default: 5000, description: 'How long one IPN delivery attempt may take.' },
+  { key: 'ipnSigned', flag: '--ipn-signed', env: env('IPN_SIGNED'), kind: 'bool', default: true, description: 'Sign IPN envelopes (SNS SignatureVersion 1) unless a merchant chooses otherwise.' },
   { key: 'adminToken', flag: '--admin-token', env: env('ADMIN_TOKEN'), kind: 'nullableString', default: null, description: 'Bearer token the control API (/__admin) requires; unset leaves it open (fine on loopback).' },
   { key: 'seed', flag: '--seed', env: env('SEED'), kind: 'nullableString', default: null, description: 'Seed for deterministic ids; unset uses crypto randomness.' },
   { key: 'logLevel', flag: '--log-level', env: env('LOG_LEVEL'), kind: { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', description: 'Log level (one line per request at info).' },
@@ -125,6 +133,12 @@ function coerce(spec: OptionSpec, raw: unknown, from: string): unknown {
     if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw;
     if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter(Boolean);
     throw fail('expected a comma-separated list');
+  }
+  if (kind === 'intList') {
+    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+    const numbers = items?.map((x) => (typeof x === 'number' ? x : /^\d+$/.test(String(x)) ? Number(x) : NaN));
+    if (!numbers || numbers.some((n) => !Number.isSafeInteger(n) || n < 0)) throw fail('expected comma-separated whole numbers >= 0');
+    return numbers;
   }
   if (typeof raw !== 'string' || !kind.oneOf.includes(raw)) throw fail(`expected one of ${kind.oneOf.join(', ')}, got ${JSON.stringify(raw)}`);
   return raw;
@@ -209,6 +223,13 @@ export function loadConfig(argv: readonly string[] = [], environment: NodeJS.Pro
 /** The state file path a Config resolves to. */
 export function dbFilePath(c: Config): string {
   return c.dbFile ?? path.join(c.dataDir, 'db.json');
+}
+
+/** The URL browsers and IPN receivers use to reach the mock (hosted pages, signing certificate). */
+export function publicUrlOf(config: Config): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return config.https ? `https://${host}:${config.httpsPort}` : `http://${host}:${config.httpPort}`;
 }
 
 /** Resolves a path from the config: absolute stays, relative is taken from the package root for fixtures. */

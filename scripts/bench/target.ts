@@ -39,7 +39,9 @@ async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () =
     idempotencyKey: 'optional',
   });
   const server = await startServer(config);
-  const store = server.app.mock.store as { stats?: () => unknown };
+  // The app's store wraps the file store (IPN notifications); the statistics are the inner one's.
+  const wrapped = server.app.mock.store as { inner?: unknown };
+  const store = (wrapped.inner ?? wrapped) as { stats?: () => unknown };
   return { port: server.http!.port, storeStats: () => store.stats?.() ?? null };
 }
 

@@ -5,6 +5,7 @@ import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
 import { clockRoutes } from './clockRoutes.js';
 import { faultRoutes } from './faultRoutes.js';
 import { journalRoutes } from './journalRoutes.js';
+import { ipnRoutes } from './ipnRoutes.js';
 import { keyRoutes } from './keyRoutes.js';
 import { resetRoutes } from './resetRoutes.js';
 import { scenarioRoutes } from './scenarioRoutes.js';
@@ -19,4 +20,5 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
   buyerRoutes(app, deps);
   journalRoutes(app, deps);
   faultRoutes(app, deps);
+  ipnRoutes(app, deps);
 }

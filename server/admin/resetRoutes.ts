@@ -9,6 +9,7 @@ export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
     await deps.store.reset(merchant);
     deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
+    deps.ipn.clearDeliveries(merchant);
     return { reset: merchant ?? 'all' };
   });
 }
