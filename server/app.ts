@@ -1,8 +1,9 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { journalEntryOf } from './journal/journalEntry.js';
 import { existsSync } from 'node:fs';
 import { registerAdmin } from './admin/registerAdmin.js';
+import { registerPages } from './pages/registerPages.js';
 import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { registerApi } from './api/registerApi.js';
@@ -49,7 +50,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     // A client that drops the connection mid-request must not crash anything.
     return503OnClosing: false,
     // One line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.decorate('mock', { ...deps, settler, config });
   app.decorateRequest('merchant', undefined);
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   const pipelineDeps = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };
   registerApi(app, pipelineDeps);
   registerAdmin(app, pipelineDeps);
+  registerPages(app, pipelineDeps);
 
   await deps.store.open();
   await deps.ipn.start();

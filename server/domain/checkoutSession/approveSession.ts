@@ -39,7 +39,8 @@ export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'ca
   assertOpen(record, 'be signed in to');
   const region = record.meta.region;
   const buyer: Buyer = { ...demoBuyer(input.buyer?.buyerId ?? record.session.buyer?.buyerId ?? ids.buyerId(), region), ...stripNulls(input.buyer) };
-  const shipping = completeAddress({ ...demoAddress(region), ...stripNulls(input.shippingAddress) });
+  // An address the merchant gave (ProcessOrder mode) stays; the buyer's input refines it.
+  const shipping = completeAddress({ ...demoAddress(region), ...stripNulls(record.session.shippingAddress), ...stripNulls(input.shippingAddress) });
   const billing = completeAddress({ ...demoAddress(region), ...stripNulls(input.billingAddress ?? input.shippingAddress) });
   const entries = record.session.multiAddressesCheckoutMetadata ?? null;
   const card = record.meta.card ?? defaultCard;

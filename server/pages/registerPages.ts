@@ -1,0 +1,148 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PipelineDeps } from '../api/pipeline.js';
+import { simulatedCards } from '../domain/cards.js';
+import { choosePayment, signInBuyer } from '../domain/checkoutSession/approveSession.js';
+import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
+import { cancelSession } from '../domain/checkoutSession/sessionState.js';
+import { AmazonPayError } from '../domain/errors.js';
+import { badRequest, canceledPage, internalError, PageFailure, refused, sessionNotFound, sessionNotOpen, sessionNotReady } from './errorPage.js';
+import { FormError, parseForm, requireAction, requireSessionId } from './forms.js';
+import { pageHeaders } from './html.js';
+import { paymentBlockers, paymentPage, selectedCardOf } from './paymentPage.js';
+import { cancelUrlOf, returnTo } from './returnUrls.js';
+import { locateSession, saveSession, type LocatedSession } from './sessionAccess.js';
+import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
+
+/**
+ * The Amazon-hosted buyer pages a browser visits during checkout: sign-in (the review step) and
+ * the payment page behind amazonPayRedirectUrl. Plain HTML forms, no script; every decision is
+ * the checkout-session domain's (signInBuyer, choosePayment, cancelSession).
+ */
+
+type PageReply = { status: number; body: string } | { redirect: string };
+
+/** The Open session with this id, or the 404 / 409 page. */
+function openSession(deps: PipelineDeps, id: string): LocatedSession {
+  const found = locateSession(deps, id);
+  if (!found) throw sessionNotFound(id);
+  if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);
+  return found;
+}
+
+/** The buyer pressed Cancel: the session ends as BuyerCanceled and the buyer goes back to the merchant. */
+async function cancelCheckout(deps: PipelineDeps, { ns, record, now }: LocatedSession, step: 'signin' | 'payment'): Promise<PageReply> {
+  const canceled = cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
+  await saveSession(deps, ns, canceled);
+  const url = cancelUrlOf(canceled.session, step);
+  return url ? { redirect: returnTo(url, canceled.session) } : { status: 200, body: canceledPage(canceled.session) };
+}
+
+/** Sign-in keeps an address the merchant already gave (ProcessOrder's addressDetails). */
+function keptAddress(record: SessionRecord) {
+  return { shippingAddress: record.session.shippingAddress };
+}
+
+function queryId(request: FastifyRequest): string {
+  return requireSessionId((request.query as Record<string, unknown> | undefined)?.amazonCheckoutSessionId);
+}
+
+function formOf(request: FastifyRequest): Map<string, string> {
+  return parseForm(request.headers['content-type'], request.body);
+}
+
+function signinRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+  app.get('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const { record } = openSession(deps, queryId(request));
+    return { status: 200, body: signinPage(record, signinDefaults(record)) };
+  }));
+
+  app.post('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const fields = formOf(request);
+    const id = requireSessionId(fields.get('amazonCheckoutSessionId'));
+    const action = requireAction(fields.get('action'), ['continue', 'cancel']);
+    const found = openSession(deps, id);
+    if (action === 'cancel') return cancelCheckout(deps, found, 'signin');
+    const { values, errors } = readSigninValues(fields);
+    if (Object.keys(errors).length) return { status: 400, body: signinPage(found.record, values, errors) };
+    const signedIn = signInBuyer(found.record, { buyer: { name: values.name, email: values.email }, ...keptAddress(found.record) }, deps.ids, deps.settings.publicUrl);
+    // Back to the merchant's review page; a session made without one (ProcessOrder) goes straight to payment.
+    const details = signedIn.session.webCheckoutDetails;
+    const next = details?.checkoutReviewReturnUrl ? returnTo(details.checkoutReviewReturnUrl, signedIn.session) : details?.amazonPayRedirectUrl;
+    if (!next) throw sessionNotReady(signedIn.session, paymentBlockers(signedIn));
+    await saveSession(deps, found.ns, signedIn);
+    return { redirect: next };
+  }));
+}
+
+function paymentRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+  app.get('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const { record } = openSession(deps, queryId(request));
+    const blockers = paymentBlockers(record);
+    if (blockers.length) throw sessionNotReady(record.session, blockers);
+    return { status: 200, body: paymentPage(record, selectedCardOf(record)) };
+  }));
+
+  app.post('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const fields = formOf(request);
+    const id = requireSessionId(fields.get('amazonCheckoutSessionId'));
+    const action = requireAction(fields.get('action'), ['pay', 'cancel']);
+    const found = openSession(deps, id);
+    if (action === 'cancel') return cancelCheckout(deps, found, 'payment');
+    const card = fields.get('card');
+    if (card === undefined || !Object.hasOwn(simulatedCards, card)) {
+      return { status: 400, body: paymentPage(found.record, selectedCardOf(found.record), card === undefined ? 'Choose a payment method.' : 'Choose one of the listed payment methods.') };
+    }
+    // Straight to the payment page without signing in: the test buyer signs in first.
+    const signedIn = found.record.session.buyer ? found.record : signInBuyer(found.record, keptAddress(found.record), deps.ids, deps.settings.publicUrl);
+    const blockers = paymentBlockers(signedIn);
+    if (blockers.length) throw sessionNotReady(signedIn.session, blockers);
+    // Cards 3064 and 3434 leave the session Canceled; Amazon still returns the buyer to the result URL.
+    const paid = choosePayment(signedIn, card, found.now, deps.settings.publicUrl);
+    await saveSession(deps, found.ns, paid);
+    return { redirect: returnTo(paid.session.webCheckoutDetails!.checkoutResultReturnUrl!, paid.session) };
+  }));
+}
+
+/** Registers the hosted buyer pages. */
+export function registerPages(app: FastifyInstance, deps: PipelineDeps): void {
+  signinRoutes(app, deps);
+  paymentRoutes(app, deps);
+}
+
+/** Anything a page handler throws, as the HTML page to answer with (never Amazon's JSON). */
+function failurePage(err: unknown, request: FastifyRequest): PageFailure {
+  if (err instanceof PageFailure) return err;
+  if (err instanceof FormError) return badRequest(err.message);
+  if (err instanceof AmazonPayError && err.status < 500) return refused(err.status, err.message);
+  const fastifyError = err as Partial<FastifyError>;
+  if (!(err instanceof AmazonPayError) && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return refused(fastifyError.statusCode, fastifyError.message ?? 'The request could not be read.');
+  }
+  request.log.error({ err }, 'hosted page failed');
+  return internalError();
+}
+
+function send(reply: FastifyReply, result: PageReply): FastifyReply {
+  if ('redirect' in result) return reply.code(303).header('location', result.redirect).header('cache-control', 'no-store').send();
+  return reply.code(result.status).headers(pageHeaders).send(result.body);
+}
+
+/** A page handler: its answer, or the page for what it threw. */
+function page(handler: (request: FastifyRequest) => Promise<PageReply>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    let result: PageReply;
+    try {
+      result = await handler(request);
+    } catch (err) {
+      const failure = failurePage(err, request);
+      result = { status: failure.status, body: failure.body };
+    }
+    return send(reply, result);
+  };
+}
+
+/** Errors raised before a handler runs (a body over the size limit, a bad Content-Length), as pages too. */
+function pageErrorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const failure = failurePage(error, request);
+  return send(reply, { status: failure.status, body: failure.body });
+}

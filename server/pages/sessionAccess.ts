@@ -1,0 +1,51 @@
+import { findNamespace } from '../admin/adminDeps.js';
+import { stateView, type PipelineDeps } from '../api/pipeline.js';
+import { findSession } from '../domain/checkoutSession/findSession.js';
+import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
+import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
+import { AmazonPayError } from '../domain/errors.js';
+import type { OperationEnv } from '../domain/operation.js';
+
+/**
+ * How the hosted pages reach a checkout session: the buyer's browser names only the session id,
+ * so the merchant namespace is found by searching them all, as the control API does.
+ */
+
+export interface LocatedSession {
+  ns: string;
+  /** The session as of the merchant's now (an Open session past its expiry reads as Canceled). */
+  record: SessionRecord;
+  now: number;
+}
+
+/** The merchant's "now": the one place the pages read a clock. */
+export function merchantNow(deps: PipelineDeps, ns: string): number {
+  return deps.clocks.for(ns).now();
+}
+
+/** The session with this id in whichever merchant holds it, or null when none does. */
+export function locateSession(deps: PipelineDeps, id: string): LocatedSession | null {
+  let ns: string;
+  try {
+    ns = findNamespace(deps, 'checkoutSessions', id, undefined, 'Checkout Session');
+  } catch (err) {
+    if (err instanceof AmazonPayError && err.reasonCode === 'ResourceNotFound') return null;
+    throw err;
+  }
+  const now = merchantNow(deps, ns);
+  const env: OperationEnv = {
+    ctx: { ns, publicKeyId: null, region: 'na', environment: 'sandbox', now },
+    state: stateView(deps, ns),
+    ids: deps.ids,
+    settings: deps.settings,
+  };
+  return { ns, record: findSession(env, id).record, now };
+}
+
+/**
+ * Stores the changed session. Call it in the same synchronous stretch as `locateSession` (no
+ * await in between): commit applies to memory at once, so no other request can interleave.
+ */
+export function saveSession(deps: PipelineDeps, ns: string, record: SessionRecord): Promise<void> {
+  return deps.store.commit(ns, [sessionWrite(record)]);
+}
