@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { merchantParam, type AdminDeps } from './adminDeps.js';
 
-/** POST /__admin/reset: clears stored objects, control-API scenarios and the clock (one merchant or all). */
+/**
+ * POST /__admin/reset[?merchant=id]: clears stored objects (idempotency keys and IPN endpoints
+ * included), control-API scenarios and faults, the clock, the journal and the IPN outbox, for one
+ * merchant or for everyone.
+ */
 export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/__admin/health', async () => ({ status: 'ok' }));
   app.post('/__admin/reset', async (request) => {
@@ -10,6 +14,7 @@ export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
     deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     deps.ipn.clearDeliveries(merchant);
+    deps.journal.clear(merchant);
     return { reset: merchant ?? 'all' };
   });
 }

@@ -34,3 +34,11 @@ describe('README', () => {
     expect(readme).not.toMatch(/BENCH_TABLE|CHOICES|CONFIG_TABLE|REASON_TABLE|TODO/);
   });
 });
+
+describe('README example', () => {
+  it('is the runnable test/client/readmeExample.test.ts, word for word', () => {
+    const file = readFileSync(packagePath('test/client/readmeExample.test.ts'), 'utf8').split('\n').slice(1).join('\n').trim();
+    const shown = /<!-- example -->\n```ts\n([\s\S]*?)\n```\n<!-- \/example -->/.exec(readme)![1]!.trim();
+    expect(shown).toBe(file);
+  });
+});
