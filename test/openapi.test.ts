@@ -6,12 +6,19 @@ import { parse as parseYaml } from 'yaml';
 import { operationRoutes } from '../server/api/registerApi.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig, packagePath, type Config } from '../server/config.js';
+import { issueBuyerTokenFields } from '../server/domain/buyer/buyerOperations.js';
 import { simulatedCards } from '../server/domain/cards.js';
+import { cancelChargeFields, captureChargeFields, createChargeFields, updateChargeFields } from '../server/domain/charge/chargeSchema.js';
+import { closeChargePermissionFields, updateChargePermissionFields } from '../server/domain/chargePermission/chargePermissionSchema.js';
 import { approveFields } from '../server/domain/checkoutSession/approveSession.js';
+import { finalizeSessionFields } from '../server/domain/checkoutSession/finalizeCheckoutSession.js';
 import { completeSessionFields, createSessionFields, updateSessionFields } from '../server/domain/checkoutSession/sessionSchema.js';
+import { deliveryTrackerFields } from '../server/domain/deliveryTrackers.js';
 import { currencies } from '../server/domain/money.js';
 import { operationNames } from '../server/domain/operations.js';
 import { reasonCodes } from '../server/domain/reasonCodes.js';
+import { createRefundFields } from '../server/domain/refund/refundOperations.js';
+import { simulationCodes } from '../server/domain/simulations.js';
 import { formatTimestamp } from '../server/domain/time.js';
 import type { Schema } from '../server/domain/validation.js';
 import { MemoryStore } from '../server/store/memoryStore.js';
@@ -112,6 +119,29 @@ function responseSchemas(): { where: string; schema: Json }[] {
   );
 }
 
+/** Keys a wire object leaves out instead of sending null, by schema name, and why. */
+const optionalKeys: Record<string, { keys: string[]; why: string }> = {
+  CheckoutSession: { keys: ['shippingAddressList', 'multiAddressesCheckoutMetadata'], why: 'only multi-address sessions have them' },
+  FinalizedCheckoutSession: { keys: ['shippingAddressList', 'multiAddressesCheckoutMetadata'], why: 'only multi-address sessions have them' },
+  ScenarioMatch: { keys: ['checkoutSessionId', 'merchantReferenceId', 'currency', 'publicKeyId', 'amount', 'header'], why: 'a rule lists only the conditions it was given' },
+};
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Where the keys of `value` are not in the documented order, recursively through closed objects
+ * and arrays (presence and absence are the validator's job).
+ */
+function keyOrderProblems(value: Json, node: Json, where: string): string[] {
+  const schema = deref(node);
+  if (value === null || typeof value !== 'object' || !schema) return [];
+  if (Array.isArray(value)) return schema.items ? value.flatMap((item, i) => keyOrderProblems(item, schema.items, `${where}[${i}]`)) : [];
+  if (!schema.properties || schema.additionalProperties !== false) return [];
+  const documented = Object.keys(schema.properties).filter((k) => k in value);
+  const problems = same(Object.keys(value), documented) ? [] : [`${where}: keys ${Object.keys(value).join(',')}; documented order ${documented.join(',')}`];
+  return [...problems, ...Object.entries(value).flatMap(([k, v]) => (schema.properties[k] ? keyOrderProblems(v, schema.properties[k], `${where}.${k}`) : []))];
+}
+
 // ---------------------------------------------------------------------------------------------
 // A JSON Schema validator for the document's schemas, borrowed from Fastify (its Ajv with the
 // OpenAPI `nullable` keyword), set up to report instead of coerce or strip.
@@ -210,6 +240,17 @@ async function createSession(paymentDetails: Record<string, unknown> = {}): Prom
   return res.json().checkoutSessionId;
 }
 
+const usd = (amount: string | number) => ({ amount, currencyCode: 'USD' });
+
+/** Creates and completes a session (intent Authorize by default): its charge and charge permission ids. */
+async function completedSession(body: Json = sessionBody()): Promise<{ chargeId: string; chargePermissionId: string }> {
+  const created = await send(app, 'POST', '/sandbox/v2/checkoutSessions', body);
+  expect(created.statusCode, created.payload).toBe(201);
+  const done = await send(app, 'POST', `/sandbox/v2/checkoutSessions/${created.json().checkoutSessionId}/complete`, { chargeAmount: body.paymentDetails.chargeAmount });
+  expect(done.statusCode, done.payload).toBe(200);
+  return done.json();
+}
+
 /**
  * Checks one real answer against the document: its status is documented for the operation (or
  * falls under `default` when `allowDefault`), it carries x-amz-pay-request-id as documented, its
@@ -229,6 +270,7 @@ async function expectDocumented(operationId: string, res: LightMyRequestResponse
   if (contentType === 'application/json') {
     const problem = await checker.check(response.content[contentType].schema, res.json());
     expect(problem, `${operationId} ${status} body does not match the document: ${res.payload.slice(0, 500)}`).toBeNull();
+    expect(keyOrderProblems(res.json(), response.content[contentType].schema, `${operationId} ${status}`)).toEqual([]);
   }
   return response;
 }
@@ -271,7 +313,8 @@ describe('openapi.yaml', () => {
         expect(status, where).toMatch(/^([1-5]\d\d|default)$/);
         expect(typeof deref(response).description, `${where} ${status} has a description`).toBe('string');
       }
-      if (['GET', 'DELETE'].includes(method)) expect(operation.requestBody, `${where} takes no body`).toBeUndefined();
+      // GETs never read a body; the emulated DELETEs do (checked against the routes below).
+      if (method === 'GET' || (method === 'DELETE' && path.startsWith('/__admin'))) expect(operation.requestBody, `${where} takes no body`).toBeUndefined();
     }
   });
 
@@ -329,15 +372,48 @@ describe('openapi.yaml', () => {
         expect(operation.responses['404'], `${where} documents the unknown environment segment`).toBeDefined();
       }
       for (const status of ['400', '401', '403', '500', 'default']) expect(operation.responses[status], `${where} ${status}`).toBeDefined();
+      // The DELETEs that read a JSON body document it; nothing else does.
+      expect(operation.requestBody !== undefined, `${where} documents a body exactly when the route reads one`).toBe(route.hasBody);
       if (operation.requestBody) expect(operation.responses['413'], `${where} 413`).toBeDefined();
+
+      // The 400 codes the pipeline can raise for this kind of route, and none it cannot.
+      const codes400 = deref(operation.responses['400'])['x-reason-codes'] as string[];
+      const always = ['MissingHeader', 'MissingHeaderValue', 'InvalidHeaderValue', 'InvalidRequest', 'InvalidSandboxSimulationSpecified'];
+      for (const code of always) expect(codes400, `${where} 400`).toContain(code);
+      expect(codes400.includes('DuplicateIdempotencyKey'), `${where}: DuplicateIdempotencyKey on POSTs only`).toBe(method === 'POST');
+      for (const code of ['InvalidRequestFormat', 'UnrecognizedField']) expect(codes400.includes(code), `${where}: ${code} exactly when there is a body`).toBe(route.hasBody);
+
+      // The simulation codes the operation accepts, as the emulator's table has them.
+      const simulations = operation['x-simulation-codes'] as Record<string, string>;
+      expect(simulations, `${where} x-simulation-codes`).toBeTypeOf('object');
+      expect(Object.keys(simulations), `${where} x-simulation-codes`).toEqual(Object.keys(simulationCodes[route.name] ?? {}));
+      for (const [code, effect] of Object.entries(simulations)) expect(effect.length, `${where} ${code} says what it does`).toBeGreaterThan(20);
     }
-    expect(operationById('completeCheckoutSession').operation.responses['202']).toBeDefined();
-    expect(operationById('completeCheckoutSession').operation.responses['200']).toBeDefined();
+    for (const id of ['completeCheckoutSession', 'finalizeCheckoutSession']) {
+      for (const variant of [id, `${id}InEnvironment`]) {
+        expect(operationById(variant).operation.responses['200'], variant).toBeDefined();
+        expect(operationById(variant).operation.responses['202'], variant).toBeDefined();
+      }
+    }
+    // Every operation with simulation codes is an emulated operation.
+    for (const name of Object.keys(simulationCodes)) expect(operationNames as readonly string[]).toContain(name);
 
     // Scenario rules match on the same names.
     const ruleOperation = deref(component('ScenarioRuleInput')).properties.match.properties.operation.enum;
     expect(ruleOperation).toEqual(['*', ...operationNames]);
     expect(deref(component('ScenarioMatch')).properties.operation.enum).toEqual(['*', ...operationNames]);
+
+    // The rule format is the scenario files' (whose JSON schema test/domain/scenarios.test.ts keeps in step with the parser).
+    const fileSchema = JSON.parse(readFileSync(packagePath('fixtures/scenarios/scenario.schema.json'), 'utf8'));
+    const ruleInput = deref(component('ScenarioRuleInput'));
+    expect(Object.keys(ruleInput.properties)).toEqual(Object.keys(fileSchema.$defs.rule.properties));
+    expect(Object.keys(ruleInput.properties.match.properties)).toEqual(Object.keys(fileSchema.$defs.match.properties));
+    expect(Object.keys(ruleInput.properties.outcome.properties)).toEqual(Object.keys(fileSchema.$defs.outcome.properties));
+    const kinds = fileSchema.$defs.outcome.properties.kind.enum;
+    expect(ruleInput.properties.outcome.properties.kind.enum).toEqual(kinds);
+    const applied = deref(component('ScriptedOutcome'));
+    expect(applied.oneOf.map((o: Json) => deref(o).properties.kind.enum)).toEqual(kinds.map((k: string) => [k]));
+    expect(applied.discriminator.mapping).toEqual(Object.fromEntries(applied.oneOf.map((o: Json, i: number) => [kinds[i], o.$ref])));
   });
 
   it('documents the whole reason-code catalog', () => {
@@ -383,22 +459,25 @@ describe('openapi.yaml', () => {
   });
 
   it('describes every wire object with all keys required and no others allowed', () => {
-    // Keys the server leaves out when not set, rather than sending null.
-    const optionalKeys: Record<string, string> = { ScenarioMatch: 'a rule lists only the conditions it was given' };
     const wire = responseSchemas().filter((r) => !/^getDocumentation/.test(r.where));
-    const roots = [...wire, { where: 'ChargePermission', schema: component('ChargePermission') }, { where: 'Charge', schema: component('Charge') }];
     const seen = new Set<Json>();
+    const found = new Set<string>();
     let objects = 0;
-    for (const root of roots) {
+    for (const root of wire) {
       for (const { schema, where } of objectSchemas(root.schema, root.where, seen)) {
         objects++;
+        found.add(where);
         expect(schema.type, where).toBe('object');
         expect(schema.additionalProperties, `${where} allows no other keys`).toBe(false);
-        if (optionalKeys[where]) continue;
-        expect(schema.required, `${where}: every key is required, in order`).toEqual(Object.keys(schema.properties));
+        const optional = optionalKeys[where]?.keys ?? [];
+        for (const key of optional) expect(Object.keys(schema.properties), `${where} documents ${key}`).toContain(key);
+        expect(schema.required, `${where}: every key is required, in order`).toEqual(Object.keys(schema.properties).filter((k) => !optional.includes(k)));
       }
     }
-    expect(objects).toBeGreaterThan(30);
+    expect(objects).toBeGreaterThan(40);
+    for (const name of ['CheckoutSession', 'FinalizedCheckoutSession', 'ChargePermission', 'Charge', 'Refund', 'BuyerProfile', 'IssuedBuyerToken', 'DeliveryTracker', 'AuthorizationToken']) {
+      expect(found, `${name} is the body of some response`).toContain(name);
+    }
 
     const session = deref(component('CheckoutSession'));
     expect(session.required).toEqual([
@@ -408,11 +487,19 @@ describe('openapi.yaml', () => {
       'constraints', 'creationTimestamp', 'expirationTimestamp', 'storeId', 'providerMetadata', 'releaseEnvironment',
       'checkoutButtonText', 'deliverySpecifications', 'tokens',
     ]);
+
+    // Finalize answers the same keys with cartDetails after paymentDetails, each described as in CheckoutSession.
+    const finalized = deref(component('FinalizedCheckoutSession'));
+    const withCart = [...session.required];
+    withCart.splice(withCart.indexOf('paymentDetails') + 1, 0, 'cartDetails');
+    expect(finalized.required).toEqual(withCart);
+    const sessionKeys = Object.keys(session.properties);
+    expect(Object.keys(finalized.properties).filter((k) => k !== 'cartDetails')).toEqual(sessionKeys);
+    for (const key of sessionKeys) expect(finalized.properties[key], key).toEqual({ $ref: `#/components/schemas/CheckoutSession/properties/${key}` });
   });
 
   it('states the same field limits as the request validation', () => {
     const problems: string[] = [];
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const compare = (node: Json, schema: Schema, where: string) => {
       const d = deref(node);
       const fail = (why: string) => problems.push(`${where}: ${why}`);
@@ -434,9 +521,12 @@ describe('openapi.yaml', () => {
           if (!same(types, ['number', 'string'])) fail(`expected anyOf string/number, got ${JSON.stringify(d)}`);
           return;
         }
-        case 'price':
-          if (node.$ref !== '#/components/schemas/PriceInput') fail(`expected the PriceInput schema, got ${JSON.stringify(node)}`);
+        case 'price': {
+          // Above the maximum a transaction amount is TransactionAmountExceeded, any other price InvalidParameterValue.
+          const expected = schema.overMaximum === 'TransactionAmountExceeded' ? 'TransactionPriceInput' : 'PriceInput';
+          if (node.$ref !== `#/components/schemas/${expected}`) fail(`expected the ${expected} schema, got ${JSON.stringify(node)}`);
           return;
+        }
         case 'object': {
           if (d.type !== 'object') return fail(`type ${d.type}, expected object`);
           const keys = Object.keys(d.properties ?? {});
@@ -461,11 +551,40 @@ describe('openapi.yaml', () => {
     compare(component('UpdateCheckoutSessionRequest'), body(updateSessionFields), 'UpdateCheckoutSessionRequest');
     compare(component('CompleteCheckoutSessionRequest'), body(completeSessionFields), 'CompleteCheckoutSessionRequest');
     compare(component('ApproveCheckoutSessionRequest'), body(approveFields), 'ApproveCheckoutSessionRequest');
+    // Required fields are the ones each operation passes to validateBody.
+    compare(component('FinalizeCheckoutSessionRequest'), body(finalizeSessionFields, ['chargeAmount', 'paymentIntent']), 'FinalizeCheckoutSessionRequest');
+    compare(component('UpdateChargePermissionRequest'), body(updateChargePermissionFields), 'UpdateChargePermissionRequest');
+    compare(component('CloseChargePermissionRequest'), body(closeChargePermissionFields), 'CloseChargePermissionRequest');
+    compare(component('CreateChargeRequest'), body(createChargeFields, ['chargePermissionId', 'chargeAmount']), 'CreateChargeRequest');
+    compare(component('UpdateChargeRequest'), body(updateChargeFields, ['statusDetails']), 'UpdateChargeRequest');
+    compare(component('CaptureChargeRequest'), body(captureChargeFields, ['captureAmount']), 'CaptureChargeRequest');
+    compare(component('CancelChargeRequest'), body(cancelChargeFields), 'CancelChargeRequest');
+    compare(component('CreateRefundRequest'), body(createRefundFields, ['chargeId', 'refundAmount']), 'CreateRefundRequest');
+    compare(component('DeliveryTrackerRequest'), body(deliveryTrackerFields, ['deliveryDetails']), 'DeliveryTrackerRequest');
+    compare(component('IssueBuyerTokenRequest'), body(issueBuyerTokenFields), 'IssueBuyerTokenRequest');
     expect(problems).toEqual([]);
 
-    const priceInput = deref(component('PriceInput'));
-    expect(priceInput.required).toEqual(['amount', 'currencyCode']);
-    expect(priceInput.additionalProperties).toBe(false);
+    // Each request schema is the body of its operations.
+    const bodies: Record<string, string> = {
+      createCheckoutSession: 'CreateCheckoutSessionRequest', updateCheckoutSession: 'UpdateCheckoutSessionRequest', completeCheckoutSession: 'CompleteCheckoutSessionRequest',
+      finalizeCheckoutSession: 'FinalizeCheckoutSessionRequest', updateChargePermission: 'UpdateChargePermissionRequest', closeChargePermission: 'CloseChargePermissionRequest',
+      createCharge: 'CreateChargeRequest', updateCharge: 'UpdateChargeRequest', captureCharge: 'CaptureChargeRequest', cancelCharge: 'CancelChargeRequest',
+      createRefund: 'CreateRefundRequest', deliveryTrackers: 'DeliveryTrackerRequest', approveCheckoutSession: 'ApproveCheckoutSessionRequest', issueBuyerToken: 'IssueBuyerTokenRequest',
+    };
+    for (const [id, schemaName] of Object.entries(bodies)) {
+      const variants = documentedOperations().filter((o) => o.operation.operationId.replace(/InEnvironment$/, '') === id);
+      expect(variants.length, id).toBeGreaterThan(0);
+      for (const { operation } of variants) expect(deref(operation.requestBody).content['application/json'].schema, operation.operationId).toEqual(component(schemaName));
+    }
+
+    for (const name of ['PriceInput', 'TransactionPriceInput']) {
+      const input = deref(component(name));
+      expect(input.required, name).toEqual(['amount', 'currencyCode']);
+      expect(input.additionalProperties, name).toBe(false);
+      expect(input.properties, name).toEqual({ amount: component('AmountInput'), currencyCode: component('CurrencyCode') });
+    }
+    expect(deref(component('PriceInput')).nullable).toBe(true);
+    expect(deref(component('TransactionPriceInput')).nullable, 'every transaction amount is a required field').toBeUndefined();
     expect(deref(component('CurrencyCode')).enum).toEqual([...currencies]);
     expect(deref(component('ApproveCheckoutSessionRequest')).properties.card.enum.filter((c: unknown) => c !== null).sort()).toEqual(Object.keys(simulatedCards).sort());
   });
@@ -495,7 +614,8 @@ describe('openapi.yaml', () => {
     const body = res.json();
     const schema = deref(component('CheckoutSession'));
     expect(Object.keys(body)).toEqual(schema.required);
-    expect(Object.keys(body)).toEqual(Object.keys(schema.properties));
+    const multiAddress = optionalKeys.CheckoutSession!.keys;
+    expect(Object.keys(body)).toEqual(Object.keys(schema.properties).filter((k) => !multiAddress.includes(k)));
 
     // Nested objects too: exactly their documented keys, in order.
     const sameKeys = (value: Json, node: Json, where: string) => {
@@ -518,6 +638,16 @@ describe('openapi.yaml', () => {
     const bare = await send(app, 'POST', '/v2/checkoutSessions', sessionBody(), { authorization: 'AMZN-PAY-RSASSA-PSS PublicKeyId=SANDBOX-OPENAPITEST, SignedHeaders=x-amz-pay-date, Signature=x' });
     expect(bare.statusCode, bare.payload).toBe(201);
     await expectDocumented('createCheckoutSession', bare);
+
+    // A multi-address session has the two optional keys, right after shippingAddress.
+    const multi = await send(app, 'POST', '/sandbox/v2/checkoutSessions', { ...sessionBody(), multiAddressesCheckoutMetadata: [{ addressId: 'a1', price: { amount: 20, currencyCode: 'USD' } }, { addressId: 'a2' }] });
+    expect(multi.statusCode, multi.payload).toBe(201);
+    expect(Object.keys(multi.json())).toEqual(Object.keys(schema.properties));
+    expect(multi.json().shippingAddressList).toHaveLength(2);
+    await expectDocumented('createCheckoutSessionInEnvironment', multi);
+    const multiDone = await send(app, 'POST', `/sandbox/v2/checkoutSessions/${multi.json().checkoutSessionId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } });
+    expect(multiDone.statusCode, multiDone.payload).toBe(200);
+    await expectDocumented('completeCheckoutSessionInEnvironment', multiDone);
   });
 
   it('accepts and rejects request bodies as documented', async () => {
@@ -537,6 +667,29 @@ describe('openapi.yaml', () => {
     expect(await checker.check(component('ClockChange'), { advanceSeconds: 60, frozen: true, set: '2030-01-01T00:00:00Z' })).toBeNull();
     expect(await checker.check(component('ScenarioDocument'), { rules: [{ name: 'a', match: { operation: '*' }, outcome: { kind: 'normal' } }] })).toBeNull();
     expect(await checker.check(component('ScenarioDocument'), [{ name: 'a', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'SoftDeclined' }, times: 1 }])).toBeNull();
+    expect(await checker.check(component('ScenarioDocument'), { name: 'a', match: { operation: 'captureCharge' }, outcome: { kind: 'simulate', code: 'CaptureInitiated' } })).toBeNull();
+    expect(await checker.check(component('ScenarioDocument'), { name: 'a', match: { operation: 'refund' }, outcome: { kind: 'normal' } })).not.toBeNull();
+
+    // The lifecycle bodies.
+    const charge = { chargePermissionId: 'S01-0000000-0000000', chargeAmount: { amount: 5, currencyCode: 'USD' } };
+    expect(await checker.check(component('CreateChargeRequest'), { ...charge, captureNow: true, softDescriptor: 'NOW', channel: 'Web', chargeInitiator: null })).toBeNull();
+    expect(await checker.check(component('CreateChargeRequest'), { ...charge, chargeAmount: null }), 'a transaction amount is required').not.toBeNull();
+    expect(await checker.check(component('CreateChargeRequest'), { ...charge, captureNow: 'yes' })).not.toBeNull();
+    expect((await send(app, 'POST', '/sandbox/v2/charges', { ...charge, captureNow: 'yes' })).json().reasonCode).toBe('InvalidParameterValue');
+    expect(await checker.check(component('CaptureChargeRequest'), { captureAmount: { amount: '5.00', currencyCode: 'USD' } })).toBeNull();
+    expect(await checker.check(component('CreateRefundRequest'), { chargeId: 'x', refundAmount: { amount: '5.00', currencyCode: 'USD' }, softDescriptor: 'R'.repeat(17) })).not.toBeNull();
+    expect(await checker.check(component('UpdateChargeRequest'), { statusDetails: { state: 'Declined', reasonCode: 'SoftDeclined' } })).toBeNull();
+    expect(await checker.check(component('UpdateChargeRequest'), { statusDetails: {} })).not.toBeNull();
+    expect(await checker.check(component('CancelChargeRequest'), {})).toBeNull();
+    expect(await checker.check(component('CloseChargePermissionRequest'), { closureReason: null, cancelPendingCharges: true })).toBeNull();
+    expect(await checker.check(component('UpdateChargePermissionRequest'), { recurringMetadata: { frequency: { unit: 'Month', value: 1 } } })).toBeNull();
+    expect(await checker.check(component('FinalizeCheckoutSessionRequest'), { chargeAmount: charge.chargeAmount, paymentIntent: 'Authorize', shippingAddress: { city: 'Seattle' } })).toBeNull();
+    expect(await checker.check(component('FinalizeCheckoutSessionRequest'), { chargeAmount: charge.chargeAmount })).not.toBeNull();
+    const detail = { trackingNumber: '1Z', carrierCode: 'UPS' };
+    expect(await checker.check(component('DeliveryTrackerRequest'), { chargePermissionId: 'S01-0000000-0000000', deliveryDetails: [detail] })).toBeNull();
+    expect(await checker.check(component('DeliveryTrackerRequest'), { chargePermissionId: 'S01-0000000-0000000', deliveryDetails: Array(11).fill(detail) })).not.toBeNull();
+    expect(await checker.check(component('IssueBuyerTokenRequest'), { buyer: { name: 'A', primeMembershipTypes: ['Prime'] }, billingAddress: { countryCode: 'DE' } })).toBeNull();
+    expect(await checker.check(component('IssueBuyerTokenRequest'), { buyer: { name: 'A' }, billingAddress: { countryCode: 'de' } })).not.toBeNull();
   });
 
   it('answers the Checkout Session operations with documented statuses and bodies', async () => {
@@ -564,18 +717,189 @@ describe('openapi.yaml', () => {
     await expectDocumented('completeCheckoutSessionInEnvironment', pending);
   });
 
+  it('answers the Charge Permission, Charge, Refund and account operations with documented statuses and bodies', async () => {
+    const v2 = '/sandbox/v2';
+    const advance = async () => {
+      const moved = await send(app, 'POST', '/__admin/clock', { advanceSeconds: app.mock.config.pendingDelaySeconds + 1 });
+      expect(moved.statusCode, moved.payload).toBe(200);
+    };
+    const expectState = (res: LightMyRequestResponse, status: number, state: string) => {
+      expect(res.statusCode, res.payload).toBe(status);
+      expect(res.json().statusDetails.state, res.payload).toBe(state);
+    };
+
+    // Finalize (Buy Now): the buyer's address echoed; the sparse answer has cartDetails after paymentDetails.
+    const finalizeId = await createSession();
+    const address = (await send(app, 'GET', `${v2}/checkoutSessions/${finalizeId}`)).json().shippingAddress;
+    const finalized = await send(app, 'POST', `${v2}/checkoutSessions/${finalizeId}/finalize`, { chargeAmount: usd('20.00'), paymentIntent: 'AuthorizeWithCapture', shippingAddress: address });
+    expectState(finalized, 200, 'Completed');
+    expect(Object.keys(finalized.json())).toEqual(deref(component('FinalizedCheckoutSession')).required);
+    await expectDocumented('finalizeCheckoutSessionInEnvironment', finalized);
+    const capturedAtOnce = await send(app, 'GET', `${v2}/charges/${finalized.json().chargeId}`);
+    expectState(capturedAtOnce, 200, 'Captured');
+    await expectDocumented('getChargeInEnvironment', capturedAtOnce);
+    const pendingFinalizeId = await createSession();
+    const pendingFinalized = await send(
+      app, 'POST', `${v2}/checkoutSessions/${pendingFinalizeId}/finalize`,
+      { chargeAmount: usd(50), paymentIntent: 'Authorize', canHandlePendingAuthorization: true, shippingAddress: address, supplementaryData: '{"a":1}' },
+      { 'x-amz-pay-simulation-code': 'AuthorizationInitiated', 'x-amz-pay-idempotency-key': null },
+    );
+    expectState(pendingFinalized, 202, 'Completed');
+    await expectDocumented('finalizeCheckoutSessionInEnvironment', pendingFinalized);
+    expectState(await send(app, 'GET', `${v2}/charges/${pendingFinalized.json().chargeId}`), 200, 'AuthorizationInitiated');
+
+    // A OneTime permission: NonChargeable while its charge is open, Chargeable again once captured.
+    const { chargeId, chargePermissionId } = await completedSession();
+    const permission = await send(app, 'GET', `${v2}/chargePermissions/${chargePermissionId}`);
+    expectState(permission, 200, 'NonChargeable');
+    await expectDocumented('getChargePermissionInEnvironment', permission);
+    await expectDocumented('getChargeInEnvironment', await send(app, 'GET', `${v2}/charges/${chargeId}`));
+    const captured = await send(app, 'POST', `${v2}/charges/${chargeId}/capture`, { captureAmount: usd('30.00'), softDescriptor: 'DEMO' });
+    expectState(captured, 200, 'Captured');
+    await expectDocumented('captureChargeInEnvironment', captured);
+    const chargeable = await send(app, 'GET', `${v2}/chargePermissions/${chargePermissionId}`);
+    expectState(chargeable, 200, 'Chargeable');
+    expect(chargeable.json().limits.amountBalance).toEqual(usd('20.00'));
+    await expectDocumented('getChargePermissionInEnvironment', chargeable);
+    const updated = await send(app, 'PATCH', `${v2}/chargePermissions/${chargePermissionId}`, { merchantMetadata: { merchantReferenceId: 'order-2' } });
+    expectState(updated, 200, 'Chargeable');
+    await expectDocumented('updateChargePermissionInEnvironment', updated);
+
+    // Refunds: RefundInitiated, then Refunded (or Declined with the simulation code).
+    const refund = await send(app, 'POST', `${v2}/refunds`, { chargeId, refundAmount: usd(10), softDescriptor: 'REFUND' });
+    expectState(refund, 201, 'RefundInitiated');
+    await expectDocumented('createRefundInEnvironment', refund);
+    const declinedRefund = await send(app, 'POST', `${v2}/refunds`, { chargeId, refundAmount: usd('5.00') }, { 'x-amz-pay-simulation-code': 'RefundDeclined' });
+    expectState(declinedRefund, 201, 'RefundInitiated');
+    await expectDocumented('getRefundInEnvironment', await send(app, 'GET', `${v2}/refunds/${refund.json().refundId}`));
+    await advance();
+    const refunded = await send(app, 'GET', `${v2}/refunds/${refund.json().refundId}`);
+    expectState(refunded, 200, 'Refunded');
+    await expectDocumented('getRefundInEnvironment', refunded);
+    const refusedRefund = await send(app, 'GET', `${v2}/refunds/${declinedRefund.json().refundId}/`);
+    expectState(refusedRefund, 200, 'Declined');
+    expect(refusedRefund.json().statusDetails.reasonCode).toBe('AmazonRejected');
+    await expectDocumented('getRefundInEnvironment', refusedRefund);
+    const afterRefunds = await send(app, 'GET', `${v2}/charges/${chargeId}`);
+    expect(afterRefunds.json().refundedAmount).toEqual(usd('10.00'));
+    await expectDocumented('getChargeInEnvironment', afterRefunds);
+
+    // More charges on the permission: Authorized and canceled, captured at once, pending and
+    // reported by a PSP, captured asynchronously, declined later.
+    const chargeBody = {
+      chargePermissionId, chargeAmount: usd(5), merchantMetadata: { merchantReferenceId: 'order-2b' }, providerMetadata: { providerReferenceId: 'psp-1' },
+      platformId: 'platform-1', channel: 'Phone', chargeInitiator: 'MITU', webCheckoutDetails: { checkoutResultReturnUrl: 'https://merchant.example/result' },
+    };
+    const chargeKey = { 'x-amz-pay-idempotency-key': 'openapi-charge-key' };
+    const created = await send(app, 'POST', `${v2}/charges`, chargeBody, chargeKey);
+    expectState(created, 201, 'Authorized');
+    await expectDocumented('createChargeInEnvironment', created);
+    const replayed = await send(app, 'POST', `${v2}/charges/`, chargeBody, chargeKey);
+    expect(replayed.statusCode).toBe(201);
+    expect(replayed.payload).toBe(created.payload);
+    await expectDocumented('createChargeInEnvironment', replayed);
+    const canceled = await send(app, 'DELETE', `${v2}/charges/${created.json().chargeId}/cancel`, { cancellationReason: 'Out of stock' });
+    expectState(canceled, 200, 'Canceled');
+    expect(canceled.json().statusDetails).toMatchObject({ reasonCode: 'MerchantCanceled', reasonDescription: 'Out of stock' });
+    await expectDocumented('cancelChargeInEnvironment', canceled);
+    const atOnce = await send(app, 'POST', `${v2}/charges`, { chargePermissionId, chargeAmount: usd('5.00'), captureNow: true, softDescriptor: 'NOW' });
+    expectState(atOnce, 201, 'Captured');
+    await expectDocumented('createChargeInEnvironment', atOnce);
+    const pendingCharge = await send(app, 'POST', `${v2}/charges`, { chargePermissionId, chargeAmount: usd(5), canHandlePendingAuthorization: true }, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' });
+    expectState(pendingCharge, 201, 'AuthorizationInitiated');
+    await expectDocumented('createChargeInEnvironment', pendingCharge);
+    const reported = await send(app, 'PATCH', `${v2}/charges/${pendingCharge.json().chargeId}`, { statusDetails: { state: 'Authorized' } });
+    expectState(reported, 200, 'Authorized');
+    await expectDocumented('updateChargeInEnvironment', reported);
+    const lateCapture = await send(app, 'POST', `${v2}/charges/${pendingCharge.json().chargeId}/capture`, { captureAmount: usd(5) }, { 'x-amz-pay-simulation-code': ' CaptureInitiated ' });
+    expectState(lateCapture, 200, 'CaptureInitiated');
+    await expectDocumented('captureChargeInEnvironment', lateCapture);
+    await advance();
+    expectState(await send(app, 'GET', `${v2}/charges/${pendingCharge.json().chargeId}`), 200, 'Captured');
+    const declinedLater = await send(app, 'POST', `${v2}/charges`, { chargePermissionId, chargeAmount: usd(1), canHandlePendingAuthorization: true }, { 'x-amz-pay-simulation-code': 'SoftDeclined' });
+    expectState(declinedLater, 201, 'AuthorizationInitiated');
+    await advance();
+    const declined = await send(app, 'GET', `${v2}/charges/${declinedLater.json().chargeId}`);
+    expectState(declined, 200, 'Declined');
+    expect(declined.json().statusDetails.reasonCode).toBe('SoftDeclined');
+    await expectDocumented('getChargeInEnvironment', declined);
+
+    // Close with cancelPendingCharges: the open charge is canceled with the permission.
+    const open = await send(app, 'POST', `${v2}/charges`, { chargePermissionId, chargeAmount: usd(1) });
+    expectState(open, 201, 'Authorized');
+    const closed = await send(app, 'DELETE', `${v2}/chargePermissions/${chargePermissionId}/close`, { closureReason: 'Order shipped', cancelPendingCharges: true });
+    expectState(closed, 200, 'Closed');
+    expect(closed.json().statusDetails.reasons).toEqual([{ reasonCode: 'MerchantClosed', reasonDescription: 'Order shipped' }]);
+    await expectDocumented('closeChargePermissionInEnvironment', closed);
+    const canceledWithIt = await send(app, 'GET', `${v2}/charges/${open.json().chargeId}`);
+    expectState(canceledWithIt, 200, 'Canceled');
+    expect(canceledWithIt.json().statusDetails.reasonCode).toBe('ChargePermissionCanceled');
+    await expectDocumented('getChargeInEnvironment', canceledWithIt);
+    // Closed by Amazon (the simulation code), with no body at all.
+    const byAmazon = await completedSession();
+    const amazonClosed = await app.inject({ method: 'DELETE', url: `${v2}/chargePermissions/${byAmazon.chargePermissionId}/close`, headers: { 'x-amz-pay-simulation-code': 'AmazonClosed' } });
+    expectState(amazonClosed, 200, 'Closed');
+    expect(amazonClosed.json().statusDetails.reasons[0].reasonCode).toBe('AmazonClosed');
+    await expectDocumented('closeChargePermissionInEnvironment', amazonClosed);
+
+    // A Recurring permission: C01- ids, no limits, recurringMetadata can be updated; its charges hang off a fresh base.
+    const recurring = await completedSession({ ...sessionBody(), chargePermissionType: 'Recurring', recurringMetadata: { frequency: { unit: 'Month', value: 1 }, amount: usd(50) } });
+    expect(recurring.chargePermissionId).toMatch(/^C01-/);
+    const recurringPermission = await send(app, 'GET', `${v2}/chargePermissions/${recurring.chargePermissionId}`);
+    expect(recurringPermission.json().limits).toEqual({ amountLimit: null, amountBalance: null });
+    await expectDocumented('getChargePermissionInEnvironment', recurringPermission);
+    const recurringUpdated = await send(app, 'PATCH', `${v2}/chargePermissions/${recurring.chargePermissionId}`, { recurringMetadata: { frequency: { unit: 'Week', value: '2' } } });
+    expect(recurringUpdated.json().recurringMetadata).toEqual({ frequency: { unit: 'Week', value: '2' }, amount: usd('50.00') });
+    await expectDocumented('updateChargePermissionInEnvironment', recurringUpdated);
+    const recurringCharge = await send(app, 'POST', `${v2}/charges`, { chargePermissionId: recurring.chargePermissionId, chargeAmount: usd(50) });
+    expectState(recurringCharge, 201, 'Authorized');
+    expect(recurringCharge.json().chargeId).not.toContain(recurring.chargePermissionId.slice(4));
+    await expectDocumented('createChargeInEnvironment', recurringCharge);
+
+    // Delivery trackers, by charge permission (no idempotency key) and by a v1 order reference.
+    const tracker = await send(app, 'POST', `${v2}/deliveryTrackers`, { chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] }, { 'x-amz-pay-idempotency-key': null });
+    expect(tracker.statusCode, tracker.payload).toBe(200);
+    await expectDocumented('deliveryTrackersInEnvironment', tracker);
+    const v1Tracker = await send(app, 'POST', `${v2}/deliveryTrackers`, { amazonOrderReferenceId: 'S01-0000000-0000000', deliveryDetails: [{ trackingNumber: 'A', carrierCode: 'DHL' }, { trackingNumber: 'B', carrierCode: 'DHL' }] });
+    expect(v1Tracker.json().chargePermissionId).toBeNull();
+    await expectDocumented('deliveryTrackersInEnvironment', v1Tracker);
+
+    // Authorization tokens and buyers, under /sandbox/v2 and, with an environment-specific key, bare /v2.
+    const keyed = { authorization: 'AMZN-PAY-RSASSA-PSS PublicKeyId=SANDBOX-OPENAPITEST, SignedHeaders=x-amz-pay-date, Signature=x' };
+    await expectDocumented('getAuthorizationTokenInEnvironment', await send(app, 'GET', `${v2}/authorizationTokens/amzn.mws.4ea38b7b?merchantId=A2Q1EXAMPLE`));
+    const token = await send(app, 'GET', '/v2/authorizationTokens/amzn.mws.4ea38b7b?merchantId=A2Q1EXAMPLE', undefined, keyed);
+    expect(token.statusCode, token.payload).toBe(200);
+    await expectDocumented('getAuthorizationToken', token);
+    const issued = await send(app, 'POST', '/__admin/buyers?merchant=SANDBOX-OPENAPITEST&region=eu', { buyer: { name: 'Erika Mustermann', primeMembershipTypes: ['Prime'] }, shippingAddress: { city: 'Hamburg' } });
+    expect(issued.statusCode, issued.payload).toBe(201);
+    expect(issued.json().buyer).toMatchObject({ name: 'Erika Mustermann', countryCode: 'DE', primeMembershipTypes: ['Prime'] });
+    await expectDocumented('issueBuyerToken', issued);
+    const buyer = await send(app, 'GET', `/v2/buyers/${issued.json().buyerToken}`, undefined, keyed);
+    expect(buyer.statusCode, buyer.payload).toBe(200);
+    expect(buyer.json()).toEqual(issued.json().buyer);
+    await expectDocumented('getBuyer', buyer);
+    const anonymous = await send(app, 'POST', '/__admin/buyers?merchant=anonymous');
+    expect(anonymous.statusCode, anonymous.payload).toBe(201);
+    await expectDocumented('issueBuyerToken', anonymous);
+    await expectDocumented('getBuyerInEnvironment', await send(app, 'GET', `${v2}/buyers/${anonymous.json().buyerToken}`));
+  });
+
   it('answers the control API with documented statuses and bodies', async () => {
     await expectDocumented('getHealth', await send(app, 'GET', '/__admin/health'));
     await expectDocumented('getClock', await send(app, 'GET', '/__admin/clock'));
     await expectDocumented('setClock', await send(app, 'POST', '/__admin/clock', { frozen: true, advanceSeconds: 1.5 }));
     await expectDocumented('setClock', await send(app, 'POST', '/__admin/clock', { frozen: false, set: '2030-01-01T00:00:00Z' }));
     await expectDocumented('setClock', await send(app, 'POST', '/__admin/clock'));
+    await expectDocumented('setClock', await send(app, 'POST', '/__admin/clock?merchant=SANDBOX-OPENAPITEST', { advanceSeconds: 60 }));
+    await expectDocumented('getClock', await send(app, 'GET', '/__admin/clock?merchant=OPENAPITEST'));
 
     const rules = [
       { name: 'normal', match: { operation: 'getCheckoutSession', header: { name: 'X-Amz-Pay-Simulation-Code', value: 'X' } }, outcome: { kind: 'normal' }, times: 0 },
       { name: 'pending', description: 'settles declined', match: { operation: 'completeCheckoutSession', amount: 12 }, outcome: { kind: 'pending', settleTo: 'Declined' }, times: '0' },
       { name: 'cancel', match: { operation: 'completeCheckoutSession', currency: 'USD' }, outcome: { kind: 'cancel', reasonCode: 'BuyerCanceled' }, times: 0 },
       { name: 'error', match: { operation: '*', publicKeyId: 'SANDBOX-NOBODY' }, outcome: { kind: 'error', reasonCode: 'SoftDeclined', status: 402 }, delayMs: 0, times: 0 },
+      { name: 'simulate', match: { operation: 'captureCharge', amount: '5.00' }, outcome: { kind: 'simulate', code: 'CaptureInitiated' }, times: 0 },
+      { name: 'drop', match: { operation: 'getCharge', currency: 'EUR' }, outcome: { kind: 'drop' }, times: 0 },
     ];
     const added = await send(app, 'POST', '/__admin/scenarios?merchant=SANDBOX-OPENAPITEST', { rules });
     expect(added.statusCode, added.payload).toBe(201);
@@ -631,6 +955,16 @@ describe('openapi.yaml', () => {
     expect((await send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '1', currencyCode: 'USD' } }, completeKey)).statusCode).toBe(409);
     probe('completeCheckoutSessionInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '2', currencyCode: 'USD' } }, completeKey));
     probe('updateCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', `${env}/${openId}`, { storeId }));
+    probe('updateCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', `${env}/${openId}`, { paymentDetails: { chargeAmount: { amount: '1' } } }));
+    probe('updateCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', `${env}/${openId}`, { platformId: 'p'.repeat(65) }));
+    probe('updateCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'PATCH', `${env}/${openId}`, { paymentDetails: { chargeAmount: { amount: '1', currencyCode: 'JPY' } } }));
+    probe('updateCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', `${env}/no-such-session`, {}));
+    probe('updateCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', `${env}/${openId}`, {}, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('completeCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' }, paymentIntent: 'Authorize' }));
+    probe('completeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: 'fifty', currencyCode: 'USD' } }));
+    probe('completeCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${env}/no-such-session/complete`, {}));
+    probe('createCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', env, sessionBody(), { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('getCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${env}/${openId}`, undefined, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
 
     const canceledId = await createSession();
     expect((await send(app, 'POST', `/__admin/checkoutSessions/${canceledId}/approve`, { card: '3064' })).json().statusDetails.state).toBe('Canceled');
@@ -648,8 +982,182 @@ describe('openapi.yaml', () => {
     probe('addScenarios', 'MissingParameterValue', () => send(app, 'POST', '/__admin/scenarios'));
     probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'pending' } }));
     probe('listScenarios', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/scenarios?merchant=a&merchant=b'));
+    probe('getClock', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/clock?merchant='));
     probe('registerPublicKey', 'MissingParameterValue', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X' }));
     probe('registerPublicKey', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X', publicKey: 'not a key' }));
+
+    // Finalize Checkout Session.
+    const finalizeOpen = await createSession();
+    const chosen = (await send(app, 'GET', `${env}/${finalizeOpen}`)).json().shippingAddress;
+    const finalizeBody = { chargeAmount: usd(50), paymentIntent: 'Authorize', shippingAddress: chosen };
+    const finalize = (id: string) => `${env}/${id}/finalize`;
+    probe('finalizeCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, cartDetails: {} }));
+    probe('finalizeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { chargeAmount: usd(50) }));
+    probe('finalizeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { chargeAmount: usd(50), paymentIntent: 'Authorize' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, shippingAddress: { ...chosen, city: 'Elsewhere' } }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, paymentIntent: 'Later' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, chargeAmount: { amount: '50', currencyCode: 'EUR' } }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'POST', finalize('no-such-session'), finalizeBody));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidCheckoutSessionStatus', () => send(app, 'POST', finalize(completedId), finalizeBody));
+    const finalizeKey = { 'x-amz-pay-idempotency-key': 'openapi-finalize-key' };
+    expect((await send(app, 'POST', finalize(finalizeOpen), {}, finalizeKey)).statusCode).toBe(400);
+    probe('finalizeCheckoutSessionInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, finalizeKey));
+    const buyerCancels = await createSession();
+    probe('finalizeCheckoutSessionInEnvironment', 'CheckoutSessionCanceled', () => send(app, 'POST', finalize(buyerCancels), finalizeBody, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('finalizeCheckoutSession', 'InvalidRequest', () => send(app, 'POST', `/v2/checkoutSessions/${finalizeOpen}/finalize`, finalizeBody));
+
+    // Charge Permissions, Charges and Refunds. Probes run in the order given, so each one that
+    // changes state has its own objects.
+    const v2 = '/sandbox/v2';
+    const nowhere = 'S01-0000000-0000000';
+    const authorized = await completedSession();
+    const capturedFully = await completedSession();
+    expect((await send(app, 'POST', `${v2}/charges/${capturedFully.chargeId}/capture`, { captureAmount: usd(50) })).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await send(app, 'POST', `${v2}/refunds`, { chargeId: capturedFully.chargeId, refundAmount: usd(1) })).statusCode).toBe(201);
+    const chargeable = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${chargeable.chargeId}/cancel`, {})).statusCode).toBe(200);
+    const hardDeclined = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${hardDeclined.chargeId}/cancel`)).statusCode).toBe(200);
+    const captureDeclined = await completedSession();
+    const closedUnderCharge = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/chargePermissions/${closedUnderCharge.chargePermissionId}/close`, { closureReason: 'test' })).statusCode).toBe(200);
+    const manyCharges = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${manyCharges.chargeId}/cancel`)).statusCode).toBe(200);
+    for (let i = 1; i < 25; i++) {
+      const charge = await send(app, 'POST', `${v2}/charges`, { chargePermissionId: manyCharges.chargePermissionId, chargeAmount: usd(1) });
+      expect(charge.statusCode, charge.payload).toBe(201);
+      expect((await send(app, 'DELETE', `${v2}/charges/${charge.json().chargeId}/cancel`)).statusCode).toBe(200);
+    }
+
+    const permissionOf = (id: string) => `${v2}/chargePermissions/${id}`;
+    probe('getChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', permissionOf(nowhere)));
+    probe('getChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', permissionOf(authorized.chargePermissionId), undefined, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('getChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `/live/v2/chargePermissions/${nowhere}`, undefined, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('getChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `/staging/v2/chargePermissions/${nowhere}`));
+    probe('getChargePermission', 'InvalidRequest', () => send(app, 'GET', `/v2/chargePermissions/${nowhere}`));
+    probe('updateChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', permissionOf(nowhere), {}));
+    probe('updateChargePermissionInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { limits: {} }));
+    probe('updateChargePermissionInEnvironment', 'InvalidRequestFormat', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), '[]'));
+    probe('updateChargePermissionInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { recurringMetadata: { amount: { amount: '1' } } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { merchantMetadata: { merchantStoreName: 'x'.repeat(51) } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidParameterCombination', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { recurringMetadata: { frequency: { unit: 'Month', value: 1 } } }));
+    probe('updateChargePermissionInEnvironment', 'ChargePermissionNotModifiable', () => send(app, 'PATCH', permissionOf(closedUnderCharge.chargePermissionId), { merchantMetadata: { noteToBuyer: 'x' } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), {}, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('closeChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${permissionOf(nowhere)}/close`, {}));
+    probe('closeChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { closureReason: 'x'.repeat(256) }));
+    probe('closeChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { cancelPendingCharges: 'yes' }));
+    probe('closeChargePermissionInEnvironment', 'UnrecognizedField', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { reason: 'x' }));
+    probe('closeChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, {}, { 'x-amz-pay-simulation-code': 'BuyerClosed' }));
+    probe('closeChargePermissionInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'DELETE', `${permissionOf(closedUnderCharge.chargePermissionId)}/close`, {}));
+
+    const charges = `${v2}/charges`;
+    const newCharge = (chargePermissionId: string, extra: Record<string, unknown> = {}) => ({ chargePermissionId, chargeAmount: usd(1), ...extra });
+    probe('createChargeInEnvironment', 'MissingHeader', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-idempotency-key': null }));
+    probe('createChargeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', charges, { chargeAmount: usd(1) }));
+    probe('createChargeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { paymentIntent: 'Authorize' })));
+    probe('createChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { channel: 'Fax' })));
+    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: usd('150000.01') })));
+    probe('createChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', charges, newCharge(nowhere)));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(authorized.chargePermissionId)));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(closedUnderCharge.chargePermissionId)));
+    probe('createChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId, { chargeAmount: { amount: '1', currencyCode: 'EUR' } })));
+    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId)));
+    probe('createChargeInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', charges, newCharge(manyCharges.chargePermissionId)));
+    probe('createChargeInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { softDescriptor: 'LATER' })));
+    probe('createChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('createChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
+    for (const code of ['SoftDeclined', 'AmazonRejected', 'TransactionTimedOut', 'ProcessingFailure']) {
+      probe('createChargeInEnvironment', code, () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': code }));
+    }
+    probe('createChargeInEnvironment', 'HardDeclined', () => send(app, 'POST', charges, newCharge(hardDeclined.chargePermissionId), { 'x-amz-pay-simulation-code': 'HardDeclined' }));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(hardDeclined.chargePermissionId)));
+    const chargeKey = { 'x-amz-pay-idempotency-key': 'openapi-create-charge-key' };
+    expect((await send(app, 'POST', charges, newCharge(nowhere), chargeKey)).statusCode).toBe(404);
+    probe('createChargeInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), chargeKey));
+
+    const chargeOf = (id: string) => `${charges}/${id}`;
+    probe('getChargeInEnvironment', 'ResourceNotFound', () => send(app, 'GET', chargeOf(`${nowhere}-C000000`)));
+    probe('getChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', chargeOf(authorized.chargeId), undefined, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('updateChargeInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', chargeOf(authorized.chargeId), {}));
+    probe('updateChargeInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Captured', reasonDescription: 'x' } }));
+    probe('updateChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'CaptureInitiated' } }));
+    probe('updateChargeInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', chargeOf(`${nowhere}-C000000`), { statusDetails: { state: 'Captured' } }));
+    probe('updateChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Captured' } }, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('updateChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Authorized' } }));
+    probe('captureChargeInEnvironment', 'MissingHeader', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-idempotency-key': null }));
+    probe('captureChargeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, {}));
+    probe('captureChargeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1), captureNow: true }));
+    probe('captureChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1), softDescriptor: 'S'.repeat(17) }));
+    probe('captureChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${chargeOf(`${nowhere}-C000000`)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: { amount: 1, currencyCode: 'GBP' } }));
+    probe('captureChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd('50.01') }));
+    probe('captureChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', `${chargeOf(capturedFully.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', `${chargeOf(closedUnderCharge.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'SoftDeclined' }));
+    probe('captureChargeInEnvironment', 'ProcessingFailure', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'ProcessingFailure' }));
+    probe('captureChargeInEnvironment', 'AmazonRejected', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'AmazonRejected' }));
+    probe('captureChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('cancelChargeInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${chargeOf(`${nowhere}-C000000`)}/cancel`, {}));
+    probe('cancelChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, { cancellationReason: 'x'.repeat(256) }));
+    probe('cancelChargeInEnvironment', 'InvalidRequestFormat', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, '{'));
+    probe('cancelChargeInEnvironment', 'UnrecognizedField', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, { closureReason: 'x' }));
+    probe('cancelChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, {}, { 'x-amz-pay-simulation-code': 'Canceled' }));
+    probe('cancelChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'DELETE', `${chargeOf(capturedFully.chargeId)}/cancel`, {}));
+
+    const refunds = `${v2}/refunds`;
+    probe('createRefundInEnvironment', 'MissingHeader', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-idempotency-key': null }));
+    probe('createRefundInEnvironment', 'MissingParameterValue', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId }));
+    probe('createRefundInEnvironment', 'UnrecognizedField', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1), reason: 'x' }));
+    probe('createRefundInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd('1.001') }));
+    probe('createRefundInEnvironment', 'ResourceNotFound', () => send(app, 'POST', refunds, { chargeId: `${nowhere}-C000000`, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', refunds, { chargeId: authorized.chargeId, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: { amount: '1', currencyCode: 'EUR' } }));
+    probe('createRefundInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(50) }));
+    probe('createRefundInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'Declined' }));
+    probe('getRefundInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`));
+    probe('getRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`, undefined, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+
+    // Buyers, delivery trackers, authorization tokens.
+    const otherMerchantsToken = (await send(app, 'POST', '/__admin/buyers?merchant=SANDBOX-OPENAPIOTHER')).json().buyerToken;
+    probe('getBuyerInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`));
+    probe('getBuyerInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`, undefined, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('getBuyerInEnvironment', 'InvalidHeaderValue', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`, undefined, { 'x-amz-pay-region': 'mars' }));
+    const trackers = `${v2}/deliveryTrackers`;
+    const detail = { trackingNumber: '1Z', carrierCode: 'UPS' };
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId }));
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [] }));
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z' }] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: Array(11).fill(detail) }));
+    probe('deliveryTrackersInEnvironment', 'UnrecognizedField', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [{ ...detail, eta: 'soon' }] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, amazonOrderReferenceId: 'S01-1', deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', trackers, { deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'ResourceNotFound', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-simulation-code': 'Shipped' }));
+    probe('deliveryTrackersInEnvironment', 'MissingHeaderValue', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-idempotency-key': '' }));
+    const trackerKey = { 'x-amz-pay-idempotency-key': 'openapi-tracker-key' };
+    expect((await send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [detail] }, trackerKey)).statusCode).toBe(200);
+    probe('deliveryTrackersInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [detail, detail] }, trackerKey));
+    const tokens = `${v2}/authorizationTokens`;
+    probe('getAuthorizationTokenInEnvironment', 'MissingParameterValue', () => send(app, 'GET', `${tokens}/amzn.mws.x`));
+    probe('getAuthorizationTokenInEnvironment', 'MissingParameterValue', () => send(app, 'GET', `${tokens}/amzn.mws.x?merchantId=`));
+    probe('getAuthorizationTokenInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `/staging/v2/authorizationTokens/amzn.mws.x?merchantId=M`));
+    probe('getAuthorizationTokenInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${tokens}/amzn.mws.x?merchantId=M`, undefined, { 'x-amz-pay-simulation-code': 'Declined' }));
+    probe('getAuthorizationToken', 'InvalidRequest', () => send(app, 'GET', '/v2/authorizationTokens/amzn.mws.x?merchantId=M'));
+
+    // The control API's buyer tokens, and scenario rules that apply simulation codes.
+    probe('issueBuyerToken', 'MissingParameterValue', () => send(app, 'POST', '/__admin/buyers'));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=a&merchant=b'));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=', {}));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', { buyer: { primeMembershipTypes: Array(11).fill('Prime') } }));
+    probe('issueBuyerToken', 'UnrecognizedField', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', { card: '1111' }));
+    probe('issueBuyerToken', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', '[]'));
+    probe('issueBuyerToken', 'InvalidHeaderValue', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous&region=mars'));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'getCharge' }, outcome: { kind: 'simulate', code: 'CaptureInitiated' } }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: '*' }, outcome: { kind: 'simulate', code: 'Nope' } }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'createCharge' }, outcome: { kind: 'cancel', reasonCode: 'BuyerCanceled' } }));
 
     // With signature checking on (the default).
     const signed = await buildApp(testConfig(), { store: new MemoryStore() });
@@ -676,12 +1184,42 @@ describe('openapi.yaml', () => {
       await signed.close();
     }
 
+    // Every code an emulated operation documents is probed on it, except the pipeline's own
+    // (probed above on Checkout Session operations): none is listed that cannot happen.
+    const pipelineCodes = new Set([
+      'MissingHeader', 'MissingHeaderValue', 'InvalidHeaderValue', 'InvalidRequest', 'InvalidRequestFormat', 'DuplicateIdempotencyKey',
+      'UnauthorizedAccess', 'InvalidRequestSignature', 'RequestEntityTooLarge', 'InternalServerError',
+    ]);
+    const unprobed: string[] = [];
+    for (const name of operationNames) {
+      const variants = [name, `${name}InEnvironment`];
+      const probed = new Set(probes.filter((p) => variants.includes(p.operationId)).map((p) => p.reasonCode));
+      for (const id of variants) {
+        for (const response of Object.values(operationById(id).operation.responses as Record<string, Json>)) {
+          for (const code of (deref(response)['x-reason-codes'] ?? []) as string[]) {
+            if (!pipelineCodes.has(code) && !probed.has(code)) unprobed.push(`${id}: ${code}`);
+          }
+        }
+      }
+    }
+    expect([...new Set(unprobed)]).toEqual([]);
+
     // A scripted error can be any catalog code with any status: the `default` response.
     const rule = { name: 'throttle', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, times: 1 };
     expect((await send(app, 'POST', '/__admin/scenarios', rule)).statusCode).toBe(201);
     const scripted = await send(app, 'GET', `${env}/${openId}`);
     expect(scripted.statusCode).toBe(429);
     await expectDocumented('getCheckoutSessionInEnvironment', scripted, true);
+
+    // A rule can apply a simulation code: a documented status and reason code too.
+    const simulate = { name: 'decline', match: { operation: 'createCharge' }, outcome: { kind: 'simulate', code: 'SoftDeclined' }, times: 1 };
+    const added = await send(app, 'POST', '/__admin/scenarios?merchant=anonymous', simulate);
+    expect(added.statusCode, added.payload).toBe(201);
+    expect(added.json().rules[0].outcome).toEqual({ kind: 'simulate', code: 'SoftDeclined' });
+    await expectDocumented('addScenarios', added);
+    const simulated = await send(app, 'POST', '/sandbox/v2/charges', { chargePermissionId: chargeable.chargePermissionId, chargeAmount: usd(1) });
+    expect(simulated.json().reasonCode, simulated.payload).toBe('SoftDeclined');
+    expect((await expectDocumented('createChargeInEnvironment', simulated))['x-reason-codes']).toContain('SoftDeclined');
     await send(app, 'DELETE', '/__admin/scenarios');
   });
 });
