@@ -41,7 +41,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     bodyLimit: config.bodyLimit,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Ids (buyer tokens, MWS tokens) can be long; find-my-way's default of 100 answers 414 itself.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // No automatic HEAD twins: a HEAD would run the whole operation (and use up scenario rules).
     exposeHeadRoutes: false,
     rewriteUrl: (req) => originForm(req.url ?? '/'),

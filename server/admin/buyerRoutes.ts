@@ -13,7 +13,9 @@ export function buyerRoutes(app: FastifyInstance, deps: AdminDeps): void {
   app.post('/__admin/buyers', async (request, reply) => {
     const merchant = merchantParam(request.query);
     if (merchant === undefined) throw apiError('MissingParameterValue', "The query parameter 'merchant' (the public key id the token is for) is required.");
-    const region = parseRegion((request.query as Record<string, string | undefined>).region);
+    const regionParam = (request.query as Record<string, unknown>).region;
+    if (regionParam !== undefined && typeof regionParam !== 'string') throw apiError('InvalidParameterValue', 'The region parameter must be given once.');
+    const region = parseRegion(regionParam);
     const record = issueBuyerToken(parseJsonBody(request.body), deps.ids, region);
     await deps.store.commit(merchant, [{ collection: 'buyers', id: record.buyerToken, value: record }]);
     return reply.code(201).send(record);

@@ -115,8 +115,9 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
     }
     outcome = { kind: 'simulate', code: o.code };
   } else if (o.kind === 'pending' || o.kind === 'cancel') {
-    if (op !== '*' && !completionOperations.has(op)) {
-      throw apiError('InvalidParameterValue', `${where}.outcome.kind '${o.kind}' applies to completeCheckoutSession only, not ${op}.`);
+    // A wildcard would also catch GETs and use up the rule's count there.
+    if (!completionOperations.has(op)) {
+      throw apiError('InvalidParameterValue', `${where}.outcome.kind '${o.kind}' applies to completeCheckoutSession or finalizeCheckoutSession only, not ${op}.`);
     }
     if (o.kind === 'pending') {
       const settleTo = o.settleTo ?? 'Authorized';

@@ -141,3 +141,26 @@ describe('control API input', () => {
     expect(res.headers.allow).toContain('GET');
   });
 });
+
+describe('more control API input', () => {
+  it('refuses a region given twice when issuing a buyer token', async () => {
+    const res = await t.raw({ method: 'POST', url: '/__admin/buyers?merchant=SANDBOX-AMZNPAYMOCKDEMO000000001&region=eu&region=jp', payload: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.reasonCode).toBe('InvalidParameterValue');
+  });
+
+  it('refuses a wildcard rule that would make every operation pending', async () => {
+    const res = await t.raw({ method: 'POST', url: '/__admin/scenarios', payload: { name: 'x', match: { operation: '*' }, outcome: { kind: 'pending' } } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('finalizeCheckoutSession');
+  });
+});
+
+describe('long path parameters', () => {
+  it('answers a 300-character id in Amazon\'s shape (404), not with the router\'s own 414', async () => {
+    const res = await t.call('GET', `/v2/charges/${'C'.repeat(300)}`);
+    expect(res.status).toBe(404);
+    expect(res.body.reasonCode).toBe('ResourceNotFound');
+    expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
+  });
+});

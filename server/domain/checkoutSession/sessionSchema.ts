@@ -8,7 +8,7 @@ const recurringMetadata = obj({
   amount: priceSchema,
 });
 const providerMetadata = obj({ providerReferenceId: str(256) });
-const multiAddresses: Schema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }), max: 100 };
+const multiAddresses: Schema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }, ['addressId']), max: 100 };
 
 const paymentDetailsFields = {
   paymentIntent,

@@ -33,3 +33,11 @@ describe('multi-address checkout', () => {
     expect(Object.keys(created.body)).toHaveLength(28);
   });
 });
+
+describe('multi-address input', () => {
+  it('requires an addressId in every entry', async () => {
+    const { AmazonPayError } = await import('../../../server/domain/errors.js');
+    const world = domainWorld();
+    expect(() => createCheckoutSession(world.env(), readySessionBody({ multiAddressesCheckoutMetadata: [{ price: { amount: 1, currencyCode: 'USD' } }] }))).toThrow(AmazonPayError);
+  });
+});
