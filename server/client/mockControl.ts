@@ -73,24 +73,8 @@ export interface RequestFilter {
   limit?: number;
 }
 
-export interface JournalEntry {
-  id: number;
-  time: string;
-  merchant: string | null;
-  publicKeyId: string | null;
-  operation: string | null;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  reasonCode: string | null;
-  scenario: string | null;
-  replayed: boolean;
-  objectIds: string[];
-  request: { headers: Record<string, string>; body: unknown };
-  response: { body: unknown };
-  signature: { canonicalRequest: string; stringToSign: string } | null;
-}
+export type { JournalEntry } from '../journal/journal.js';
+import type { JournalEntry } from '../journal/journal.js';
 
 export interface IpnDelivery {
   id: string;

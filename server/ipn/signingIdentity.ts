@@ -1,6 +1,6 @@
-import { createPrivateKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPair as generateKeyPairCb, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import { selfSignedCertificate } from '../tls/selfSignedCertificate.js';
 
 const generateKeyPair = promisify(generateKeyPairCb);
 
@@ -16,28 +16,16 @@ const validityDays = 365;
 
 /** Builds a self-signed RSA / SHA-256 certificate around a PKCS#8 PEM key with node-forge. */
 export function certificateFor(keyPem: string, now: Date = new Date()): SigningIdentity {
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
-  cert.serialNumber = serial.toString('hex');
-  cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(cert.validity.notBefore.getTime() + validityDays * 24 * 60 * 60 * 1000);
   // Real SNS certificates name sns.amazonaws.com; the organization says plainly this is not one.
-  const subject = [
-    { name: 'commonName', value: 'sns.amazonaws.com' },
-    { name: 'organizationName', value: 'amazon-pay-mock (local test double, not Amazon)' },
-  ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  cert.sign(key, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), privateKey: createPrivateKey(keyPem) };
+  const certPem = selfSignedCertificate({
+    keyPem,
+    commonName: 'sns.amazonaws.com',
+    organizationName: 'amazon-pay-mock (local test double, not Amazon)',
+    validityDays,
+    now,
+    extensions: [{ name: 'keyUsage', digitalSignature: true, critical: true }],
+  });
+  return { certPem, privateKey: createPrivateKey(keyPem) };
 }
 
 const keyOptions = {

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
+import { selfSignedCertificate } from './selfSignedCertificate.js';
 import { ConfigError, type Config } from '../config.js';
 
 const generateKeyPair = promisify(generateKeyPairCb);
@@ -70,31 +71,19 @@ export async function generateCertificate(names: readonly string[], now: Date = 
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  const privateKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
-  // Positive 128-bit serial: DER integers are signed, so the first byte must stay below 0x80.
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
-  cert.serialNumber = serial.toString('hex');
-  // Back-date an hour so a client whose clock runs slightly behind still accepts it.
-  cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(cert.validity.notBefore.getTime() + validityDays * 24 * 60 * 60 * 1000);
-  const subject = [
-    { name: 'commonName', value: 'amazon-pay-mock' },
-    { name: 'organizationName', value: 'amazon-pay-mock (local test double)' },
-  ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: names.map(altName) },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  cert.sign(privateKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+  const cert = selfSignedCertificate({
+    keyPem,
+    commonName: 'amazon-pay-mock',
+    organizationName: 'amazon-pay-mock (local test double)',
+    validityDays,
+    now,
+    extensions: [
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: names.map(altName) },
+    ],
+  });
+  return { cert, key: keyPem };
 }
 
 /**

@@ -44,17 +44,12 @@ export const createSessionFields: Record<string, Schema> = {
   multiAddressesCheckoutMetadata: multiAddresses,
 };
 
-/** The subset Update Checkout Session accepts (marked U in §3.3). */
+const pick = (keys: string[]): Record<string, Schema> => Object.fromEntries(keys.map((k) => [k, createSessionFields[k]!]));
+
+/** The subset Update Checkout Session accepts (marked U in §3.3); of webCheckoutDetails only the result URL. */
 export const updateSessionFields: Record<string, Schema> = {
   webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
-  chargePermissionType,
-  recurringMetadata,
-  paymentDetails: obj(paymentDetailsFields),
-  merchantMetadata: merchantMetadataSchema,
-  supplementaryData: str(1024),
-  platformId: str(64),
-  providerMetadata,
-  multiAddressesCheckoutMetadata: multiAddresses,
+  ...pick(['chargePermissionType', 'recurringMetadata', 'paymentDetails', 'merchantMetadata', 'supplementaryData', 'platformId', 'providerMetadata', 'multiAddressesCheckoutMetadata']),
 };
 
 /** Complete Checkout Session body (§6). */
