@@ -7,9 +7,10 @@
 # Build: install everything, compile TypeScript, then drop the dev dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# Manifests first so the npm ci layer is reused while only sources change.
+# Manifests first so the npm ci layer is reused while only sources change. --ignore-scripts: the
+# package's prepare script builds, and the sources are not here yet (the build runs below).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

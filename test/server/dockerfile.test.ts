@@ -150,3 +150,14 @@ describe('Dockerfile', () => {
     }
   });
 });
+
+describe('Dockerfile install step', () => {
+  it('installs without lifecycle scripts before the sources are copied (prepare would build nothing)', () => {
+    const text = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const install = text.indexOf('RUN npm ci');
+    const copySources = text.indexOf('COPY . .');
+    expect(install).toBeGreaterThan(-1);
+    expect(install).toBeLessThan(copySources);
+    expect(text.slice(install, text.indexOf('\n', install))).toContain('--ignore-scripts');
+  });
+});
