@@ -15,7 +15,8 @@ export function requireAdminToken(app: FastifyInstance, token: string | null): v
   if (token === null) return;
   const expected = digest(`Bearer ${token}`);
   app.addHook('onRequest', async (request) => {
-    const path = (request.raw.url ?? '').split('?')[0]!;
+    // The router serves one trailing slash too; the open set must not depend on it.
+    const path = (request.raw.url ?? '').split('?')[0]!.replace(/(.)\/$/, '$1');
     if (!path.startsWith('/__admin/') || open.has(path)) return;
     const given = request.headers.authorization;
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {

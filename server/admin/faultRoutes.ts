@@ -20,8 +20,17 @@ export function faultRoutes(app: FastifyInstance, deps: AdminDeps): void {
 
   app.post('/__admin/faults', async (request, reply) => {
     const merchant = merchantParam(request.query) ?? null;
-    const body = parseJsonBody(request.body);
-    for (const key of Object.keys(body)) if (!allowed.has(key)) throw apiError('UnrecognizedField', `The field '${key}' is invalid for this API. Use ${[...allowed].join(', ')}.`);
+    const raw = parseJsonBody(request.body);
+    for (const key of Object.keys(raw)) if (!allowed.has(key)) throw apiError('UnrecognizedField', `The field '${key}' is invalid for this API. Use ${[...allowed].join(', ')}.`);
+    // null means absent, as everywhere else in the API.
+    const body = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null)) as Record<string, unknown>;
+    for (const [key, max] of [['latencyMs', 60_000], ['times', 1_000_000]] as const) {
+      const v = body[key];
+      const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+      if (v !== undefined && !(typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max)) {
+        throw apiError('InvalidParameterValue', `The value '${String(v)}' provided for '${key}' is invalid. Use a whole number from 0 to ${max}.`);
+      }
+    }
     const operation = body.operation ?? '*';
     if (typeof operation !== 'string' || (operation !== '*' && !(operationNames as readonly string[]).includes(operation))) {
       throw apiError('InvalidParameterValue', `The value '${String(operation)}' provided for 'operation' is invalid. Use * or an operation name.`);

@@ -73,15 +73,23 @@ export class ScenarioBook {
     if (merchant === undefined) this.loadFiles();
   }
 
-  /** The first rule matching the call, with its remaining count taken down by one. */
-  take(facts: CallFacts, merchant: string): ActiveRule | null {
+  /**
+   * What the rules make of a call. Rules whose outcome is `normal` only add their delay (latency
+   * faults) and let the search go on; the first matching rule with another outcome decides it.
+   * Every rule that applied has its remaining count taken down by one.
+   */
+  take(facts: CallFacts, merchant: string): { rule: ActiveRule | null; delayMs: number; names: string[] } | null {
+    let delayMs = 0;
+    const names: string[] = [];
     for (const rule of [...this.addedRules, ...this.fileRules]) {
       if (rule.merchant !== null && rule.merchant !== merchant) continue;
       if (!ruleMatches(rule, facts)) continue;
       if (rule.times !== null) rule.times -= 1;
-      return rule;
+      delayMs += rule.delayMs;
+      names.push(rule.name);
+      if (rule.outcome.kind !== 'normal') return { rule, delayMs, names };
     }
-    return null;
+    return names.length ? { rule: null, delayMs, names } : null;
   }
 }
 

@@ -153,10 +153,13 @@ async function runOperation(
     headers: request.headers,
     ...route.facts?.(state, call),
   };
-  const rule = deps.scenarios.take(facts, who.ns);
+  const applied = deps.scenarios.take(facts, who.ns);
+  if (applied) {
+    request.scenario = applied.names.join(', ');
+    if (applied.delayMs > 0) await sleep(applied.delayMs);
+  }
+  const rule = applied?.rule;
   if (rule) {
-    request.scenario = rule.name;
-    if (rule.delayMs > 0) await sleep(rule.delayMs);
     const o = rule.outcome;
     if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
     if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;

@@ -26,3 +26,15 @@ describe('control API token', () => {
     }
   });
 });
+
+describe('open control routes', () => {
+  it('stay open with a trailing slash', async () => {
+    const t = await testApp({ adminToken: 's3cret' });
+    try {
+      expect((await t.raw({ method: 'GET', url: '/__admin/health/' })).status).toBe(200);
+      expect((await t.raw({ method: 'GET', url: '/__admin/clock/' })).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -71,3 +71,25 @@ describe('fault injection', () => {
     expect((await live.admin('GET', '/__admin/health')).status).toBe(200);
   });
 });
+
+describe('faults layered on scenario rules', () => {
+  it('adds latency and still lets the scripted error behind it answer', async () => {
+    await live.admin('POST', '/__admin/reset');
+    await live.admin('POST', '/__admin/scenarios', { name: 'throttle-get', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, times: 1 });
+    await live.admin('POST', '/__admin/faults', { operation: 'getCheckoutSession', latencyMs: 100, times: 1 });
+    const started = Date.now();
+    const err = await sdkError(live.sdk().getCheckoutSession('whatever'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(err.status).toBe(429);
+    const [entry] = (await live.admin('GET', '/__admin/requests?operation=getCheckoutSession&limit=1')).body.requests;
+    expect(entry.scenario).toBe('fault:getCheckoutSession:latency, throttle-get');
+  });
+
+  it('treats null as absent and names the field it rejects', async () => {
+    const empty = await live.admin('POST', '/__admin/faults', { operation: 'getCharge', latencyMs: null });
+    expect(empty.status).toBe(400);
+    expect(empty.body.reasonCode).toBe('MissingParameterValue');
+    const bad = await live.admin('POST', '/__admin/faults', { latencyMs: 'abc' });
+    expect(bad.body.message).toContain("'latencyMs'");
+  });
+});
