@@ -1,5 +1,6 @@
 import { getBuyer } from '../domain/buyer/buyerOperations.js';
-import { createDeliveryTracker, getAuthorizationToken } from '../domain/deliveryTrackers.js';
+import { getAuthorizationToken } from '../domain/authorizationTokens.js';
+import { createDeliveryTracker } from '../domain/deliveryTrackers.js';
 import type { OperationRoute } from './operationRoute.js';
 import { callFacts } from './routeFacts.js';
 
