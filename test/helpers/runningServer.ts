@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -74,4 +75,29 @@ export async function sdkError(promise: Promise<unknown>): Promise<{ status: num
     return { status: response.status, body: response.data };
   }
   throw new Error('expected the SDK call to fail, but it succeeded');
+}
+
+/**
+ * Starts one live server for a test file (beforeAll) and closes it (afterAll); `suite.live` is the
+ * server, `suite.client` an SDK client for the demo merchant on it.
+ */
+export function useLiveServer(overrides: Partial<Config> = {}): { readonly live: LiveServer; readonly client: any } {
+  let live: LiveServer | undefined;
+  let client: any;
+  beforeAll(async () => {
+    live = await liveServer(overrides);
+    client = live.sdk();
+  });
+  afterAll(async () => {
+    await live?.close();
+  });
+  return {
+    get live() {
+      if (!live) throw new Error('the live server starts in beforeAll; use it inside tests');
+      return live;
+    },
+    get client() {
+      return client;
+    },
+  };
 }

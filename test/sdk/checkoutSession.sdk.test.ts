@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody, storeId } from '../helpers/testApp.js';
+import { sessionKeys } from '../helpers/wireKeys.js';
 
-const sessionKeys = [
-  'checkoutSessionId', 'webCheckoutDetails', 'productType', 'paymentDetails', 'chargePermissionType', 'orderType',
-  'recurringMetadata', 'paymentMethodOnFileMetadata', 'merchantDetails', 'merchantMetadata', 'supplementaryData', 'buyer',
-  'billingAddress', 'paymentPreferences', 'statusDetails', 'shippingAddress', 'platformId', 'chargePermissionId', 'chargeId',
-  'constraints', 'creationTimestamp', 'expirationTimestamp', 'storeId', 'providerMetadata', 'releaseEnvironment',
-  'checkoutButtonText', 'deliverySpecifications', 'tokens',
-];
 
 const idem = () => ({ 'x-amz-pay-idempotency-key': randomUUID().replace(/-/g, '') });
 

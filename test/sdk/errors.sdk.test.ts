@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
+import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 import {
   advanceClock,
   authorizedCharge,
@@ -19,17 +19,9 @@ import {
 
 const PENDING_DELAY = 30;
 
-let live: LiveServer;
-let client: any;
-beforeAll(async () => {
-  live = await liveServer({ pendingDelaySeconds: PENDING_DELAY });
-  client = live.sdk();
-});
-afterAll(async () => {
-  await live?.close();
-});
+const suite = useLiveServer({ pendingDelaySeconds: PENDING_DELAY });
 
-const stored = (collection: 'charges' | 'refunds') => live.server.app.mock.store.list<any>(DEMO_NS, collection);
+const stored = (collection: 'charges' | 'refunds') => suite.live.server.app.mock.store.list<any>(DEMO_NS, collection);
 const key = (k: string) => ({ 'x-amz-pay-idempotency-key': k });
 
 async function expectError(promise: Promise<unknown>, status: number, reasonCode: string) {
@@ -41,79 +33,79 @@ async function expectError(promise: Promise<unknown>, status: number, reasonCode
 
 describe('idempotent replay: same key + same body -> the same answer, one object', () => {
   it('createCharge', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
     const k = newKey();
     const body = { chargePermissionId, chargeAmount: usd('50.00') };
-    const first = await client.createCharge(body, key(k));
-    const second = await client.createCharge(body, key(k));
+    const first = await suite.client.createCharge(body, key(k));
+    const second = await suite.client.createCharge(body, key(k));
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.data).toEqual(first.data);
     expect(stored('charges').filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
-    expect((await permissionStatus(client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['ChargeInProgress']);
+    expect((await permissionStatus(suite.client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['ChargeInProgress']);
   });
 
   it('captureCharge', async () => {
-    const { chargePermissionId, chargeId } = await authorizedCharge(client, '50.00');
+    const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '50.00');
     const k = newKey();
-    const first = await client.captureCharge(chargeId, { captureAmount: usd('20.00') }, key(k));
-    const second = await client.captureCharge(chargeId, { captureAmount: usd('20.00') }, key(k));
+    const first = await suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, key(k));
+    const second = await suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, key(k));
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.data).toEqual(first.data);
-    expect((await client.getCharge(chargeId)).data.captureAmount).toEqual(usd('20.00'));
-    expect((await permissionStatus(client, chargePermissionId)).limits.amountBalance).toEqual(usd('30.00'));
+    expect((await suite.client.getCharge(chargeId)).data.captureAmount).toEqual(usd('20.00'));
+    expect((await permissionStatus(suite.client, chargePermissionId)).limits.amountBalance).toEqual(usd('30.00'));
   });
 
   it('createRefund', async () => {
-    const { chargeId } = await capturedCharge(client, '100.00');
+    const { chargeId } = await capturedCharge(suite.client, '100.00');
     const k = newKey();
     const body = { chargeId, refundAmount: usd('100.00') };
-    const first = await client.createRefund(body, key(k));
-    const second = await client.createRefund(body, key(k));
+    const first = await suite.client.createRefund(body, key(k));
+    const second = await suite.client.createRefund(body, key(k));
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.data.refundId).toBe(first.data.refundId);
     expect(second.data).toEqual(first.data);
     expect(stored('refunds').filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
     // Counted once: the remaining allowance (15.00 of 115.00) is still there.
-    expect((await client.createRefund({ chargeId, refundAmount: usd('15.00') }, idem())).status).toBe(201);
-    await advanceClock(live, PENDING_DELAY);
-    expect((await client.getCharge(chargeId)).data.refundedAmount).toEqual(usd('115.00'));
+    expect((await suite.client.createRefund({ chargeId, refundAmount: usd('15.00') }, idem())).status).toBe(201);
+    await advanceClock(suite.live, PENDING_DELAY);
+    expect((await suite.client.getCharge(chargeId)).data.refundedAmount).toEqual(usd('115.00'));
   });
 
   it('replays a refusal too (not kept: 429 and 5xx only)', async () => {
-    const { chargeId } = await authorizedCharge(client, '10.00');
+    const { chargeId } = await authorizedCharge(suite.client, '10.00');
     const k = newKey();
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('10.01') }, key(k)), 400, 'TransactionAmountExceeded');
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('10.01') }, key(k)), 400, 'TransactionAmountExceeded');
-    expect((await chargeStatus(client, chargeId)).state).toBe('Authorized');
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('10.01') }, key(k)), 400, 'TransactionAmountExceeded');
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('10.01') }, key(k)), 400, 'TransactionAmountExceeded');
+    expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
   });
 });
 
 describe('idempotency applies to POST only (§7.4)', () => {
   it('replays completeCheckoutSession sent twice with one key (200 both times, not 422)', async () => {
-    const id = await readySession(client, { intent: 'Authorize', amount: '10.00' });
+    const id = await readySession(suite.client, { intent: 'Authorize', amount: '10.00' });
     const k = newKey();
-    const first = await client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), key(k));
-    const second = await client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), key(k));
+    const first = await suite.client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), key(k));
+    const second = await suite.client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), key(k));
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.data).toEqual(first.data);
-    await expectError(client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), idem()), 422, 'InvalidCheckoutSessionStatus');
+    await expectError(suite.client.completeCheckoutSession(id, completeBody({ amount: '10.00' }), idem()), 422, 'InvalidCheckoutSessionStatus');
   });
 
   it('ignores the key on DELETE: cancelCharge twice with one key runs twice', async () => {
-    const { chargeId } = await authorizedCharge(client, '10.00');
+    const { chargeId } = await authorizedCharge(suite.client, '10.00');
     const k = newKey();
-    expect((await client.cancelCharge(chargeId, { cancellationReason: 'r' }, key(k))).status).toBe(200);
-    await expectError(client.cancelCharge(chargeId, { cancellationReason: 'r' }, key(k)), 422, 'InvalidChargeStatus');
+    expect((await suite.client.cancelCharge(chargeId, { cancellationReason: 'r' }, key(k))).status).toBe(200);
+    await expectError(suite.client.cancelCharge(chargeId, { cancellationReason: 'r' }, key(k)), 422, 'InvalidChargeStatus');
   });
 
   it('ignores the key on PATCH: updateChargePermission with one key and two bodies applies both', async () => {
-    const chargePermissionId = await chargeablePermission(client, '10.00');
+    const chargePermissionId = await chargeablePermission(suite.client, '10.00');
     const k = newKey();
-    await client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'first' } }, key(k));
-    const second = await client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'second' } }, key(k));
+    await suite.client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'first' } }, key(k));
+    const second = await suite.client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'second' } }, key(k));
     expect(second.status).toBe(200);
     expect(second.data.merchantMetadata.noteToBuyer).toBe('second');
   });
@@ -121,157 +113,157 @@ describe('idempotency applies to POST only (§7.4)', () => {
 
 describe('400 DuplicateIdempotencyKey: same key, different request', () => {
   it('createCharge with another amount', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
     const k = newKey();
-    await client.createCharge({ chargePermissionId, chargeAmount: usd('10.00') }, key(k));
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('11.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
+    await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('10.00') }, key(k));
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('11.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
     expect(stored('charges').filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
   });
 
   it('captureCharge with another amount', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
     const k = newKey();
-    await client.captureCharge(chargeId, { captureAmount: usd('10.00') }, key(k));
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('11.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
-    expect((await client.getCharge(chargeId)).data.captureAmount).toEqual(usd('10.00'));
+    await suite.client.captureCharge(chargeId, { captureAmount: usd('10.00') }, key(k));
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('11.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
+    expect((await suite.client.getCharge(chargeId)).data.captureAmount).toEqual(usd('10.00'));
   });
 
   it('captureCharge of another charge', async () => {
-    const a = await authorizedCharge(client, '10.00');
-    const b = await authorizedCharge(client, '10.00');
+    const a = await authorizedCharge(suite.client, '10.00');
+    const b = await authorizedCharge(suite.client, '10.00');
     const k = newKey();
-    await client.captureCharge(a.chargeId, { captureAmount: usd('10.00') }, key(k));
-    await expectError(client.captureCharge(b.chargeId, { captureAmount: usd('10.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
-    expect((await chargeStatus(client, b.chargeId)).state).toBe('Authorized');
+    await suite.client.captureCharge(a.chargeId, { captureAmount: usd('10.00') }, key(k));
+    await expectError(suite.client.captureCharge(b.chargeId, { captureAmount: usd('10.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
+    expect((await chargeStatus(suite.client, b.chargeId)).state).toBe('Authorized');
   });
 
   it('createRefund with another amount', async () => {
-    const { chargeId } = await capturedCharge(client, '50.00');
+    const { chargeId } = await capturedCharge(suite.client, '50.00');
     const k = newKey();
-    await client.createRefund({ chargeId, refundAmount: usd('10.00') }, key(k));
-    await expectError(client.createRefund({ chargeId, refundAmount: usd('12.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
+    await suite.client.createRefund({ chargeId, refundAmount: usd('10.00') }, key(k));
+    await expectError(suite.client.createRefund({ chargeId, refundAmount: usd('12.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
     expect(stored('refunds').filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
   });
 
   it('a key of createCharge reused on createRefund', async () => {
-    const chargePermissionId = await chargeablePermission(client, '20.00');
+    const chargePermissionId = await chargeablePermission(suite.client, '20.00');
     const k = newKey();
-    const created = await client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, key(k));
-    await expectError(client.createRefund({ chargeId: created.data.chargeId, refundAmount: usd('1.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
+    const created = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, key(k));
+    await expectError(suite.client.createRefund({ chargeId: created.data.chargeId, refundAmount: usd('1.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
   });
 });
 
 describe('422 InvalidChargePermissionStatus', () => {
   it('createCharge while a charge is in progress (NonChargeable/ChargeInProgress)', async () => {
-    const { chargePermissionId } = await authorizedCharge(client, '50.00');
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'InvalidChargePermissionStatus');
+    const { chargePermissionId } = await authorizedCharge(suite.client, '50.00');
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'InvalidChargePermissionStatus');
   });
 
   it('createCharge on a Closed permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
-    await client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'InvalidChargePermissionStatus');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
+    await suite.client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'InvalidChargePermissionStatus');
   });
 
   it('closing a Closed permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
-    await client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
-    await expectError(client.closeChargePermission(chargePermissionId, { closureReason: 'again' }), 422, 'InvalidChargePermissionStatus');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
+    await suite.client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
+    await expectError(suite.client.closeChargePermission(chargePermissionId, { closureReason: 'again' }), 422, 'InvalidChargePermissionStatus');
   });
 });
 
 describe('400 TransactionAmountExceeded', () => {
   it('createCharge above the permission balance', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('50.01') }, idem()), 400, 'TransactionAmountExceeded');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('50.01') }, idem()), 400, 'TransactionAmountExceeded');
     // After a partial capture only the rest may be charged.
-    const first = await client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), captureNow: true }, idem());
+    const first = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), captureNow: true }, idem());
     expect(first.status).toBe(201);
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('20.01') }, idem()), 400, 'TransactionAmountExceeded');
-    expect((await client.createCharge({ chargePermissionId, chargeAmount: usd('20.00') }, idem())).status).toBe(201);
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.01') }, idem()), 400, 'TransactionAmountExceeded');
+    expect((await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00') }, idem())).status).toBe(201);
   });
 
   it('createCharge above the permission limit set by totalOrderAmount', async () => {
-    const chargePermissionId = await chargeablePermission(client, '20.00', '60.00');
-    expect((await permissionStatus(client, chargePermissionId)).limits).toEqual({ amountLimit: usd('60.00'), amountBalance: usd('60.00') });
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('60.01') }, idem()), 400, 'TransactionAmountExceeded');
+    const chargePermissionId = await chargeablePermission(suite.client, '20.00', '60.00');
+    expect((await permissionStatus(suite.client, chargePermissionId)).limits).toEqual({ amountLimit: usd('60.00'), amountBalance: usd('60.00') });
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('60.01') }, idem()), 400, 'TransactionAmountExceeded');
   });
 
   it('captureCharge above the authorized amount', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('50.01') }, idem()), 400, 'TransactionAmountExceeded');
-    expect((await chargeStatus(client, chargeId)).state).toBe('Authorized');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('50.01') }, idem()), 400, 'TransactionAmountExceeded');
+    expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
   });
 
   it('createRefund above captured + allowance', async () => {
-    const { chargeId } = await capturedCharge(client, '50.00');
-    await expectError(client.createRefund({ chargeId, refundAmount: usd('57.51') }, idem()), 400, 'TransactionAmountExceeded');
-    expect((await client.createRefund({ chargeId, refundAmount: usd('57.50') }, idem())).status).toBe(201);
+    const { chargeId } = await capturedCharge(suite.client, '50.00');
+    await expectError(suite.client.createRefund({ chargeId, refundAmount: usd('57.51') }, idem()), 400, 'TransactionAmountExceeded');
+    expect((await suite.client.createRefund({ chargeId, refundAmount: usd('57.50') }, idem())).status).toBe(201);
   });
 });
 
 describe('422 TransactionCountExceeded', () => {
   it('refuses the 26th charge on a OneTime permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '1000.00');
+    const chargePermissionId = await chargeablePermission(suite.client, '1000.00');
     for (let i = 1; i <= 25; i++) {
       if (i % 2 === 1) {
-        const charge = await client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem());
+        const charge = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem());
         expect(charge.status).toBe(201);
-        await client.cancelCharge(charge.data.chargeId, { cancellationReason: `cancel ${i}` });
+        await suite.client.cancelCharge(charge.data.chargeId, { cancellationReason: `cancel ${i}` });
       } else {
-        const charge = await client.createCharge({ chargePermissionId, chargeAmount: usd('1.00'), captureNow: true }, idem());
+        const charge = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00'), captureNow: true }, idem());
         expect(charge.status).toBe(201);
         expect(charge.data.statusDetails.state).toBe('Captured');
       }
     }
-    const permission = await permissionStatus(client, chargePermissionId);
+    const permission = await permissionStatus(suite.client, chargePermissionId);
     expect(permission.state).toBe('Chargeable');
     expect(permission.limits.amountBalance).toEqual(usd('988.00'));
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'TransactionCountExceeded');
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()), 422, 'TransactionCountExceeded');
   });
 });
 
 describe('400 CurrencyMismatch', () => {
   it('createCharge in another currency than the permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
-    await expectError(client.createCharge({ chargePermissionId, chargeAmount: { amount: '10.00', currencyCode: 'EUR' } }, idem()), 400, 'CurrencyMismatch');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
+    await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: { amount: '10.00', currencyCode: 'EUR' } }, idem()), 400, 'CurrencyMismatch');
   });
 
   it('captureCharge in another currency than the charge', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
-    await expectError(client.captureCharge(chargeId, { captureAmount: { amount: '10.00', currencyCode: 'EUR' } }, idem()), 400, 'CurrencyMismatch');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: { amount: '10.00', currencyCode: 'EUR' } }, idem()), 400, 'CurrencyMismatch');
   });
 
   it('createRefund in another currency than the charge', async () => {
-    const { chargeId } = await capturedCharge(client, '50.00');
-    await expectError(client.createRefund({ chargeId, refundAmount: { amount: '10.00', currencyCode: 'JPY' } }, idem()), 400, 'CurrencyMismatch');
+    const { chargeId } = await capturedCharge(suite.client, '50.00');
+    await expectError(suite.client.createRefund({ chargeId, refundAmount: { amount: '10.00', currencyCode: 'JPY' } }, idem()), 400, 'CurrencyMismatch');
   });
 });
 
 describe('422 InvalidChargeStatus', () => {
   it('capturing twice', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
-    await client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem());
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem()), 422, 'InvalidChargeStatus');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
+    await suite.client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem());
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem()), 422, 'InvalidChargeStatus');
   });
 
   it('refunding an Authorized charge', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
-    await expectError(client.createRefund({ chargeId, refundAmount: usd('1.00') }, idem()), 422, 'InvalidChargeStatus');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
+    await expectError(suite.client.createRefund({ chargeId, refundAmount: usd('1.00') }, idem()), 422, 'InvalidChargeStatus');
   });
 
   it('capturing a Canceled charge', async () => {
-    const { chargeId } = await authorizedCharge(client, '50.00');
-    await client.cancelCharge(chargeId, {});
-    await expectError(client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem()), 422, 'InvalidChargeStatus');
+    const { chargeId } = await authorizedCharge(suite.client, '50.00');
+    await suite.client.cancelCharge(chargeId, {});
+    await expectError(suite.client.captureCharge(chargeId, { captureAmount: usd('50.00') }, idem()), 422, 'InvalidChargeStatus');
   });
 });
 
 describe('422 ChargePermissionNotModifiable', () => {
   it('updating a Closed permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '50.00');
-    await client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
-    await expectError(client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'hi' } }), 422, 'ChargePermissionNotModifiable');
+    const chargePermissionId = await chargeablePermission(suite.client, '50.00');
+    await suite.client.closeChargePermission(chargePermissionId, { closureReason: 'closed' });
+    await expectError(suite.client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'hi' } }), 422, 'ChargePermissionNotModifiable');
   });
 });
 
@@ -280,15 +272,15 @@ describe('404 ResourceNotFound', () => {
   const permissionId = 'S01-0000000-0000000';
   const refundId = 'S01-0000000-0000000-R000000';
   it.each([
-    ['getCharge', () => client.getCharge(chargeId)],
-    ['captureCharge', () => client.captureCharge(chargeId, { captureAmount: usd('1.00') }, idem())],
-    ['cancelCharge', () => client.cancelCharge(chargeId, {})],
-    ['createRefund on an unknown charge', () => client.createRefund({ chargeId, refundAmount: usd('1.00') }, idem())],
-    ['getChargePermission', () => client.getChargePermission(permissionId)],
-    ['updateChargePermission', () => client.updateChargePermission(permissionId, { merchantMetadata: { noteToBuyer: 'x' } })],
-    ['closeChargePermission', () => client.closeChargePermission(permissionId, { closureReason: 'x' })],
-    ['createCharge on an unknown permission', () => client.createCharge({ chargePermissionId: permissionId, chargeAmount: usd('1.00') }, idem())],
-    ['getRefund', () => client.getRefund(refundId)],
+    ['getCharge', () => suite.client.getCharge(chargeId)],
+    ['captureCharge', () => suite.client.captureCharge(chargeId, { captureAmount: usd('1.00') }, idem())],
+    ['cancelCharge', () => suite.client.cancelCharge(chargeId, {})],
+    ['createRefund on an unknown charge', () => suite.client.createRefund({ chargeId, refundAmount: usd('1.00') }, idem())],
+    ['getChargePermission', () => suite.client.getChargePermission(permissionId)],
+    ['updateChargePermission', () => suite.client.updateChargePermission(permissionId, { merchantMetadata: { noteToBuyer: 'x' } })],
+    ['closeChargePermission', () => suite.client.closeChargePermission(permissionId, { closureReason: 'x' })],
+    ['createCharge on an unknown permission', () => suite.client.createCharge({ chargePermissionId: permissionId, chargeAmount: usd('1.00') }, idem())],
+    ['getRefund', () => suite.client.getRefund(refundId)],
   ] as const)('%s', async (_name, call) => {
     await expectError(call(), 404, 'ResourceNotFound');
   });

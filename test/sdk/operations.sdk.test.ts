@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationNames, type OperationName } from '../../server/domain/operations.js';
 import { demoKeyIds } from '../helpers/demoKeys.js';
-import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
+import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
+import { sessionKeys } from '../helpers/wireKeys.js';
 import { authorizedCharge, capturedCharge, chargeablePermission, idem, readySession, usd } from './flows.js';
 
 /**
@@ -10,23 +11,8 @@ import { authorizedCharge, capturedCharge, chargeablePermission, idem, readySess
  * answer through the SDK's own response handling; multi-address sessions (§9.6).
  */
 
-let live: LiveServer;
-let client: any;
-beforeAll(async () => {
-  live = await liveServer({ pendingDelaySeconds: 30 });
-  client = live.sdk();
-});
-afterAll(async () => {
-  await live?.close();
-});
+const suite = useLiveServer({ pendingDelaySeconds: 30 });
 
-const sessionKeys = [
-  'checkoutSessionId', 'webCheckoutDetails', 'productType', 'paymentDetails', 'chargePermissionType', 'orderType',
-  'recurringMetadata', 'paymentMethodOnFileMetadata', 'merchantDetails', 'merchantMetadata', 'supplementaryData', 'buyer',
-  'billingAddress', 'paymentPreferences', 'statusDetails', 'shippingAddress', 'platformId', 'chargePermissionId', 'chargeId',
-  'constraints', 'creationTimestamp', 'expirationTimestamp', 'storeId', 'providerMetadata', 'releaseEnvironment',
-  'checkoutButtonText', 'deliverySpecifications', 'tokens',
-];
 const chargeKeys = [
   'chargeId', 'chargeAmount', 'chargePermissionId', 'captureAmount', 'refundedAmount', 'softDescriptor', 'providerMetadata',
   'convertedAmount', 'conversionRate', 'channel', 'chargeInitiator', 'statusDetails', 'creationTimestamp', 'expirationTimestamp',
@@ -42,7 +28,7 @@ const buyerKeys = ['buyerId', 'name', 'email', 'postalCode', 'countryCode', 'pho
 const addressKeys = ['name', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'county', 'district', 'stateOrRegion', 'postalCode', 'countryCode', 'phoneNumber'];
 
 async function issueBuyerToken(body: unknown = {}): Promise<{ buyerToken: string; buyer: any }> {
-  const issued = await live.admin('POST', `/__admin/buyers?merchant=${demoKeyIds.sandbox}`, body);
+  const issued = await suite.live.admin('POST', `/__admin/buyers?merchant=${demoKeyIds.sandbox}`, body);
   expect(issued.status).toBe(201);
   return issued.body;
 }
@@ -61,10 +47,10 @@ function expectWireForms(value: unknown, path = 'body'): void {
 
 describe('finalizeCheckoutSession (Buy Now)', () => {
   it('completes a session with the buyer\'s address echoed back: 200, sparse body with cartDetails', async () => {
-    const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-    const session = (await client.getCheckoutSession(id)).data;
+    const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+    const session = (await suite.client.getCheckoutSession(id)).data;
     expect(session.productType).toBe('PayAndShip');
-    const finalized = await client.finalizeCheckoutSession(
+    const finalized = await suite.client.finalizeCheckoutSession(
       id,
       { shippingAddress: session.shippingAddress, chargeAmount: usd('25.00'), paymentIntent: 'AuthorizeWithCapture' },
       idem(),
@@ -75,29 +61,29 @@ describe('finalizeCheckoutSession (Buy Now)', () => {
     expect(Object.keys(finalized.data)).toEqual(expectedKeys);
     expect(finalized.data.statusDetails.state).toBe('Completed');
     expect(finalized.data.chargePermissionId).toMatch(/^S01-\d{7}-\d{7}$/);
-    const charge = (await client.getCharge(finalized.data.chargeId)).data;
+    const charge = (await suite.client.getCharge(finalized.data.chargeId)).data;
     expect(charge.statusDetails.state).toBe('Captured');
     expect(charge.captureAmount).toEqual(usd('25.00'));
-    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
+    expect((await suite.client.getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
   });
 
   it('refuses a shipping address that differs from the buyer\'s with 400 and leaves the session Open', async () => {
-    const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-    const session = (await client.getCheckoutSession(id)).data;
+    const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+    const session = (await suite.client.getCheckoutSession(id)).data;
     const err = await sdkError(
-      client.finalizeCheckoutSession(id, { shippingAddress: { ...session.shippingAddress, city: 'Elsewhere' }, chargeAmount: usd('25.00'), paymentIntent: 'Authorize' }, idem()),
+      suite.client.finalizeCheckoutSession(id, { shippingAddress: { ...session.shippingAddress, city: 'Elsewhere' }, chargeAmount: usd('25.00'), paymentIntent: 'Authorize' }, idem()),
     );
     expect(err.status).toBe(400);
     expect(err.body.reasonCode).toBe('InvalidParameterValue');
     expect(err.body.message).toContain('city');
-    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
+    expect((await suite.client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
   });
 });
 
 describe('getBuyer', () => {
   it('answers 200 with the Buyer of an issued token', async () => {
     const issued = await issueBuyerToken({ buyer: { name: 'Ada Buyer', email: 'ada@example.com' } });
-    const got = await client.getBuyer(issued.buyerToken);
+    const got = await suite.client.getBuyer(issued.buyerToken);
     expect(got.status).toBe(200);
     expect(Object.keys(got.data)).toEqual(buyerKeys);
     expect(got.data.buyerId).toMatch(/^amzn1\.account\.[A-Z0-9]{28}$/);
@@ -106,7 +92,7 @@ describe('getBuyer', () => {
   });
 
   it('answers 404 ResourceNotFound for an unknown token', async () => {
-    const err = await sdkError(client.getBuyer('BT-unknown-token'));
+    const err = await sdkError(suite.client.getBuyer('BT-unknown-token'));
     expect(err.status).toBe(404);
     expect(err.body.reasonCode).toBe('ResourceNotFound');
   });
@@ -114,14 +100,14 @@ describe('getBuyer', () => {
 
 describe('deliveryTrackers', () => {
   it('answers 200 for a known charge permission', async () => {
-    const chargePermissionId = await chargeablePermission(client, '10.00');
-    const res = await client.deliveryTrackers({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
+    const chargePermissionId = await chargeablePermission(suite.client, '10.00');
+    const res = await suite.client.deliveryTrackers({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
     expect(res.status).toBe(200);
     expect(res.data).toMatchObject({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
   });
 
   it('answers 404 ResourceNotFound for an unknown charge permission', async () => {
-    const err = await sdkError(client.deliveryTrackers({ chargePermissionId: 'S01-0000000-0000000', deliveryDetails: [{ trackingNumber: '1Z', carrierCode: 'UPS' }] }));
+    const err = await sdkError(suite.client.deliveryTrackers({ chargePermissionId: 'S01-0000000-0000000', deliveryDetails: [{ trackingNumber: '1Z', carrierCode: 'UPS' }] }));
     expect(err.status).toBe(404);
     expect(err.body.reasonCode).toBe('ResourceNotFound');
   });
@@ -129,7 +115,7 @@ describe('deliveryTrackers', () => {
 
 describe('getAuthorizationToken', () => {
   it('answers 200 with an authorizationToken', async () => {
-    const res = await client.getAuthorizationToken('amzn.mws.4ea38b7b-f563-7709-4bae-87aeaEXAMPLE', 'A3OJ83WFYM72IY');
+    const res = await suite.client.getAuthorizationToken('amzn.mws.4ea38b7b-f563-7709-4bae-87aeaEXAMPLE', 'A3OJ83WFYM72IY');
     expect(res.status).toBe(200);
     expect(Object.keys(res.data)).toEqual(['authorizationToken']);
     expect(typeof res.data.authorizationToken).toBe('string');
@@ -137,10 +123,10 @@ describe('getAuthorizationToken', () => {
   });
 
   it('answers 400 when merchantId is missing or empty', async () => {
-    const missing = await sdkError(client.apiCall({ method: 'GET', urlFragment: 'authorizationTokens/amzn.mws.token' }));
+    const missing = await sdkError(suite.client.apiCall({ method: 'GET', urlFragment: 'authorizationTokens/amzn.mws.token' }));
     expect(missing.status).toBe(400);
     expect(missing.body.reasonCode).toBe('MissingParameterValue');
-    const empty = await sdkError(client.getAuthorizationToken('amzn.mws.token', ''));
+    const empty = await sdkError(suite.client.getAuthorizationToken('amzn.mws.token', ''));
     expect(empty.status).toBe(400);
     expect(empty.body.reasonCode).toBe('MissingParameterValue');
   });
@@ -149,42 +135,42 @@ describe('getAuthorizationToken', () => {
 describe('every operation\'s answer goes through the SDK\'s response handling', () => {
   /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */
   const calls: Record<OperationName, () => Promise<{ response: any; keys?: string[] }>> = {
-    createCheckoutSession: async () => ({ response: await client.createCheckoutSession(readySessionBody(), idem()), keys: sessionKeys }),
-    getCheckoutSession: async () => ({ response: await client.getCheckoutSession(await readySession(client, { intent: 'Authorize' })), keys: sessionKeys }),
+    createCheckoutSession: async () => ({ response: await suite.client.createCheckoutSession(readySessionBody(), idem()), keys: sessionKeys }),
+    getCheckoutSession: async () => ({ response: await suite.client.getCheckoutSession(await readySession(suite.client, { intent: 'Authorize' })), keys: sessionKeys }),
     updateCheckoutSession: async () => ({
-      response: await client.updateCheckoutSession(await readySession(client, { intent: 'Authorize' }), { merchantMetadata: { noteToBuyer: 'Thanks!' } }),
+      response: await suite.client.updateCheckoutSession(await readySession(suite.client, { intent: 'Authorize' }), { merchantMetadata: { noteToBuyer: 'Thanks!' } }),
       keys: sessionKeys,
     }),
     completeCheckoutSession: async () => {
-      const id = await readySession(client, { intent: 'Authorize' });
-      return { response: await client.completeCheckoutSession(id, { chargeAmount: usd('100.00') }), keys: sessionKeys };
+      const id = await readySession(suite.client, { intent: 'Authorize' });
+      return { response: await suite.client.completeCheckoutSession(id, { chargeAmount: usd('100.00') }), keys: sessionKeys };
     },
     finalizeCheckoutSession: async () => {
-      const id = await readySession(client, { intent: 'Authorize' });
-      const s = (await client.getCheckoutSession(id)).data;
-      return { response: await client.finalizeCheckoutSession(id, { shippingAddress: s.shippingAddress, chargeAmount: usd('100.00'), paymentIntent: 'Authorize' }, idem()) };
+      const id = await readySession(suite.client, { intent: 'Authorize' });
+      const s = (await suite.client.getCheckoutSession(id)).data;
+      return { response: await suite.client.finalizeCheckoutSession(id, { shippingAddress: s.shippingAddress, chargeAmount: usd('100.00'), paymentIntent: 'Authorize' }, idem()) };
     },
-    getChargePermission: async () => ({ response: await client.getChargePermission(await chargeablePermission(client)), keys: permissionKeys }),
+    getChargePermission: async () => ({ response: await suite.client.getChargePermission(await chargeablePermission(suite.client)), keys: permissionKeys }),
     updateChargePermission: async () => ({
-      response: await client.updateChargePermission(await chargeablePermission(client), { merchantMetadata: { customInformation: 'x' } }),
+      response: await suite.client.updateChargePermission(await chargeablePermission(suite.client), { merchantMetadata: { customInformation: 'x' } }),
       keys: permissionKeys,
     }),
-    closeChargePermission: async () => ({ response: await client.closeChargePermission(await chargeablePermission(client), { closureReason: 'r' }), keys: permissionKeys }),
-    createCharge: async () => ({ response: await client.createCharge({ chargePermissionId: await chargeablePermission(client), chargeAmount: usd('5.00') }, idem()), keys: chargeKeys }),
-    getCharge: async () => ({ response: await client.getCharge((await authorizedCharge(client)).chargeId), keys: chargeKeys }),
-    updateCharge: async () => ({ response: await client.updateCharge((await authorizedCharge(client)).chargeId, { statusDetails: { state: 'Captured' } }), keys: chargeKeys }),
-    captureCharge: async () => ({ response: await client.captureCharge((await authorizedCharge(client)).chargeId, { captureAmount: usd('100.00') }, idem()), keys: chargeKeys }),
-    cancelCharge: async () => ({ response: await client.cancelCharge((await authorizedCharge(client)).chargeId, { cancellationReason: 'r' }), keys: chargeKeys }),
-    createRefund: async () => ({ response: await client.createRefund({ chargeId: (await capturedCharge(client)).chargeId, refundAmount: usd('1.00') }, idem()), keys: refundKeys }),
+    closeChargePermission: async () => ({ response: await suite.client.closeChargePermission(await chargeablePermission(suite.client), { closureReason: 'r' }), keys: permissionKeys }),
+    createCharge: async () => ({ response: await suite.client.createCharge({ chargePermissionId: await chargeablePermission(suite.client), chargeAmount: usd('5.00') }, idem()), keys: chargeKeys }),
+    getCharge: async () => ({ response: await suite.client.getCharge((await authorizedCharge(suite.client)).chargeId), keys: chargeKeys }),
+    updateCharge: async () => ({ response: await suite.client.updateCharge((await authorizedCharge(suite.client)).chargeId, { statusDetails: { state: 'Captured' } }), keys: chargeKeys }),
+    captureCharge: async () => ({ response: await suite.client.captureCharge((await authorizedCharge(suite.client)).chargeId, { captureAmount: usd('100.00') }, idem()), keys: chargeKeys }),
+    cancelCharge: async () => ({ response: await suite.client.cancelCharge((await authorizedCharge(suite.client)).chargeId, { cancellationReason: 'r' }), keys: chargeKeys }),
+    createRefund: async () => ({ response: await suite.client.createRefund({ chargeId: (await capturedCharge(suite.client)).chargeId, refundAmount: usd('1.00') }, idem()), keys: refundKeys }),
     getRefund: async () => {
-      const created = await client.createRefund({ chargeId: (await capturedCharge(client)).chargeId, refundAmount: usd('1.00') }, idem());
-      return { response: await client.getRefund(created.data.refundId), keys: refundKeys };
+      const created = await suite.client.createRefund({ chargeId: (await capturedCharge(suite.client)).chargeId, refundAmount: usd('1.00') }, idem());
+      return { response: await suite.client.getRefund(created.data.refundId), keys: refundKeys };
     },
-    getBuyer: async () => ({ response: await client.getBuyer((await issueBuyerToken()).buyerToken), keys: buyerKeys }),
+    getBuyer: async () => ({ response: await suite.client.getBuyer((await issueBuyerToken()).buyerToken), keys: buyerKeys }),
     deliveryTrackers: async () => ({
-      response: await client.deliveryTrackers({ chargePermissionId: await chargeablePermission(client), deliveryDetails: [{ trackingNumber: 'T1', carrierCode: 'USPS' }] }),
+      response: await suite.client.deliveryTrackers({ chargePermissionId: await chargeablePermission(suite.client), deliveryDetails: [{ trackingNumber: 'T1', carrierCode: 'USPS' }] }),
     }),
-    getAuthorizationToken: async () => ({ response: await client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
+    getAuthorizationToken: async () => ({ response: await suite.client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
   };
 
   it('covers every emulated operation', () => {
@@ -222,7 +208,7 @@ describe('multi-address checkout: shippingAddressList (§9.6)', () => {
   }
 
   it('emits each element as a JSON-encoded Address string once the buyer is there, which the SDK decodes on get/update/complete', async () => {
-    const created = await client.createCheckoutSession(
+    const created = await suite.client.createCheckoutSession(
       readySessionBody({ multiAddressesCheckoutMetadata: metadata, paymentDetails: { paymentIntent: 'Authorize', chargeAmount: usd('50.00') } }),
       idem(),
     );
@@ -235,18 +221,18 @@ describe('multi-address checkout: shippingAddressList (§9.6)', () => {
     expectAddressObjects(wire.map((s: string) => JSON.parse(s)));
 
     const id = created.data.checkoutSessionId;
-    const got = await client.getCheckoutSession(id);
+    const got = await suite.client.getCheckoutSession(id);
     expectAddressObjects(got.data.shippingAddressList);
-    const updated = await client.updateCheckoutSession(id, { merchantMetadata: { noteToBuyer: 'two parcels' } });
+    const updated = await suite.client.updateCheckoutSession(id, { merchantMetadata: { noteToBuyer: 'two parcels' } });
     expectAddressObjects(updated.data.shippingAddressList);
-    const completed = await client.completeCheckoutSession(id, { chargeAmount: usd('50.00') });
+    const completed = await suite.client.completeCheckoutSession(id, { chargeAmount: usd('50.00') });
     expect(completed.status).toBe(200);
     expect(completed.data.statusDetails.state).toBe('Completed');
     if (completed.data.shippingAddressList != null) expectAddressObjects(completed.data.shippingAddressList);
   });
 
   it('keeps ordinary sessions free of shippingAddressList (exact key order)', async () => {
-    const created = await client.createCheckoutSession(readySessionBody(), idem());
+    const created = await suite.client.createCheckoutSession(readySessionBody(), idem());
     expect(Object.keys(created.data)).toEqual(sessionKeys);
   });
 

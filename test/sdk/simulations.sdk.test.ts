@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulationCodes } from '../../server/domain/simulations.js';
 import { demoKeyIds } from '../helpers/demoKeys.js';
-import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
+import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
 import {
   advanceClock,
@@ -26,46 +26,38 @@ import {
 
 const PENDING_DELAY = 30;
 
-let live: LiveServer;
-let client: any;
-beforeAll(async () => {
-  live = await liveServer({ pendingDelaySeconds: PENDING_DELAY });
-  client = live.sdk();
-});
-afterAll(async () => {
-  await live?.close();
-});
+const suite = useLiveServer({ pendingDelaySeconds: PENDING_DELAY });
 
 const chargesOf = (chargePermissionId: string) =>
-  live.server.app.mock.store.list<any>(DEMO_NS, 'charges').filter((c) => c.charge.chargePermissionId === chargePermissionId);
+  suite.live.server.app.mock.store.list<any>(DEMO_NS, 'charges').filter((c) => c.charge.chargePermissionId === chargePermissionId);
 
 /** Complete with a code that cancels the session: 422 CheckoutSessionCanceled, session Canceled with that reason. */
 async function completeCanceled(code: string) {
-  const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-  const err = await sdkError(client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate(code)));
+  const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+  const err = await sdkError(suite.client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate(code)));
   expect(err.status).toBe(422);
   expect(err.body.reasonCode).toBe('CheckoutSessionCanceled');
-  const session = (await client.getCheckoutSession(id)).data;
+  const session = (await suite.client.getCheckoutSession(id)).data;
   expect(session.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: code });
   expect(session.chargePermissionId).toBeNull();
   expect(session.chargeId).toBeNull();
   // Canceled is terminal: completing again without a code is still refused.
-  const again = await sdkError(client.completeCheckoutSession(id, completeBody({ amount: '25.00' })));
+  const again = await sdkError(suite.client.completeCheckoutSession(id, completeBody({ amount: '25.00' })));
   expect(again.status).toBe(422);
 }
 
 /** The body a merchant sends to Finalize: the address the buyer chose, the amount and the intent. */
 async function finalizeBody(id: string, extra: Record<string, unknown> = {}) {
-  const session = (await client.getCheckoutSession(id)).data;
+  const session = (await suite.client.getCheckoutSession(id)).data;
   return { shippingAddress: session.shippingAddress, chargeAmount: usd('25.00'), paymentIntent: 'Authorize', ...extra };
 }
 
 async function finalizeCanceled(code: string) {
-  const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-  const err = await sdkError(client.finalizeCheckoutSession(id, await finalizeBody(id), simulate(code)));
+  const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+  const err = await sdkError(suite.client.finalizeCheckoutSession(id, await finalizeBody(id), simulate(code)));
   expect(err.status).toBe(422);
   expect(err.body.reasonCode).toBe('CheckoutSessionCanceled');
-  expect((await client.getCheckoutSession(id)).data.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: code });
+  expect((await suite.client.getCheckoutSession(id)).data.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: code });
 }
 
 /** A pending authorization at completion: 202, AuthorizationInitiated, Authorized after the delay. */
@@ -74,42 +66,42 @@ async function expectPendingThenAuthorized(response: any) {
   expect(response.data.statusDetails.state).toBe('Completed');
   const chargeId = response.data.chargeId;
   const chargePermissionId = response.data.chargePermissionId;
-  expect(await chargeStatus(client, chargeId)).toMatchObject({ state: 'AuthorizationInitiated', reasonCode: null });
-  expect((await permissionStatus(client, chargePermissionId)).state).toBe('NonChargeable');
-  await advanceClock(live, PENDING_DELAY);
-  expect(await chargeStatus(client, chargeId)).toMatchObject({ state: 'Authorized', reasonCode: null });
-  expect((await permissionStatus(client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['ChargeInProgress']);
+  expect(await chargeStatus(suite.client, chargeId)).toMatchObject({ state: 'AuthorizationInitiated', reasonCode: null });
+  expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('NonChargeable');
+  await advanceClock(suite.live, PENDING_DELAY);
+  expect(await chargeStatus(suite.client, chargeId)).toMatchObject({ state: 'Authorized', reasonCode: null });
+  expect((await permissionStatus(suite.client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['ChargeInProgress']);
 }
 
 /** A Create Charge decline: 422 (500 for ProcessingFailure) at once, or Declined later with canHandlePendingAuthorization. */
 async function createChargeDeclined(code: string) {
   const expectedStatus = code === 'ProcessingFailure' ? 500 : 422;
   // Synchronous: an error answer, no charge.
-  const syncPermission = await chargeablePermission(client, '30.00');
-  const err = await sdkError(client.createCharge({ chargePermissionId: syncPermission, chargeAmount: usd('30.00') }, simulate(code)));
+  const syncPermission = await chargeablePermission(suite.client, '30.00');
+  const err = await sdkError(suite.client.createCharge({ chargePermissionId: syncPermission, chargeAmount: usd('30.00') }, simulate(code)));
   expect(err.status).toBe(expectedStatus);
   expect(err.body.reasonCode).toBe(code);
   expect(chargesOf(syncPermission)).toHaveLength(0);
-  const after = await permissionStatus(client, syncPermission);
+  const after = await permissionStatus(suite.client, syncPermission);
   if (code === 'HardDeclined') {
     expect(after.state).toBe('NonChargeable');
     expect(after.reasons?.map((r) => r.reasonCode)).toEqual(['PaymentMethodInvalid']);
   } else {
     expect(after.state).toBe('Chargeable');
     // The buyer may retry: a charge without the code now succeeds.
-    const retry = await client.createCharge({ chargePermissionId: syncPermission, chargeAmount: usd('30.00') }, idem());
+    const retry = await suite.client.createCharge({ chargePermissionId: syncPermission, chargeAmount: usd('30.00') }, idem());
     expect(retry.status).toBe(201);
     expect(retry.data.statusDetails.state).toBe('Authorized');
   }
 
   // Asynchronous: 201 AuthorizationInitiated, then Declined with the code as reason.
-  const asyncPermission = await chargeablePermission(client, '30.00');
-  const pending = await client.createCharge({ chargePermissionId: asyncPermission, chargeAmount: usd('30.00'), canHandlePendingAuthorization: true }, simulate(code));
+  const asyncPermission = await chargeablePermission(suite.client, '30.00');
+  const pending = await suite.client.createCharge({ chargePermissionId: asyncPermission, chargeAmount: usd('30.00'), canHandlePendingAuthorization: true }, simulate(code));
   expect(pending.status).toBe(201);
   expect(pending.data.statusDetails.state).toBe('AuthorizationInitiated');
-  await advanceClock(live, PENDING_DELAY);
-  expect(await chargeStatus(client, pending.data.chargeId)).toMatchObject({ state: 'Declined', reasonCode: code });
-  const settled = await permissionStatus(client, asyncPermission);
+  await advanceClock(suite.live, PENDING_DELAY);
+  expect(await chargeStatus(suite.client, pending.data.chargeId)).toMatchObject({ state: 'Declined', reasonCode: code });
+  const settled = await permissionStatus(suite.client, asyncPermission);
   expect(settled.state).toBe(code === 'HardDeclined' ? 'NonChargeable' : 'Chargeable');
 }
 
@@ -122,14 +114,14 @@ const cases: Record<string, Record<string, Case>> = {
     Declined: () => completeCanceled('Declined'),
     AmazonCanceled: () => completeCanceled('AmazonCanceled'),
     AuthorizationInitiated: async () => {
-      const id = await readySession(client, { intent: 'Authorize', amount: '25.00', canHandlePendingAuthorization: true });
-      await expectPendingThenAuthorized(await client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate('AuthorizationInitiated')));
+      const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00', canHandlePendingAuthorization: true });
+      await expectPendingThenAuthorized(await suite.client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate('AuthorizationInitiated')));
       // Without canHandlePendingAuthorization the simulation cannot apply.
-      const strict = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-      const err = await sdkError(client.completeCheckoutSession(strict, completeBody({ amount: '25.00' }), simulate('AuthorizationInitiated')));
+      const strict = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+      const err = await sdkError(suite.client.completeCheckoutSession(strict, completeBody({ amount: '25.00' }), simulate('AuthorizationInitiated')));
       expect(err.status).toBe(400);
       expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
-      expect((await client.getCheckoutSession(strict)).data.statusDetails.state).toBe('Open');
+      expect((await suite.client.getCheckoutSession(strict)).data.statusDetails.state).toBe('Open');
     },
   },
   finalizeCheckoutSession: {
@@ -137,9 +129,9 @@ const cases: Record<string, Record<string, Case>> = {
     Declined: () => finalizeCanceled('Declined'),
     AmazonCanceled: () => finalizeCanceled('AmazonCanceled'),
     AuthorizationInitiated: async () => {
-      const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
+      const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
       const body = await finalizeBody(id, { canHandlePendingAuthorization: true });
-      await expectPendingThenAuthorized(await client.finalizeCheckoutSession(id, body, simulate('AuthorizationInitiated')));
+      await expectPendingThenAuthorized(await suite.client.finalizeCheckoutSession(id, body, simulate('AuthorizationInitiated')));
     },
   },
   createCharge: {
@@ -149,93 +141,93 @@ const cases: Record<string, Record<string, Case>> = {
     TransactionTimedOut: () => createChargeDeclined('TransactionTimedOut'),
     ProcessingFailure: () => createChargeDeclined('ProcessingFailure'),
     AuthorizationInitiated: async () => {
-      const chargePermissionId = await chargeablePermission(client, '30.00');
-      const err = await sdkError(client.createCharge({ chargePermissionId, chargeAmount: usd('30.00') }, simulate('AuthorizationInitiated')));
+      const chargePermissionId = await chargeablePermission(suite.client, '30.00');
+      const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('30.00') }, simulate('AuthorizationInitiated')));
       expect(err.status).toBe(400);
       expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
-      const pending = await client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), canHandlePendingAuthorization: true }, simulate('AuthorizationInitiated'));
+      const pending = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), canHandlePendingAuthorization: true }, simulate('AuthorizationInitiated'));
       expect(pending.status).toBe(201);
       expect(pending.data.statusDetails.state).toBe('AuthorizationInitiated');
-      expect((await permissionStatus(client, chargePermissionId)).state).toBe('NonChargeable');
-      await advanceClock(live, PENDING_DELAY);
-      expect(await chargeStatus(client, pending.data.chargeId)).toMatchObject({ state: 'Authorized', reasonCode: null });
-      const captured = await client.captureCharge(pending.data.chargeId, { captureAmount: usd('30.00') }, idem());
+      expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('NonChargeable');
+      await advanceClock(suite.live, PENDING_DELAY);
+      expect(await chargeStatus(suite.client, pending.data.chargeId)).toMatchObject({ state: 'Authorized', reasonCode: null });
+      const captured = await suite.client.captureCharge(pending.data.chargeId, { captureAmount: usd('30.00') }, idem());
       expect(captured.data.statusDetails.state).toBe('Captured');
     },
     CaptureInitiated: async () => {
-      const chargePermissionId = await chargeablePermission(client, '30.00');
-      const err = await sdkError(client.createCharge({ chargePermissionId, chargeAmount: usd('30.00') }, simulate('CaptureInitiated')));
+      const chargePermissionId = await chargeablePermission(suite.client, '30.00');
+      const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('30.00') }, simulate('CaptureInitiated')));
       expect(err.status).toBe(400);
       expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
-      const pending = await client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), captureNow: true }, simulate('CaptureInitiated'));
+      const pending = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('30.00'), captureNow: true }, simulate('CaptureInitiated'));
       expect(pending.status).toBe(201);
       expect(pending.data.statusDetails.state).toBe('CaptureInitiated');
       expect(pending.data.captureAmount).toBeNull();
-      await advanceClock(live, PENDING_DELAY);
-      const charge = (await client.getCharge(pending.data.chargeId)).data;
+      await advanceClock(suite.live, PENDING_DELAY);
+      const charge = (await suite.client.getCharge(pending.data.chargeId)).data;
       expect(charge.statusDetails.state).toBe('Captured');
       expect(charge.captureAmount).toEqual(usd('30.00'));
-      const permission = await permissionStatus(client, chargePermissionId);
+      const permission = await permissionStatus(suite.client, chargePermissionId);
       expect(permission.state).toBe('Chargeable');
       expect(permission.limits.amountBalance).toEqual(usd('0.00'));
     },
   },
   captureCharge: {
     CaptureInitiated: async () => {
-      const { chargePermissionId, chargeId } = await authorizedCharge(client, '30.00');
-      const initiated = await client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('CaptureInitiated'));
+      const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '30.00');
+      const initiated = await suite.client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('CaptureInitiated'));
       expect(initiated.status).toBe(200);
       expect(initiated.data.statusDetails.state).toBe('CaptureInitiated');
-      await advanceClock(live, PENDING_DELAY);
-      const charge = (await client.getCharge(chargeId)).data;
+      await advanceClock(suite.live, PENDING_DELAY);
+      const charge = (await suite.client.getCharge(chargeId)).data;
       expect(charge.statusDetails.state).toBe('Captured');
       expect(charge.captureAmount).toEqual(usd('30.00'));
-      expect((await permissionStatus(client, chargePermissionId)).limits.amountBalance).toEqual(usd('0.00'));
+      expect((await permissionStatus(suite.client, chargePermissionId)).limits.amountBalance).toEqual(usd('0.00'));
     },
     AmazonRejected: async () => {
-      const { chargePermissionId, chargeId } = await authorizedCharge(client, '30.00');
-      const err = await sdkError(client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('AmazonRejected')));
+      const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '30.00');
+      const err = await sdkError(suite.client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('AmazonRejected')));
       expect(err.status).toBe(422);
       expect(err.body.reasonCode).toBe('AmazonRejected');
-      expect(await chargeStatus(client, chargeId)).toMatchObject({ state: 'Declined', reasonCode: 'AmazonRejected' });
-      const permission = await permissionStatus(client, chargePermissionId);
+      expect(await chargeStatus(suite.client, chargeId)).toMatchObject({ state: 'Declined', reasonCode: 'AmazonRejected' });
+      const permission = await permissionStatus(suite.client, chargePermissionId);
       expect(permission.state).toBe('Chargeable');
       expect(permission.limits.amountBalance).toEqual(usd('30.00'));
     },
     ProcessingFailure: async () => {
-      const { chargeId } = await authorizedCharge(client, '30.00');
-      const err = await sdkError(client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('ProcessingFailure')));
+      const { chargeId } = await authorizedCharge(suite.client, '30.00');
+      const err = await sdkError(suite.client.captureCharge(chargeId, { captureAmount: usd('30.00') }, simulate('ProcessingFailure')));
       expect(err.status).toBe(500);
       expect(err.body.reasonCode).toBe('ProcessingFailure');
-      expect((await chargeStatus(client, chargeId)).state).toBe('Authorized');
+      expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
       // A transient failure: the retry succeeds.
-      const retry = await client.captureCharge(chargeId, { captureAmount: usd('30.00') }, idem());
+      const retry = await suite.client.captureCharge(chargeId, { captureAmount: usd('30.00') }, idem());
       expect(retry.data.statusDetails.state).toBe('Captured');
     },
   },
   closeChargePermission: {
     AmazonClosed: async () => {
-      const chargePermissionId = await chargeablePermission(client, '30.00');
-      const closed = await client.closeChargePermission(chargePermissionId, { closureReason: 'sim' }, simulate('AmazonClosed'));
+      const chargePermissionId = await chargeablePermission(suite.client, '30.00');
+      const closed = await suite.client.closeChargePermission(chargePermissionId, { closureReason: 'sim' }, simulate('AmazonClosed'));
       expect(closed.status).toBe(200);
       expect(closed.data.statusDetails.state).toBe('Closed');
       expect(closed.data.statusDetails.reasons.map((r: any) => r.reasonCode)).toEqual(['AmazonClosed']);
-      expect((await permissionStatus(client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['AmazonClosed']);
+      expect((await permissionStatus(suite.client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['AmazonClosed']);
     },
   },
   createRefund: {
     RefundDeclined: async () => {
-      const { chargeId } = await capturedCharge(client, '100.00');
-      const refund = await client.createRefund({ chargeId, refundAmount: usd('115.00') }, simulate('RefundDeclined'));
+      const { chargeId } = await capturedCharge(suite.client, '100.00');
+      const refund = await suite.client.createRefund({ chargeId, refundAmount: usd('115.00') }, simulate('RefundDeclined'));
       expect(refund.status).toBe(201);
       expect(refund.data.statusDetails.state).toBe('RefundInitiated');
-      await advanceClock(live, PENDING_DELAY);
-      const declined = (await client.getRefund(refund.data.refundId)).data;
+      await advanceClock(suite.live, PENDING_DELAY);
+      const declined = (await suite.client.getRefund(refund.data.refundId)).data;
       expect(declined.statusDetails.state).toBe('Declined');
       expect(declined.statusDetails.reasonCode).toBe('AmazonRejected');
-      expect((await client.getCharge(chargeId)).data.refundedAmount).toEqual(usd('0.00'));
+      expect((await suite.client.getCharge(chargeId)).data.refundedAmount).toEqual(usd('0.00'));
       // A declined refund gives its amount back to what may still be refunded.
-      const retry = await client.createRefund({ chargeId, refundAmount: usd('115.00') }, idem());
+      const retry = await suite.client.createRefund({ chargeId, refundAmount: usd('115.00') }, idem());
       expect(retry.status).toBe(201);
     },
   },
@@ -259,24 +251,24 @@ describe('sandbox simulation codes, one test per entry of simulationCodes', () =
 
 describe('invalid simulation codes', () => {
   it('answers 400 InvalidSandboxSimulationSpecified for an unknown code and leaves the session Open', async () => {
-    const id = await readySession(client, { intent: 'Authorize', amount: '25.00' });
-    const err = await sdkError(client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate('NoSuchSimulation')));
+    const id = await readySession(suite.client, { intent: 'Authorize', amount: '25.00' });
+    const err = await sdkError(suite.client.completeCheckoutSession(id, completeBody({ amount: '25.00' }), simulate('NoSuchSimulation')));
     expect(err.status).toBe(400);
     expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
-    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
+    expect((await suite.client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
   });
 
   it('answers 400 InvalidSandboxSimulationSpecified for a code of another operation', async () => {
-    const chargePermissionId = await chargeablePermission(client, '25.00');
-    const err = await sdkError(client.createCharge({ chargePermissionId, chargeAmount: usd('25.00') }, simulate('AmazonClosed')));
+    const chargePermissionId = await chargeablePermission(suite.client, '25.00');
+    const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('25.00') }, simulate('AmazonClosed')));
     expect(err.status).toBe(400);
     expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
     expect(chargesOf(chargePermissionId)).toHaveLength(0);
   });
 
   it('answers 400 InvalidSandboxSimulationSpecified for a code on an operation that accepts none', async () => {
-    const { chargeId } = await authorizedCharge(client, '25.00');
-    const err = await sdkError(client.getCharge(chargeId, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    const { chargeId } = await authorizedCharge(suite.client, '25.00');
+    const err = await sdkError(suite.client.getCharge(chargeId, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
     expect(err.status).toBe(400);
     expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
   });
@@ -285,7 +277,7 @@ describe('invalid simulation codes', () => {
     let liveClient: any;
     const ids: Record<string, string> = {};
     beforeAll(async () => {
-      liveClient = live.sdk({ publicKeyId: demoKeyIds.live });
+      liveClient = suite.live.sdk({ publicKeyId: demoKeyIds.live });
       ids.session = await readySession(liveClient, { intent: 'Authorize', amount: '25.00' });
       ids.permission = await chargeablePermission(liveClient, '25.00');
       ids.authorized = (await authorizedCharge(liveClient, '25.00')).chargeId;

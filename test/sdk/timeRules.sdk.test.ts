@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveServer, sdkError, type LiveServer } from '../helpers/runningServer.js';
+import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 import {
   advanceClock,
   authorizedCharge,
@@ -19,15 +19,7 @@ import {
 
 const PENDING_DELAY = 30;
 
-let live: LiveServer;
-let client: any;
-beforeAll(async () => {
-  live = await liveServer({ pendingDelaySeconds: PENDING_DELAY });
-  client = live.sdk();
-});
-afterAll(async () => {
-  await live?.close();
-});
+const suite = useLiveServer({ pendingDelaySeconds: PENDING_DELAY });
 
 /** "YYYYMMDDTHHMMSSZ" -> ms since the epoch. */
 function parseAmazonTimestamp(ts: string): number {
@@ -46,24 +38,24 @@ function addCalendarMonths(ms: number, months: number): number {
 
 describe('30-day authorization validity', () => {
   it('keeps a charge Authorized just short of 30 days, then Canceled/ExpiredUnused and the permission Chargeable', async () => {
-    const { chargePermissionId, chargeId } = await authorizedCharge(client, '20.00');
-    const charge = (await client.getCharge(chargeId)).data;
+    const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '20.00');
+    const charge = (await suite.client.getCharge(chargeId)).data;
     expect(parseAmazonTimestamp(charge.expirationTimestamp) - parseAmazonTimestamp(charge.creationTimestamp)).toBe(30 * DAY_SECONDS * 1000);
 
-    await advanceClock(live, 30 * DAY_SECONDS - 60);
-    expect((await chargeStatus(client, chargeId)).state).toBe('Authorized');
+    await advanceClock(suite.live, 30 * DAY_SECONDS - 60);
+    expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
 
-    await advanceClock(live, 61);
-    expect(await chargeStatus(client, chargeId)).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused' });
-    const permission = await permissionStatus(client, chargePermissionId);
+    await advanceClock(suite.live, 61);
+    expect(await chargeStatus(suite.client, chargeId)).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused' });
+    const permission = await permissionStatus(suite.client, chargePermissionId);
     expect(permission.state).toBe('Chargeable');
     expect(permission.reasons).toBeNull();
 
-    const err = await sdkError(client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem()));
+    const err = await sdkError(suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem()));
     expect(err.status).toBe(422);
     expect(err.body.reasonCode).toBe('InvalidChargeStatus');
     // The remainder is collected with a new charge on the permission (§5.2).
-    const again = await client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, idem());
+    const again = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, idem());
     expect(again.status).toBe(201);
     expect(again.data.statusDetails.state).toBe('Captured');
   });
@@ -71,31 +63,31 @@ describe('30-day authorization validity', () => {
 
 describe('7-day synchronous capture window', () => {
   it('captures synchronously within 7 days of authorization', async () => {
-    const { chargeId } = await authorizedCharge(client, '20.00');
-    await advanceClock(live, 6 * DAY_SECONDS);
-    const captured = await client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem());
+    const { chargeId } = await authorizedCharge(suite.client, '20.00');
+    await advanceClock(suite.live, 6 * DAY_SECONDS);
+    const captured = await suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem());
     expect(captured.status).toBe(200);
     expect(captured.data.statusDetails.state).toBe('Captured');
   });
 
   it('answers 200 CaptureInitiated for a capture 8 days after authorization, Captured after the pending delay', async () => {
-    const { chargePermissionId, chargeId } = await authorizedCharge(client, '20.00');
-    await advanceClock(live, 8 * DAY_SECONDS);
-    const initiated = await client.captureCharge(chargeId, { captureAmount: usd('15.00') }, idem());
+    const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '20.00');
+    await advanceClock(suite.live, 8 * DAY_SECONDS);
+    const initiated = await suite.client.captureCharge(chargeId, { captureAmount: usd('15.00') }, idem());
     expect(initiated.status).toBe(200);
     expect(initiated.data.statusDetails.state).toBe('CaptureInitiated');
-    expect((await chargeStatus(client, chargeId)).state).toBe('CaptureInitiated');
+    expect((await chargeStatus(suite.client, chargeId)).state).toBe('CaptureInitiated');
     // A second capture while the first is in flight is refused.
-    const twice = await sdkError(client.captureCharge(chargeId, { captureAmount: usd('15.00') }, idem()));
+    const twice = await sdkError(suite.client.captureCharge(chargeId, { captureAmount: usd('15.00') }, idem()));
     expect(twice.status).toBe(422);
     expect(twice.body.reasonCode).toBe('InvalidChargeStatus');
 
-    await advanceClock(live, PENDING_DELAY);
-    const charge = (await client.getCharge(chargeId)).data;
+    await advanceClock(suite.live, PENDING_DELAY);
+    const charge = (await suite.client.getCharge(chargeId)).data;
     expect(charge.statusDetails.state).toBe('Captured');
     expect(charge.captureAmount).toEqual(usd('15.00'));
     expect(charge.refundedAmount).toEqual(usd('0.00'));
-    const permission = await permissionStatus(client, chargePermissionId);
+    const permission = await permissionStatus(suite.client, chargePermissionId);
     expect(permission.state).toBe('Chargeable');
     expect(permission.limits.amountBalance).toEqual(usd('5.00'));
   });
@@ -106,18 +98,18 @@ describe('a capture in flight when the permission is closed', () => {
   // A CaptureInitiated charge is a capture under way (Cancel Charge itself refuses it with
   // InvalidChargeStatus), so it must go on to Captured rather than be canceled.
   it('lets a CaptureInitiated charge settle to Captured after closing with cancelPendingCharges', async () => {
-    const { chargePermissionId, chargeId } = await authorizedCharge(client, '20.00');
-    await advanceClock(live, 8 * DAY_SECONDS);
-    const initiated = await client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem());
+    const { chargePermissionId, chargeId } = await authorizedCharge(suite.client, '20.00');
+    await advanceClock(suite.live, 8 * DAY_SECONDS);
+    const initiated = await suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem());
     expect(initiated.data.statusDetails.state).toBe('CaptureInitiated');
-    const refused = await sdkError(client.cancelCharge(chargeId, {}));
+    const refused = await sdkError(suite.client.cancelCharge(chargeId, {}));
     expect(refused.status).toBe(422);
 
-    const closed = await client.closeChargePermission(chargePermissionId, { closureReason: 'order shipped', cancelPendingCharges: true });
+    const closed = await suite.client.closeChargePermission(chargePermissionId, { closureReason: 'order shipped', cancelPendingCharges: true });
     expect(closed.data.statusDetails.state).toBe('Closed');
-    expect((await chargeStatus(client, chargeId)).state).toBe('CaptureInitiated');
-    await advanceClock(live, PENDING_DELAY);
-    const charge = (await client.getCharge(chargeId)).data;
+    expect((await chargeStatus(suite.client, chargeId)).state).toBe('CaptureInitiated');
+    await advanceClock(suite.live, PENDING_DELAY);
+    const charge = (await suite.client.getCharge(chargeId)).data;
     expect(charge.statusDetails.state).toBe('Captured');
     expect(charge.captureAmount).toEqual(usd('20.00'));
   });
@@ -125,57 +117,57 @@ describe('a capture in flight when the permission is closed', () => {
 
 describe('charge permission expiry', () => {
   it('closes a OneTime permission after 180 days', async () => {
-    const chargePermissionId = await chargeablePermission(client, '10.00');
-    const cp = (await client.getChargePermission(chargePermissionId)).data;
+    const chargePermissionId = await chargeablePermission(suite.client, '10.00');
+    const cp = (await suite.client.getChargePermission(chargePermissionId)).data;
     expect(parseAmazonTimestamp(cp.expirationTimestamp) - parseAmazonTimestamp(cp.creationTimestamp)).toBe(180 * DAY_SECONDS * 1000);
 
-    await advanceClock(live, 180 * DAY_SECONDS - 60);
-    expect((await permissionStatus(client, chargePermissionId)).state).toBe('Chargeable');
+    await advanceClock(suite.live, 180 * DAY_SECONDS - 60);
+    expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('Chargeable');
 
-    await advanceClock(live, 61);
-    const expired = await permissionStatus(client, chargePermissionId);
+    await advanceClock(suite.live, 61);
+    const expired = await permissionStatus(suite.client, chargePermissionId);
     expect(expired.state).toBe('Closed');
     expect(expired.reasons?.map((r) => r.reasonCode)).toEqual(['Expired']);
-    const err = await sdkError(client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()));
+    const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00') }, idem()));
     expect(err.status).toBe(422);
     expect(err.body.reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('still refunds a Captured charge after its permission expired (no refund window), but the permission is not modifiable', async () => {
-    const chargePermissionId = await chargeablePermission(client, '10.00');
-    const captured = await client.createCharge({ chargePermissionId, chargeAmount: usd('6.00'), captureNow: true }, idem());
-    await advanceClock(live, 181 * DAY_SECONDS);
-    expect((await permissionStatus(client, chargePermissionId)).state).toBe('Closed');
-    const update = await sdkError(client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'late' } }));
+    const chargePermissionId = await chargeablePermission(suite.client, '10.00');
+    const captured = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('6.00'), captureNow: true }, idem());
+    await advanceClock(suite.live, 181 * DAY_SECONDS);
+    expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('Closed');
+    const update = await sdkError(suite.client.updateChargePermission(chargePermissionId, { merchantMetadata: { noteToBuyer: 'late' } }));
     expect(update.status).toBe(422);
     expect(update.body.reasonCode).toBe('ChargePermissionNotModifiable');
 
-    const refund = await client.createRefund({ chargeId: captured.data.chargeId, refundAmount: usd('6.00') }, idem());
+    const refund = await suite.client.createRefund({ chargeId: captured.data.chargeId, refundAmount: usd('6.00') }, idem());
     expect(refund.status).toBe(201);
-    await advanceClock(live, PENDING_DELAY);
-    expect((await client.getRefund(refund.data.refundId)).data.statusDetails.state).toBe('Refunded');
-    expect((await client.getCharge(captured.data.chargeId)).data.refundedAmount).toEqual(usd('6.00'));
+    await advanceClock(suite.live, PENDING_DELAY);
+    expect((await suite.client.getRefund(refund.data.refundId)).data.statusDetails.state).toBe('Refunded');
+    expect((await suite.client.getCharge(captured.data.chargeId)).data.refundedAmount).toEqual(usd('6.00'));
   });
 
   it('keeps a permission created with extendExpiration for 13 months', async () => {
-    const { completed, chargePermissionId } = await checkout(client, { intent: 'Confirm', amount: '10.00', paymentDetails: { extendExpiration: true } });
+    const { completed, chargePermissionId } = await checkout(suite.client, { intent: 'Confirm', amount: '10.00', paymentDetails: { extendExpiration: true } });
     expect(completed.status).toBe(200);
-    const cp = (await client.getChargePermission(chargePermissionId)).data;
+    const cp = (await suite.client.getChargePermission(chargePermissionId)).data;
     const created = parseAmazonTimestamp(cp.creationTimestamp);
     const expires = parseAmazonTimestamp(cp.expirationTimestamp);
     expect(expires).toBe(addCalendarMonths(created, 13));
 
-    await advanceClock(live, 181 * DAY_SECONDS);
-    expect((await permissionStatus(client, chargePermissionId)).state).toBe('Chargeable');
+    await advanceClock(suite.live, 181 * DAY_SECONDS);
+    expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('Chargeable');
 
     const untilExpiry = (expires - created) / 1000 - 181 * DAY_SECONDS;
-    await advanceClock(live, untilExpiry - 60);
-    expect((await permissionStatus(client, chargePermissionId)).state).toBe('Chargeable');
-    const charge = await client.createCharge({ chargePermissionId, chargeAmount: usd('1.00'), captureNow: true }, idem());
+    await advanceClock(suite.live, untilExpiry - 60);
+    expect((await permissionStatus(suite.client, chargePermissionId)).state).toBe('Chargeable');
+    const charge = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1.00'), captureNow: true }, idem());
     expect(charge.status).toBe(201);
 
-    await advanceClock(live, 61);
-    const expired = await permissionStatus(client, chargePermissionId);
+    await advanceClock(suite.live, 61);
+    const expired = await permissionStatus(suite.client, chargePermissionId);
     expect(expired.state).toBe('Closed');
     expect(expired.reasons?.map((r) => r.reasonCode)).toEqual(['Expired']);
   });
@@ -183,23 +175,23 @@ describe('charge permission expiry', () => {
 
 describe('24-hour checkout session window', () => {
   it('cancels an Open session after 24 hours (Canceled/Expired)', async () => {
-    const created = await client.createCheckoutSession(
+    const created = await suite.client.createCheckoutSession(
       { storeId: 'amzn1.application-oa2-client.8b5e45312b5248b69eeaStoreId01', webCheckoutDetails: { checkoutReviewReturnUrl: 'https://merchant.example/review' } },
       idem(),
     );
     const id = created.data.checkoutSessionId;
     expect(parseAmazonTimestamp(created.data.expirationTimestamp) - parseAmazonTimestamp(created.data.creationTimestamp)).toBe(DAY_SECONDS * 1000);
-    await advanceClock(live, DAY_SECONDS - 60);
-    expect((await client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
-    await advanceClock(live, 61);
-    expect((await client.getCheckoutSession(id)).data.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'Expired' });
+    await advanceClock(suite.live, DAY_SECONDS - 60);
+    expect((await suite.client.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
+    await advanceClock(suite.live, 61);
+    expect((await suite.client.getCheckoutSession(id)).data.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'Expired' });
   });
 
   it('leaves a Completed session Completed after its 24 hours', async () => {
-    const { sessionId, completed } = await checkout(client, { intent: 'Confirm', amount: '5.00' });
+    const { sessionId, completed } = await checkout(suite.client, { intent: 'Confirm', amount: '5.00' });
     expect(completed.status).toBe(200);
-    await advanceClock(live, DAY_SECONDS + 60);
-    const got = (await client.getCheckoutSession(sessionId)).data;
+    await advanceClock(suite.live, DAY_SECONDS + 60);
+    const got = (await suite.client.getCheckoutSession(sessionId)).data;
     expect(got.statusDetails.state).toBe('Completed');
     expect(got.chargePermissionId).toBe(completed.data.chargePermissionId);
   });

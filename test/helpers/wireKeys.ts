@@ -1,0 +1,8 @@
+/** CheckoutSession keys in the order the Node SDK's integration test asserts (§4.2). */
+export const sessionKeys = [
+  'checkoutSessionId', 'webCheckoutDetails', 'productType', 'paymentDetails', 'chargePermissionType', 'orderType',
+  'recurringMetadata', 'paymentMethodOnFileMetadata', 'merchantDetails', 'merchantMetadata', 'supplementaryData', 'buyer',
+  'billingAddress', 'paymentPreferences', 'statusDetails', 'shippingAddress', 'platformId', 'chargePermissionId', 'chargeId',
+  'constraints', 'creationTimestamp', 'expirationTimestamp', 'storeId', 'providerMetadata', 'releaseEnvironment',
+  'checkoutButtonText', 'deliverySpecifications', 'tokens',
+];
