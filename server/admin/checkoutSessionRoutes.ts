@@ -13,8 +13,7 @@ export function checkoutSessionRoutes(app: FastifyInstance, deps: AdminDeps): vo
     const input = parseJsonBody(request.body) as ApproveInput;
     const ns = findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
     const now = deps.clocks.for(ns).now();
-    const env = { ctx: { ns, publicKeyId: null, region: 'na' as const, environment: 'sandbox' as const, now }, state: stateView(deps, ns), ids: deps.ids, settings: deps.settings };
-    const { record } = findSession(env, checkoutSessionId);
+    const { record } = findSession(stateView(deps, ns), checkoutSessionId, now, deps.settings.publicUrl);
     const approved = approveSession(record, input, deps.ids, now, deps.settings.publicUrl);
     await deps.store.commit(ns, [sessionWrite(approved)]);
     return approved.session;

@@ -4,7 +4,6 @@ import { findSession } from '../domain/checkoutSession/findSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { AmazonPayError } from '../domain/errors.js';
-import type { OperationEnv } from '../domain/operation.js';
 
 /**
  * How the hosted pages reach a checkout session: the buyer's browser names only the session id,
@@ -33,13 +32,7 @@ export function locateSession(deps: PipelineDeps, id: string): LocatedSession | 
     throw err;
   }
   const now = merchantNow(deps, ns);
-  const env: OperationEnv = {
-    ctx: { ns, publicKeyId: null, region: 'na', environment: 'sandbox', now },
-    state: stateView(deps, ns),
-    ids: deps.ids,
-    settings: deps.settings,
-  };
-  return { ns, record: findSession(env, id).record, now };
+  return { ns, record: findSession(stateView(deps, ns), id, now, deps.settings.publicUrl).record, now };
 }
 
 /**

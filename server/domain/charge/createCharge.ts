@@ -10,6 +10,7 @@ import { normalizePrice } from '../prices.js';
 import type { Charge } from '../types.js';
 import { validateBody } from '../validation.js';
 import { authorizeCharge } from './authorizeCharge.js';
+import { merchantMetadataOf } from '../checkoutSession/createCheckoutSession.js';
 import { createChargeFields } from './chargeSchema.js';
 import { chargeWrite } from './chargeState.js';
 
@@ -75,7 +76,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       captureNow: b.captureNow === true,
       pending: pending ? { ...pending, delayMs: settings.pendingDelayMs } : null,
       softDescriptor: b.softDescriptor ?? null,
-      merchantMetadata: b.merchantMetadata ? { merchantReferenceId: null, merchantStoreName: null, noteToBuyer: null, customInformation: null, ...b.merchantMetadata } : cp.merchantMetadata,
+      merchantMetadata: b.merchantMetadata ? merchantMetadataOf(b.merchantMetadata) : cp.merchantMetadata,
       providerMetadata: { providerReferenceId: b.providerMetadata?.providerReferenceId ?? null },
       platformId: b.platformId ?? null,
       channel: b.channel ?? null,

@@ -63,7 +63,7 @@ export interface ConfirmedAmounts {
  * authorization is pending. The outcome comes from `override` if given, else the buyer's card.
  */
 export function completeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
-  const { record, changed } = findSession(env, id);
+  const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
   const b = validateBody(body, completeSessionFields);
   const amounts = {
     chargeAmount: normalizeOptionalPrice(b.chargeAmount, 'chargeAmount'),

@@ -46,7 +46,7 @@ function sparseWithCart(s: CheckoutSession): unknown {
  * supplementaryData, then the session completes exactly as Complete does (200 / 202).
  */
 export function finalizeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
-  const { record, changed } = findSession(env, id);
+  const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
   const b = validateBody(body, finalizeSessionFields, ['chargeAmount', 'paymentIntent']) as Record<string, any>;
   const refused = refuseTerminal(record, changed);
   if (refused) return refused;

@@ -5,6 +5,6 @@ import { sessionWrite } from './sessionState.js';
 
 /** Get Checkout Session (200). Applies a due expiry before answering. */
 export function getCheckoutSession(env: OperationEnv, id: string): OperationResult<CheckoutSession> {
-  const { record, changed } = findSession(env, id);
+  const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
   return { status: 200, body: record.session, writes: changed ? [sessionWrite(record)] : [] };
 }

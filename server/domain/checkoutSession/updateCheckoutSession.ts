@@ -14,7 +14,7 @@ type Body = Record<string, any>;
 
 /** Update Checkout Session (200): only while Open; fields given replace, fields absent stay. */
 export function updateCheckoutSession(env: OperationEnv, id: string, body: unknown): OperationResult<CheckoutSession> {
-  const { record } = findSession(env, id);
+  const { record } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
   const b = validateBody(body, updateSessionFields) as Body;
   const s = record.session;
   if (s.statusDetails.state !== 'Open') {
