@@ -4,7 +4,7 @@ import { createDeliveryTracker } from '../domain/deliveryTrackers.js';
 import type { OperationRoute } from './operationRoute.js';
 import { callFacts } from './routeFacts.js';
 
-/** Buyer, delivery trackers and delegated authorization tokens (§3.1, base client). */
+/** Buyer, delivery trackers and delegated authorization tokens (Amazon Pay API reference: "Buyer", "Delivery Trackers", "Authorization Tokens"). */
 export const accountRoutes: OperationRoute[] = [
   { name: 'getBuyer', method: 'GET', path: '/buyers/:buyerToken', hasBody: false, run: (env, call) => getBuyer(env, call.params.buyerToken!) },
   { name: 'deliveryTrackers', method: 'POST', path: '/deliveryTrackers', hasBody: true, idempotency: 'optional', facts: callFacts, run: (env, call) => createDeliveryTracker(env, call.body) },

@@ -5,7 +5,7 @@ import { callFacts } from './routeFacts.js';
 const id = (call: Call) => call.params.chargePermissionId!;
 const path = '/chargePermissions/:chargePermissionId';
 
-/** The Charge Permission operations (§3.1). Close is a DELETE with a JSON body. */
+/** The Charge Permission operations (Amazon Pay API reference: "Charge Permission"). Close is a DELETE with a JSON body. */
 export const chargePermissionRoutes: OperationRoute[] = [
   { name: 'getChargePermission', method: 'GET', path, hasBody: false, facts: callFacts, run: (env, call) => getChargePermission(env, id(call)) },
   { name: 'updateChargePermission', method: 'PATCH', path, hasBody: true, facts: callFacts, run: (env, call) => updateChargePermission(env, id(call), call.body) },

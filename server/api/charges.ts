@@ -7,7 +7,7 @@ import { callFacts } from './routeFacts.js';
 const id = (call: Call) => call.params.chargeId!;
 const path = '/charges/:chargeId';
 
-/** The Charge operations (§3.1). Cancel is a DELETE with a JSON body; update is for PSPs. */
+/** The Charge operations (Amazon Pay API reference: "Charge"). Cancel is a DELETE with a JSON body; update is for PSPs. */
 export const chargeRoutes: OperationRoute[] = [
   { name: 'createCharge', method: 'POST', path: '/charges', hasBody: true, idempotency: 'required', facts: callFacts, run: (env, call) => createCharge(env, call.body, call.override) },
   { name: 'getCharge', method: 'GET', path, hasBody: false, facts: callFacts, run: (env, call) => getCharge(env, id(call)) },

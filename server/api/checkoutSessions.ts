@@ -9,7 +9,7 @@ import { callFacts } from './routeFacts.js';
 const id = (call: Call) => call.params.checkoutSessionId!;
 const path = '/checkoutSessions/:checkoutSessionId';
 
-/** The Checkout Session operations (§3.1). */
+/** The Checkout Session operations (Amazon Pay API reference: "Checkout Session"). */
 export const checkoutSessionRoutes: OperationRoute[] = [
   { name: 'createCheckoutSession', method: 'POST', path: '/checkoutSessions', hasBody: true, idempotency: 'required', facts: callFacts, run: (env, call) => createCheckoutSession(env, call.body) },
   { name: 'getCheckoutSession', method: 'GET', path, hasBody: false, facts: callFacts, run: (env, call) => getCheckoutSession(env, id(call)) },

@@ -55,7 +55,7 @@ function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
 }
 
 /**
- * The request flow of design.md for one operation: signature -> environment -> body -> settle due
+ * The request flow of one operation: signature -> environment -> body -> settle due
  * transitions -> scripted outcome -> domain -> durable commit -> reply. Every step that fails
  * throws an AmazonPayError, which the app's error handler answers in Amazon's shape.
  */

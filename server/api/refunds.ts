@@ -2,7 +2,7 @@ import { createRefund, getRefund } from '../domain/refund/refundOperations.js';
 import type { OperationRoute } from './operationRoute.js';
 import { callFacts } from './routeFacts.js';
 
-/** The Refund operations (§3.1). */
+/** The Refund operations (Amazon Pay API reference: "Refund"). */
 export const refundRoutes: OperationRoute[] = [
   { name: 'createRefund', method: 'POST', path: '/refunds', hasBody: true, idempotency: 'required', facts: callFacts, run: (env, call) => createRefund(env, call.body, call.override) },
   { name: 'getRefund', method: 'GET', path: '/refunds/:refundId', hasBody: false, facts: callFacts, run: (env, call) => getRefund(env, call.params.refundId!) },

@@ -10,7 +10,7 @@ import { operationHandler, type PipelineDeps } from './pipeline.js';
 /** Every emulated operation. */
 export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes];
 
-/** URL prefixes each operation is served under (§1.2): bare /v2 and /{sandbox|live}/v2. */
+/** URL prefixes each operation is served under (Amazon Pay "API introduction"): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;
 
 /** Registers every operation under both prefixes; one trailing slash is tolerated by the router. */

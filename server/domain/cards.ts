@@ -1,5 +1,5 @@
 /**
- * Simulated payment methods of the sandbox's test buyers (§8.1): the last four digits of the card
+ * Simulated payment methods of the sandbox's test buyers (Amazon Pay "Use Sandbox simulations"): the last four digits of the card
  * the buyer picks decide what happens. Data, so a new card is one row.
  */
 export type CardBehaviour =

@@ -3,7 +3,7 @@ import type { Environment, Region } from './types.js';
 
 const regionAliases: Record<string, Region> = { na: 'na', us: 'na', eu: 'eu', de: 'eu', uk: 'eu', jp: 'jp' };
 
-/** The region from `x-amz-pay-region` (case-insensitive, SDK aliases accepted; §2.4); NA when absent. */
+/** The region from `x-amz-pay-region` (case-insensitive, SDK aliases accepted; docs/amazon-pay-notes.md, "How the SDKs sign"); NA when absent. */
 export function parseRegion(value: string | undefined): Region {
   if (value === undefined || value === '') return 'na';
   const region = regionAliases[value.trim().toLowerCase()];
@@ -12,7 +12,7 @@ export function parseRegion(value: string | undefined): Region {
 }
 
 /**
- * The environment of a call (§1.2): the key id prefix wins, else the path segment. A prefixed key
+ * The environment of a call ("API introduction"): the key id prefix wins, else the path segment. A prefixed key
  * on the other environment's path, or an unprefixed key on bare /v2, is rejected unless the policy
  * is `allow` (real behaviour UNCONFIRMED; then the key prefix, else sandbox, is used).
  */

@@ -1,6 +1,6 @@
 import { apiError } from './errors.js';
 
-/** A stored first answer to an idempotent POST (§7.4): replayed for the same request, kept for good. */
+/** A stored first answer to an idempotent POST (Amazon Pay "Idempotency"): replayed for the same request, kept for good. */
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
@@ -14,7 +14,7 @@ const keyPattern = /^[A-Za-z0-9_-]{1,32}$/;
 /**
  * Reads `x-amz-pay-idempotency-key`: null when absent (or when the operation does not need one),
  * else the key. An empty value, more than 32 characters or characters outside [A-Za-z0-9_-] is
- * 400 InvalidHeaderValue / MissingHeaderValue (UNCONFIRMED codes, §7.4).
+ * 400 InvalidHeaderValue / MissingHeaderValue (UNCONFIRMED codes; see the README's "Choices").
  */
 export function readIdempotencyKey(value: string | undefined, required: boolean): string | null {
   if (value === undefined) {

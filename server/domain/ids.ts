@@ -60,7 +60,7 @@ const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padSt
 const regionDigit: Record<Region, string> = { na: '1', eu: '2', jp: '3' };
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** The one generator of every id the emulator hands out (formats per §4.7). */
+/** The one generator of every id the emulator hands out (formats: docs/amazon-pay-notes.md, "Id formats"). */
 export class IdGenerator {
   constructor(private readonly random: RandomBytes) {}
 
@@ -87,7 +87,7 @@ export class IdGenerator {
 
   /**
    * `S01-1234567-1234567`: S/P for sandbox/live one-time, C/B for sandbox/live recurring and
-   * payment-method-on-file (inferred convention, §4.7); digit 1/2/3 for NA/EU/JP.
+   * payment-method-on-file (inferred convention); digit 1/2/3 for NA/EU/JP.
    */
   chargePermissionId(region: Region, environment: Environment, type: ChargePermissionType): string {
     const oneTime = type === 'OneTime';

@@ -11,12 +11,12 @@ export function minorDigits(currency: string): number {
   return zeroDecimal.has(currency) ? 0 : 2;
 }
 
-/** Ledger currency of a region (§9.5). EU accounts may also use GBP. */
+/** Ledger currency of a region ("Multi-currency integration"). EU accounts may also use GBP. */
 export function ledgerCurrency(region: Region): string {
   return region === 'jp' ? 'JPY' : region === 'eu' ? 'EUR' : 'USD';
 }
 
-/** Largest single transaction (§4.4): 150,000 in USD/EUR/GBP units, 10,000,000 JPY. */
+/** Largest single transaction ("Charge"): 150,000 in USD/EUR/GBP units, 10,000,000 JPY. */
 export function maxTransactionMinor(currency: string): number {
   return currency === 'JPY' ? 10_000_000 : 150_000 * 100;
 }

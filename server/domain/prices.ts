@@ -14,7 +14,7 @@ export function normalizeOptionalPrice(raw: unknown, field: string): Price | nul
 
 /**
  * NA and JP merchants transact in their ledger currency only; EU/UK merchants may present any
- * supported currency (multi-currency, §9.5).
+ * supported currency ("Multi-currency integration").
  */
 export function assertCurrencyAllowed(region: Region, currency: string, field: string): void {
   if (region === 'eu') return;

@@ -3,7 +3,7 @@
  * its HTTP status and the default message. Handlers never invent codes: they raise entries from
  * here (see `apiError`). The README table and openapi.yaml list the same entries, and a test keeps
  * the three in agreement. Statuses marked in `source` as "2nd"/"unconfirmed" follow
- * ../shared/amazon-pay-api.md §7; "mock" entries are the emulator's own.
+ * third-party transcriptions (docs/amazon-pay-notes.md, "Error statuses"); "mock" entries are the emulator's own.
  */
 export interface ReasonCodeEntry {
   status: number;

@@ -11,7 +11,7 @@ const sessionCodes: Record<string, Override> = {
 };
 
 /**
- * Sandbox simulation strings (`x-amz-pay-simulation-code`, §8.2) as data: operation -> code ->
+ * Sandbox simulation strings (`x-amz-pay-simulation-code`, "Use Sandbox simulations") as data: operation -> code ->
  * what happens. Amazon's full table is not public; these are the codes the docs and integrators
  * use. An operation missing here accepts no code.
  */

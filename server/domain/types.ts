@@ -1,5 +1,5 @@
 /**
- * Wire types of the Amazon Pay API v2 objects the emulator serves (§4 of amazon-pay-api.md),
+ * Wire types of the Amazon Pay API v2 objects the emulator serves (the object pages of Amazon's API reference),
  * shared by the domain, the handlers, the store and the tests. Every documented key is present;
  * absent values are null, never omitted.
  */
@@ -98,7 +98,7 @@ export interface ProviderMetadata {
   providerReferenceId: string | null;
 }
 
-/** CheckoutSession with keys in the order the Node SDK's integration test asserts (§4.2). */
+/** CheckoutSession with keys in the order the Node SDK's integration test asserts. */
 export interface CheckoutSession {
   checkoutSessionId: string;
   webCheckoutDetails: WebCheckoutDetails | null;
@@ -116,7 +116,7 @@ export interface CheckoutSession {
   paymentPreferences: (PaymentPreference | null)[] | null;
   statusDetails: StatusDetails;
   shippingAddress: Address | null;
-  /** Multi-address checkout only: JSON-encoded Address strings (§9.6). */
+  /** Multi-address checkout only: JSON-encoded Address strings (docs/amazon-pay-notes.md). */
   shippingAddressList?: string[] | null;
   multiAddressesCheckoutMetadata?: { addressId: string; price: Price | null }[] | null;
   platformId: string | null;

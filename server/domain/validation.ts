@@ -93,7 +93,7 @@ export const transactionPrice: Schema = { type: 'price', overMaximum: 'Transacti
 export const obj = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required });
 export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/\S+$/ };
 
-/** merchantMetadata limits (§9.4: store name 50 [2nd]; others UNCONFIRMED, chosen generously). */
+/** merchantMetadata limits (docs/amazon-pay-notes.md, "Field length limits"). */
 export const merchantMetadataSchema = obj({
   merchantReferenceId: str(256),
   merchantStoreName: str(50),
@@ -101,7 +101,7 @@ export const merchantMetadataSchema = obj({
   customInformation: str(4096),
 });
 
-/** Address limits from the Buyer docs (§4.1). */
+/** Address limits from the "Buyer" reference page. */
 export const addressSchema = obj({
   name: str(50),
   addressLine1: str(180),

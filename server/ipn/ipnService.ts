@@ -78,8 +78,8 @@ interface Entry {
 const RESPONSE_SNIPPET = 300;
 
 /**
- * Sends Instant Payment Notifications the way Amazon Pay does (SNS HTTP POSTs, amazon-pay-api.md
- * §9.2): `onCommit` turns a store commit into notifications and queues one delivery per
+ * Sends Instant Payment Notifications the way Amazon Pay does (SNS HTTP POSTs, "Set up Instant
+ * Payment Notifications"): `onCommit` turns a store commit into notifications and queues one delivery per
  * (notification × endpoint); deliveries run on real time in the background, retried after each of
  * `retryDelaysMs`, and are kept in a bounded outbox for the control API.
  */

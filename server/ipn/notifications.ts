@@ -27,7 +27,7 @@ const objectKeys: Partial<Record<Collection, { key: string; type: IpnObjectType 
 
 /**
  * The notifications one commit causes, in the order of its puts (one per object at most, judged on
- * its last put). Rules (amazon-pay-api.md §9.2; the exact trigger list is UNCONFIRMED):
+ * its last put). Rules ("Set up Instant Payment Notifications"; the exact trigger list is UNCONFIRMED):
  * - a charge permission, charge or refund whose `statusDetails.state` differs from before, or that
  *   did not exist before (creation is a change from no state, even straight into a final state)
  *   -> STATE_CHANGE;

@@ -2,7 +2,7 @@ import { createHash, sign } from 'node:crypto';
 import type { IpnNotification } from './notifications.js';
 import type { SigningIdentity } from './signingIdentity.js';
 
-/** The `Message` Amazon Pay puts in the envelope, as a JSON string (amazon-pay-api.md §9.2). */
+/** The `Message` Amazon Pay puts in the envelope, as a JSON string ("Set up Instant Payment Notifications"). */
 export interface IpnMessage {
   MerchantID: string;
   ObjectType: string;

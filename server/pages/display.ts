@@ -27,7 +27,7 @@ export function addressBlock(address: Address): SafeHtml {
   return html`<address>${lines.map((line, i) => html`${i > 0 ? html`<br>` : ''}${line}`)}</address>`;
 }
 
-/** What picking a simulated card does, in the buyer's words (§8.1). */
+/** What picking a simulated card does, in the buyer's words ("Use Sandbox simulations"). */
 export function cardEffect(behaviour: CardBehaviour): string {
   switch (behaviour.kind) {
     case 'success':

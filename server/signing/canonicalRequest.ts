@@ -18,7 +18,7 @@ export interface CanonicalRequestInput {
 }
 
 /**
- * How to normalise the parts the SDKs disagree on (amazon-pay-api.md §2.4).
+ * How to normalise the parts the SDKs disagree on (docs/amazon-pay-notes.md, "How the SDKs sign").
  * query: 'rfc3986' re-encodes decoded pairs with the RFC 3986 unreserved set (Java, .NET, PHP);
  * 'raw' keeps the wire pairs as sent (Ruby's '+' for space; any client whose wire query is its
  * canonical one); 'node' re-encodes with encodeURIComponent's set, which also leaves !'()* alone:
@@ -37,7 +37,7 @@ export function sha256Hex(data: string | Buffer): string {
 }
 
 /**
- * Builds the canonical request (§2.3). `bodyHash` may be passed in so that trying several
+ * Builds the canonical request ("Signing requests"). `bodyHash` may be passed in so that trying several
  * variants hashes a large body once.
  */
 export function buildCanonicalRequest(input: CanonicalRequestInput, variant: CanonicalVariant, bodyHash = sha256Hex(input.body)): string {

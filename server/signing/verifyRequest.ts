@@ -52,7 +52,7 @@ export const VARIANT_ORDER: readonly CanonicalVariant[] = [
 // The SDKs stamp the date just before sending; allow a little clock disagreement ahead of us.
 const FUTURE_TOLERANCE_MS = 5_000;
 
-/** Checks the authorization header, the date and the signature (§2.5); throws an AmazonPayError on failure. */
+/** Checks the authorization header, the date and the signature ("Signing requests"; docs/amazon-pay-notes.md, "How the SDKs sign"); throws an AmazonPayError on failure. */
 export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): VerifiedCaller {
   const auth = parseAuthorization(headerText(input.headers, 'authorization'));
   const key = deps.keys.get(auth.publicKeyId);

@@ -1,4 +1,4 @@
-/** CheckoutSession keys in the order the Node SDK's integration test asserts (§4.2). */
+/** CheckoutSession keys in the order the Node SDK's integration test asserts. */
 export const sessionKeys = [
   'checkoutSessionId', 'webCheckoutDetails', 'productType', 'paymentDetails', 'chargePermissionType', 'orderType',
   'recurringMetadata', 'paymentMethodOnFileMetadata', 'merchantDetails', 'merchantMetadata', 'supplementaryData', 'buyer',

@@ -15,7 +15,7 @@ import {
   usd,
 } from './flows.js';
 
-/** Idempotent replays (§7.4) and the operation errors of §7.3, as the official SDK reports them. */
+/** Idempotent replays ("Idempotency") and operation errors, as the official SDK reports them. */
 
 const PENDING_DELAY = 30;
 
@@ -83,7 +83,7 @@ describe('idempotent replay: same key + same body -> the same answer, one object
   });
 });
 
-describe('idempotency applies to POST only (§7.4)', () => {
+describe('idempotency applies to POST only', () => {
   it('replays completeCheckoutSession sent twice with one key (200 both times, not 422)', async () => {
     const id = await readySession(suite.client, { intent: 'Authorize', amount: '10.00' });
     const k = newKey();

@@ -8,7 +8,7 @@ import { authorizedCharge, capturedCharge, chargeablePermission, idem, readySess
 
 /**
  * Finalize, Buyer, Delivery Trackers and Authorization Tokens through the SDK; every operation's
- * answer through the SDK's own response handling; multi-address sessions (§9.6).
+ * answer through the SDK's own response handling; multi-address sessions.
  */
 
 const suite = useLiveServer({ pendingDelaySeconds: 30 });
@@ -191,7 +191,7 @@ describe('every operation\'s answer goes through the SDK\'s response handling', 
   });
 });
 
-describe('multi-address checkout: shippingAddressList (§9.6)', () => {
+describe('multi-address checkout: shippingAddressList', () => {
   const metadata = [
     { addressId: 'addr-home', price: usd('30.00') },
     { addressId: 'addr-office', price: usd('20.00') },

@@ -20,7 +20,7 @@ import {
 
 /**
  * Every sandbox simulation code of server/domain/simulations.ts, sent by the official SDK on its
- * operation, with its effect checked through the SDK (§8). The table drives the tests: a code
+ * operation, with its effect checked through the SDK ("Use Sandbox simulations"). The table drives the tests: a code
  * added to the table without a case here makes a test fail.
  */
 
@@ -325,7 +325,7 @@ describe('invalid simulation codes', () => {
   });
 });
 
-describe('simulated cards apply to later charges on the permission (§8.1, manual approval)', () => {
+describe('simulated cards apply to later charges on the permission (manual approval)', () => {
   let manual: LiveServer;
   let mclient: any;
   beforeAll(async () => {
@@ -384,7 +384,7 @@ describe('simulated cards apply to later charges on the permission (§8.1, manua
 
   it('card 4354: after a simulated success at completion, the next charge goes AuthorizationInitiated, then Declined/HardDeclined', async () => {
     const id = await approved('4354', 'Authorize');
-    // The simulation string overrides the card for this call only (§8.1).
+    // The simulation string overrides the card for this call only.
     const completed = await mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') }, simulate('AuthorizationInitiated'));
     expect(completed.status).toBe(202);
     const { chargePermissionId, chargeId: first } = completed.data;

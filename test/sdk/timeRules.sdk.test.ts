@@ -13,7 +13,7 @@ import {
 } from './flows.js';
 
 /**
- * The time rules of §5.2, §5.3 and §5.5, driven through the SDK with the server clock moved by
+ * The time rules of "Charge" and "Charge Permission", driven through the SDK with the server clock moved by
  * the control API. The clock is shared by the whole file, so every test makes its own objects.
  */
 
@@ -54,7 +54,7 @@ describe('30-day authorization validity', () => {
     const err = await sdkError(suite.client.captureCharge(chargeId, { captureAmount: usd('20.00') }, idem()));
     expect(err.status).toBe(422);
     expect(err.body.reasonCode).toBe('InvalidChargeStatus');
-    // The remainder is collected with a new charge on the permission (§5.2).
+    // The remainder is collected with a new charge on the permission.
     const again = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, idem());
     expect(again.status).toBe(201);
     expect(again.data.statusDetails.state).toBe('Captured');
@@ -94,7 +94,7 @@ describe('7-day synchronous capture window', () => {
 });
 
 describe('a capture in flight when the permission is closed', () => {
-  // §5.2: closing with cancelPendingCharges cancels Authorized / AuthorizationInitiated charges.
+  // Closing with cancelPendingCharges cancels Authorized / AuthorizationInitiated charges.
   // A CaptureInitiated charge is a capture under way (Cancel Charge itself refuses it with
   // InvalidChargeStatus), so it must go on to Captured rather than be canceled.
   it('lets a CaptureInitiated charge settle to Captured after closing with cancelPendingCharges', async () => {

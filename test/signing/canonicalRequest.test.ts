@@ -57,7 +57,7 @@ describe('canonical request: the Java SDK test vectors (17 cases x 2 algorithms)
   });
 });
 
-describe('canonical request: the derived example of amazon-pay-api.md §2.7', () => {
+describe('canonical request: an example of our own (expected hashes computed once)', () => {
   const body = '{"webCheckoutDetails":{"checkoutReviewReturnUrl":"https://example.com/review"},"storeId":"amzn1.application-oa2-client.0123456789abcdef"}';
   const signedHeaders = 'accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-idempotency-key;x-amz-pay-region';
   const input: CanonicalRequestInput = {

@@ -1,9 +1,9 @@
 /**
- * The canonicalisation cases of the Java SDK's tst/com/amazon/pay/api/testdata.js (amazon-pay-api.md
- * §2.7), rewritten as table rows. `path` is what Java puts on the wire (its canonical URI: Java
+ * The canonicalisation cases of the Java SDK's tst/com/amazon/pay/api/testdata.js (amzn/amazon-pay-api-sdk-java), rewritten
+ * as table rows. `path` is what Java puts on the wire (its canonical URI: Java
  * encodes the path itself, and the mock takes the path exactly as sent). `params` are the
  * decoded query parameters; `canonicalQuery` and `stsHash` are the expected results; `docPrefix` is
- * the hash prefix quoted in §2.7, checked against the full hash.
+ * a short prefix of the hash as first noted down, checked against the full hash.
  */
 export interface JavaVector {
   name: string;

@@ -5,7 +5,7 @@ import type { OperationEnv, OperationResult } from '../operation.js';
 import type { Address, Region } from '../types.js';
 import { addressSchema, obj, str, validateBody, type Schema } from '../validation.js';
 
-/** The Buyer object of Amazon Sign-In (§4.6). */
+/** The Buyer object of Amazon Sign-In (Amazon Pay API reference: "Buyer"). */
 export interface BuyerProfile {
   buyerId: string;
   name: string | null;

@@ -28,7 +28,7 @@ export interface AuthorizeInput {
 /**
  * Creates a charge on a permission: Authorized, Captured (captureNow) or AuthorizationInitiated
  * with a scheduled settlement. Returns the charge and the permission with its bookkeeping moved on.
- * Charge ids hang off the permission id for OneTime permissions, else off a fresh base (§4.7).
+ * Charge ids hang off the permission id for OneTime permissions, else off a fresh base (docs/amazon-pay-notes.md, "Id formats").
  */
 export function authorizeCharge(
   permission: ChargePermissionRecord,

@@ -15,7 +15,7 @@ import { moveCharge } from './moveCharge.js';
 type Body = Record<string, any>;
 
 /**
- * Capture Charge (200), once per Authorized charge (§5.2): up to the authorized amount and the
+ * Capture Charge (200), once per Authorized charge (Amazon Pay API reference: "Charge"): up to the authorized amount and the
  * permission's balance. More than 7 days after authorization the capture is asynchronous:
  * CaptureInitiated, then Captured after the pending delay.
  */

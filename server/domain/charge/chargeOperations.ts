@@ -28,7 +28,7 @@ export function cancelCharge(env: OperationEnv, id: string, body: unknown): Oper
   return { status: 200, body: moved.charge.charge, writes: [chargeWrite(moved.charge), permissionWrite(moved.permission)] };
 }
 
-/** Which states a payment service provider may report from each state (UNCONFIRMED, §3.1). */
+/** Which states a payment service provider may report from each state (UNCONFIRMED; see the README's "Choices"). */
 const pspTransitions: Record<string, readonly ChargeTarget[]> = {
   AuthorizationInitiated: ['Authorized', 'Declined', 'Canceled'],
   Authorized: ['Captured', 'Declined', 'Canceled'],

@@ -3,7 +3,7 @@ import { bool, merchantMetadataSchema, obj, oneOf, str, transactionPrice, url, t
 export const channels = ['Web', 'Phone', 'App', 'Alexa', 'PointOfSale', 'FireTv', 'Offline', 'Amazon'] as const;
 export const chargeInitiators = ['CITU', 'MITU', 'CITR', 'MITR'] as const;
 
-/** Create Charge body (§3.1, §4.4). */
+/** Create Charge body (Amazon Pay API reference: "Charge"). */
 export const createChargeFields: Record<string, Schema> = {
   chargePermissionId: str(64),
   chargeAmount: transactionPrice,
@@ -23,7 +23,7 @@ export const captureChargeFields: Record<string, Schema> = {
   softDescriptor: str(16),
 };
 
-/** Cancel Charge body (DELETE with JSON); the 255 limit is UNCONFIRMED (§9.4). */
+/** Cancel Charge body (DELETE with JSON); the 255 limit is UNCONFIRMED (docs/amazon-pay-notes.md, "Field length limits"). */
 export const cancelChargeFields: Record<string, Schema> = {
   cancellationReason: str(255),
 };

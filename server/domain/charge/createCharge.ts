@@ -17,7 +17,7 @@ import { chargeWrite } from './chargeState.js';
 type Body = Record<string, any>;
 
 /**
- * Create Charge (201) on a Chargeable permission (§5.2, §7.3): Authorized, Captured with
+ * Create Charge (201) on a Chargeable permission (Amazon Pay API reference: "Charge"; "Manage errors"): Authorized, Captured with
  * captureNow, or AuthorizationInitiated when the outcome is pending and the caller can handle it.
  * A decline answers an error (422, ProcessingFailure 500) unless canHandlePendingAuthorization,
  * in which case the charge settles to Declined later.

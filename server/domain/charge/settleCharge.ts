@@ -6,7 +6,7 @@ import { moveCharge } from './moveCharge.js';
 /**
  * Applies whatever is due on a charge at `now`: a pending authorization or capture settles
  * (Authorized, Captured or Declined), and an authorization unused for 30 days becomes
- * Canceled/ExpiredUnused (§5.2). Returns null when nothing is due.
+ * Canceled/ExpiredUnused ("Manage asynchronous processing"). Returns null when nothing is due.
  */
 export function settleCharge(
   record: ChargeRecord,

@@ -56,7 +56,7 @@ export function closeChargePermission(env: OperationEnv, id: string, body: unkno
   const writes = [];
   let openChargeIds = record.meta.openChargeIds;
   if (b.cancelPendingCharges === true) {
-    // Only charges not yet being captured can be canceled (§5.2); a CaptureInitiated one settles.
+    // Only charges not yet being captured can be canceled ("Charge Permission": Close Charge Permission); a CaptureInitiated one settles.
     const kept: string[] = [];
     for (const chargeId of record.meta.openChargeIds) {
       const charge = env.state.get<ChargeRecord>('charges', chargeId);

@@ -8,7 +8,7 @@ export const updateChargePermissionFields: Record<string, Schema> = {
   }),
 };
 
-/** Close Charge Permission body (DELETE with JSON); closureReason limit 255 [2nd] (§9.4). */
+/** Close Charge Permission body (DELETE with JSON); closureReason limit 255 (docs/amazon-pay-notes.md, "Field length limits"). */
 export const closeChargePermissionFields: Record<string, Schema> = {
   closureReason: str(255),
   cancelPendingCharges: bool,

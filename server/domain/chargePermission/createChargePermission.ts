@@ -17,7 +17,7 @@ function addMonths(ms: number, months: number): number {
 }
 
 /**
- * Expiry by type (§5.3, §5.5): OneTime 180 days, or 13 months with extendExpiration; Recurring
+ * Expiry by type (Amazon Pay API reference: "Charge Permission"): OneTime 180 days, or 13 months with extendExpiration; Recurring
  * 13 months; PaymentMethodOnFile never.
  */
 function expiryOf(session: SessionRecord, now: number): number | null {
@@ -29,7 +29,7 @@ function expiryOf(session: SessionRecord, now: number): number | null {
 
 /**
  * amountLimit of a OneTime permission: the order total (or the charge amount when no total was
- * given; UNCONFIRMED default), raised to max(9x, 500 / 70,000 JPY) with allowOvercharge (§4.3).
+ * given; UNCONFIRMED default), raised to max(9x, 500 / 70,000 JPY) with allowOvercharge ("Advanced one-time payment options").
  */
 function amountLimitOf(session: SessionRecord): number | null {
   const s = session.session;

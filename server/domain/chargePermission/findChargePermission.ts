@@ -5,7 +5,7 @@ import type { ChargePermissionRecord } from './chargePermissionRecord.js';
 
 /**
  * The permission as it stands at `now`: past its expiry it is Closed (reason code "Expired",
- * UNCONFIRMED, §5.3). Returns the same object when nothing changed.
+ * UNCONFIRMED; "Charge Permission"). Returns the same object when nothing changed.
  */
 export function permissionAsOf(record: ChargePermissionRecord, now: number): ChargePermissionRecord {
   const expiresAt = record.meta.expiresAt;

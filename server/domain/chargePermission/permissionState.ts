@@ -9,7 +9,7 @@ const descriptions: Record<string, string> = {
 };
 
 /**
- * Derives the permission's state from its bookkeeping (§5.3): Closed stays Closed; a OneTime
+ * Derives the permission's state from its bookkeeping ("Charge Permission": states and reason codes): Closed stays Closed; a OneTime
  * permission with a charge in progress is NonChargeable/ChargeInProgress; a hard-declined payment
  * method makes it NonChargeable/PaymentMethodInvalid; otherwise Chargeable. Limits follow captures.
  */

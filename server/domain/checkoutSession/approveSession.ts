@@ -66,7 +66,7 @@ export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'ca
 
 /**
  * The buyer picks a payment method on the Amazon page and returns to the merchant. Cards 3064
- * and 3434 cancel the session on return (§8.1).
+ * and 3434 cancel the session on return ("Use Sandbox simulations").
  */
 export function choosePayment(record: SessionRecord, card: string, now: number, publicUrl: string): SessionRecord {
   assertOpen(record, 'take a payment method');

@@ -15,7 +15,7 @@ import type { SessionRecord } from './sessionRecord.js';
 import { completeSessionFields } from './sessionSchema.js';
 import { cancelSession, sessionWrite, status } from './sessionState.js';
 
-/** The error a terminal session answers with: Canceled by buyer/decline vs anything else (§6). */
+/** The error a terminal session answers with: Canceled by buyer/decline vs anything else ("Checkout Session": Complete Checkout Session). */
 function terminalError(record: SessionRecord): AmazonPayError {
   const { state, reasonCode } = record.session.statusDetails;
   if (state === 'Canceled' && reasonCode !== 'Expired') {
@@ -38,7 +38,7 @@ function checkAmount(field: 'chargeAmount' | 'totalOrderAmount', sent: Price | n
   }
 }
 
-/** The sparse object Complete answers with (§4.2): every key, most of them null. */
+/** The sparse object Complete answers with ("Checkout Session"): every key, most of them null. */
 export function sparse(s: CheckoutSession): CheckoutSession {
   const nulls = Object.fromEntries(Object.keys(s).map((k) => [k, null])) as unknown as CheckoutSession;
   return {
@@ -58,7 +58,7 @@ export interface ConfirmedAmounts {
 }
 
 /**
- * Complete Checkout Session (§6): confirms the amounts, creates the charge permission (and the
+ * Complete Checkout Session ("Checkout Session" reference page): confirms the amounts, creates the charge permission (and the
  * charge unless the intent is Confirm) and marks the session Completed. 200, or 202 when the
  * authorization is pending. The outcome comes from `override` if given, else the buyer's card.
  */

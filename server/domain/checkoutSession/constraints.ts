@@ -1,6 +1,6 @@
 import type { CheckoutSession, Constraint } from '../types.js';
 
-/** The open constraints of a session (§4.2), in the order Amazon lists them. */
+/** The open constraints of a session ("Checkout Session": constraints), in the order Amazon lists them. */
 export function constraintsOf(s: CheckoutSession): Constraint[] {
   const out: Constraint[] = [];
   const setupOnly = s.chargePermissionType === 'PaymentMethodOnFile' && s.paymentMethodOnFileMetadata?.setupOnly === true;

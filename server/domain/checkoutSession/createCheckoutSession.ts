@@ -40,7 +40,7 @@ export function multiAddressEntries(raw: unknown): MultiAddressEntry[] | null {
   return raw.map((e: Body, i) => ({ addressId: e.addressId, price: normalizeOptionalPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`) }));
 }
 
-/** Create Checkout Session (201): a new Open session with its constraints (§4.2, §5.1). */
+/** Create Checkout Session (201): a new Open session with its constraints ("Checkout Session"). */
 export function createCheckoutSession(env: OperationEnv, body: unknown): OperationResult<CheckoutSession> {
   const { ctx, ids, settings } = env;
   const b = validateBody(body, createSessionFields, ['storeId', 'webCheckoutDetails']) as Body;

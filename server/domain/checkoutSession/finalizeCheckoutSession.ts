@@ -9,7 +9,7 @@ import { withConstraints } from './constraints.js';
 import { findSession } from './findSession.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 
-/** Finalize Checkout Session body (Buy Now / checkout.js flow, §3.1). */
+/** Finalize Checkout Session body (Buy Now / checkout.js flow; "Checkout Session"). */
 export const finalizeSessionFields: Record<string, Schema> = {
   shippingAddress: addressSchema,
   billingAddress: addressSchema,
@@ -30,7 +30,7 @@ function checkAddress(field: 'shippingAddress' | 'billingAddress', sent: Partial
   if (differs.length) throw apiError('InvalidParameterValue', `The ${field} sent differs from the buyer's selected address in ${differs.join(', ')}.`);
 }
 
-/** Finalize answers like Complete, with `cartDetails` after `paymentDetails` (§4.2). */
+/** Finalize answers like Complete, with `cartDetails` after `paymentDetails` ("Checkout Session"). */
 function sparseWithCart(s: CheckoutSession): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(sparse(s))) {

@@ -6,7 +6,7 @@ export interface MultiAddressEntry {
 }
 
 /**
- * Multi-address checkout (§9.6): sessions that carry `multiAddressesCheckoutMetadata` also answer
+ * Multi-address checkout (docs/amazon-pay-notes.md, "Multi-address checkout"): sessions that carry `multiAddressesCheckoutMetadata` also answer
  * `shippingAddressList`, whose elements are JSON-encoded address strings (the Node, PHP and Java
  * SDKs JSON-decode each one). Both keys appear only on such sessions, right after
  * `shippingAddress`, so ordinary sessions keep the exact key order SDK tests assert.

@@ -8,7 +8,7 @@ type Raw = Record<string, unknown> | null;
 /**
  * Merges requested paymentDetails onto the current ones (create starts from none). The charged
  * currency decides presentmentCurrency; asking for a different presentmentCurrency outright is an
- * error (§9.5, code UNCONFIRMED: InvalidParameterValue chosen).
+ * error ("Multi-currency integration"; code UNCONFIRMED: InvalidParameterValue chosen).
  */
 export function mergePaymentDetails(current: PaymentDetails | null, raw: Raw, region: Region): PaymentDetails {
   const base: PaymentDetails = current ?? {

@@ -22,7 +22,7 @@ const paymentDetailsFields = {
   estimateOrderTotal: priceSchema,
 };
 
-/** Fields Create Checkout Session accepts (§3.3). */
+/** Fields Create Checkout Session accepts ("Checkout Session": request parameters). */
 export const createSessionFields: Record<string, Schema> = {
   storeId: { type: 'string', max: 128, pattern: /^amzn1\.application-oa2-client\.[A-Za-z0-9]+$/ },
   webCheckoutDetails: obj({ checkoutReviewReturnUrl: url, checkoutResultReturnUrl: url, checkoutCancelUrl: url, checkoutMode: oneOf('ProcessOrder') }),
@@ -46,13 +46,13 @@ export const createSessionFields: Record<string, Schema> = {
 
 const pick = (keys: string[]): Record<string, Schema> => Object.fromEntries(keys.map((k) => [k, createSessionFields[k]!]));
 
-/** The subset Update Checkout Session accepts (marked U in §3.3); of webCheckoutDetails only the result URL. */
+/** The subset Update Checkout Session accepts (the fields "Checkout Session" lists for Update); of webCheckoutDetails only the result URL. */
 export const updateSessionFields: Record<string, Schema> = {
   webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
   ...pick(['chargePermissionType', 'recurringMetadata', 'paymentDetails', 'merchantMetadata', 'supplementaryData', 'platformId', 'providerMetadata', 'multiAddressesCheckoutMetadata']),
 };
 
-/** Complete Checkout Session body (§6). */
+/** Complete Checkout Session body ("Checkout Session"). */
 export const completeSessionFields: Record<string, Schema> = {
   chargeAmount: priceSchema,
   totalOrderAmount: priceSchema,

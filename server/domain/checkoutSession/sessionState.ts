@@ -27,7 +27,7 @@ export function cancelSession(record: SessionRecord, reasonCode: string, now: nu
 
 /**
  * The session as it stands at `now`: an Open session past its 24 h expiry is Canceled/Expired
- * (reason code UNCONFIRMED, §5.1). Returns the same object when nothing changed.
+ * (reason code UNCONFIRMED; see the README's "Choices"). Returns the same object when nothing changed.
  */
 export function sessionAsOf(record: SessionRecord, now: number, publicUrl: string): SessionRecord {
   if (record.session.statusDetails.state === 'Open' && now >= record.meta.expiresAt) {

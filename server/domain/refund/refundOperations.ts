@@ -23,14 +23,14 @@ export const createRefundFields: Record<string, Schema> = {
   softDescriptor: str(16),
 };
 
-/** How far refunds may exceed the captured amount (§4.5): min(15 %, 75 USD/EUR/GBP, 8,400 JPY). */
+/** How far refunds may exceed the captured amount ("Refund"): min(15 %, 75 USD/EUR/GBP, 8,400 JPY). */
 export function refundAllowanceMinor(capturedMinor: number, currency: string): number {
   const cap = currency === 'JPY' ? 8_400 : 75 * 100;
   return capturedMinor + Math.min(Math.floor(capturedMinor * 0.15), cap);
 }
 
 /**
- * Create Refund (201): always RefundInitiated first (§5.4); Refunded (or Declined) after the
+ * Create Refund (201): always RefundInitiated first ("Refund"); Refunded (or Declined) after the
  * pending delay. Only a Captured charge can be refunded, several times, up to the captured amount
  * plus the allowance.
  */

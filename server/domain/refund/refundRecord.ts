@@ -1,6 +1,6 @@
 import type { Environment, Price, ReleaseEnvironment, StatusDetails } from '../types.js';
 
-/** The Refund wire object (§4.5). */
+/** The Refund wire object (Amazon Pay API reference: "Refund"). */
 export interface Refund {
   refundId: string;
   chargeId: string;
