@@ -1,4 +1,3 @@
-import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { journalEntryOf } from './journal/journalEntry.js';
 import { existsSync } from 'node:fs';
@@ -7,6 +6,7 @@ import { registerPages } from './pages/registerPages.js';
 import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { registerApi } from './api/registerApi.js';
+import { documentationRoutes } from './docs/documentationRoutes.js';
 import { IdempotencyGate } from './api/idempotencyGate.js';
 import { originForm } from './api/rawUrl.js';
 import './api/requestFacts.js';
@@ -94,10 +94,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
 
   const spec = packagePath('openapi.yaml');
   if (existsSync(spec)) {
-    await app.register(swagger, { mode: 'static', specification: { path: spec, baseDir: packagePath('.') } });
-    app.get('/documentation', async () => app.swagger());
-    app.get('/documentation/json', async () => app.swagger());
-    app.get('/documentation/yaml', async (_req, reply) => reply.type('application/yaml').send(app.swagger({ yaml: true })));
+    await documentationRoutes(app, spec, packagePath('.'));
   }
 
   const pipelineDeps = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };

@@ -634,13 +634,11 @@ describe('openapi.yaml', () => {
   });
 
   it('serves the document at /documentation/json and /documentation/yaml', async () => {
-    for (const url of ['/documentation', '/documentation/json']) {
-      const res = await app.inject({ method: 'GET', url });
-      expect(res.statusCode, url).toBe(200);
-      expect(res.headers['content-type'], url).toMatch(/^application\/json/);
-      expect(res.json(), url).toEqual(doc);
-      await expectDocumented(url === '/documentation' ? 'getDocumentation' : 'getDocumentationJson', res);
-    }
+    const res0 = await app.inject({ method: 'GET', url: '/documentation/json' });
+    expect(res0.statusCode).toBe(200);
+    expect(res0.headers['content-type']).toMatch(/^application\/json/);
+    expect(res0.json()).toEqual(doc);
+    await expectDocumented('getDocumentationJson', res0);
     const res = await app.inject({ method: 'GET', url: '/documentation/yaml' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/yaml/);

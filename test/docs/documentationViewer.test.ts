@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { testApp, type TestApp } from '../helpers/testApp.js';
+
+describe('/documentation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  it('is the interactive viewer, not raw JSON, and its page loads only its own assets', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/documentation' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.payload).toContain('swagger-ui');
+    // Every script and stylesheet is relative to the mock: no CDN.
+    const refs = [...res.payload.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(ref, ref).not.toMatch(/^(?:https?:)?\/\//);
+  });
+
+  it('serves the viewer assets from the package and points it at /documentation/json without the outside validator', async () => {
+    const init = await t.app.inject({ method: 'GET', url: '/documentation/static/swagger-initializer.js' });
+    expect(init.statusCode).toBe(200);
+    expect(init.payload).toMatch(/json/);
+    expect(init.payload).toMatch(/validatorUrl: null/);
+    const bundle = await t.app.inject({ method: 'GET', url: '/documentation/static/swagger-ui-bundle.js' });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
+    expect((await t.app.inject({ method: 'GET', url: '/documentation/static/no-such-file.js' })).statusCode).toBe(404);
+  });
+
+  it('keeps the raw document at /documentation/json and /documentation/yaml (application/yaml)', async () => {
+    const json = await t.app.inject({ method: 'GET', url: '/documentation/json' });
+    expect(json.statusCode).toBe(200);
+    const yaml = await t.app.inject({ method: 'GET', url: '/documentation/yaml' });
+    expect(yaml.statusCode).toBe(200);
+    expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(parseYaml(yaml.payload)).toEqual(json.json());
+  });
+});
