@@ -5,6 +5,7 @@ import type { AppDeps } from '../appDeps.js';
 import type { Config } from '../config.js';
 import { resolveEnvironment, parseRegion } from '../domain/environment.js';
 import { simulationCodes, simulationOverride } from '../domain/simulations.js';
+import { scopedView } from '../domain/scope.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { DomainSettings, OperationEnv, StateView } from '../domain/operation.js';
 import type { CallFacts } from '../domain/scenarios.js';
@@ -142,7 +143,7 @@ async function runOperation(
   remember: ((status: number, payload: string) => Put[]) | null,
 ): Promise<{ status: number; payload: string; committed: Promise<void> }> {
   await deps.settler.settleNamespace(who.ns);
-  const state = stateView(deps, who.ns);
+  const state = scopedView(stateView(deps, who.ns), who);
   const facts: CallFacts = {
     operation: route.name,
     checkoutSessionId: call.params.checkoutSessionId ?? null,

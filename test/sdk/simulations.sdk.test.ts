@@ -167,8 +167,9 @@ const cases: Record<string, Record<string, Case>> = {
       const charge = (await suite.client.getCharge(pending.data.chargeId)).data;
       expect(charge.statusDetails.state).toBe('Captured');
       expect(charge.captureAmount).toEqual(usd('30.00'));
+      // The whole order is captured, so the OneTime permission closes (Charge Permission page).
       const permission = await permissionStatus(suite.client, chargePermissionId);
-      expect(permission.state).toBe('Chargeable');
+      expect(permission.state).toBe('Closed');
       expect(permission.limits.amountBalance).toEqual(usd('0.00'));
     },
   },

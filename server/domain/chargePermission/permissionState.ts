@@ -3,9 +3,17 @@ import { formatTimestamp } from '../time.js';
 import type { ChargePermissionReason, ChargePermissionStatusDetails } from '../types.js';
 import type { ChargePermissionRecord } from './chargePermissionRecord.js';
 
+/**
+ * Reason code of a OneTime permission closed because its total order amount was captured. Amazon's
+ * Charge Permission page says it moves to Closed then, without naming the code (UNCONFIRMED):
+ * Amazon closes it, so AmazonClosed from Amazon's reason-code vocabulary.
+ */
+export const FULLY_CAPTURED_REASON = 'AmazonClosed';
+
 const descriptions: Record<string, string> = {
   ChargeInProgress: 'A charge is already in progress. You cannot initiate a new charge unless previous charge is canceled.',
   PaymentMethodInvalid: 'The payment method was declined; ask the buyer to update it.',
+  [FULLY_CAPTURED_REASON]: 'The total order amount has been captured.',
 };
 
 /**
@@ -20,6 +28,10 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
     ? cp.limits
     : { amountLimit: price(m.amountLimitMinor, m.currency), amountBalance: price(Math.max(0, m.amountLimitMinor - m.capturedMinor), m.currency) };
   if (cp.statusDetails.state === 'Closed') return { ...record, chargePermission: { ...cp, limits } };
+  if (fullyCaptured(record)) {
+    const statusDetails: ChargePermissionStatusDetails = { state: 'Closed', reasons: [reason(FULLY_CAPTURED_REASON)], lastUpdatedTimestamp: formatTimestamp(now) };
+    return { ...record, chargePermission: { ...cp, statusDetails, limits } };
+  }
   const reasons: ChargePermissionReason[] = [];
   if (cp.chargePermissionType === 'OneTime' && m.openChargeIds.length > 0) reasons.push(reason('ChargeInProgress'));
   if (m.paymentMethodInvalid) reasons.push(reason('PaymentMethodInvalid'));
@@ -29,6 +41,15 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
     ? cp.statusDetails
     : { state, reasons: reasons.length ? reasons : null, lastUpdatedTimestamp: formatTimestamp(now) };
   return { ...record, chargePermission: { ...cp, statusDetails, limits } };
+}
+
+/**
+ * Charge Permission page: "The one-time Charge Permission will move to a Closed state after the
+ * total order amount has been captured" — once nothing is left to capture and no charge is open.
+ */
+function fullyCaptured(record: ChargePermissionRecord): boolean {
+  const m = record.meta;
+  return record.chargePermission.chargePermissionType === 'OneTime' && m.amountLimitMinor !== null && m.capturedMinor >= m.amountLimitMinor && m.openChargeIds.length === 0;
 }
 
 function reason(code: string): ChargePermissionReason {

@@ -66,6 +66,7 @@ export function createRefund(env: OperationEnv, body: unknown, override?: Overri
     },
     meta: {
       environment: charge.meta.environment,
+      region: charge.meta.region,
       amountMinor: minor,
       settle: override?.kind === 'refundDeclined'
         ? { at: ctx.now + settings.pendingDelayMs, to: 'Declined', reasonCode: override.reasonCode }

@@ -1,4 +1,4 @@
-import type { Environment, Price, ReleaseEnvironment, StatusDetails } from '../types.js';
+import type { Environment, Price, Region, ReleaseEnvironment, StatusDetails } from '../types.js';
 
 /** The Refund wire object (Amazon Pay API reference: "Refund"). */
 export interface Refund {
@@ -15,6 +15,8 @@ export interface RefundRecord {
   refund: Refund;
   meta: {
     environment: Environment;
+    /** The charge's region (absent on records written before regions were kept apart). */
+    region?: Region;
     amountMinor: number;
     /** Every refund is asynchronous: RefundInitiated, then this outcome when the clock reaches `at`. */
     settle: { at: number; to: 'Refunded' | 'Declined'; reasonCode: string | null } | null;
