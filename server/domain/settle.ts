@@ -11,16 +11,18 @@ import { permissionAsOf } from './chargePermission/findChargePermission.js';
 import type { RefundRecord } from './refund/refundRecord.js';
 import { refundWrite } from './refund/refundState.js';
 import { settleRefund } from './refund/settleRefund.js';
+import { isSessionDeleted } from './retention.js';
 
 /**
- * The writes that bring one record up to `now`: session expiry, pending charge settlement,
- * authorization expiry, permission expiry. Empty when nothing is due. Called by the scheduler for
+ * The writes that bring one record up to `now`: session expiry and deletion, pending charge
+ * settlement, authorization expiry, permission expiry and buyer-detail retention. Empty when nothing is due. Called by the scheduler for
  * records whose dueAt has passed, whether or not a client is polling.
  */
 export function settleRecord(state: StateView, collection: string, id: string, now: number, publicUrl: string): Put[] {
   if (collection === 'checkoutSessions') {
     const record = state.get<SessionRecord>('checkoutSessions', id);
     if (!record) return [];
+    if (isSessionDeleted(record, now)) return [{ collection: 'checkoutSessions', id, value: null }];
     const next = sessionAsOf(record, now, publicUrl);
     return next === record ? [] : [sessionWrite(next)];
   }

@@ -2,12 +2,15 @@ import { apiError } from '../errors.js';
 import type { StateView } from '../operation.js';
 import { formatTimestamp } from '../time.js';
 import type { ChargePermissionRecord } from './chargePermissionRecord.js';
+import { withRetainedDetails } from '../retention.js';
 
 /**
  * The permission as it stands at `now`: past its expiry it is Closed (reason code "Expired",
- * UNCONFIRMED; "Charge Permission"). Returns the same object when nothing changed.
+ * UNCONFIRMED; "Charge Permission"), and a OneTime permission past 30 days has no buyer details. Returns the same
+ * object when nothing changed.
  */
-export function permissionAsOf(record: ChargePermissionRecord, now: number): ChargePermissionRecord {
+export function permissionAsOf(stored: ChargePermissionRecord, now: number): ChargePermissionRecord {
+  const record = withRetainedDetails(stored, now);
   const expiresAt = record.meta.expiresAt;
   if (expiresAt === null || now < expiresAt || record.chargePermission.statusDetails.state === 'Closed') return record;
   return {

@@ -2,6 +2,7 @@ import { price } from '../money.js';
 import { formatTimestamp } from '../time.js';
 import type { ChargePermissionReason, ChargePermissionStatusDetails } from '../types.js';
 import type { ChargePermissionRecord } from './chargePermissionRecord.js';
+import { buyerDetailsDropAt } from '../retention.js';
 
 /**
  * Reason code of a OneTime permission closed because its total order amount was captured. Amazon's
@@ -56,9 +57,12 @@ function reason(code: string): ChargePermissionReason {
   return { reasonCode: code, reasonDescription: descriptions[code] ?? null };
 }
 
-/** When the permission next changes on its own (its expiry), or null. */
+/** When the permission next changes on its own (its expiry, or buyer details past retention), or null. */
 export function permissionDueAt(record: ChargePermissionRecord): number | null {
-  return record.chargePermission.statusDetails.state === 'Closed' ? null : record.meta.expiresAt;
+  const expiry = record.chargePermission.statusDetails.state === 'Closed' ? null : record.meta.expiresAt;
+  const drop = buyerDetailsDropAt(record);
+  if (expiry === null) return drop;
+  return drop === null ? expiry : Math.min(expiry, drop);
 }
 
 export function permissionWrite(record: ChargePermissionRecord) {

@@ -2,6 +2,7 @@ import { formatTimestamp } from '../time.js';
 import type { CheckoutSession, StatusDetails } from '../types.js';
 import { withConstraints } from './constraints.js';
 import type { SessionRecord } from './sessionRecord.js';
+import { sessionDeletedAt } from '../retention.js';
 
 const descriptions: Record<string, string> = {
   BuyerCanceled: 'The buyer canceled the checkout.',
@@ -36,9 +37,9 @@ export function sessionAsOf(record: SessionRecord, now: number, publicUrl: strin
   return record;
 }
 
-/** When a session next changes on its own (its expiry while Open). */
+/** When a session next changes on its own: its expiry while Open, then its deletion. */
 export function sessionDueAt(record: SessionRecord): number | null {
-  return record.session.statusDetails.state === 'Open' ? record.meta.expiresAt : null;
+  return record.session.statusDetails.state === 'Open' ? record.meta.expiresAt : sessionDeletedAt(record);
 }
 
 export function sessionWrite(record: SessionRecord) {
