@@ -143,7 +143,9 @@ describe('completeCheckoutSession', () => {
     world.advance(25 * 3600_000);
     const writes = settleRecord(world.env().state, 'checkoutSessions', id, world.now, 'https://mock.test');
     expect((writes[0]!.value as any).session.statusDetails.reasonCode).toBe('Expired');
-    expect(writes[0]!.dueAt).toBeNull();
+    // Next due: its deletion 30 days after creation (Checkout Session page).
+    const createdAt = (writes[0]!.value as any).meta.createdAt as number;
+    expect(writes[0]!.dueAt).toBe(createdAt + 30 * 24 * 3600_000);
   });
 
   it('expires an authorization unused for 30 days: Canceled/ExpiredUnused, permission Chargeable again', () => {
