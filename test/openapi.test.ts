@@ -1535,8 +1535,10 @@ describe('openapi.yaml', () => {
     probe('createChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', charges, newCharge(nowhere)));
     probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(authorized.chargePermissionId)));
     probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(closedUnderCharge.chargePermissionId)));
-    probe('createChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId, { chargeAmount: { amount: '1', currencyCode: 'EUR' } })));
-    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId)));
+    probe('createChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: { amount: '1', currencyCode: 'EUR' } })));
+    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: usd('50.01') })));
+    // A OneTime permission whose order total was captured is Closed (Charge Permission page).
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId)));
     probe('createChargeInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', charges, newCharge(manyCharges.chargePermissionId)));
     probe('createChargeInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { softDescriptor: 'LATER' })));
     probe('createChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
