@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { pendingRoutes } from '../server/api/pendingRoutes.js';
 import { operationRoutes } from '../server/api/registerApi.js';
 import { buildApp } from '../server/app.js';
 import { loadConfig, packagePath, type Config } from '../server/config.js';
@@ -1594,6 +1595,14 @@ describe('openapi.yaml', () => {
     probe('createRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'Declined' }));
     probe('getRefundInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`));
     probe('getRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`, undefined, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+
+    // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
+    for (const route of pendingRoutes) {
+      const at = (prefix: string) => `${prefix}${route.path.replace(/:[A-Za-z]+/g, 'S01-0000000-0000000')}`;
+      probe(`${route.name}InEnvironment`, 'OperationNotEmulated', () => send(app, route.method, at(v2)));
+      probe(`${route.name}InEnvironment`, 'InvalidSandboxSimulationSpecified', () => send(app, route.method, at(v2), undefined, { 'x-amz-pay-simulation-code': 'Declined' }));
+      probe(`${route.name}InEnvironment`, 'ResourceNotFound', () => send(app, route.method, at('/staging/v2')));
+    }
 
     // Buyers, delivery trackers, authorization tokens.
     const otherMerchantsToken = (await send(app, 'POST', '/__admin/buyers?merchant=SANDBOX-OPENAPIOTHER')).json().buyerToken;

@@ -4,11 +4,12 @@ import { chargePermissionRoutes } from './chargePermissions.js';
 import { chargeRoutes } from './charges.js';
 import { checkoutSessionRoutes } from './checkoutSessions.js';
 import { refundRoutes } from './refunds.js';
+import { pendingRoutes } from './pendingRoutes.js';
 import type { OperationRoute } from './operationRoute.js';
 import { operationHandler, type PipelineDeps } from './pipeline.js';
 
 /** Every emulated operation. */
-export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes];
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...pendingRoutes];
 
 /** URL prefixes each operation is served under (Amazon Pay "API introduction"): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;

@@ -18,6 +18,28 @@ export const operationNames = [
   'getBuyer',
   'deliveryTrackers',
   'getAuthorizationToken',
+  // Reports, disputes, files, merchant accounts and in-store (issue #13)
+  'getReports',
+  'getReportById',
+  'getReportDocument',
+  'getReportSchedules',
+  'getReportScheduleById',
+  'createReport',
+  'createReportSchedule',
+  'cancelReportSchedule',
+  'getDisbursements',
+  'createDispute',
+  'getDispute',
+  'updateDispute',
+  'contestDispute',
+  'uploadFile',
+  'createMerchantAccount',
+  'updateMerchantAccount',
+  'deleteAmazonPayAccount',
+  'merchantAccountClaim',
+  'merchantScan',
+  'inStoreCharge',
+  'inStoreRefund',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

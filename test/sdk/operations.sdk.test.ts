@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationNames, type OperationName } from '../../server/domain/operations.js';
+import { pendingOperations } from '../../server/api/pendingRoutes.js';
 import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
@@ -134,7 +135,7 @@ describe('getAuthorizationToken', () => {
 
 describe('every operation\'s answer goes through the SDK\'s response handling', () => {
   /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */
-  const calls: Record<OperationName, () => Promise<{ response: any; keys?: string[] }>> = {
+  const calls: Partial<Record<OperationName, () => Promise<{ response: any; keys?: string[] }>>> = {
     createCheckoutSession: async () => ({ response: await suite.client.createCheckoutSession(readySessionBody(), idem()), keys: sessionKeys }),
     getCheckoutSession: async () => ({ response: await suite.client.getCheckoutSession(await readySession(suite.client, { intent: 'Authorize' })), keys: sessionKeys }),
     updateCheckoutSession: async () => ({
@@ -173,12 +174,14 @@ describe('every operation\'s answer goes through the SDK\'s response handling', 
     getAuthorizationToken: async () => ({ response: await suite.client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
   };
 
+  const emulated = operationNames.filter((name) => !pendingOperations.includes(name));
+
   it('covers every emulated operation', () => {
-    expect(Object.keys(calls).sort()).toEqual([...operationNames].sort());
+    expect(Object.keys(calls).sort()).toEqual([...emulated].sort());
   });
 
-  it.each([...operationNames])('%s: 2xx, a JSON object body, Amazon\'s wire forms, x-amz-pay-request-id', async (name) => {
-    const { response, keys } = await calls[name]();
+  it.each(emulated)('%s: 2xx, a JSON object body, Amazon\'s wire forms, x-amz-pay-request-id', async (name) => {
+    const { response, keys } = await calls[name]!();
     expect(response.status).toBeGreaterThanOrEqual(200);
     expect(response.status).toBeLessThan(300);
     expect(typeof response.data).toBe('object');

@@ -1,0 +1,54 @@
+import { notEmulated } from '../domain/notEmulated.js';
+import type { OperationName } from '../domain/operations.js';
+import type { HttpMethod, OperationRoute } from './operationRoute.js';
+
+/** An SDK operation that is routed (so it is signed, journaled and scriptable) but not emulated. */
+interface Pending {
+  name: OperationName;
+  method: HttpMethod;
+  path: string;
+  /** The SDK methods that call it (several SDK methods may share one route). */
+  sdk: readonly string[];
+}
+
+const pending: Pending[] = [
+  { name: 'getReports', method: 'GET', path: '/reports', sdk: ['getReports'] },
+  { name: 'getReportById', method: 'GET', path: '/reports/:reportId', sdk: ['getReportById'] },
+  { name: 'getReportDocument', method: 'GET', path: '/report-documents/:reportDocumentId', sdk: ['getReportDocument'] },
+  { name: 'getReportSchedules', method: 'GET', path: '/report-schedules', sdk: ['getReportSchedules'] },
+  { name: 'getReportScheduleById', method: 'GET', path: '/report-schedules/:reportScheduleId', sdk: ['getReportScheduleById'] },
+  { name: 'createReport', method: 'POST', path: '/reports', sdk: ['createReport'] },
+  { name: 'createReportSchedule', method: 'POST', path: '/report-schedules', sdk: ['createReportSchedule'] },
+  { name: 'cancelReportSchedule', method: 'DELETE', path: '/report-schedules/:reportScheduleId', sdk: ['cancelReportSchedule'] },
+  { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
+  { name: 'createDispute', method: 'POST', path: '/disputes', sdk: ['createDispute'] },
+  { name: 'getDispute', method: 'GET', path: '/disputes/:disputeId', sdk: ['getDispute'] },
+  { name: 'updateDispute', method: 'PATCH', path: '/disputes/:disputeId', sdk: ['updateDispute'] },
+  { name: 'contestDispute', method: 'POST', path: '/disputes/:disputeId/contest', sdk: ['contestDispute'] },
+  { name: 'uploadFile', method: 'POST', path: '/files', sdk: ['uploadFile'] },
+  { name: 'createMerchantAccount', method: 'POST', path: '/merchantAccounts', sdk: ['createMerchantAccount', 'registerAmazonPayAccount'] },
+  { name: 'updateMerchantAccount', method: 'PATCH', path: '/merchantAccounts/:merchantAccountId', sdk: ['updateMerchantAccount', 'updateAmazonPayAccount'] },
+  { name: 'deleteAmazonPayAccount', method: 'DELETE', path: '/merchantAccounts/:merchantAccountId', sdk: ['deleteAmazonPayAccount'] },
+  { name: 'merchantAccountClaim', method: 'POST', path: '/merchantAccounts/:merchantAccountId/claim', sdk: ['merchantAccountClaim'] },
+  { name: 'merchantScan', method: 'POST', path: '/in-store/merchantScan', sdk: ['InStoreClient.merchantScan'] },
+  { name: 'inStoreCharge', method: 'POST', path: '/in-store/charge', sdk: ['InStoreClient.charge'] },
+  { name: 'inStoreRefund', method: 'POST', path: '/in-store/refund', sdk: ['InStoreClient.refund'] },
+];
+
+/**
+ * SDK operations the emulator does not serve yet: each answers 501 `OperationNotEmulated` after
+ * the signature check. The README's "What is emulated" section lists the same names.
+ */
+export const pendingOperations: readonly OperationName[] = pending.map((p) => p.name);
+
+export const pendingRoutes: OperationRoute[] = pending.map((p) => ({
+  name: p.name,
+  method: p.method,
+  path: p.path,
+  // The body is not read: nothing about it can be wrong until the operation is emulated.
+  hasBody: false,
+  ...(p.method === 'POST' ? { idempotency: 'optional' as const } : {}),
+  run: () => {
+    throw notEmulated(p.name, `${p.method} /v2${p.path}`, p.sdk);
+  },
+}));
