@@ -3,6 +3,7 @@ import { formatTimestamp, parseTimestamp } from '../domain/time.js';
 import { saltLengthOf, type SigningAlgorithm } from './algorithms.js';
 import { parseAuthorization } from './authorizationHeader.js';
 import { buildCanonicalRequest, sha256Hex, stringToSign as toStringToSign, type CanonicalVariant } from './canonicalRequest.js';
+import { echo } from '../domain/echo.js';
 import { headerText, type IncomingHeaders } from './headers.js';
 import { environmentFromKeyId, type KeyRegistry } from './keyRegistry.js';
 import type { SignatureVerifier } from './verifier.js';
@@ -64,6 +65,7 @@ export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): Veri
     );
   }
   checkDate(headerText(input.headers, 'x-amz-pay-date'), deps);
+  checkSignedHeaders(auth.signedHeaderNames, input.headers);
 
   const saltLength = saltLengthOf(auth.algorithm);
   const canonicalInput = { ...input, signedHeaderNames: auth.signedHeaderNames, signedHeaders: auth.signedHeaders };
@@ -84,11 +86,37 @@ export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): Veri
   throw apiError('InvalidRequestSignature', `Unable to verify signature, signing String [${first!.stringToSign}] , signature [${auth.signature}]`, first);
 }
 
+/** Headers a signature must cover: without the date one captured signature would replay forever. */
+export const REQUIRED_SIGNED_HEADERS = ['x-amz-pay-date', 'x-amz-pay-host'] as const;
+
+/**
+ * Every official SDK signs x-amz-pay-date and x-amz-pay-host; a signature over less proves nothing
+ * about when or for whom the request was made. A listed header that was not sent cannot have been
+ * signed as sent either. Both fail as InvalidRequestSignature, naming the header.
+ */
+function checkSignedHeaders(names: readonly string[], headers: IncomingHeaders): void {
+  const listed = new Set(names.map((n) => n.toLowerCase()));
+  const missing = REQUIRED_SIGNED_HEADERS.filter((h) => !listed.has(h));
+  if (missing.length) {
+    throw apiError(
+      'InvalidRequestSignature',
+      `Unable to verify signature: SignedHeaders must include ${REQUIRED_SIGNED_HEADERS.join(' and ')}; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not signed.`,
+    );
+  }
+  const absent = [...listed].filter((h) => headerText(headers, h) === undefined);
+  if (absent.length) {
+    throw apiError(
+      'InvalidRequestSignature',
+      `Unable to verify signature: SignedHeaders lists ${absent.map((h) => `'${echo(h)}'`).join(', ')}, which the request does not carry.`,
+    );
+  }
+}
+
 function checkDate(value: string | undefined, deps: VerifyDeps): void {
   if (value === undefined) throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-date'.");
   const date = parseTimestamp(value.trim());
   if (date === null) {
-    throw apiError('InvalidHeaderValue', `The value ${value} provided for x-amz-pay-date is invalid; expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).`);
+    throw apiError('InvalidHeaderValue', `The value ${echo(value)} provided for x-amz-pay-date is invalid; expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).`);
   }
   const now = deps.wallTime();
   if (date - now > FUTURE_TOLERANCE_MS) {

@@ -64,13 +64,36 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     expectApiError(() => verify(clientSign(phpStyle({ algorithm: 'AMZN-PAY-RSASSA-PSS-V2', saltLength: 20 }))), 'InvalidRequestSignature', 403);
   });
 
+  describe('what the signature must cover', () => {
+    it('refuses a valid signature over accept alone: the date and host must be signed', () => {
+      const err = expectApiError(() => verify(clientSign(phpStyle({ signedHeaders: 'accept' }))), 'InvalidRequestSignature', 403);
+      expect(err.message).toContain('SignedHeaders must include x-amz-pay-date and x-amz-pay-host; x-amz-pay-date and x-amz-pay-host are not signed');
+    });
+
+    it.each(['x-amz-pay-date', 'x-amz-pay-host'])('refuses a valid signature that leaves out %s, naming it', (left) => {
+      const names = 'accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region'.split(';').filter((n) => n !== left).join(';');
+      const err = expectApiError(() => verify(clientSign(phpStyle({ signedHeaders: names }))), 'InvalidRequestSignature', 403);
+      expect(err.message).toContain(`; ${left} is not signed`);
+    });
+
+    it('refuses a valid signature over a header that was never sent, naming it', () => {
+      const req = clientSign(phpStyle({ signedHeaders: 'accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region;x-never-sent' }));
+      const err = expectApiError(() => verify(req), 'InvalidRequestSignature', 403);
+      expect(err.message).toContain("SignedHeaders lists 'x-never-sent', which the request does not carry");
+    });
+
+    it('accepts the required names in any case (the Node SDK keeps the caller\'s casing)', () => {
+      const req = clientSign(phpStyle({ headers: standardHeaders({}), signedHeaders: 'accept;content-type;X-Amz-Pay-Date;X-Amz-Pay-Host;x-amz-pay-region' }));
+      expect(verify(req).publicKeyId).toBe(DEMO_ID);
+    });
+  });
+
   describe('tampering', () => {
     const base = () => clientSign(phpStyle({ wireQuery: 'a=1&b=2' }));
     const cases: [string, (r: ReturnType<typeof base>) => SignedRequestInput][] = [
       ['the body', (r) => ({ ...r, body: Buffer.from(BODY.replace('10.00', '1000.00')) })],
       ['one body byte appended', (r) => ({ ...r, body: Buffer.concat([r.body, Buffer.from(' ')]) })],
       ['a signed header value', (r) => ({ ...r, headers: { ...r.headers, 'x-amz-pay-idempotency-key': 'another-key' } })],
-      ['a signed header removed', (r) => ({ ...r, headers: { ...r.headers, 'x-amz-pay-host': undefined } })],
       ['the path', (r) => ({ ...r, path: '/v2/checkoutSessions/' })],
       ['the method', (r) => ({ ...r, method: 'PUT' })],
       ['the query', (r) => ({ ...r, query: 'a=1&b=3' })],
@@ -79,6 +102,12 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     it.each(cases)('rejects a request whose %s changed after signing', (_what, tamper) => {
       const err = expectApiError(() => verify(tamper(base())), 'InvalidRequestSignature', 403);
       expect(err.message).toMatch(/^Unable to verify signature, signing String \[AMZN-PAY-RSASSA-PSS\n[0-9a-f]{64}\] , signature \[[A-Za-z0-9+/=]+\]$/);
+    });
+
+    it('rejects a request whose signed header was removed, naming the header', () => {
+      const req = base();
+      const err = expectApiError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-region': undefined } }), 'InvalidRequestSignature', 403);
+      expect(err.message).toContain("SignedHeaders lists 'x-amz-pay-region', which the request does not carry");
     });
 
     it('rejects a request signed by a different key than its PublicKeyId names', () => {
