@@ -1072,7 +1072,7 @@ describe('openapi.yaml', () => {
       const keys = (await send(signed, 'GET', '/__admin/publicKeys')).json().publicKeys as { publicKeyId: string }[];
       const keyId = keys.find((k) => k.publicKeyId.startsWith('SANDBOX-'))!.publicKeyId;
       const refused = await send(signed, 'GET', '/v2/checkoutSessions/x', undefined, {
-        authorization: `AMZN-PAY-RSASSA-PSS PublicKeyId=${keyId}, SignedHeaders=x-amz-pay-date, Signature=AAAA`, 'x-amz-pay-date': formatTimestamp(Date.now()),
+        authorization: `AMZN-PAY-RSASSA-PSS PublicKeyId=${keyId}, SignedHeaders=x-amz-pay-date;x-amz-pay-host, Signature=AAAA`, 'x-amz-pay-date': formatTimestamp(Date.now()), 'x-amz-pay-host': 'pay-api.amazon.com',
       });
       expect(refused.json().reasonCode).toBe('InvalidRequestSignature');
       const withSignature = await send(signed, 'GET', '/__admin/requests?status=403');
