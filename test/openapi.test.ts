@@ -24,6 +24,8 @@ import { formatTimestamp } from '../server/domain/time.js';
 import { snsStringToSign } from '../server/ipn/snsEnvelope.js';
 import type { Schema } from '../server/domain/validation.js';
 import { MemoryStore } from '../server/store/memoryStore.js';
+import { demoKeyIds, demoPrivateKey } from './helpers/demoKeys.js';
+import { AmazonPay } from './helpers/runningServer.js';
 import { closedPortUrl, startReceiver } from './ipn/receiver.js';
 
 // Fastify 5 has no public list of registered routes, but it calls every `onRoute` hook for each
@@ -382,7 +384,7 @@ describe('openapi.yaml', () => {
   });
 
   it('names each emulated operation after the SDK method, once per URL prefix', () => {
-    const emulated = documentedOperations().filter((o) => !o.path.startsWith('/__admin') && !o.path.startsWith('/documentation') && !o.path.startsWith('/checkout/'));
+    const emulated = documentedOperations().filter((o) => !o.path.startsWith('/__admin') && !o.path.startsWith('/documentation') && !o.path.startsWith('/checkout'));
     const expected = operationRoutes.flatMap((r) => [
       { key: `${r.method} /v2${r.path}`, id: r.name },
       { key: `${r.method} /:environment/v2${r.path}`, id: `${r.name}InEnvironment` },
@@ -472,8 +474,8 @@ describe('openapi.yaml', () => {
       for (const [status, ref] of Object.entries(operation.responses as Record<string, Json>)) {
         if (status !== 'default' && Number(status) < 400) continue;
         const response = deref(ref);
-        // The hosted pages answer a browser: every error is an HTML page, never Amazon's JSON.
-        if (operation.tags.includes('Hosted pages')) {
+        // The hosted pages and the button pages answer a browser: every error is an HTML page, never Amazon's JSON.
+        if (operation.tags.includes('Hosted pages') || operation.tags.includes('Buttons')) {
           expect(Object.keys(response.content), `${method} ${path} ${status}`).toEqual(['text/html']);
           expect(response.content['text/html'].schema, `${method} ${path} ${status}`).toEqual(component('HtmlPage'));
           expect(response['x-reason-codes'], `${method} ${path} ${status}`).toBeUndefined();
@@ -1331,6 +1333,77 @@ describe('openapi.yaml', () => {
 
       // Every documented status but 500 (a crash) was produced.
       for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes('Hosted pages'))) {
+        const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
+        expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
+      }
+    } finally {
+      await pages.close();
+    }
+  });
+
+  it('serves checkout.js and the button pages as documented', async () => {
+    // Button signatures are verified even with --signature off; the API reads below rely on it being off.
+    const pages = await buildApp(testConfig({ signature: 'off', buyerApproval: 'manual' }), { store: new MemoryStore() });
+    const asDemo = { authorization: `AMZN-PAY-RSASSA-PSS PublicKeyId=${demoKeyIds.sandbox}, SignedHeaders=x-amz-pay-date, Signature=x` };
+    const seen = new Map<string, Set<string>>();
+    const page = async (operationId: string, res: LightMyRequestResponse, status: number) => {
+      expect(res.statusCode, `${operationId}: ${res.payload.slice(0, 300)}`).toBe(status);
+      seen.set(operationId, (seen.get(operationId) ?? new Set()).add(String(status)));
+      await expectDocumented(operationId, res);
+      return res;
+    };
+    const form = (url: string, fields: Record<string, string>) =>
+      pages.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const signed = (payload: unknown, algorithm = 'AMZN-PAY-RSASSA-PSS-V2') => {
+      const payloadJSON = JSON.stringify(payload);
+      const client = new AmazonPay.WebStoreClient({ publicKeyId: demoKeyIds.sandbox, privateKey: demoPrivateKey, region: 'us', sandbox: true, algorithm });
+      return { payloadJSON, signature: client.generateButtonSignature(payloadJSON), publicKeyId: demoKeyIds.sandbox, algorithm, ledgerCurrency: 'USD' };
+    };
+    const checkout = { storeId, webCheckoutDetails: { checkoutReviewReturnUrl: 'https://merchant.example/review' } };
+    try {
+      // The script answers on any host, so a proxy can serve it as static-na.payments-amazon.com.
+      const script = await page('getCheckoutScript', await pages.inject({ method: 'GET', url: '/checkout.js', headers: { host: 'static-na.payments-amazon.com' } }), 200);
+      expect(script.payload).toContain('amazon.Pay');
+
+      const started = await page('startCheckoutFromButton', await form('/checkout/start', signed(checkout)), 303);
+      const id = new URL(started.headers.location as string, 'https://x').searchParams.get('amazonCheckoutSessionId')!;
+      expect((await send(pages, 'GET', `/v2/checkoutSessions/${id}`, undefined, asDemo)).json()).toMatchObject({ productType: 'PayAndShip', buyer: null, statusDetails: { state: 'Open' } });
+      await page('startCheckoutFromButton', await form('/checkout/start', { ...signed(checkout), payloadJSON: JSON.stringify({ ...checkout, storeId: 'x' }) }), 403);
+      await page('startCheckoutFromButton', await form('/checkout/start', { ...signed(checkout), publicKeyId: 'SANDBOX-UNKNOWN' }), 401);
+      // Signed correctly, but Create Checkout Session would refuse it: the same reason code.
+      const invalid = await page('startCheckoutFromButton', await form('/checkout/start', signed({ storeId })), 400);
+      expect(invalid.payload).toContain('MissingParameterValue');
+      await page('startCheckoutFromButton', await form('/checkout/start', { ...signed(checkout), productType: 'SignIn' }), 400);
+      await page('startCheckoutFromButton', await pages.inject({ method: 'POST', url: '/checkout/start', payload: `payloadJSON=${'x'.repeat(2_000_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 413);
+
+      const signIn = signed({ signInReturnUrl: 'https://merchant.example/signed-in', storeId, signInScopes: ['name', 'email'] });
+      await page('amazonSignin', await form('/checkout/amazon-signin', signIn), 200);
+      await page('amazonSignin', await form('/checkout/amazon-signin', { ...signIn, action: 'continue', name: '', email: 'x@example.com' }), 400);
+      const back = await page('amazonSignin', await form('/checkout/amazon-signin', { ...signIn, action: 'continue', name: 'Sam', email: 'sam@example.com' }), 303);
+      const token = new URL(back.headers.location as string).searchParams.get('buyerToken')!;
+      expect((await send(pages, 'GET', `/v2/buyers/${token}`, undefined, asDemo)).json()).toMatchObject({ name: 'Sam', email: 'sam@example.com', postalCode: null, shippingAddress: null });
+      await page('amazonSignin', await form('/checkout/amazon-signin', { ...signIn, signature: signIn.signature.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A')) }), 403);
+      await page('amazonSignin', await form('/checkout/amazon-signin', { ...signIn, publicKeyId: 'SANDBOX-UNKNOWN' }), 401);
+      await page('amazonSignin', await pages.inject({ method: 'POST', url: '/checkout/amazon-signin', payload: `payloadJSON=${'x'.repeat(2_000_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 413);
+
+      // Change actions need a signed-in buyer on an Open session.
+      await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changeAddress` }), 409);
+      await pages.inject({ method: 'POST', url: `/__admin/checkoutSessions/${id}/approve`, payload: '{}', headers: { 'content-type': 'application/json' } });
+      await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changeAddress` }), 200);
+      await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changePayment` }), 200);
+      await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changeAll` }), 400);
+      await page('getChangePage', await pages.inject({ method: 'GET', url: '/checkout/change?amazonCheckoutSessionId=nope&changeAction=changePayment' }), 404);
+      const moved = await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changeAddress', action: 'save', address: '1' }), 303);
+      expect(moved.headers.location).toBe(`https://merchant.example/review?amazonCheckoutSessionId=${id}`);
+      expect((await send(pages, 'GET', `/v2/checkoutSessions/${id}`, undefined, asDemo)).json().shippingAddress.addressLine1).toBe('2 Second Street');
+      await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changePayment', action: 'save', card: '9999' }), 400);
+      await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: 'nope', changeAction: 'changePayment', action: 'back' }), 404);
+      await page('submitChange', await pages.inject({ method: 'POST', url: '/checkout/change', payload: `card=${'x'.repeat(2_000_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 413);
+      await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changePayment', action: 'save', card: '3434' }), 303);
+      await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changePayment', action: 'back' }), 409);
+      await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changePayment` }), 409);
+
+      for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes('Buttons'))) {
         const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
         expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
       }

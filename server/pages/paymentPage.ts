@@ -4,7 +4,7 @@ import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { demoAddress, demoBuyer } from '../domain/demoBuyer.js';
 import type { Constraint } from '../domain/types.js';
 import { addressBlock, cardEffect, cardLabel, formatPrice, storeName } from './display.js';
-import { html, layout } from './html.js';
+import { html, layout, type SafeHtml } from './html.js';
 
 /** The payment step (amazonPayRedirectUrl): the order, the buyer, and the simulated cards. */
 
@@ -27,6 +27,17 @@ const kindRank = { success: 0, cancelOnReturn: 1, pending: 2 } as const;
 export function cardsInOrder(): [string, (typeof simulatedCards)[string]][] {
   const rank = (lastFour: string) => (lastFour === defaultCard ? -1 : kindRank[simulatedCards[lastFour]!.behaviour.kind]);
   return Object.entries(simulatedCards).sort(([a], [b]) => rank(a) - rank(b));
+}
+
+/** The fieldset of simulated cards, one radio button each, `selected` checked. */
+export function cardChoices(selected: string): SafeHtml {
+  return html`<fieldset>
+<legend>Payment method</legend>
+<p class="note">Simulated sandbox cards: the last four digits decide what happens.</p>
+${cardsInOrder().map(
+  ([lastFour, card]) => html`<label class="card" for="card-${lastFour}"><input type="radio" name="card" id="card-${lastFour}" value="${lastFour}"${lastFour === selected ? html` checked` : ''}><span><strong>${cardLabel(card.brand, lastFour)}</strong> <span class="effect">${cardEffect(card.behaviour)}</span></span></label>
+`,
+)}</fieldset>`;
 }
 
 /** The payment page; `error` explains a refused submission (no or an unknown card). */
@@ -62,13 +73,7 @@ ${addressBlock(address)}
 </section>
 <form method="post" action="/checkout/processing">
 <input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
-<fieldset>
-<legend>Payment method</legend>
-<p class="note">Simulated sandbox cards: the last four digits decide what happens.</p>
-${cardsInOrder().map(
-  ([lastFour, card]) => html`<label class="card" for="card-${lastFour}"><input type="radio" name="card" id="card-${lastFour}" value="${lastFour}"${lastFour === selected ? html` checked` : ''}><span><strong>${cardLabel(card.brand, lastFour)}</strong> <span class="effect">${cardEffect(card.behaviour)}</span></span></label>
-`,
-)}</fieldset>
+${cardChoices(selected)}
 <div class="actions">
 <button type="submit" class="primary" name="action" value="pay">Pay now</button>
 <button type="submit" class="link" name="action" value="cancel">Cancel</button>

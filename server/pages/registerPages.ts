@@ -1,16 +1,16 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PipelineDeps } from '../api/pipeline.js';
 import { simulatedCards } from '../domain/cards.js';
 import { choosePayment, signInBuyer } from '../domain/checkoutSession/approveSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { cancelSession } from '../domain/checkoutSession/sessionState.js';
-import { AmazonPayError } from '../domain/errors.js';
-import { badRequest, canceledPage, internalError, PageFailure, refused, sessionNotFound, sessionNotOpen, sessionNotReady } from './errorPage.js';
-import { FormError, parseForm, requireAction, requireSessionId } from './forms.js';
-import { pageHeaders } from './html.js';
+import { buttonRoutes } from './buttonRoutes.js';
+import { canceledPage, sessionNotReady } from './errorPage.js';
+import { parseForm, requireAction, requireSessionId } from './forms.js';
 import { paymentBlockers, paymentPage, selectedCardOf } from './paymentPage.js';
 import { cancelUrlOf, returnTo } from './returnUrls.js';
-import { locateSession, saveSession, type LocatedSession } from './sessionAccess.js';
+import { page, pageErrorHandler, type PageReply } from './pageReply.js';
+import { openSession, saveSession, type LocatedSession } from './sessionAccess.js';
 import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
 
 /**
@@ -18,16 +18,6 @@ import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
  * the payment page behind amazonPayRedirectUrl. Plain HTML forms, no script; every decision is
  * the checkout-session domain's (signInBuyer, choosePayment, cancelSession).
  */
-
-type PageReply = { status: number; body: string } | { redirect: string };
-
-/** The Open session with this id, or the 404 / 409 page. */
-function openSession(deps: PipelineDeps, id: string): LocatedSession {
-  const found = locateSession(deps, id);
-  if (!found) throw sessionNotFound(id);
-  if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);
-  return found;
-}
 
 /** The buyer pressed Cancel: the session ends as BuyerCanceled and the buyer goes back to the merchant. */
 async function cancelCheckout(deps: PipelineDeps, { ns, record, now }: LocatedSession, step: 'signin' | 'payment'): Promise<PageReply> {
@@ -107,42 +97,5 @@ function paymentRoutes(app: FastifyInstance, deps: PipelineDeps): void {
 export function registerPages(app: FastifyInstance, deps: PipelineDeps): void {
   signinRoutes(app, deps);
   paymentRoutes(app, deps);
-}
-
-/** Anything a page handler throws, as the HTML page to answer with (never Amazon's JSON). */
-function failurePage(err: unknown, request: FastifyRequest): PageFailure {
-  if (err instanceof PageFailure) return err;
-  if (err instanceof FormError) return badRequest(err.message);
-  if (err instanceof AmazonPayError && err.status < 500) return refused(err.status, err.message);
-  const fastifyError = err as Partial<FastifyError>;
-  if (!(err instanceof AmazonPayError) && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return refused(fastifyError.statusCode, fastifyError.message ?? 'The request could not be read.');
-  }
-  request.log.error({ err }, 'hosted page failed');
-  return internalError();
-}
-
-function send(reply: FastifyReply, result: PageReply): FastifyReply {
-  if ('redirect' in result) return reply.code(303).header('location', result.redirect).header('cache-control', 'no-store').send();
-  return reply.code(result.status).headers(pageHeaders).send(result.body);
-}
-
-/** A page handler: its answer, or the page for what it threw. */
-function page(handler: (request: FastifyRequest) => Promise<PageReply>) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    let result: PageReply;
-    try {
-      result = await handler(request);
-    } catch (err) {
-      const failure = failurePage(err, request);
-      result = { status: failure.status, body: failure.body };
-    }
-    return send(reply, result);
-  };
-}
-
-/** Errors raised before a handler runs (a body over the size limit, a bad Content-Length), as pages too. */
-function pageErrorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const failure = failurePage(error, request);
-  return send(reply, { status: failure.status, body: failure.body });
+  buttonRoutes(app, deps);
 }

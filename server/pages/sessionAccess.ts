@@ -4,6 +4,7 @@ import { findSession } from '../domain/checkoutSession/findSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { AmazonPayError } from '../domain/errors.js';
+import { sessionNotFound, sessionNotOpen } from './errorPage.js';
 
 /**
  * How the hosted pages reach a checkout session: the buyer's browser names only the session id,
@@ -41,4 +42,12 @@ export function locateSession(deps: PipelineDeps, id: string): LocatedSession | 
  */
 export function saveSession(deps: PipelineDeps, ns: string, record: SessionRecord): Promise<void> {
   return deps.store.commit(ns, [sessionWrite(record)]);
+}
+
+/** The Open session with this id, or the 404 / 409 page. */
+export function openSession(deps: PipelineDeps, id: string): LocatedSession {
+  const found = locateSession(deps, id);
+  if (!found) throw sessionNotFound(id);
+  if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);
+  return found;
 }

@@ -1,7 +1,7 @@
 import { demoBuyer } from '../domain/demoBuyer.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { storeName } from './display.js';
-import { html, layout } from './html.js';
+import { html, layout, type SafeHtml } from './html.js';
 
 /** The sign-in (review) step: who the buyer signs in as. */
 
@@ -33,12 +33,20 @@ export function readSigninValues(fields: Map<string, string>): { values: SigninV
   return { values, errors };
 }
 
-function field(id: keyof SigninValues, label: string, type: string, autocomplete: string, max: number, value: string, error: string | undefined) {
+/** One labelled input of the sign-in form, with its error message when it has one. */
+export function field(id: keyof SigninValues, label: string, type: string, autocomplete: string, max: number, value: string, error: string | undefined) {
   return html`<label for="${id}">${label}</label>
 ${error ? html`<p class="field-error" id="${id}-error"><span class="visually-hidden">Error: </span>${error}</p>` : ''}
 <input type="${type}" id="${id}" name="${id}" autocomplete="${autocomplete}" required maxlength="${max}" value="${value}"${
     error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''
   }>`;
+}
+
+/** The "There is a problem" box linking each message to its field; nothing when there are none. */
+export function errorSummary(messages: readonly [id: string, message: string][]): SafeHtml | '' {
+  return messages.length
+    ? html`<div class="error" role="alert" aria-labelledby="problem-heading"><h2 id="problem-heading">There is a problem</h2>${messages.map(([id, message]) => html`<p><a href="#${id}">${message}</a></p>`)}</div>`
+    : '';
 }
 
 /** The sign-in page, with the values and messages of a refused submission when there was one. */
@@ -49,7 +57,7 @@ export function signinPage(record: SessionRecord, values: SigninValues, errors: 
   return layout(
     messages.length ? 'Error: Sign in' : 'Sign in',
     html`<h1>Sign in to pay ${store}</h1>
-${messages.length ? html`<div class="error" role="alert" aria-labelledby="problem-heading"><h2 id="problem-heading">There is a problem</h2>${messages.map(([id, message]) => html`<p><a href="#${id}">${message}</a></p>`)}</div>` : ''}
+${errorSummary(messages)}
 <p>You are checking out with <strong>${store}</strong> using Amazon Pay.</p>
 <form method="post" action="/checkout/signin">
 <input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">

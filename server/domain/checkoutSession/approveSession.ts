@@ -51,7 +51,8 @@ export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'ca
           ...record.session,
           productType: record.session.productType ?? 'PayAndShip',
           buyer,
-          shippingAddress: shipping,
+          // PayOnly (a button's productType) shares no shipping address.
+          shippingAddress: record.session.productType === 'PayOnly' ? null : shipping,
           billingAddress: billing,
           paymentPreferences: [{ paymentDescriptor: paymentDescriptor(card) }],
         },

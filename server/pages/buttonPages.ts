@@ -1,0 +1,104 @@
+import { addressBook } from '../domain/button/changeActions.js';
+import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
+import type { AmazonPayError } from '../domain/errors.js';
+import { addressBlock, storeName } from './display.js';
+import { PageFailure } from './errorPage.js';
+import { html, layout } from './html.js';
+import { cardChoices, selectedCardOf } from './paymentPage.js';
+import { errorSummary, field, type SigninErrors, type SigninValues } from './signinPage.js';
+
+/** Pages behind the checkout.js buttons: the refusal, Amazon Sign-in, and the two change actions. */
+
+/** What the buyer sees when a button's payload cannot be used; the merchant's developer gets the reason. */
+export function buttonRefused(error: AmazonPayError, backUrl: string | null): PageFailure {
+  const title = 'Amazon Pay cannot start this checkout';
+  return new PageFailure(
+    error.status,
+    layout(
+      title,
+      html`<h1>${title}</h1>
+<p>Something is wrong with the Amazon Pay button on the merchant's page, so no checkout was started and nothing was charged.</p>
+${backUrl ? html`<p><a href="${backUrl}">Return to the merchant's page</a></p>` : html`<p class="note">Return to the merchant's page and try again later.</p>`}
+<section aria-labelledby="developer-heading">
+<h2 id="developer-heading">For the merchant's developer</h2>
+<dl>
+<dt>Reason code</dt><dd><code>${error.reasonCode}</code></dd>
+<dt>Message</dt><dd>${error.message}</dd>
+</dl>
+<p class="note">The emulator's request journal (GET /__admin/requests, or the dashboard at /__admin/ui) has this attempt with the payload and the string to sign it computed.</p>
+</section>`,
+    ),
+  );
+}
+
+/** The signed button fields, carried through the sign-in form so its POST is verified again. */
+export type SignedFields = Record<string, string>;
+
+/** Amazon Sign-in: who signs in, for which store; posts back to /checkout/amazon-signin. */
+export function amazonSigninPage(fields: SignedFields, scopes: readonly string[], values: SigninValues, errors: SigninErrors = {}): string {
+  const messages = Object.entries(errors) as [keyof SigninValues, string][];
+  return layout(
+    messages.length ? 'Error: Sign in with Amazon' : 'Sign in with Amazon',
+    html`<h1>Sign in with Amazon</h1>
+${errorSummary(messages)}
+<p>The merchant asks for: ${scopes.join(', ')}.</p>
+<form method="post" action="/checkout/amazon-signin">
+${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<fieldset>
+<legend>Test buyer</legend>
+<p class="note">This emulator needs no password: you sign in as the test buyer below.</p>
+${field('name', 'Name', 'text', 'name', 50, values.name, errors.name)}
+${field('email', 'Email address', 'email', 'email', 256, values.email, errors.email)}
+</fieldset>
+<div class="actions">
+<button type="submit" class="primary" name="action" value="continue">Continue</button>
+<button type="submit" class="link" name="action" value="cancel" formnovalidate>Cancel</button>
+</div>
+</form>`,
+  );
+}
+
+/** changeAddress: the test buyer's address book, the current one selected. */
+export function changeAddressPage(record: SessionRecord): string {
+  const session = record.session;
+  const book = addressBook(record.meta.region);
+  const current = JSON.stringify(session.shippingAddress);
+  return layout(
+    'Change the shipping address',
+    html`<h1>Change the shipping address</h1>
+<p>For your order with ${storeName(session)}.</p>
+<form method="post" action="/checkout/change">
+<input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
+<input type="hidden" name="changeAction" value="changeAddress">
+<fieldset>
+<legend>Shipping address</legend>
+${book.map(
+  (address, i) => html`<label class="card" for="address-${i}"><input type="radio" name="address" id="address-${i}" value="${i}"${JSON.stringify(address) === current || (i === 0 && !book.some((a) => JSON.stringify(a) === current)) ? html` checked` : ''}><span>${addressBlock(address)}</span></label>
+`,
+)}</fieldset>
+<div class="actions">
+<button type="submit" class="primary" name="action" value="save">Use this address</button>
+<button type="submit" class="link" name="action" value="back">Keep the current one</button>
+</div>
+</form>`,
+  );
+}
+
+/** changePayment: the simulated cards, the current one selected. */
+export function changePaymentPage(record: SessionRecord): string {
+  const session = record.session;
+  return layout(
+    'Change the payment method',
+    html`<h1>Change the payment method</h1>
+<p>For your order with ${storeName(session)}.</p>
+<form method="post" action="/checkout/change">
+<input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
+<input type="hidden" name="changeAction" value="changePayment">
+${cardChoices(selectedCardOf(record))}
+<div class="actions">
+<button type="submit" class="primary" name="action" value="save">Use this payment method</button>
+<button type="submit" class="link" name="action" value="back">Keep the current one</button>
+</div>
+</form>`,
+  );
+}

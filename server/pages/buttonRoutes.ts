@@ -1,0 +1,227 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { stateView, type PipelineDeps } from '../api/pipeline.js';
+import { buttonEnvironment, checkoutProductType, ledgerCurrencyOf, regionOfLedger } from '../domain/button/buttonOptions.js';
+import { changeActions, changeShippingAddress, type ChangeAction } from '../domain/button/changeActions.js';
+import { readSignInPayload, signInBuyerToken, signInScopes } from '../domain/button/signInButton.js';
+import { startCheckoutFromButton } from '../domain/button/startCheckout.js';
+import { simulatedCards } from '../domain/cards.js';
+import { choosePayment } from '../domain/checkoutSession/approveSession.js';
+import { demoBuyer } from '../domain/demoBuyer.js';
+import { AmazonPayError, apiError } from '../domain/errors.js';
+import type { OperationEnv } from '../domain/operation.js';
+import { validate } from '../domain/validation.js';
+import type { JournalEntry } from '../journal/journal.js';
+import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
+import { merchantNamespace } from '../signing/keyRegistry.js';
+import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
+import { checkoutScript } from './checkoutScript.js';
+import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
+import { refused } from './errorPage.js';
+import { FormError, parseForm, requireAction, requireSessionId } from './forms.js';
+import { page, pageErrorHandler, type PageReply } from './pageReply.js';
+import { returnTo, withQueryParam } from './returnUrls.js';
+import { openSession, saveSession } from './sessionAccess.js';
+import { readSigninValues } from './signinPage.js';
+
+/**
+ * The road to the hosted pages: /checkout.js (answered on any host, so the intercepting proxy can
+ * serve it as static-*.payments-amazon.com), the button's POST that verifies the signed payload and
+ * creates the session, Amazon Sign-in, and the change actions.
+ */
+
+/** The fields checkout.js posts for a button, as the merchant's page gave them. */
+const buttonFieldNames = ['payloadJSON', 'signature', 'publicKeyId', 'algorithm', 'productType', 'merchantId', 'ledgerCurrency', 'placement', 'checkoutLanguage', 'sandbox', 'estimatedOrderAmount', 'origin'] as const;
+
+function signedFieldsOf(fields: Map<string, string>): SignedFields {
+  const out: SignedFields = {};
+  for (const name of buttonFieldNames) {
+    const value = fields.get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+function required(fields: SignedFields, name: string): string {
+  const value = fields[name];
+  if (value === undefined || value === '') throw apiError('MissingParameterValue', `The button's ${name} is missing.`);
+  return value;
+}
+
+/** The merchant page the button was on (for the error page's way back), when it is a web URL. */
+function backUrlOf(fields: SignedFields): string | null {
+  const origin = fields.origin;
+  return origin && /^https?:\/\/\S+$/.test(origin) && origin.length <= 2048 ? origin : null;
+}
+
+/** The signature check of a button, journaled either way (a failure with the string the mock signed). */
+function verifyButton(deps: PipelineDeps, fields: SignedFields): VerifiedButton {
+  return verifyButtonSignature(
+    { payloadJSON: required(fields, 'payloadJSON'), signature: required(fields, 'signature'), publicKeyId: required(fields, 'publicKeyId'), algorithm: fields.algorithm },
+    deps,
+  );
+}
+
+function estimatedOrderAmount(fields: SignedFields): void {
+  const text = fields.estimatedOrderAmount;
+  if (text === undefined || text === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw apiError('InvalidParameterValue', "The button's estimatedOrderAmount is not valid JSON.");
+  }
+  validate(value, { type: 'price' }, 'estimatedOrderAmount');
+}
+
+/** The context of a button's merchant: namespace, region from the ledger, environment from key or option. */
+function buttonEnv(deps: PipelineDeps, fields: SignedFields, verified: VerifiedButton): OperationEnv {
+  const ns = merchantNamespace(verified.publicKeyId);
+  const region = regionOfLedger(ledgerCurrencyOf(fields.ledgerCurrency));
+  const environment = buttonEnvironment(verified.keyEnvironment, fields.sandbox === 'true');
+  return {
+    ctx: { ns, publicKeyId: verified.publicKeyId, region, environment, now: deps.clocks.for(ns).now() },
+    state: stateView(deps, ns),
+    ids: deps.ids,
+    settings: deps.settings,
+  };
+}
+
+/** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
+function journalButton(deps: PipelineDeps, request: FastifyRequest, operation: string, fields: SignedFields, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
+  const publicKeyId = fields.publicKeyId || null;
+  const diagnostics = outcome.error?.diagnostics;
+  const entry: Omit<JournalEntry, 'id'> = {
+    time: new Date(deps.wallTime()).toISOString(),
+    merchant: publicKeyId ? merchantNamespace(publicKeyId) : null,
+    publicKeyId,
+    operation,
+    method: request.method,
+    path: request.raw.url ?? '/',
+    status: outcome.status,
+    durationMs: 0,
+    reasonCode: outcome.error?.reasonCode ?? null,
+    scenario: null,
+    replayed: false,
+    objectIds: outcome.objectIds ?? [],
+    request: { headers: {}, body: fields },
+    response: { body: outcome.error ? outcome.error.toBody() : (outcome.response ?? null) },
+    signature:
+      typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
+        ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }
+        : null,
+  };
+  deps.journal.record(entry);
+}
+
+/** Runs a button step; an Amazon-shaped refusal becomes the buyer's error page and a journal entry. */
+async function buttonStep(deps: PipelineDeps, request: FastifyRequest, operation: string, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
+  const fields = signedFieldsOf(parseForm(request.headers['content-type'], request.body));
+  try {
+    const result = await step(fields);
+    const status = 'redirect' in result ? 303 : result.status;
+    journalButton(deps, request, operation, fields, { status, objectIds: result.objectIds, response: 'redirect' in result ? { location: result.redirect } : null });
+    return result;
+  } catch (err) {
+    if (!(err instanceof AmazonPayError) || err.status >= 500) throw err;
+    journalButton(deps, request, operation, fields, { status: err.status, error: err });
+    throw buttonRefused(err, backUrlOf(fields));
+  }
+}
+
+function checkoutStart(app: FastifyInstance, deps: PipelineDeps): void {
+  app.post('/checkout/start', { errorHandler: pageErrorHandler }, page((request) =>
+    buttonStep(deps, request, 'checkoutButton', async (fields) => {
+      const verified = verifyButton(deps, fields);
+      const productType = checkoutProductType(fields.productType);
+      estimatedOrderAmount(fields);
+      const env = buttonEnv(deps, fields, verified);
+      const created = startCheckoutFromButton(env, fields.payloadJSON!, productType);
+      await deps.store.commit(env.ctx.ns, created.writes);
+      const id = created.body.checkoutSessionId;
+      // On the host the buyer is on (the mock's own, or a proxied Amazon name).
+      return { redirect: `${request.protocol}://${request.host}/checkout/signin?amazonCheckoutSessionId=${encodeURIComponent(id)}`, objectIds: [id] };
+    }),
+  ));
+}
+
+function amazonSignin(app: FastifyInstance, deps: PipelineDeps): void {
+  app.post('/checkout/amazon-signin', { errorHandler: pageErrorHandler }, page((request) => {
+    const form = parseForm(request.headers['content-type'], request.body);
+    const action = form.get('action') === undefined ? 'show' : requireAction(form.get('action'), ['continue', 'cancel']);
+    return buttonStep(deps, request, 'signInButton', async (fields) => {
+      const verified = verifyButton(deps, fields);
+      const payload = readSignInPayload(fields.payloadJSON!);
+      const env = buttonEnv(deps, fields, verified);
+      if (action === 'cancel') return { redirect: payload.signInCancelUrl ?? payload.signInReturnUrl };
+      const scopes = payload.signInScopes ?? [...signInScopes];
+      if (action === 'show') {
+        const buyer = demoBuyer('', env.ctx.region);
+        return { status: 200, body: amazonSigninPage(fields, scopes, { name: buyer.name ?? '', email: buyer.email ?? '' }) };
+      }
+      const { values, errors } = readSigninValues(form);
+      if (Object.keys(errors).length) return { status: 400, body: amazonSigninPage(fields, scopes, values, errors) };
+      const record = signInBuyerToken(payload, values, deps.ids, env.ctx.region);
+      await deps.store.commit(env.ctx.ns, [{ collection: 'buyers', id: record.buyerToken, value: record }]);
+      return { redirect: withQueryParam(payload.signInReturnUrl, 'buyerToken', record.buyerToken), objectIds: [record.buyerToken] };
+    });
+  }));
+}
+
+function changeAction(value: unknown): ChangeAction {
+  if (typeof value !== 'string' || !(changeActions as readonly string[]).includes(value)) throw new FormError(`changeAction must be ${changeActions.join(' or ')}.`);
+  return value as ChangeAction;
+}
+
+/** Back to the merchant's review page (or, in ProcessOrder mode, on to the payment page). */
+function backToMerchant(record: { session: { checkoutSessionId: string; webCheckoutDetails: { checkoutReviewReturnUrl: string | null; amazonPayRedirectUrl: string | null } | null } }): PageReply {
+  const details = record.session.webCheckoutDetails;
+  const review = details?.checkoutReviewReturnUrl;
+  if (review) return { redirect: returnTo(review, record.session as never) };
+  return { redirect: details?.amazonPayRedirectUrl ?? '/' };
+}
+
+/** 409 page: changing needs a buyer who signed in. */
+function requireBuyer(record: SessionRecord): void {
+  if (!record.session.buyer) throw refused(409, 'The buyer has not signed in to this checkout yet, so there is nothing to change. Start the checkout from the Amazon Pay button.');
+}
+
+function changeRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+  app.get('/checkout/change', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const action = changeAction(query.changeAction);
+    const { record } = openSession(deps, requireSessionId(query.amazonCheckoutSessionId));
+    requireBuyer(record);
+    return { status: 200, body: action === 'changeAddress' ? changeAddressPage(record) : changePaymentPage(record) };
+  }));
+
+  app.post('/checkout/change', { errorHandler: pageErrorHandler }, page(async (request) => {
+    const form = parseForm(request.headers['content-type'], request.body);
+    const action = changeAction(form.get('changeAction'));
+    const step = requireAction(form.get('action'), ['save', 'back']);
+    const found = openSession(deps, requireSessionId(form.get('amazonCheckoutSessionId')));
+    requireBuyer(found.record);
+    if (step === 'back') return backToMerchant(found.record);
+    let changed;
+    if (action === 'changeAddress') {
+      const index = Number(form.get('address'));
+      if (!/^\d+$/.test(form.get('address') ?? '')) throw new FormError('Choose one of the listed addresses.');
+      changed = changeShippingAddress(found.record, index, deps.settings.publicUrl);
+    } else {
+      const card = form.get('card');
+      if (card === undefined || !Object.hasOwn(simulatedCards, card)) throw new FormError('Choose one of the listed payment methods.');
+      changed = choosePayment(found.record, card, found.now, deps.settings.publicUrl);
+    }
+    await saveSession(deps, found.ns, changed);
+    return backToMerchant(changed);
+  }));
+}
+
+/** Registers /checkout.js and the button routes. */
+export function buttonRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+  app.get('/checkout.js', async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(checkoutScript),
+  );
+  checkoutStart(app, deps);
+  amazonSignin(app, deps);
+  changeRoutes(app, deps);
+}
