@@ -384,7 +384,7 @@ describe('openapi.yaml', () => {
   });
 
   it('names each emulated operation after the SDK method, once per URL prefix', () => {
-    const emulated = documentedOperations().filter((o) => !o.path.startsWith('/__admin') && !o.path.startsWith('/documentation') && !o.path.startsWith('/checkout'));
+    const emulated = documentedOperations().filter((o) => !o.path.startsWith('/__admin') && !o.path.startsWith('/documentation') && !o.path.startsWith('/checkout') && !o.path.startsWith('/storage/'));
     const expected = operationRoutes.flatMap((r) => [
       { key: `${r.method} /v2${r.path}`, id: r.name },
       { key: `${r.method} /:environment/v2${r.path}`, id: `${r.name}InEnvironment` },
@@ -1668,6 +1668,41 @@ describe('openapi.yaml', () => {
     probe('createRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'Declined' }));
     probe('getRefundInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`));
     probe('getRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`, undefined, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+
+    // Reports (issue #13).
+    const reports = `${v2}/reports`;
+    const schedules = `${v2}/report-schedules`;
+    const period = { startTime: '20240101T000000Z', endTime: '20240102T000000Z' };
+    const sandboxSettlement = '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_';
+    const staging = (url: string) => url.replace(v2, '/staging/v2');
+    const simulation = { 'x-amz-pay-simulation-code': 'Declined' };
+    probe('getReportsInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${reports}?pageSize=0`));
+    probe('getReportsInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', reports, undefined, simulation));
+    probe('getReportsInEnvironment', 'ResourceNotFound', () => send(app, 'GET', staging(reports)));
+    probe('getReportByIdInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${reports}/10000000000`));
+    probe('getReportByIdInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${reports}/10000000000`, undefined, simulation));
+    probe('getReportDocumentInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${v2}/report-documents/amzn1.tortuga.0.x`));
+    probe('getReportDocumentInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${v2}/report-documents/x`, undefined, simulation));
+    probe('getReportSchedulesInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${schedules}?reportTypes=_X_`));
+    probe('getReportSchedulesInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', schedules, undefined, simulation));
+    probe('getReportSchedulesInEnvironment', 'ResourceNotFound', () => send(app, 'GET', staging(schedules)));
+    probe('getReportScheduleByIdInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${schedules}/10000000000`));
+    probe('getReportScheduleByIdInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${schedules}/10000000000`, undefined, simulation));
+    probe('createReportInEnvironment', 'MissingParameterValue', () => send(app, 'POST', reports, { reportType: sandboxSettlement }));
+    probe('createReportInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', reports, { ...period, reportType: '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SETTLEMENT_DATA_' }));
+    probe('createReportInEnvironment', 'UnrecognizedField', () => send(app, 'POST', reports, { ...period, reportType: sandboxSettlement, format: 'csv' }));
+    probe('createReportInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', reports, { ...period, reportType: sandboxSettlement }, simulation));
+    probe('createReportInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(reports), { ...period, reportType: sandboxSettlement }));
+    const scheduleBody = { reportType: sandboxSettlement, scheduleFrequency: 'P1D' };
+    expect((await send(app, 'POST', schedules, scheduleBody)).statusCode).toBe(201);
+    probe('createReportScheduleInEnvironment', 'InvalidRequest', () => send(app, 'POST', schedules, scheduleBody));
+    probe('createReportScheduleInEnvironment', 'MissingParameterValue', () => send(app, 'POST', schedules, { reportType: sandboxSettlement }));
+    probe('createReportScheduleInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', schedules, { ...scheduleBody, scheduleFrequency: 'P1W' }));
+    probe('createReportScheduleInEnvironment', 'UnrecognizedField', () => send(app, 'POST', schedules, { ...scheduleBody, every: 'day' }));
+    probe('createReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', schedules, scheduleBody, simulation));
+    probe('createReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(schedules), scheduleBody));
+    probe('cancelReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${schedules}/10000000000`));
+    probe('cancelReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${schedules}/10000000000`, undefined, simulation));
 
     // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
     for (const route of pendingRoutes) {

@@ -12,14 +12,6 @@ interface Pending {
 }
 
 const pending: Pending[] = [
-  { name: 'getReports', method: 'GET', path: '/reports', sdk: ['getReports'] },
-  { name: 'getReportById', method: 'GET', path: '/reports/:reportId', sdk: ['getReportById'] },
-  { name: 'getReportDocument', method: 'GET', path: '/report-documents/:reportDocumentId', sdk: ['getReportDocument'] },
-  { name: 'getReportSchedules', method: 'GET', path: '/report-schedules', sdk: ['getReportSchedules'] },
-  { name: 'getReportScheduleById', method: 'GET', path: '/report-schedules/:reportScheduleId', sdk: ['getReportScheduleById'] },
-  { name: 'createReport', method: 'POST', path: '/reports', sdk: ['createReport'] },
-  { name: 'createReportSchedule', method: 'POST', path: '/report-schedules', sdk: ['createReportSchedule'] },
-  { name: 'cancelReportSchedule', method: 'DELETE', path: '/report-schedules/:reportScheduleId', sdk: ['cancelReportSchedule'] },
   { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
   { name: 'createDispute', method: 'POST', path: '/disputes', sdk: ['createDispute'] },
   { name: 'getDispute', method: 'GET', path: '/disputes/:disputeId', sdk: ['getDispute'] },

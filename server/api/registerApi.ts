@@ -5,11 +5,13 @@ import { chargeRoutes } from './charges.js';
 import { checkoutSessionRoutes } from './checkoutSessions.js';
 import { refundRoutes } from './refunds.js';
 import { pendingRoutes } from './pendingRoutes.js';
+import { reportRoutes } from './reports.js';
+import { registerStorage } from './storageRoutes.js';
 import type { OperationRoute } from './operationRoute.js';
 import { operationHandler, type PipelineDeps } from './pipeline.js';
 
 /** Every emulated operation. */
-export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...pendingRoutes];
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...pendingRoutes];
 
 /** URL prefixes each operation is served under (Amazon Pay "API introduction"): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;
@@ -22,4 +24,5 @@ export function registerApi(app: FastifyInstance, deps: PipelineDeps): void {
       app.route({ method: route.method, url: `${prefix}${route.path}`, handler });
     }
   }
+  registerStorage(app, deps);
 }

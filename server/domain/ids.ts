@@ -111,4 +111,19 @@ export class IdGenerator {
   buyerId(): string {
     return `amzn1.account.${this.alphanumeric(28)}`;
   }
+
+  /** An all-digit id without a leading zero (report and schedule ids look like `59007019641`). */
+  numericId(length = 11): string {
+    return `${1 + (this.random(1)[0]! % 9)}${this.digits(length - 1)}`;
+  }
+
+  /** `amzn1.tortuga.0.<uuid>.<14 digits>`, the observed form of a reportDocumentId. */
+  reportDocumentId(): string {
+    return `amzn1.tortuga.0.${this.uuid()}.${this.digits(14)}`;
+  }
+
+  /** 32 hex characters: the secret part of a download or upload URL. */
+  token(): string {
+    return hex(this.random(16));
+  }
 }

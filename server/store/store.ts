@@ -12,9 +12,12 @@ export type Collection =
   | 'refunds'
   | 'idempotency'
   | 'buyers'
-  | 'settings';
+  | 'settings'
+  // Reports, disputes, files, merchant accounts, in-store (issue #13)
+  | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex';
 
-export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings'];
+export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
+  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex'];
 
 /** One write: the whole new value of one record (`null` deletes it). */
 export interface Put {

@@ -5,7 +5,7 @@ import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
 import { sessionKeys } from '../helpers/wireKeys.js';
-import { authorizedCharge, capturedCharge, chargeablePermission, idem, readySession, usd } from './flows.js';
+import { advanceClock, authorizedCharge, capturedCharge, chargeablePermission, idem, readySession, usd } from './flows.js';
 
 /**
  * Finalize, Buyer, Delivery Trackers and Authorization Tokens through the SDK; every operation's
@@ -133,6 +133,34 @@ describe('getAuthorizationToken', () => {
   });
 });
 
+const settlement = '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_';
+const reportPeriod = { reportType: settlement, startTime: '20240101T000000Z', endTime: '20240102T000000Z' };
+
+/** The Reports operations, each on objects of its own (reports complete after the pending delay). */
+function reportCalls(): Partial<Record<OperationName, () => Promise<{ response: any; keys?: string[] }>>> {
+  const report = async () => (await suite.client.createReport(reportPeriod, idem())).data.reportId as string;
+  const schedule = async (reportType: string) =>
+    (await suite.client.createReportSchedule({ reportType, scheduleFrequency: 'P1D', deleteExistingSchedule: true }, idem())).data.reportScheduleId as string;
+  return {
+    createReport: async () => ({ response: await suite.client.createReport(reportPeriod, idem()), keys: ['reportId'] }),
+    getReportById: async () => ({ response: await suite.client.getReportById(await report()) }),
+    getReports: async () => ({ response: await suite.client.getReports({ reportTypes: [settlement] }), keys: ['reports', 'nextToken'] }),
+    getReportDocument: async () => {
+      const id = await report();
+      await advanceClock(suite.live, 31);
+      const { reportDocumentId } = (await suite.client.getReportById(id)).data;
+      return { response: await suite.client.getReportDocument(reportDocumentId), keys: ['reportDocumentId', 'url', 'compressionAlgorithm'] };
+    },
+    createReportSchedule: async () => ({
+      response: await suite.client.createReportSchedule({ reportType: settlement, scheduleFrequency: 'P7D', deleteExistingSchedule: true }, idem()),
+      keys: ['reportScheduleId'],
+    }),
+    getReportSchedules: async () => ({ response: await suite.client.getReportSchedules(), keys: ['reportSchedules'] }),
+    getReportScheduleById: async () => ({ response: await suite.client.getReportScheduleById(await schedule('_GET_FLAT_FILE_OFFAMAZONPAYMENTS_REFUND_DATA_')) }),
+    cancelReportSchedule: async () => ({ response: await suite.client.cancelReportSchedule(await schedule('_GET_FLAT_FILE_OFFAMAZONPAYMENTS_CAPTURE_DATA_')), keys: [] }),
+  };
+}
+
 describe('every operation\'s answer goes through the SDK\'s response handling', () => {
   /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */
   const calls: Partial<Record<OperationName, () => Promise<{ response: any; keys?: string[] }>>> = {
@@ -172,6 +200,7 @@ describe('every operation\'s answer goes through the SDK\'s response handling', 
       response: await suite.client.deliveryTrackers({ chargePermissionId: await chargeablePermission(suite.client), deliveryDetails: [{ trackingNumber: 'T1', carrierCode: 'USPS' }] }),
     }),
     getAuthorizationToken: async () => ({ response: await suite.client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
+    ...reportCalls(),
   };
 
   const emulated = operationNames.filter((name) => !pendingOperations.includes(name));

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { ChargeRecord } from '../domain/charge/chargeRecord.js';
+import type { ChargePermissionRecord } from '../domain/chargePermission/chargePermissionRecord.js';
+import { apiError } from '../domain/errors.js';
+import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
+import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
+import { reportAsOf } from '../domain/report/reportOperations.js';
+import type { RefundRecord } from '../domain/refund/refundRecord.js';
+import type { PipelineDeps } from './pipeline.js';
+
+/**
+ * What Amazon serves from S3 behind the pre-signed URLs of its answers: the report documents
+ * (`getReportDocument`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
+ * secret, and it expires 30 seconds after it was handed out, on the merchant's clock.
+ */
+export function registerStorage(app: FastifyInstance, deps: PipelineDeps): void {
+  app.get('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
+    const { merchant, reportDocumentId } = request.params as { merchant: string; reportDocumentId: string };
+    const query = request.query as Record<string, unknown>;
+    const link = deps.store.get<ReportDocumentRecord>(merchant, 'reportDocuments', reportDocumentId);
+    const report = link && deps.store.get<ReportRecord>(merchant, 'reports', link.reportId);
+    if (!report || query.token !== report.meta.token) throw apiError('ResourceNotFound', `No report document ${reportDocumentId} is stored behind this URL.`);
+    const now = deps.clocks.for(merchant).now();
+    if (typeof query.expires !== 'string' || !(Number(query.expires) >= now)) {
+      throw apiError('InvalidAuthentication', 'This download URL has expired (it is valid for 30 seconds); call getReportDocument for a fresh one.');
+    }
+    if (reportAsOf(report, now).processingStatus !== 'COMPLETED') throw apiError('ResourceNotFound', `The report ${link!.reportId} is not completed.`);
+    const csv = reportDocumentCsv(report, {
+      sellerId: merchant,
+      chargePermissions: deps.store.list<ChargePermissionRecord>(merchant, 'chargePermissions'),
+      charges: deps.store.list<ChargeRecord>(merchant, 'charges'),
+      refunds: deps.store.list<RefundRecord>(merchant, 'refunds'),
+    });
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${link!.reportId}.csv"`).send(csv);
+  });
+}
