@@ -103,6 +103,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   registerPages(app, pipelineDeps);
 
   await deps.store.open();
+  for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
   await deps.ipn.start();
   settler.start();
   app.addHook('onClose', async () => {

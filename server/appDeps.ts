@@ -8,7 +8,8 @@ import { ClockBook, ControlledClock } from './domain/clock.js';
 import { IdGenerator, pooledRandom, seededRandom } from './domain/ids.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier, type SignatureVerifier } from './signing/verifier.js';
-import { createStore } from './store/createStore.js';
+import { createStore, notesOf, retentionOptions, statusOf } from './store/createStore.js';
+import type { StoreNote, StoreStatus } from './store/errors.js';
 import { Journal } from './journal/journal.js';
 import type { Store } from './store/store.js';
 import { ScenarioBook } from './admin/scenarioBook.js';
@@ -16,6 +17,8 @@ import { ScenarioBook } from './admin/scenarioBook.js';
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
 export interface AppDeps {
   store: Store;
+  /** The store's health (degraded while writes fail) and what it wants logged after opening. */
+  storeHealth: { status(): StoreStatus; notes(): StoreNote[] };
   /** The server clock (the global one; merchants may run on their own, see `clocks`). */
   clock: ControlledClock;
   /** The server clock plus each merchant's own offset. */
@@ -55,7 +58,7 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     startupNotes.push(...scenarios.loadFiles());
   }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
-  const inner = given.store ?? createStore(config.store, dbFilePath(config));
+  const inner = given.store ?? createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new IdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : pooledRandom((n) => randomBytes(n)));
   const ipn =
@@ -71,6 +74,7 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     });
   return {
     store: new NotifyingStore(inner, ipn),
+    storeHealth: given.storeHealth ?? { status: () => statusOf(inner), notes: () => notesOf(inner) },
     ipn,
     clock,
     clocks: given.clocks ?? new ClockBook(clock),

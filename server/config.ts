@@ -31,6 +31,7 @@ export interface Config {
   dataDir: string;
   store: 'file' | 'memory';
   dbFile: string | null;
+  retentionDays: number;
   signature: 'on' | 'off';
   verifier: 'native' | 'forge';
   keysDir: string | null;
@@ -76,8 +77,9 @@ export const options: readonly OptionSpec[] = [
   { key: 'tlsKey', flag: '--tls-key', env: env('TLS_KEY'), kind: 'nullableString', default: null, description: 'PEM private key of --tls-cert.' },
   { key: 'tlsNames', flag: '--tls-names', env: env('TLS_NAMES'), kind: 'list', default: [], description: 'Extra DNS names or IPs for the generated certificate, comma-separated (e.g. pay-api.amazon.com).' },
   { key: 'dataDir', flag: '--data-dir', env: env('DATA_DIR'), kind: 'string', default: './data', description: 'Directory for the state file and the generated certificate.' },
-  { key: 'store', flag: '--store', env: env('STORE'), kind: { oneOf: ['file', 'memory'] }, default: 'file', description: '`file` keeps state in a lowdb JSON file; `memory` forgets it on exit.' },
+  { key: 'store', flag: '--store', env: env('STORE'), kind: { oneOf: ['file', 'memory'] }, default: 'file', description: '`file` keeps state in a snapshot file plus a write-ahead log; `memory` forgets it on exit.' },
   { key: 'dbFile', flag: '--db-file', env: env('DB_FILE'), kind: 'nullableString', default: null, description: 'State file (default `<dataDir>/db.json`).' },
+  { key: 'retentionDays', flag: '--retention-days', env: env('RETENTION_DAYS'), kind: 'int', default: 30, description: 'Objects, idempotency keys, journal entries and IPN deliveries unchanged for this many days (real time) are removed; 0 keeps everything.' },
   { key: 'signature', flag: '--signature', env: env('SIGNATURE'), kind: { oneOf: ['on', 'off'] }, default: 'on', description: '`off` skips signature verification (a warning is printed at start-up).' },
   { key: 'verifier', flag: '--verifier', env: env('VERIFIER'), kind: { oneOf: ['native', 'forge'] }, default: 'native', description: 'RSA-PSS implementation: `native` (node:crypto) or `forge` (node-forge).' },
   { key: 'keysDir', flag: '--keys-dir', env: env('KEYS_DIR'), kind: 'nullableString', default: null, description: 'Extra directory of `<publicKeyId>.pem` public keys, loaded after fixtures/keys.' },

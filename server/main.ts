@@ -4,8 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, dbFilePath, helpText, loadConfig, type Config } from './config.js';
 import { ListenError, startServer, type RunningServer } from './server.js';
+import { StoreOpenError } from './store/errors.js';
 
-/** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration. */
+/** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration or unusable state files. */
 export const exitCodes = { ok: 0, failure: 1, config: 2 } as const;
 
 /** True for addresses only this machine can reach. */
@@ -49,7 +50,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       console.error(`amazon-pay-mock: ${err.message}`);
       process.exit(exitCodes.failure);
     }
-    throw err;
+    if (err instanceof StoreOpenError) {
+      // Never start empty on state that exists but cannot be read: say what, which file, what to do.
+      console.error(`amazon-pay-mock: cannot start: ${err.message}`);
+      process.exit(exitCodes.config);
+    }
+    console.error(`amazon-pay-mock: cannot start: ${(err as Error)?.message ?? String(err)}`);
+    process.exit(exitCodes.failure);
   }
 
   const log = running.app.log;

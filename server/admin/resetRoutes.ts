@@ -7,7 +7,11 @@ import { merchantParam, type AdminDeps } from './adminDeps.js';
  * merchant or for everyone.
  */
 export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.get('/__admin/health', async () => ({ status: 'ok' }));
+  // 503 while the store cannot write (disk full, I/O errors): reads still work, writes answer 503.
+  app.get('/__admin/health', async (_request, reply) => {
+    const store = deps.storeHealth.status();
+    return store.status === 'ok' ? { status: 'ok' } : reply.code(503).send({ status: 'degraded', store });
+  });
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
     await deps.store.reset(merchant);

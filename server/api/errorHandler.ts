@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AmazonPayError, apiError } from '../domain/errors.js';
+import { StoreUnavailableError } from '../store/errors.js';
 
 interface PathPattern {
   method: string;
@@ -18,6 +19,8 @@ export function patternOf(method: string, url: string): PathPattern {
 /** Maps anything thrown into Amazon's `{"reasonCode","message"}`; never lets a crash leak out. */
 function toAmazonError(error: FastifyError, bodyLimit: number): AmazonPayError {
   if (error instanceof AmazonPayError) return error;
+  // A write that could not be made durable changed nothing: the client may retry.
+  if (error instanceof StoreUnavailableError) return apiError('ServiceUnavailable', 'The emulator could not save this change (its disk is full or failing); nothing was changed. Retry later.');
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return apiError('RequestEntityTooLarge', `The request body is larger than ${bodyLimit} bytes.`);

@@ -1,16 +1,17 @@
 import { collections, type Collection, type Put } from './store.js';
 
-/** A put as stored and logged: a private JSON copy, `dueAt` always present. */
+/** A put as logged: `dueAt` always present; `seq` (insertion number) for values that are not deletes. */
 export interface StoredPut {
   collection: Collection;
   id: string;
   value: unknown;
   dueAt: number | null;
+  seq?: number;
 }
 
-/** One line of the write-ahead log: a whole commit, or a reset. */
+/** One line of the write-ahead log: a whole commit (`at`: real time of the write), or a reset. */
 export type LogEntry =
-  | { op: 'put'; ns: string; puts: StoredPut[] }
+  | { op: 'put'; ns: string; at?: number; puts: StoredPut[] }
   | { op: 'reset'; ns?: string };
 
 const knownCollections = new Set<string>(collections);
@@ -25,6 +26,10 @@ export function checkNamespace(ns: unknown): asserts ns is string {
 
 function checkPut(put: Put, index: number): void {
   if (put === null || typeof put !== 'object') throw new TypeError(`store: put #${index} is not an object`);
+  const kind = typeof put.value;
+  if (put.value === undefined || kind === 'function' || kind === 'symbol' || kind === 'bigint') {
+    throw new TypeError(`store: put #${index} (${String(put.collection)}/${String(put.id)}) has no JSON value; use null to delete`);
+  }
   if (!isCollection(put.collection)) {
     throw new TypeError(`store: put #${index} has unknown collection ${JSON.stringify(put.collection)} (known: ${collections.join(', ')})`);
   }
@@ -34,26 +39,24 @@ function checkPut(put: Put, index: number): void {
   }
 }
 
-/**
- * Validates a commit and serializes it now, so that a caller mutating its objects later changes
- * neither memory nor disk. Returns the log line (no newline) and the parsed private copy, which
- * is plain JSON exactly as it will read back after a restart. Throws before anything is applied.
- */
-export function encodeCommit(ns: string, puts: readonly Put[]): { line: string; entry: LogEntry & { op: 'put' } } {
+/** Validates a commit; throws a TypeError naming what is wrong before anything is applied. */
+export function checkCommit(ns: string, puts: readonly Put[]): void {
   checkNamespace(ns);
   if (!Array.isArray(puts)) throw new TypeError('store: puts must be an array');
   puts.forEach(checkPut);
-  const line = JSON.stringify({
-    op: 'put',
-    ns,
-    puts: puts.map((p) => ({ collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null })),
+  puts.forEach((p, i) => takeOwnership(p.value, `put #${i} (${p.collection}/${p.id})`));
+}
+
+/**
+ * The log line (no newline) of a checked commit, serialized now: what is on disk is what was
+ * committed. Throws (before anything is applied) when a value has no JSON form.
+ */
+export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[]): string {
+  const stored: StoredPut[] = puts.map((p, i) => {
+    const seq = seqs[i];
+    return seq === null || seq === undefined ? { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null } : { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null, seq };
   });
-  const entry = JSON.parse(line) as LogEntry & { op: 'put' };
-  entry.puts.forEach((p, i) => {
-    // JSON.stringify drops undefined and functions; `null` is the only way to delete.
-    if (p.value === undefined) throw new TypeError(`store: put #${i} (${p.collection}/${p.id}) has no JSON value; use null to delete`);
-  });
-  return { line, entry };
+  return JSON.stringify({ op: 'put', ns, at, puts: stored });
 }
 
 /** Serializes a reset for the log. */
@@ -73,10 +76,11 @@ export function checkLogEntry(value: unknown): asserts value is LogEntry {
   }
   if (entry.op !== 'put') throw new TypeError(`unknown op ${JSON.stringify(entry.op)}`);
   checkNamespace(entry.ns);
+  if (entry.at !== undefined && !Number.isFinite(entry.at)) throw new TypeError('at is not a number');
   if (!Array.isArray(entry.puts)) throw new TypeError('puts is not an array');
   entry.puts.forEach((p: StoredPut, i: number) => {
     checkPut(p, i);
-    if (p.value === undefined) throw new TypeError(`put #${i} has no value`);
+    if (p.seq !== undefined && !Number.isSafeInteger(p.seq)) throw new TypeError(`put #${i} has a bad seq`);
   });
 }
 
@@ -87,4 +91,52 @@ export function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+const MAX_DEPTH = 256;
+
+/**
+ * Takes ownership of a committed value without copying it: checks that it is plain JSON (plain
+ * objects, arrays, strings, numbers, booleans, null; `undefined` fields are dropped on disk) and
+ * deep-freezes it, so the caller can no longer change what the store holds. Subtrees already
+ * frozen were checked when they were committed, and are skipped: a new version of a record that
+ * shares its unchanged parts with the old one costs only its new parts.
+ */
+export function takeOwnership(value: unknown, label: string): void {
+  if (value === null || typeof value !== 'object') {
+    walkOwned(value, label, 0);
+    return;
+  }
+  try {
+    walkOwned(value, label, 0);
+  } finally {
+    active.clear();
+  }
+}
+
+/** Objects being frozen by the current `takeOwnership` call (a cycle leads back to one of them). */
+const active = new Set<object>();
+
+function walkOwned(value: unknown, label: string, depth0: number): void {
+  const walk = (v: unknown, depth: number): void => {
+    if (v === null) return;
+    const kind = typeof v;
+    if (kind !== 'object') {
+      if (kind === 'function' || kind === 'symbol' || kind === 'bigint') throw new TypeError(`store: ${label} holds a ${kind}, which is not JSON`);
+      return;
+    }
+    const object = v as Record<string, unknown>;
+    if (active.has(object)) throw new TypeError(`store: ${label} refers to itself (circular)`);
+    if (Object.isFrozen(object)) return;
+    const proto: unknown = Object.getPrototypeOf(object);
+    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
+      throw new TypeError(`store: ${label} holds a ${(proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'non-plain object'}; values must be plain JSON`);
+    }
+    if (depth > MAX_DEPTH) throw new TypeError(`store: ${label} is nested deeper than ${MAX_DEPTH} levels`);
+    active.add(object);
+    Object.freeze(object);
+    for (const key in object) walk(object[key], depth + 1);
+    active.delete(object);
+  };
+  walk(value, depth0);
 }

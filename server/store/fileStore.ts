@@ -1,15 +1,16 @@
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
-import { IncrementalJSONFile } from './incrementalJsonFile.js';
-import { encodeCommit, encodeReset, type LogEntry } from './encoding.js';
+import { checkCommit, checkNamespace, deepFreeze, encodeCommit, encodeReset, type LogEntry } from './encoding.js';
+import { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 import { FileLock } from './fileLock.js';
-import { deleteGenerationsBelow, listGenerations, logFileName, readLog, syncDirectory, syncFile } from './logFiles.js';
-import { MemoryStore } from './memoryStore.js';
-import { buildSnapshot, emptySnapshot, loadSnapshot, type Snapshot } from './snapshot.js';
+import { readLegacySnapshot } from './legacySnapshot.js';
+import { readHead } from './lineReader.js';
+import { deleteGenerationsBelow, listGenerations, logFileName, replayLog, syncDirectory, syncFile } from './logFiles.js';
+import { MemoryStore, type MemoryStoreOptions, type Undo } from './memoryStore.js';
+import { readSnapshot, snapshotFormat, writeSnapshot } from './snapshot.js';
 import type { Collection, DueRecord, Put, Store } from './store.js';
 
-export interface FileStoreOptions {
+export interface FileStoreOptions extends MemoryStoreOptions {
   /**
    * Compact once the log holds this many entries not yet in the snapshot, or as many entries as
    * there are records if that is more (so compaction costs O(1) amortized per commit). Default 1000.
@@ -27,11 +28,15 @@ export interface FileStoreStats {
   compactions: number;
   /** Why the last compaction failed, if it did (the log keeps everything meanwhile). */
   compactionError: string | null;
+  /** Log writes that failed (their commits were rolled back and rejected). */
+  failedBatches: number;
 }
 
 interface Pending {
   generation: number;
   line: string;
+  /** Takes the commit back out of memory if it never becomes durable. */
+  undo: Undo;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -39,23 +44,27 @@ interface Pending {
 /**
  * A durable Store with no O(stored data) cost per request. State lives in a `MemoryStore`; each
  * commit is one JSON line appended to `<file>.<generation>.log`, and commits arriving while a
- * write+fsync is in flight share the next one (group commit). In the background, and on close,
- * the state is compacted into the lowdb JSON snapshot `<file>`; the log rotates to a new
- * generation in the same tick the snapshot is captured, so nothing written meanwhile is lost.
- * One instance per file, guarded by `<file>.lock`.
+ * write+fsync is in flight share the next one (group commit). A commit is visible at once, and
+ * taken back out of memory (with every commit queued after it) if its write fails, so nothing
+ * that is not on disk is ever acknowledged or replayed; the next write repairs the log and the
+ * store recovers by itself. In the background the state is compacted into the snapshot `<file>`
+ * (JSON Lines, see snapshot.ts); the log rotates to a new generation in the same tick the
+ * snapshot starts, so nothing written meanwhile is lost. One instance per file (`<file>.lock`).
  */
 export class FileStore implements Store {
   readonly #file: string;
   readonly #compactEvery: number;
-  readonly #state = new MemoryStore();
+  readonly #state: MemoryStore;
   readonly #lock: FileLock;
-  readonly #db: Low<Snapshot>;
 
   #opening: Promise<void> | null = null;
   #opened = false;
   #closing: Promise<void> | null = null;
-  /** The first write error: the log can no longer be trusted, so every later commit fails. */
-  #failed: Error | null = null;
+  /** The last write error while the store is degraded; null when writes work. */
+  #writeError: Error | null = null;
+  /** A log file whose end must be cut back to `size` (after a failed write) before the next write. */
+  #repair: { generation: number; size: number } | null = null;
+  #notes: StoreNote[] = [];
 
   /** Generation new entries are appended to. */
   #generation = 1;
@@ -65,14 +74,16 @@ export class FileStore implements Store {
   #drained: Promise<void> = Promise.resolve();
   #handle: FileHandle | null = null;
   #handleGeneration = 0;
+  /** Bytes of the open log file known to be durable. */
+  #handleSize = 0;
 
   /** Entries in the log files that the snapshot on disk does not cover. */
   #uncovered = 0;
   #compactAt: number;
   #compacting: Promise<void> | null = null;
-  #snapshotOnDisk = false;
   #compactionError: Error | null = null;
-  readonly #stats = { batches: 0, entries: 0, compactions: 0 };
+  #convertLegacy = false;
+  readonly #stats = { batches: 0, entries: 0, compactions: 0, failedBatches: 0 };
 
   constructor(file: string, options: FileStoreOptions = {}) {
     const compactEvery = options.compactEvery ?? 1000;
@@ -81,9 +92,7 @@ export class FileStore implements Store {
     this.#compactEvery = compactEvery;
     this.#compactAt = compactEvery;
     this.#lock = new FileLock(this.#file);
-    // Low with a file adapter, not JSONFilePreset: the preset keeps data in memory when
-    // NODE_ENV=test. The adapter writes lowdb's pretty JSON in slices (see IncrementalJSONFile).
-    this.#db = new Low<Snapshot>(new IncrementalJSONFile<Snapshot>(this.#file), emptySnapshot());
+    this.#state = new MemoryStore(options);
   }
 
   /** The snapshot file this store owns. */
@@ -98,8 +107,16 @@ export class FileStore implements Store {
 
   async #open(): Promise<void> {
     if (this.#closing) throw new Error('store: this FileStore is closed');
-    await mkdir(path.dirname(this.#file), { recursive: true });
-    await this.#lock.acquire();
+    try {
+      await mkdir(path.dirname(this.#file), { recursive: true });
+    } catch (err) {
+      throw this.#openError(err, path.dirname(this.#file), 'cannot create the data directory');
+    }
+    try {
+      await this.#lock.acquire();
+    } catch (err) {
+      throw new StoreOpenError((err as Error).message, this.#file, { cause: err });
+    }
     try {
       await this.#load();
     } catch (err) {
@@ -108,27 +125,101 @@ export class FileStore implements Store {
     }
     this.#opened = true;
     this.#compactAt = this.#threshold();
-    this.#scheduleCompaction();
+    this.#state.startBackground(() => this.sweepRetention().then(() => {}));
+    if (this.#convertLegacy) this.compact().catch(() => {});
+    else this.#scheduleCompaction();
   }
 
   async #load(): Promise<void> {
-    try {
-      await this.#db.read();
-    } catch (err) {
-      throw new Error(`store: cannot read ${this.#file}: ${(err as Error).message}`);
+    let from = 0;
+    const exists = await stat(this.#file).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw this.#openError(err, this.#file, 'cannot read the snapshot');
+      },
+    );
+    if (exists) {
+      let head: string;
+      try {
+        head = await readHead(this.#file, 64);
+      } catch (err) {
+        throw this.#openError(err, this.#file, 'cannot read the snapshot');
+      }
+      const started = performance.now();
+      try {
+        if (head.startsWith(`{"format":"${snapshotFormat}"`)) {
+          const read = await readSnapshot(this.#file, this.#state);
+          from = read.logGeneration;
+          this.#notes.push({ level: 'info', message: `store: ${read.records} records read from ${this.#file} in ${Math.round(performance.now() - started)} ms` });
+        } else if (head.startsWith('{\n')) {
+          const dueAt = new Map<string, number>();
+          const records: [string, Collection, string, unknown][] = [];
+          const read = await readLegacySnapshot(
+            this.#file,
+            (r) => records.push([r.ns, r.collection, r.id, r.value]),
+            (ns, collection, id, at) => dueAt.set(JSON.stringify([ns, collection, id]), at),
+          );
+          const now = this.#state.now();
+          let seq = 0;
+          for (const [ns, collection, id, value] of records) this.#state.load(ns, collection, id, value, null, dueAt.get(JSON.stringify([ns, collection, id])) ?? null, now, ++seq);
+          from = read.logGeneration;
+          this.#convertLegacy = true;
+          this.#notes.push({
+            level: 'info',
+            message: `store: ${this.#file} is in the old pretty-printed format; read ${records.length} records and converting it to the streamed format now (done once)`,
+          });
+        } else {
+          throw new Error('it is neither a snapshot of this version nor of an older one');
+        }
+      } catch (err) {
+        if (err instanceof StoreOpenError) throw err;
+        throw new StoreOpenError(
+          `store: cannot read the snapshot ${this.#file}: ${(err as Error).message}. Restore it from a backup or move it away to start without it (its log files may hold newer writes).`,
+          this.#file,
+          { cause: err },
+        );
+      }
     }
-    this.#snapshotOnDisk = await stat(this.#file).then(() => true, () => false);
-    const from = this.#snapshotOnDisk ? loadSnapshot(this.#file, this.#db.data, this.#state) : 0;
-    const generations = await listGenerations(this.#file);
+    const generations = await listGenerations(this.#file).catch((err: unknown) => {
+      throw this.#openError(err, path.dirname(this.#file), 'cannot list the data directory');
+    });
     for (const generation of generations) {
       if (generation < from) continue; // left behind by a compaction that stopped before deleting it
-      const { entries } = await readLog(logFileName(this.#file, generation));
-      for (const entry of entries) this.#applyEntry(entry);
-      this.#uncovered += entries.length;
+      const logFile = logFileName(this.#file, generation);
+      let replay;
+      try {
+        replay = await replayLog(logFile, (entry) => this.#applyEntry(entry));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== undefined) throw this.#openError(err, logFile, 'cannot read the log');
+        throw new StoreOpenError(`store: ${(err as Error).message}`, logFile, { cause: err });
+      }
+      this.#uncovered += replay.entries;
+      if (replay.tornBytes > 0) {
+        this.#notes.push({
+          level: 'warn',
+          message:
+            `store: dropped 1 unfinished log entry (the last ${replay.tornBytes} bytes of ${logFile}): a write cut short by a crash or a full disk. ` +
+            'It was never acknowledged to a client, so no acknowledged write is lost.',
+        });
+      }
     }
+    this.#state.restoreOrder();
     // Never append to an existing log: its last line may be torn, and a new line after it would
     // turn a harmless torn tail into corruption in the middle of the file.
     this.#generation = Math.max(from, (generations.at(-1) ?? 0) + 1, 1);
+  }
+
+  #openError(err: unknown, file: string, what: string): StoreOpenError {
+    const e = err as NodeJS.ErrnoException;
+    const hint =
+      e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'give this process read and write access to it'
+        : e.code === 'EIO'
+          ? 'the disk reports an I/O error: check it, or restore the data directory from a backup'
+          : 'check the file and the disk, or point --data-dir / --db-file elsewhere';
+    return new StoreOpenError(`store: ${what} ${file}: ${e.code ?? ''} ${e.message}; ${hint}`.replace(/\s+/g, ' '), file, { cause: err });
   }
 
   get<T>(ns: string, collection: Collection, id: string): T | undefined {
@@ -142,9 +233,19 @@ export class FileStore implements Store {
   commit(ns: string, puts: readonly Put[]): Promise<void> {
     try {
       this.#checkWritable();
-      const { line, entry } = encodeCommit(ns, puts);
-      this.#state.apply(ns, entry.puts);
-      return this.#append(line);
+      checkCommit(ns, puts);
+      if (puts.length === 0) return Promise.resolve(); // nothing to make durable: no write, no fsync
+      const at = this.#state.now();
+      const seqs: (number | null)[] = [];
+      const undo = this.#state.apply(ns, puts, at, seqs);
+      let line: string;
+      try {
+        line = encodeCommit(ns, puts, at, seqs);
+      } catch (err) {
+        undo();
+        throw err;
+      }
+      return this.#append(line, undo);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -161,9 +262,9 @@ export class FileStore implements Store {
   reset(ns?: string): Promise<void> {
     try {
       this.#checkWritable();
-      const { line, entry } = encodeReset(ns);
-      this.#state.clear(entry.ns);
-      return this.#append(line);
+      if (ns !== undefined) checkNamespace(ns);
+      const { line } = encodeReset(ns);
+      return this.#append(line, this.#state.clear(ns));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -181,6 +282,27 @@ export class FileStore implements Store {
   /** Counters: fsync'ed batches, log entries, snapshots written. */
   stats(): FileStoreStats {
     return { ...this.#stats, compactionError: this.#compactionError?.message ?? null };
+  }
+
+  /** ok, or degraded since a write failed (until one succeeds again). */
+  status(): StoreStatus {
+    return this.#writeError ? { status: 'degraded', error: this.#writeError.message } : { status: 'ok', error: null };
+  }
+
+  /** Lines worth logging about the last open (torn log tails, a converted snapshot). */
+  notes(): StoreNote[] {
+    return [...this.#notes];
+  }
+
+  /** The state engine, for measurements (bytes per record) and tests. */
+  get state(): MemoryStore {
+    return this.#state;
+  }
+
+  /** Removes records unchanged for the retention period; the deletes are logged like any commit. */
+  sweepRetention(): Promise<number> {
+    if (!this.#opened || this.#closing) return Promise.resolve(0);
+    return this.#state.sweepRetention((ns, puts) => this.commit(ns, puts));
   }
 
   /**
@@ -201,6 +323,7 @@ export class FileStore implements Store {
     return this.#closing;
   }
 
+  /** Stops: waits for pending writes and a running compaction. Writes no snapshot: the log is durable. */
   async #close(): Promise<void> {
     if (!this.#opening) return;
     try {
@@ -208,37 +331,34 @@ export class FileStore implements Store {
     } catch {
       return; // open failed and released everything
     }
-    let error: unknown = null;
-    try {
-      await this.#drained;
-      await this.#compacting?.catch(() => {});
-      if (this.#uncovered > 0 || !this.#snapshotOnDisk) await this.compact();
-    } catch (err) {
-      error = err;
-    }
-    await this.#drained; // a compaction rotates the log but writes nothing to it; be sure anyway
+    this.#state.stopBackground();
+    await this.#drained;
+    await this.#compacting?.catch(() => {});
+    await this.#drained;
     await this.#handle?.close().catch(() => {});
     this.#handle = null;
     this.#opened = false;
+    await this.#state.close();
     await this.#lock.release();
-    if (error) throw error;
   }
 
   #checkWritable(): void {
     if (this.#closing) throw new Error('store: this FileStore is closed');
     if (!this.#opened) throw new Error('store: call open() before writing to a FileStore');
-    if (this.#failed) throw new Error(`store: writes are disabled after a log write failed: ${this.#failed.message}`, { cause: this.#failed });
   }
 
   #applyEntry(entry: LogEntry): void {
-    if (entry.op === 'put') this.#state.apply(entry.ns, entry.puts);
+    if (entry.op === 'put') {
+      for (const put of entry.puts) deepFreeze(put.value);
+      this.#state.apply(entry.ns, entry.puts, entry.at ?? this.#state.now());
+    }
     else this.#state.clear(entry.ns);
   }
 
   /** Queues a log line; the promise resolves once its batch is fsync'ed. */
-  #append(line: string): Promise<void> {
+  #append(line: string, undo: Undo): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
-      this.#queue.push({ generation: this.#generation, line, resolve, reject });
+      this.#queue.push({ generation: this.#generation, line, undo, resolve, reject });
     });
     this.#drained = done.then(
       () => {},
@@ -261,14 +381,18 @@ export class FileStore implements Store {
         let n = 1;
         while (n < this.#queue.length && this.#queue[n]!.generation === generation) n++;
         const batch = this.#queue.splice(0, n);
+        const buffer = Buffer.from(batch.map((p) => p.line + '\n').join(''), 'utf8');
         try {
+          await this.#repairLog();
           const handle = await this.#handleFor(generation);
-          await writeAll(handle, Buffer.from(batch.map((p) => p.line + '\n').join(''), 'utf8'));
+          await writeAll(handle, buffer);
           await handle.datasync();
+          this.#handleSize += buffer.length;
         } catch (err) {
           this.#fail(err as Error, batch);
-          return;
+          continue;
         }
+        this.#writeError = null;
         this.#stats.batches++;
         this.#stats.entries += batch.length;
         for (const pending of batch) pending.resolve();
@@ -278,10 +402,44 @@ export class FileStore implements Store {
     }
   }
 
+  /**
+   * A write failed: its file may now end with part of the batch, so the next write first cuts it
+   * back. The batch and every commit queued after it (they may build on it) are taken back out of
+   * memory, newest first, and rejected as unavailable.
+   */
   #fail(err: Error, batch: Pending[]): void {
-    this.#failed = err;
-    const failed = new Error(`store: could not write the log of ${this.#file}: ${err.message}`, { cause: err });
-    for (const pending of [...batch, ...this.#queue.splice(0)]) pending.reject(failed);
+    this.#stats.failedBatches++;
+    this.#writeError = err;
+    if (this.#handle && this.#repair === null) this.#repair = { generation: this.#handleGeneration, size: this.#handleSize };
+    const failed = [...batch, ...this.#queue.splice(0)];
+    this.#uncovered -= failed.length;
+    for (let i = failed.length - 1; i >= 0; i--) failed[i]!.undo();
+    const error = new StoreUnavailableError(`store: could not write the log of ${this.#file}: ${err.message}`, { cause: err });
+    for (const pending of failed) pending.reject(error);
+  }
+
+  /** Cuts a log file back to its last durable byte after a failed write; throws while it cannot. */
+  async #repairLog(): Promise<void> {
+    if (this.#repair === null) return;
+    const { generation, size } = this.#repair;
+    const previous = this.#handle;
+    this.#handle = null;
+    await previous?.close().catch(() => {});
+    const file = logFileName(this.#file, generation);
+    await truncate(file, size).catch((err: NodeJS.ErrnoException) => {
+      if (!(err.code === 'ENOENT' && size === 0)) throw err; // gone and empty: nothing to cut
+    });
+    const handle = await open(file, 'a');
+    try {
+      await handle.datasync();
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
+    this.#handle = handle;
+    this.#handleGeneration = generation;
+    this.#handleSize = size;
+    this.#repair = null;
   }
 
   async #handleFor(generation: number): Promise<FileHandle> {
@@ -291,35 +449,37 @@ export class FileStore implements Store {
     await previous?.close();
     const file = logFileName(this.#file, generation);
     const handle = await open(file, 'a');
+    const size = (await handle.stat()).size;
     // The new file's name must be durable before an entry in it is acknowledged.
     await syncDirectory(path.dirname(file));
     this.#handle = handle;
     this.#handleGeneration = generation;
+    this.#handleSize = size;
     return handle;
   }
 
   #scheduleCompaction(): void {
     if (this.#compacting || this.#closing || this.#uncovered < this.#compactAt) return;
-    // Background: errors are kept for close(), and the next attempt waits for another threshold.
-    this.compact().catch(() => {}); // kept in #compactionError, reported by stats()
+    // Background: errors are kept for stats(), and the next attempt waits for another threshold.
+    this.compact().catch(() => {});
   }
 
   async #compact(): Promise<void> {
-    // Everything up to the first await runs in the caller's tick: capture and rotate together.
+    // Everything up to the first await runs in the caller's tick: rotate, then write the live state.
     const generation = this.#generation + 1;
-    const snapshot = buildSnapshot(this.#state, generation);
     this.#generation = generation;
     const covered = this.#uncovered;
-    const olderWritten = this.#drained;
+    const failuresBefore = this.#stats.failedBatches;
     try {
-      this.#db.data = snapshot;
-      await this.#db.write(); // lowdb: temp file + rename
+      await writeSnapshot(this.#file, this.#state, generation, 4, async () => {
+        // Rename only once every commit the snapshot may hold is durable: a commit that fails
+        // now is taken back out of memory, and must not survive in the snapshot either.
+        await this.#drained;
+        if (this.#stats.failedBatches !== failuresBefore) throw new Error('a log write failed while the snapshot was written; the next compaction retries');
+      });
       await syncFile(this.#file); // the rename must be durable before any log is deleted
-      this.#snapshotOnDisk = true;
-      this.#uncovered -= covered;
-      // Lines of older generations still in flight are in the snapshot; wait so none is appended
-      // to a file after it is deleted.
-      await olderWritten;
+      this.#uncovered = Math.max(0, this.#uncovered - covered);
+      this.#convertLegacy = false;
       await deleteGenerationsBelow(this.#file, generation);
       this.#stats.compactions++;
       this.#compactionError = null;
@@ -328,8 +488,6 @@ export class FileStore implements Store {
       this.#compactAt = this.#uncovered + this.#threshold();
       this.#compactionError = err as Error;
       throw err;
-    } finally {
-      this.#db.data = emptySnapshot(); // do not keep a second reference to old values alive
     }
     this.#compactAt = this.#threshold();
   }

@@ -1,5 +1,6 @@
 export * from './store.js';
-export { MemoryStore } from './memoryStore.js';
+export { MemoryStore, type MemoryStoreOptions } from './memoryStore.js';
 export { FileStore, type FileStoreOptions, type FileStoreStats } from './fileStore.js';
-export { snapshotFormat, type Snapshot } from './snapshot.js';
+export { snapshotFormat } from './snapshot.js';
+export { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 export { createStore } from './createStore.js';

@@ -1,6 +1,7 @@
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { checkLogEntry, type LogEntry } from './encoding.js';
+import { readLines, type LineTail } from './lineReader.js';
 
 /** `<file>.<generation>.log`: the write-ahead log files of one store file. */
 export function logFileName(file: string, generation: number): string {
@@ -29,31 +30,47 @@ export async function listGenerations(file: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
+/** What replaying one log file found. */
+export interface LogReplay {
+  entries: number;
+  /** Bytes at the end that were dropped: an unfinished write, never acknowledged (0 when clean). */
+  tornBytes: number;
+}
+
 /**
- * Reads one log file. Every line but the last is a committed entry; the last one may be torn by a
- * crash in the middle of a write (that commit was never acknowledged), so it is dropped when it
- * lacks its newline or does not parse. A bad line anywhere else is corruption and throws.
+ * Replays one log file, streamed, calling `apply` for each entry in order. Every line but the last
+ * is a committed entry; the last one may be torn by a crash in the middle of a write (that commit
+ * was never acknowledged), so it is dropped when it lacks its newline or does not parse, and
+ * reported in `tornBytes`. A bad line anywhere else is corruption and throws.
  */
-export async function readLog(logFile: string): Promise<{ entries: LogEntry[]; tornTail: boolean }> {
-  const text = await readFile(logFile, 'utf8');
-  const lines = text.split('\n');
-  let tornTail = lines.pop() !== ''; // the text after the last newline: '' when the file ends cleanly
-  const entries: LogEntry[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+export async function replayLog(logFile: string, apply: (entry: LogEntry) => void): Promise<LogReplay> {
+  const tail: LineTail = { text: '' };
+  let lineNo = 0;
+  let entries = 0;
+  let pending: { line: string; error: Error } | null = null;
+  for await (const line of readLines(logFile, tail)) {
+    if (pending) throw new Error(`${logFile} line ${lineNo} is corrupt (${pending.error.message}); move the file away to start without it`);
+    lineNo++;
     try {
       const entry: unknown = JSON.parse(line);
       checkLogEntry(entry);
-      entries.push(entry);
+      apply(entry);
+      entries++;
     } catch (err) {
-      if (i === lines.length - 1 && !tornTail) {
-        tornTail = true;
-        break;
-      }
-      throw new Error(`store: ${logFile} line ${i + 1} is corrupt (${(err as Error).message}); move the file away to start without it`);
+      pending = { line, error: err as Error }; // fine if it is the last line
     }
   }
-  return { entries, tornTail };
+  let tornBytes = Buffer.byteLength(tail.text, 'utf8');
+  if (pending) {
+    if (tornBytes > 0) throw new Error(`${logFile} line ${lineNo} is corrupt (${pending.error.message}); move the file away to start without it`);
+    tornBytes = Buffer.byteLength(pending.line, 'utf8') + 1;
+  }
+  return { entries, tornBytes };
+}
+
+/** Size of a file in bytes. */
+export async function fileSize(file: string): Promise<number> {
+  return (await stat(file)).size;
 }
 
 /** Deletes the log files of every generation below `generation`. */

@@ -1,5 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DueIndex } from './dueIndex.js';
-import { deepFreeze, encodeCommit, encodeReset, type StoredPut } from './encoding.js';
+import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
+import { Packer } from './packing.js';
 import type { Collection, DueRecord, Put, Store } from './store.js';
 
 /** One stored record, as `FileStore` snapshots it. */
@@ -11,32 +13,123 @@ export interface StoredRecord {
 }
 
 /**
- * The whole state in memory: `ns -> collection -> id -> value`, plus the due index. Committed
- * values are copied through JSON (so this store reads back exactly what a restarted FileStore
- * would) and deep-frozen (so mutating what `get` returns throws instead of silently changing
- * state). `list` returns records in insertion order. Also the state engine inside `FileStore`.
+ * One stored record. Hot: `value` is the frozen value and `packed` is null. Cold: `packed` holds
+ * the deflated JSON (see Packer) and `value` is undefined. `changedAt` is the real time of the
+ * last write (retention counts from it); `dueAt` feeds the due index.
+ */
+export class Entry {
+  constructor(
+    public value: unknown,
+    public packed: string | null,
+    readonly dueAt: number | null,
+    readonly changedAt: number,
+    /** Real time it last became hot; it packs `coldAfterMs` later unless touched again. */
+    public hotSince: number,
+    /** Insertion order: a new id gets the next number, a new version keeps it (`list` order). */
+    readonly seq: number,
+  ) {}
+}
+
+type Records = Map<string, Entry>;
+
+/** Undoes one apply or clear (newest first), restoring exactly what was there before. */
+export type Undo = () => void;
+
+export interface MemoryStoreOptions {
+  /** Records unchanged and unread this long are packed small (ms; default 10 s; Infinity never). */
+  coldAfterMs?: number;
+  /** Real time, for `changedAt`, retention and packing (tests move it). Default Date.now. */
+  now?: () => number;
+  /** Records unchanged this long are removed by the retention sweep (ms); null keeps everything. */
+  retentionMs?: number | null;
+  /** How often the retention sweep runs (ms; default an hour, or a tenth of the retention if shorter). */
+  sweepEveryMs?: number;
+}
+
+/** A put whose value is private and checked (from `checkCommit`, a log line or a snapshot). */
+export interface AppliedPut {
+  collection: Collection;
+  id: string;
+  value: unknown;
+  dueAt?: number | null;
+  /** Insertion number as logged (replay); new ids get the next one when absent. */
+  seq?: number;
+}
+
+/**
+ * The whole state in memory: `ns -> collection -> id -> Entry`, plus the due index. The store
+ * owns what is committed: values are deep-frozen in place (mutating them afterwards throws)
+ * instead of copied, so a commit costs no JSON round-trip. Records nobody touched for a while
+ * are packed (deflated with a per-collection dictionary) in the background, a few ms at a time,
+ * and unpacked when read. `list` returns records in insertion order. Also the state engine inside
+ * `FileStore`.
  */
 export class MemoryStore implements Store {
-  readonly #data = new Map<string, Map<Collection, Map<string, unknown>>>();
+  readonly #data = new Map<string, Map<Collection, Records>>();
   readonly #due = new DueIndex();
+  readonly #packer = new Packer();
+  readonly #coldAfterMs: number;
+  readonly #retentionMs: number | null;
+  readonly #sweepEveryMs: number;
+  readonly now: () => number;
+  /** Entries in the order they became hot: [records, id, entry, hotSince]. */
+  #hot: [Records, string, Entry, number][] = [];
+  #hotHead = 0;
   #records = 0;
+  /** Last insertion number handed out. */
+  #seq = 0;
+  #packedBytes = 0;
   #closed = false;
+  #timers: NodeJS.Timeout[] = [];
+  #packing = false;
 
-  async open(): Promise<void> {}
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#coldAfterMs = options.coldAfterMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+    const retention = options.retentionMs ?? null;
+    if (retention !== null && !(retention > 0)) throw new TypeError('store: retentionMs must be positive or null');
+    this.#retentionMs = retention;
+    this.#sweepEveryMs = options.sweepEveryMs ?? Math.min(3_600_000, Math.max(1_000, (retention ?? Infinity) / 10));
+  }
+
+  async open(): Promise<void> {
+    this.startBackground(() => this.sweepRetention().then(() => {}));
+  }
+
+  /** Starts the packing and retention timers (unref'd); `sweep` runs the retention sweep. */
+  startBackground(sweep: () => Promise<void>): void {
+    if (this.#timers.length > 0 || this.#closed) return;
+    if (Number.isFinite(this.#coldAfterMs)) {
+      const every = Math.min(5_000, Math.max(100, this.#coldAfterMs / 2));
+      this.#timers.push(setInterval(() => void this.packCold(), every).unref());
+    }
+    if (this.#retentionMs !== null) this.#timers.push(setInterval(() => void sweep().catch(() => {}), this.#sweepEveryMs).unref());
+  }
 
   get<T>(ns: string, collection: Collection, id: string): T | undefined {
-    return this.#data.get(ns)?.get(collection)?.get(id) as T | undefined;
+    const records = this.#data.get(ns)?.get(collection);
+    const entry = records?.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.packed !== null) this.#unpack(records!, id, collection, entry);
+    return entry.value as T;
   }
 
   list<T>(ns: string, collection: Collection): T[] {
     const records = this.#data.get(ns)?.get(collection);
-    return records ? ([...records.values()] as T[]) : [];
+    if (!records) return [];
+    const out: T[] = [];
+    for (const [id, entry] of records) {
+      if (entry.packed !== null) this.#unpack(records, id, collection, entry);
+      out.push(entry.value as T);
+    }
+    return out;
   }
 
   commit(ns: string, puts: readonly Put[]): Promise<void> {
     try {
       this.#checkOpen();
-      this.apply(ns, encodeCommit(ns, puts).entry.puts);
+      checkCommit(ns, puts);
+      if (puts.length > 0) this.apply(ns, puts, this.now());
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -54,7 +147,8 @@ export class MemoryStore implements Store {
   reset(ns?: string): Promise<void> {
     try {
       this.#checkOpen();
-      this.clear(encodeReset(ns).entry.ns);
+      if (ns !== undefined) checkNamespace(ns);
+      this.clear(ns);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -69,6 +163,12 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.stopBackground();
+  }
+
+  /** Stops the background timers. */
+  stopBackground(): void {
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
   }
 
   /** How many records are stored, all namespaces together. */
@@ -76,39 +176,113 @@ export class MemoryStore implements Store {
     return this.#records;
   }
 
-  /**
-   * Applies puts that are already private, validated JSON copies (from `encodeCommit`, a log
-   * line or a snapshot), all at once. Values are frozen, not copied.
-   */
-  apply(ns: string, puts: readonly StoredPut[]): void {
-    for (const put of puts) {
-      if (put.value === null) this.#delete(ns, put.collection, put.id);
-      else {
-        this.#set(ns, put.collection, put.id, deepFreeze(put.value));
-        this.#due.set(ns, put.collection, put.id, put.dueAt ?? null);
-      }
-    }
+  /** Records, how many are packed, and the bytes their packed form takes. */
+  stats(): { records: number; hot: number; packed: number; packedBytes: number } {
+    let packed = 0;
+    for (const [, , , entry] of this.entries()) if (entry.packed !== null) packed++;
+    return { records: this.#records, hot: this.#records - packed, packed, packedBytes: this.#packedBytes };
   }
 
-  /** Synchronously clears one namespace, or everything. */
-  clear(ns?: string): void {
-    if (ns === undefined) {
-      this.#data.clear();
-      this.#records = 0;
-    } else {
-      for (const records of this.#data.get(ns)?.values() ?? []) this.#records -= records.size;
-      this.#data.delete(ns);
+  /** The packer, whose dictionaries the snapshot carries. */
+  get packer(): Packer {
+    return this.#packer;
+  }
+
+  /**
+   * Applies puts all at once whose values are owned already (`checkCommit`, or parsed and frozen).
+   * `changedAt` is the real time of the write. Returns how to undo it.
+   */
+  apply(ns: string, puts: readonly AppliedPut[], changedAt: number, seqs?: (number | null)[]): Undo {
+    const undo: [Collection, string, Entry | undefined][] = [];
+    for (const put of puts) {
+      const previous = this.#data.get(ns)?.get(put.collection)?.get(put.id);
+      undo.push([put.collection, put.id, previous]);
+      if (put.value === null) {
+        this.#delete(ns, put.collection, put.id);
+        seqs?.push(null);
+      } else {
+        const seq = put.seq ?? previous?.seq ?? ++this.#seq;
+        if (seq > this.#seq) this.#seq = seq;
+        this.#set(ns, put.collection, put.id, new Entry(put.value, null, put.dueAt ?? null, changedAt, this.now(), seq));
+        seqs?.push(seq);
+      }
     }
-    this.#due.clear(ns);
+    return () => {
+      const touched = new Set<Records>();
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const [collection, id, previous] = undo[i]!;
+        if (previous === undefined) this.#delete(ns, collection, id);
+        else touched.add(this.#set(ns, collection, id, previous));
+      }
+      for (const records of touched) this.#reorder(records);
+    };
+  }
+
+  /** Loads one record as a snapshot holds it (packed or not), without its real time changing. */
+  load(ns: string, collection: Collection, id: string, value: unknown, packed: string | null, dueAt: number | null, changedAt: number, seq: number): void {
+    const entry = packed === null ? new Entry(deepFreeze(value), null, dueAt, changedAt, this.now(), seq) : new Entry(undefined, packed, dueAt, changedAt, 0, seq);
+    if (seq > this.#seq) this.#seq = seq;
+    this.#set(ns, collection, id, entry);
+  }
+
+  /**
+   * Puts every collection back in insertion order after a load: a snapshot written while commits
+   * went on, with the log replayed on top, can hold the right records in another order.
+   */
+  restoreOrder(): void {
+    for (const byCollection of this.#data.values()) for (const records of byCollection.values()) this.#reorder(records);
+  }
+
+  #reorder(records: Records): void {
+    let last = -Infinity;
+    let sorted = true;
+    for (const entry of records.values()) {
+      if (entry.seq < last) {
+        sorted = false;
+        break;
+      }
+      last = entry.seq;
+    }
+    if (sorted) return;
+    const entries = [...records].sort((a, b) => a[1].seq - b[1].seq);
+    records.clear();
+    for (const [id, entry] of entries) records.set(id, entry);
+  }
+
+  /** Synchronously clears one namespace, or everything. Returns how to undo it. */
+  clear(ns?: string): Undo {
+    const removed: [string, Collection, string, Entry][] = [];
+    for (const [name, byCollection] of ns === undefined ? this.#data : this.#data.has(ns) ? [[ns, this.#data.get(ns)!] as const] : []) {
+      for (const [collection, records] of byCollection) for (const [id, entry] of records) removed.push([name, collection, id, entry]);
+    }
+    for (const [name, collection, id] of removed) this.#delete(name, collection, id);
+    return () => {
+      const touched = new Set<Records>();
+      for (const [name, collection, id, entry] of removed) touched.add(this.#set(name, collection, id, entry));
+      for (const records of touched) this.#reorder(records);
+    };
   }
 
   /** Every record, namespace by namespace, collection by collection, in insertion order. */
   *records(): Generator<StoredRecord> {
+    for (const [ns, collection, id] of this.entries()) yield { ns, collection, id, value: this.get(ns, collection, id) };
+  }
+
+  /**
+   * Every entry, live: commits made while the caller pauses between steps show up or not, but a
+   * record is never seen twice, and nothing the iteration already passed is changed by it.
+   */
+  *entries(): Generator<[string, Collection, string, Entry]> {
     for (const [ns, byCollection] of this.#data) {
       for (const [collection, records] of byCollection) {
-        for (const [id, value] of records) yield { ns, collection, id, value };
+        for (const [id, entry] of records) yield [ns, collection, id, entry];
       }
     }
+  }
+
+  /** The JSON text of an entry, without making it hot. */
+  jsonOf(collection: Collection, entry: Entry): string {
+    return entry.packed !== null ? this.#packer.unpack(collection, entry.packed) : JSON.stringify(entry.value);
   }
 
   /** Every due record, earliest first. */
@@ -116,24 +290,170 @@ export class MemoryStore implements Store {
     return this.#due.all();
   }
 
+  /**
+   * Packs records that stayed untouched for `coldAfterMs`, `budgetMs` of work per turn of the
+   * event loop. Returns how many it packed.
+   */
+  async packCold(budgetMs = 4): Promise<number> {
+    if (this.#packing) return 0;
+    this.#packing = true;
+    let packed = 0;
+    try {
+      for (;;) {
+        const start = performance.now();
+        const cutoff = this.now() - this.#coldAfterMs;
+        let more = false;
+        while (this.#hotHead < this.#hot.length) {
+          const [records, id, entry, since] = this.#hot[this.#hotHead]!;
+          if (since > cutoff) break;
+          this.#hot[this.#hotHead++] = undefined as never;
+          if (entry.packed === null && entry.hotSince === since && records.get(id) === entry) {
+            this.#pack(records, entry);
+            packed++;
+          }
+          if (performance.now() - start >= budgetMs) {
+            more = true;
+            break;
+          }
+        }
+        if (this.#hotHead > 1024 && this.#hotHead * 2 > this.#hot.length) {
+          this.#hot = this.#hot.slice(this.#hotHead);
+          this.#hotHead = 0;
+        }
+        if (!more || this.#closed) return packed;
+        await nextTurn();
+      }
+    } finally {
+      this.#packing = false;
+    }
+  }
+
+  /**
+   * Records unchanged since before `cutoff` (real ms), at most `limit`, skipping those `keep` says
+   * are in use. Walks the whole store in slices of a few ms.
+   */
+  async expired(cutoff: number, keep: (ns: string, collection: Collection, id: string) => boolean = () => false): Promise<[string, Collection, string][]> {
+    const out: [string, Collection, string][] = [];
+    let start = performance.now();
+    for (const [ns, collection, id, entry] of this.entries()) {
+      if (entry.changedAt < cutoff && !keep(ns, collection, id)) out.push([ns, collection, id]);
+      if (performance.now() - start >= 4) {
+        await nextTurn();
+        start = performance.now();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes every record unchanged for the retention period (nothing without one), one namespace
+   * per synchronous step, re-checking each record at that moment so a record changed meanwhile
+   * stays. Returns how many it removed.
+   */
+  async sweepRetention(remove: (ns: string, puts: Put[]) => Promise<void> = (ns, puts) => this.commitDeletes(ns, puts)): Promise<number> {
+    if (this.#retentionMs === null || this.#closed) return 0;
+    const cutoff = this.now() - this.#retentionMs;
+    const candidates = await this.expired(cutoff);
+    const byNs = new Map<string, Put[]>();
+    for (const [ns, collection, id] of candidates) {
+      let puts = byNs.get(ns);
+      if (!puts) byNs.set(ns, (puts = []));
+      puts.push({ collection, id, value: null });
+    }
+    let removed = 0;
+    const done: Promise<void>[] = [];
+    for (const [ns, puts] of byNs) {
+      const still = puts.filter((p) => {
+        const entry = this.#data.get(ns)?.get(p.collection)?.get(p.id);
+        return entry !== undefined && entry.changedAt < cutoff;
+      });
+      if (still.length === 0) continue;
+      removed += still.length;
+      done.push(remove(ns, still));
+    }
+    await Promise.all(done);
+    return removed;
+  }
+
+  /** Deletes records (memory only; FileStore logs its own). */
+  commitDeletes(ns: string, puts: Put[]): Promise<void> {
+    this.apply(ns, puts, this.now());
+    return Promise.resolve();
+  }
+
+  /** When a record was last written (real ms), or undefined. */
+  changedAt(ns: string, collection: Collection, id: string): number | undefined {
+    return this.#data.get(ns)?.get(collection)?.get(id)?.changedAt;
+  }
+
   #checkOpen(): void {
     if (this.#closed) throw new Error('store: this MemoryStore is closed');
   }
 
-  #set(ns: string, collection: Collection, id: string, value: unknown): void {
+  #unpack(records: Records, id: string, collection: Collection, entry: Entry): void {
+    const value = deepFreeze(JSON.parse(this.#packer.unpack(collection, entry.packed!)));
+    this.#packedBytes -= entry.packed!.length;
+    entry.value = value;
+    entry.packed = null;
+    this.#makeHot(records, id, entry);
+  }
+
+  #makeHot(records: Records, id: string, entry: Entry): void {
+    if (!Number.isFinite(this.#coldAfterMs)) return;
+    entry.hotSince = this.now();
+    this.#hot.push([records, id, entry, entry.hotSince]);
+  }
+
+  #pack(records: Records, entry: Entry): void {
+    const collection = this.#collectionOf(records);
+    if (collection === undefined) return;
+    if (!this.#packer.dictionary(collection)) {
+      const samples: string[] = [];
+      for (const other of records.values()) {
+        if (other.packed === null) samples.push(JSON.stringify(other.value));
+        if (samples.length === 4) break;
+      }
+      this.#packer.chooseDictionary(collection, samples);
+    }
+    const packed = this.#packer.pack(collection, JSON.stringify(entry.value));
+    entry.packed = packed;
+    entry.value = undefined;
+    this.#packedBytes += packed.length;
+  }
+
+  /** Which collection a records map belongs to (the maps know their collection through #owner). */
+  #collectionOf(records: Records): Collection | undefined {
+    return this.#owner.get(records);
+  }
+
+  readonly #owner = new WeakMap<Records, Collection>();
+
+  #set(ns: string, collection: Collection, id: string, entry: Entry): Records {
     let byCollection = this.#data.get(ns);
     if (!byCollection) this.#data.set(ns, (byCollection = new Map()));
     let records = byCollection.get(collection);
-    if (!records) byCollection.set(collection, (records = new Map()));
-    if (!records.has(id)) this.#records++;
-    records.set(id, value);
+    if (!records) {
+      byCollection.set(collection, (records = new Map()));
+      this.#owner.set(records, collection);
+    }
+    const previous = records.get(id);
+    if (previous === undefined) this.#records++;
+    else if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
+    records.set(id, entry);
+    if (entry.packed !== null) this.#packedBytes += entry.packed.length;
+    if (entry.dueAt !== null || (previous !== undefined && previous.dueAt !== null)) this.#due.set(ns, collection, id, entry.dueAt);
+    if (entry.packed === null) this.#makeHot(records, id, entry);
+    return records;
   }
 
   #delete(ns: string, collection: Collection, id: string): void {
-    this.#due.set(ns, collection, id, null);
     const byCollection = this.#data.get(ns);
     const records = byCollection?.get(collection);
-    if (!byCollection || !records?.delete(id)) return;
+    const previous = records?.get(id);
+    if (!byCollection || !records || previous === undefined) return;
+    if (previous.dueAt !== null) this.#due.set(ns, collection, id, null);
+    records.delete(id);
+    if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     this.#records--;
     // Empty maps go, so `namespaces()` lists only namespaces that hold a record.
     if (records.size === 0) byCollection.delete(collection);

@@ -1,94 +1,163 @@
+import { open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkNamespace, isCollection } from './encoding.js';
+import { readLines, type LineTail } from './lineReader.js';
 import type { MemoryStore } from './memoryStore.js';
-import type { Collection, DueRecord } from './store.js';
+import type { Collection } from './store.js';
 
-export const snapshotFormat = 'amazon-pay-mock/store@1';
+export const snapshotFormat = 'amazon-pay-mock/store@2';
 
 /**
- * The lowdb JSON file: every record, readable by a person. `logGeneration` says which log files
- * are newer than this snapshot: on open, `<file>.<n>.log` for every n >= logGeneration is
- * replayed on top of it.
+ * The snapshot file: JSON Lines, written and read one record at a time, so it has no size ceiling.
+ *
+ *   {"format":"amazon-pay-mock/store@2","logGeneration":7}      header
+ *   ["d","checkoutSessions","<base64>"]                          a collection's packing dictionary
+ *   ["r",ns,collection,id,changedAt,dueAt,value,seq]             a record as JSON
+ *   ["z",ns,collection,id,changedAt,dueAt,"<base64>",seq]        a packed record (deflated JSON)
+ *   {"end":1234}                                                 trailer: how many records
+ *
+ * `logGeneration` says which log files are newer: on open, `<file>.<n>.log` for every
+ * n >= logGeneration is replayed on top. `changedAt` is the real time of the record's last write;
+ * `seq` its insertion number (the order `list` returns).
  */
-export interface Snapshot {
+export interface SnapshotHeader {
   format: typeof snapshotFormat;
   logGeneration: number;
-  /** ns -> collection -> id -> value */
-  namespaces: Record<string, Partial<Record<Collection, Record<string, unknown>>>>;
-  /** Records that change on their own, earliest first. */
-  due: DueRecord[];
 }
 
-export function emptySnapshot(): Snapshot {
-  return { format: snapshotFormat, logGeneration: 0, namespaces: {}, due: [] };
-}
+/** Largest piece written at once. */
+const CHUNK = 1 << 18;
 
 /**
- * Captures the state as a fresh object tree that shares the (frozen) values: later commits
- * replace entries of the store's maps, never this tree, so it can be serialized later.
+ * Writes the state to `file` (temp file, fsync, rename), a few ms of work at a time with the event
+ * loop free in between, so a snapshot of any size never stalls requests for long. Commits made
+ * meanwhile may or may not be in it: every one of them is also in a log generation at or above
+ * `logGeneration`, and replaying a put or a reset again gives the same result.
  */
-export function buildSnapshot(state: MemoryStore, logGeneration: number): Snapshot {
-  const namespaces = new Map<string, Map<Collection, [string, unknown][]>>();
-  for (const { ns, collection, id, value } of state.records()) {
-    let byCollection = namespaces.get(ns);
-    if (!byCollection) namespaces.set(ns, (byCollection = new Map()));
-    let records = byCollection.get(collection);
-    if (!records) byCollection.set(collection, (records = []));
-    records.push([id, value]);
-  }
-  // Object.fromEntries defines own properties, so an id like "__proto__" stays an ordinary key.
-  return {
-    format: snapshotFormat,
-    logGeneration,
-    namespaces: Object.fromEntries(
-      [...namespaces].map(([ns, byCollection]) => [
-        ns,
-        Object.fromEntries([...byCollection].map(([collection, records]) => [collection, Object.fromEntries(records)])),
-      ]),
-    ),
-    due: state.dueRecords(),
-  };
-}
-
-function fail(file: string, what: string): never {
-  throw new Error(`store: ${file} is not a valid snapshot: ${what}. Fix or move the file (its log files may hold newer writes).`);
-}
-
-const own = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
-
-/** Validates a parsed snapshot and loads it into an empty state. */
-export function loadSnapshot(file: string, data: unknown, state: MemoryStore): number {
-  const snapshot = data as Partial<Snapshot> | null;
-  if (snapshot === null || typeof snapshot !== 'object' || Array.isArray(snapshot)) fail(file, 'not a JSON object');
-  if (snapshot.format !== snapshotFormat) fail(file, `format is ${JSON.stringify(snapshot.format)}, expected "${snapshotFormat}"`);
-  const generation = snapshot.logGeneration;
-  if (!Number.isSafeInteger(generation) || generation! < 0) fail(file, 'logGeneration is not a non-negative integer');
-  const namespaces = snapshot.namespaces;
-  if (namespaces === null || typeof namespaces !== 'object' || Array.isArray(namespaces)) fail(file, '"namespaces" is not an object');
-  const dueAt = new Map<string, number>();
-  if (!Array.isArray(snapshot.due)) fail(file, '"due" is not an array');
-  for (const record of snapshot.due) {
-    if (record === null || typeof record !== 'object' || typeof record.ns !== 'string' || !isCollection(record.collection) || typeof record.id !== 'string' || !Number.isFinite(record.dueAt)) {
-      fail(file, `bad "due" entry ${JSON.stringify(record)}`);
+export async function writeSnapshot(
+  file: string,
+  state: MemoryStore,
+  logGeneration: number,
+  sliceMs = 4,
+  beforeRename: () => Promise<void> = async () => {},
+): Promise<{ records: number; bytes: number }> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  const handle = await open(temp, 'w');
+  let records = 0;
+  let bytes = 0;
+  try {
+    let chunk: string[] = [];
+    let length = 0;
+    const flush = async () => {
+      const text = chunk.join('');
+      chunk = [];
+      length = 0;
+      const buffer = Buffer.from(text, 'utf8');
+      bytes += buffer.length;
+      let offset = 0;
+      while (offset < buffer.length) offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
+    };
+    const push = async (line: string) => {
+      chunk.push(line, '\n');
+      length += line.length + 1;
+      if (length >= CHUNK) await flush();
+    };
+    await push(JSON.stringify({ format: snapshotFormat, logGeneration }));
+    const written = new Set<Collection>();
+    let sliceStart = performance.now();
+    for (const [ns, collection, id, entry] of state.entries()) {
+      const packed = entry.packed;
+      if (packed !== null) {
+        if (!written.has(collection)) {
+          written.add(collection);
+          await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
+        }
+        await push(JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, Buffer.from(packed, 'latin1').toString('base64'), entry.seq]));
+      } else {
+        await push(JSON.stringify(['r', ns, collection, id, entry.changedAt, entry.dueAt, entry.value, entry.seq]));
+      }
+      records++;
+      if (performance.now() - sliceStart >= sliceMs) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
     }
-    dueAt.set(JSON.stringify([record.ns, record.collection, record.id]), record.dueAt);
+    await push(JSON.stringify({ end: records }));
+    await flush();
+    await handle.sync();
+    await beforeRename();
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await unlink(temp).catch(() => {}); // a full disk gets its space back
+    throw err;
   }
-  for (const [ns, byCollection] of Object.entries(namespaces)) {
+  await handle.close();
+  await rename(temp, file);
+  return { records, bytes };
+}
+
+function fail(file: string, line: number, what: string): never {
+  throw new Error(`${file} line ${line} is not a valid snapshot line: ${what}. Move the file away to start without it (its log files may hold newer writes).`);
+}
+
+/** Loads a snapshot into an empty state, streamed; returns the log generation it covers and how many records it held. */
+export async function readSnapshot(file: string, state: MemoryStore): Promise<{ logGeneration: number; records: number }> {
+  let lineNo = 0;
+  let logGeneration = -1;
+  let records = 0;
+  let end: number | null = null;
+  const tail: LineTail = { text: '' };
+  for await (const line of readLines(file, tail)) {
+    lineNo++;
+    let item: unknown;
     try {
-      checkNamespace(ns);
+      item = JSON.parse(line);
+    } catch (err) {
+      fail(file, lineNo, (err as Error).message);
+    }
+    if (lineNo === 1) {
+      const header = item as Partial<SnapshotHeader> | null;
+      if (header?.format !== snapshotFormat) fail(file, lineNo, `format is ${JSON.stringify(header?.format)}, expected "${snapshotFormat}"`);
+      if (!Number.isSafeInteger(header.logGeneration) || header.logGeneration! < 0) fail(file, lineNo, 'logGeneration is not a non-negative integer');
+      logGeneration = header.logGeneration!;
+      continue;
+    }
+    if (end !== null) fail(file, lineNo, 'a line after the end');
+    if (!Array.isArray(item)) {
+      const trailer = item as { end?: unknown } | null;
+      if (typeof trailer?.end !== 'number') fail(file, lineNo, 'neither a record nor the end');
+      end = trailer.end;
+      continue;
+    }
+    const [kind, a, b, c, changedAt, dueAt, value, seq] = item as unknown[];
+    if (kind === 'd') {
+      if (!isCollection(a) || typeof b !== 'string') fail(file, lineNo, 'a bad dictionary');
+      state.packer.setDictionary(a, Buffer.from(b, 'base64'));
+      continue;
+    }
+    if (kind !== 'r' && kind !== 'z') fail(file, lineNo, `unknown kind ${JSON.stringify(kind)}`);
+    try {
+      checkNamespace(a);
     } catch {
-      fail(file, 'an empty namespace name');
+      fail(file, lineNo, 'a bad namespace');
     }
-    if (byCollection === null || typeof byCollection !== 'object') fail(file, `namespace ${JSON.stringify(ns)} is not an object`);
-    for (const [collection, records] of Object.entries(byCollection)) {
-      if (!isCollection(collection)) fail(file, `unknown collection ${JSON.stringify(collection)} in namespace ${JSON.stringify(ns)}`);
-      if (records === null || typeof records !== 'object') fail(file, `${ns}/${collection} is not an object`);
-      state.apply(
-        ns,
-        Object.keys(records)
-          .filter((id) => own(records, id) && records[id] !== null)
-          .map((id) => ({ collection, id, value: records[id], dueAt: dueAt.get(JSON.stringify([ns, collection, id])) ?? null })),
-      );
+    if (!isCollection(b)) fail(file, lineNo, `unknown collection ${JSON.stringify(b)}`);
+    if (typeof c !== 'string' || c === '') fail(file, lineNo, 'a bad id');
+    if (typeof changedAt !== 'number' || (dueAt !== null && typeof dueAt !== 'number')) fail(file, lineNo, 'bad times');
+    if (!Number.isSafeInteger(seq)) fail(file, lineNo, 'a bad insertion number');
+    if (kind === 'z') {
+      if (typeof value !== 'string' || !state.packer.dictionary(b)) fail(file, lineNo, 'a packed record without its dictionary');
+      state.load(a, b, c, undefined, Buffer.from(value, 'base64').toString('latin1'), dueAt as number | null, changedAt, seq as number);
+    } else {
+      if (value === undefined || value === null) fail(file, lineNo, 'a record without a value');
+      state.load(a, b, c, value, null, dueAt as number | null, changedAt, seq as number);
     }
+    records++;
   }
-  return generation!;
+  if (lineNo === 0) fail(file, 1, 'the file is empty');
+  if (end === null || tail.text !== '') fail(file, lineNo + 1, 'the file ends before its trailer (it was cut short)');
+  if (end !== records) fail(file, lineNo, `the trailer says ${end} records, the file holds ${records}`);
+  return { logGeneration, records };
 }

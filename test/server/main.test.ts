@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -141,6 +141,18 @@ describe('main (compiled, as `npm start` runs it)', () => {
     const r = run(['--http-port', 'abc']);
     expect(await r.exit).toEqual({ code: 2, signal: null });
     expect(r.stderr()).toContain('--http-port: expected a whole number >= 0, got "abc"');
+    expect(r.lines).toEqual([]);
+  });
+
+  it('refuses to start on a snapshot it cannot read: one line naming the file and what to do, exit 2', async () => {
+    const dir = path.join(dataDir, 'damaged');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'db.json'), 'this is not a snapshot');
+    const r = run(['--http-port', '0', '--no-https', '--data-dir', dir]);
+    expect(await r.exit).toEqual({ code: 2, signal: null });
+    const lines = r.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^amazon-pay-mock: cannot start: store: cannot read the snapshot .*damaged\/db\.json: .*move it away to start without it/);
     expect(r.lines).toEqual([]);
   });
 

@@ -95,11 +95,13 @@ describe.each(kinds)('Store contract: $name', ({ make }) => {
       expect(store.namespaces()).toEqual([]);
     });
 
-    it('is not changed by mutating an object after passing it to commit', async () => {
+    it('owns what was committed: mutating it afterwards throws and changes nothing', async () => {
       const value = { status: 'Open', items: [1] };
       await store.commit('m1', [{ collection: 'charges', id: 'C1', value }]);
-      value.status = 'Closed';
-      value.items.push(2);
+      expect(() => {
+        value.status = 'Closed';
+      }).toThrow(TypeError);
+      expect(() => value.items.push(2)).toThrow(TypeError);
       expect(store.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', items: [1] });
     });
 
@@ -115,9 +117,11 @@ describe.each(kinds)('Store contract: $name', ({ make }) => {
       expect(store.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', nested: { a: 1 } });
     });
 
-    it('reads back plain JSON: undefined fields dropped, dates as strings', async () => {
-      await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { a: undefined, at: new Date(0) } }]);
-      expect(store.get('m1', 'charges', 'C1')).toStrictEqual({ at: '1970-01-01T00:00:00.000Z' });
+    it('refuses values that are not plain JSON (a Date, a Map, a class instance) and applies nothing', async () => {
+      for (const bad of [{ at: new Date(0) }, { m: new Map() }, { x: new (class Thing {})() }]) {
+        await expect(store.commit('m1', [{ collection: 'charges', id: 'C0', value: { ok: 1 } }, { collection: 'charges', id: 'C1', value: bad }])).rejects.toThrow(/plain JSON/);
+      }
+      expect(store.namespaces()).toEqual([]);
     });
   });
 

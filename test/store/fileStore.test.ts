@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileStore, snapshotFormat, type Snapshot } from '../../server/store/index.js';
+import { FileStore, snapshotFormat, type FileStoreOptions } from '../../server/store/index.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -11,7 +11,7 @@ let file: string;
 const open: FileStore[] = [];
 
 /** Opens a FileStore that afterEach closes if the test did not. */
-async function openStore(at = file, options?: { compactEvery?: number }): Promise<FileStore> {
+async function openStore(at = file, options?: FileStoreOptions): Promise<FileStore> {
   const store = new FileStore(at, options);
   open.push(store);
   await store.open();
@@ -85,12 +85,16 @@ describe('FileStore: restart', () => {
     expect((await openStore()).namespaces()).toEqual([]);
   });
 
-  it('logs what was committed, not what the caller changed afterwards', async () => {
+  it('owns what was committed: changing it afterwards throws, and the log holds what was committed', async () => {
     const value = { status: 'Open', lines: [{ qty: 1 }] };
     const store = await openStore();
     await store.commit('m1', put('C1', value));
-    value.status = 'Closed';
-    value.lines[0]!.qty = 99;
+    expect(() => {
+      value.status = 'Closed';
+    }).toThrow(TypeError);
+    expect(() => {
+      value.lines[0]!.qty = 99;
+    }).toThrow(TypeError);
     const recovered = await openStore(await crashCopy());
     expect(recovered.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
     await store.close();
@@ -102,7 +106,7 @@ describe('FileStore: restart', () => {
     const store = await openStore(nested);
     await store.commit('m1', put('C1', {}));
     await store.close();
-    expect((await stat(nested)).isFile()).toBe(true);
+    expect((await stat(`${nested}.1.log`)).isFile()).toBe(true);
   });
 
   it('ignores a torn last log line, and appends later commits to a new log', async () => {
@@ -140,9 +144,11 @@ describe('FileStore: restart', () => {
 
   it('refuses to open a snapshot that is not valid JSON or not a store snapshot', async () => {
     await writeFile(file, '{ "namespaces": ');
-    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read/);
-    await writeFile(file, JSON.stringify({ hello: 'world' }));
-    await expect(new FileStore(file).open()).rejects.toThrow(/not a valid snapshot/);
+    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: it is neither/);
+    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n`);
+    await expect(new FileStore(file).open()).rejects.toThrow(/line 3 is not a valid snapshot line: the file ends before its trailer/);
+    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n{"end":2}\n`);
+    await expect(new FileStore(file).open()).rejects.toThrow(/the trailer says 2 records, the file holds 1/);
   });
 });
 
@@ -187,8 +193,6 @@ describe('FileStore: compaction', () => {
     const during = [store.commit('m1', put('during', { n: 2 })), store.reset('m9'), store.commit('m1', put('before', null))];
     await Promise.all([compaction, ...during]);
 
-    const snapshot = JSON.parse(await readFile(file, 'utf8')) as Snapshot;
-    expect(snapshot.namespaces.m1?.charges).toEqual({ before: { n: 1 } }); // captured before the writes
     const recovered = await openStore(await crashCopy());
     expect(recovered.list('m1', 'charges')).toEqual([{ n: 2 }]);
   });
@@ -196,7 +200,8 @@ describe('FileStore: compaction', () => {
   it('recovers when a compaction died before its snapshot landed (old snapshot, all logs left)', async () => {
     let store = await openStore();
     await store.commit('m1', put('x1', { n: 1 }));
-    await store.close(); // snapshot S1
+    await store.compact(); // snapshot S1
+    await store.close();
     store = await openStore();
     await store.commit('m1', put('x2', { n: 2 }));
     const beforeCompaction = await crashCopy();
@@ -218,13 +223,8 @@ describe('FileStore: compaction', () => {
 
   it('replays only log generations at or above the one the snapshot records', async () => {
     // A compaction wrote this snapshot (covering generation 1) and died before deleting log 1.
-    const snapshot: Snapshot = {
-      format: snapshotFormat,
-      logGeneration: 2,
-      namespaces: { m1: { charges: { C1: { from: 'snapshot' } } } },
-      due: [{ ns: 'm1', collection: 'charges', id: 'C1', dueAt: 50 }],
-    };
-    await writeFile(file, JSON.stringify(snapshot, null, 2));
+    const snapshot = [{ format: snapshotFormat, logGeneration: 2 }, ['r', 'm1', 'charges', 'C1', 0, 50, { from: 'snapshot' }, 1], { end: 1 }];
+    await writeFile(file, snapshot.map((line) => `${JSON.stringify(line)}\n`).join(''));
     const line = (id: string, value: unknown) => `${JSON.stringify({ op: 'put', ns: 'm1', puts: [{ collection: 'charges', id, value, dueAt: null }] })}\n`;
     await writeFile(`${file}.1.log`, line('C1', { from: 'log 1' }) + line('stale', { from: 'log 1' }));
     await writeFile(`${file}.2.log`, line('C2', { from: 'log 2' }));
@@ -235,6 +235,7 @@ describe('FileStore: compaction', () => {
     expect(store.get('m1', 'charges', 'stale')).toBeUndefined();
     expect(store.list('m1', 'charges')).toHaveLength(3);
     expect(store.nextDue()).toBe(50);
+    await store.compact();
     await store.close();
     expect(await logFiles()).toEqual([]);
   });
@@ -251,34 +252,34 @@ describe('FileStore: compaction', () => {
     expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 2 }]);
   });
 
-  it('compacts on close, leaving only the snapshot', async () => {
+  it('writes no snapshot on close: the log is durable already, so a stop costs nothing at any size', async () => {
     const store = await openStore();
-    await store.commit('m1', put('C1', {}));
+    await store.commit('m1', put('C1', { n: 1 }));
     await store.close();
-    expect(store.stats().compactions).toBe(1);
-    expect((await readdir(dir)).sort()).toEqual(['db.json']);
+    expect(store.stats().compactions).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['db.json.1.log']);
+    expect((await openStore()).get('m1', 'charges', 'C1')).toEqual({ n: 1 });
   });
 
-  it('writes a pretty-printed snapshot with collections per namespace and the due list', async () => {
-    const store = await openStore();
+  it('writes a compact JSON Lines snapshot: a header, one line per record with its times and order, a trailer', async () => {
+    const store = await openStore(file, { now: () => 1234 });
     await store.commit('SANDBOX-A', [
       { collection: 'checkoutSessions', id: 'S01-1', value: { checkoutSessionId: 'S01-1' }, dueAt: 86_400_000 },
       { collection: 'charges', id: 'C01-1', value: { chargeId: 'C01-1' } },
     ]);
     await store.commit('SANDBOX-B', put('C01-2', { chargeId: 'C01-2' }));
+    await store.compact();
     await store.close();
 
-    const text = await readFile(file, 'utf8');
-    expect(text).toContain('\n  "namespaces": {\n    "SANDBOX-A": {\n      "checkoutSessions": {\n        "S01-1": {');
-    expect(JSON.parse(text)).toEqual({
-      format: snapshotFormat,
-      logGeneration: expect.any(Number),
-      namespaces: {
-        'SANDBOX-A': { checkoutSessions: { 'S01-1': { checkoutSessionId: 'S01-1' } }, charges: { 'C01-1': { chargeId: 'C01-1' } } },
-        'SANDBOX-B': { charges: { 'C01-2': { chargeId: 'C01-2' } } },
-      },
-      due: [{ ns: 'SANDBOX-A', collection: 'checkoutSessions', id: 'S01-1', dueAt: 86_400_000 }],
-    });
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    expect(lines.map((line) => (line === '' ? '' : JSON.parse(line)))).toEqual([
+      { format: snapshotFormat, logGeneration: 2 },
+      ['r', 'SANDBOX-A', 'checkoutSessions', 'S01-1', 1234, 86_400_000, { checkoutSessionId: 'S01-1' }, 1],
+      ['r', 'SANDBOX-A', 'charges', 'C01-1', 1234, null, { chargeId: 'C01-1' }, 2],
+      ['r', 'SANDBOX-B', 'charges', 'C01-2', 1234, null, { chargeId: 'C01-2' }, 3],
+      { end: 3 },
+      '',
+    ]);
   });
 });
 
@@ -310,7 +311,7 @@ describe('FileStore: group commit', () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
     const text = await readFile(`${file}.1.log`, 'utf8');
-    expect(text).toBe('{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C1","value":{"n":1},"dueAt":null}]}\n');
+    expect(text).toMatch(/^\{"op":"put","ns":"m1","at":\d+,"puts":\[\{"collection":"charges","id":"C1","value":\{"n":1\},"dueAt":null,"seq":1\}\]\}\n$/);
   });
 });
 

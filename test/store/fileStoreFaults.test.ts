@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { appendFile, cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStore, StoreUnavailableError, snapshotFormat } from '../../server/store/index.js';
+import { tempDirs } from './tempDir.js';
+
+const temp = tempDirs();
+let dir: string;
+let file: string;
+const open: FileStore[] = [];
+
+async function openStore(at = file): Promise<FileStore> {
+  const store = new FileStore(at);
+  open.push(store);
+  await store.open();
+  return store;
+}
+
+/** The directory as a crash would leave it now. */
+async function crashCopy(): Promise<string> {
+  const copy = await temp.make();
+  await cp(dir, copy, { recursive: true, verbatimSymlinks: true });
+  return path.join(copy, 'db.json');
+}
+
+const put = (id: string, value: unknown) => [{ collection: 'charges' as const, id, value }];
+
+beforeEach(async () => {
+  dir = await temp.make();
+  file = path.join(dir, 'db.json');
+});
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((store) => store.close().catch(() => {})));
+  await temp.cleanup();
+});
+
+/** Linux's /dev/full answers every write with ENOSPC: a disk that is full. */
+const fullDisk = existsSync('/dev/full');
+
+describe.skipIf(!fullDisk)('FileStore on a full disk (/dev/full)', () => {
+  /** Makes the next log generation a full disk: compaction rotates the log onto it. */
+  async function fillTheDisk(store: FileStore): Promise<string> {
+    const next = `${file}.2.log`;
+    await symlink('/dev/full', next);
+    await store.compact();
+    return next;
+  }
+
+  it('answers a failed write as unavailable and keeps nothing of it, in memory or on disk', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    await fillTheDisk(store);
+
+    const failed = store.commit('m1', [...put('C2', { n: 2 }), ...put('C1', null)]);
+    // Visible at once, like every commit...
+    expect(store.get('m1', 'charges', 'C2')).toEqual({ n: 2 });
+    await expect(failed).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(failed).rejects.toThrow(/could not write the log .*ENOSPC/);
+    // ...and taken back out once its write failed: a retry never sees an answer that is not on disk.
+    expect(store.get('m1', 'charges', 'C2')).toBeUndefined();
+    expect(store.get('m1', 'charges', 'C1')).toEqual({ n: 1 });
+    expect(store.list('m1', 'charges')).toEqual([{ n: 1 }]);
+    expect(store.status()).toEqual({ status: 'degraded', error: expect.stringMatching(/ENOSPC/) });
+  });
+
+  it('rolls back every commit queued behind a failed one, newest first, including resets', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('A', { v: 1 }));
+    await store.commit('m2', put('B', { v: 1 }));
+    await fillTheDisk(store);
+    const all = [store.commit('m1', put('A', { v: 2 })), store.reset('m2'), store.commit('m1', put('A', { v: 3 })), store.commit('m2', put('C', {}))];
+    const results = await Promise.allSettled(all);
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(store.get('m1', 'charges', 'A')).toEqual({ v: 1 });
+    expect(store.list('m2', 'charges')).toEqual([{ v: 1 }]);
+    expect(store.namespaces()).toEqual(['m1', 'm2']);
+  });
+
+  it('keeps serving reads while degraded, and recovers by itself once writes succeed again', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    const full = await fillTheDisk(store);
+    await expect(store.commit('m1', put('C2', { n: 2 }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.commit('m1', put('C3', { n: 3 }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.get('m1', 'charges', 'C1')).toEqual({ n: 1 });
+
+    await rm(full); // space comes back
+    await store.commit('m1', put('C4', { n: 4 }));
+    expect(store.status()).toEqual({ status: 'ok', error: null });
+    expect(store.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 4 }]);
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 4 }]);
+  });
+
+  it('never lets a snapshot keep a commit whose log write failed', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    const full = await fillTheDisk(store);
+    const failing = store.commit('m1', put('C2', { n: 2 }));
+    const compaction = store.compact(); // captures C2 while its write is still in flight
+    await expect(failing).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(compaction).rejects.toThrow(/a log write failed while the snapshot was written/);
+    await rm(full);
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('FileStore: cut short and unreadable files', () => {
+  it('drops a torn last log line and says so, with the bytes dropped and why', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    const copy = await crashCopy();
+    const log = path.join(path.dirname(copy), (await readdir(path.dirname(copy))).find((n) => n.endsWith('.log'))!);
+    const fragment = '{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C2","va';
+    await appendFile(log, fragment);
+    const recovered = await openStore(copy);
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }]);
+    expect(recovered.notes()).toContainEqual({
+      level: 'warn',
+      message: expect.stringMatching(new RegExp(`dropped 1 unfinished log entry \\(the last ${fragment.length} bytes of .*db\\.json\\.1\\.log\\).*never acknowledged`)),
+    });
+  });
+
+  it('reports nothing dropped for a log that ends cleanly', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.notes().filter((n) => n.level === 'warn')).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses to start on a snapshot it may not read, saying which file and what to do', async () => {
+    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n{"end":0}\n`, { mode: 0o000 });
+    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: EACCES.*give this process read and write access/);
+  });
+
+  it('refuses to start on a snapshot cut short, instead of starting with part of the data', async () => {
+    const store = await openStore();
+    for (let i = 0; i < 20; i++) await store.commit('m1', put(`C${i}`, { i }));
+    await store.compact();
+    await store.close();
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.slice(0, Math.floor(text.length / 2)));
+    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: .*cut short.*move it away/);
+  });
+});
