@@ -106,7 +106,18 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
   await deps.ipn.start();
   settler.start();
+  // Retention of what lives outside the store (the store sweeps its own records).
+  const retentionMs = config.retentionDays * 86_400_000;
+  const sweep =
+    retentionMs > 0
+      ? setInterval(() => {
+          const cutoff = deps.wallTime() - retentionMs;
+          deps.journal.dropBefore(cutoff);
+          deps.ipn.dropDeliveriesBefore(cutoff);
+        }, Math.min(3_600_000, retentionMs / 10)).unref()
+      : null;
   app.addHook('onClose', async () => {
+    if (sweep) clearInterval(sweep);
     await settler.stop();
     deps.ipn.close();
     await deps.store.close();

@@ -223,6 +223,13 @@ export class IpnService {
     return doomed.length;
   }
 
+  /** Forgets finished deliveries created before `cutoff` (real ms; retention); returns how many. */
+  dropDeliveriesBefore(cutoff: number): number {
+    const doomed = this.#outbox.filter((e) => e.delivery.status !== 'pending' && Date.parse(e.delivery.createdAt) < cutoff);
+    for (const e of doomed) this.#remove(e);
+    return doomed.length;
+  }
+
   /** Resolves when no delivery is pending (each has been delivered or has failed its last retry), or on close(). */
   flush(): Promise<void> {
     if (this.#pending.size === 0) return Promise.resolve();

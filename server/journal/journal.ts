@@ -51,6 +51,14 @@ export class Journal {
     return full;
   }
 
+  /** Forgets entries recorded before `cutoff` (real ms; retention); returns how many. */
+  dropBefore(cutoff: number): number {
+    const keep = this.entries.findIndex((e) => Date.parse(e.time) >= cutoff);
+    const dropped = keep === -1 ? this.entries.length : keep;
+    this.entries.splice(0, dropped);
+    return dropped;
+  }
+
   /** Matching entries, newest first. */
   query(q: JournalQuery = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
