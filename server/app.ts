@@ -14,6 +14,7 @@ import { createDeps, type AppDeps } from './appDeps.js';
 import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
 import { Settler } from './settler.js';
+import { restoreClocks } from './store/serverState.js';
 
 /** Calls to the emulated API (the journal records these): an operation, or a path in its URL space. */
 function isApiRequest(request: FastifyRequest): boolean {
@@ -104,6 +105,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
 
   await deps.store.open();
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
+  restoreClocks(deps.store, deps.clocks);
+  await deps.idReservation?.restore();
   await deps.ipn.start();
   settler.start();
   // Retention of what lives outside the store (the store sweeps its own records).

@@ -5,7 +5,8 @@ import { dbFilePath, packagePath, publicUrlOf } from './config.js';
 import { IpnService } from './ipn/ipnService.js';
 import { NotifyingStore } from './ipn/notifyingStore.js';
 import { ClockBook, ControlledClock } from './domain/clock.js';
-import { IdGenerator, pooledRandom, seededRandom } from './domain/ids.js';
+import { IdGenerator, pooledRandom, seededRandom, seededSource } from './domain/ids.js';
+import { IdReservation } from './store/serverState.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier, type SignatureVerifier } from './signing/verifier.js';
 import { createStore, notesOf, retentionOptions, statusOf } from './store/createStore.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   ipn: IpnService;
   /** The request journal (recent calls to the emulated API). */
   journal: Journal;
+  /** With --seed: keeps the seeded id sequence from repeating stored ids after a restart. */
+  idReservation: IdReservation | null;
   /** Where log lines go (stdout when absent). */
   logStream?: NodeJS.WritableStream;
 }
@@ -72,8 +75,10 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
       retryDelaysMs: config.ipnRetryDelaysMs,
       timeoutMs: config.ipnTimeoutMs,
     });
+  const seeded = !given.ids && config.seed ? seededSource(config.seed) : null;
   return {
     store: new NotifyingStore(inner, ipn),
+    idReservation: given.idReservation ?? (seeded ? new IdReservation(inner, seeded) : null),
     storeHealth: given.storeHealth ?? { status: () => statusOf(inner), notes: () => notesOf(inner) },
     ipn,
     clock,
@@ -81,7 +86,7 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     wallTime,
     keys,
     verifier: given.verifier ?? createVerifier(config.verifier),
-    ids: given.ids ?? new IdGenerator(config.seed ? seededRandom(config.seed) : pooledRandom((n) => randomBytes(n))),
+    ids: given.ids ?? new IdGenerator(seeded ? seeded.random : pooledRandom((n) => randomBytes(n))),
     scenarios,
     startupNotes,
     logStream: given.logStream,

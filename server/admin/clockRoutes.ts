@@ -4,6 +4,7 @@ import type { ControlledClock } from '../domain/clock.js';
 import { apiError } from '../domain/errors.js';
 import { formatTimestamp } from '../domain/time.js';
 import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { saveClock } from '../store/serverState.js';
 
 function clockView(clock: ControlledClock) {
   const s = clock.state();
@@ -34,10 +35,12 @@ export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
     }
     if (frozen !== undefined && typeof frozen !== 'boolean') throw apiError('InvalidParameterValue', "The value provided for 'frozen' is invalid. Expected true or false.");
     // Validate everything before changing anything. With ?merchant= only that merchant's clock moves.
-    const clock = deps.clocks.control(merchantParam(request.query));
+    const merchant = merchantParam(request.query);
+    const clock = deps.clocks.control(merchant);
     if (frozen !== undefined) clock.freeze(frozen);
     if (instant !== undefined) clock.set(instant);
     if (advanceSeconds !== undefined) clock.advance(Math.round((advanceSeconds as number) * 1000));
+    await saveClock(deps.store, deps.clocks, merchant); // survives a restart
     await deps.settler.settleAll();
     return clockView(clock);
   });

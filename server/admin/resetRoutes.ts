@@ -7,10 +7,11 @@ import { merchantParam, type AdminDeps } from './adminDeps.js';
  * merchant or for everyone.
  */
 export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  // 503 while the store cannot write (disk full, I/O errors): reads still work, writes answer 503.
-  app.get('/__admin/health', async (_request, reply) => {
+  // Degraded while the store cannot write (disk full, I/O errors): reads still work, writes answer
+  // 503. Still 200: the process is alive and serving, and restarting it would not free the disk.
+  app.get('/__admin/health', async () => {
     const store = deps.storeHealth.status();
-    return store.status === 'ok' ? { status: 'ok' } : reply.code(503).send({ status: 'degraded', store });
+    return store.status === 'ok' ? { status: 'ok' } : { status: 'degraded', store };
   });
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
@@ -19,6 +20,7 @@ export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
     deps.clocks.reset(merchant);
     deps.ipn.clearDeliveries(merchant);
     deps.journal.clear(merchant);
+    await deps.idReservation?.persist(); // a full reset cleared the id generator's mark too
     return { reset: merchant ?? 'all' };
   });
 }

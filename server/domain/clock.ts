@@ -11,6 +11,12 @@ export interface ClockState {
   frozen: boolean;
 }
 
+/** What a restart needs to put a clock back: its offset, or the instant it is frozen at. */
+export interface ClockSetting {
+  offsetMs: number;
+  frozenAt: number | null;
+}
+
 /**
  * A clock the control API can move. The wall-time source is injected so the domain never reads
  * the system time itself.
@@ -53,6 +59,17 @@ export class ControlledClock implements Clock {
   reset(): void {
     this.offsetMs = 0;
     this.frozenAt = null;
+  }
+
+  /** Its offset (to its base time) or frozen instant, for saving. */
+  setting(): ClockSetting {
+    return { offsetMs: this.offsetMs, frozenAt: this.frozenAt };
+  }
+
+  /** Puts back a saved setting; ignores values that are not finite numbers. */
+  restore(setting: ClockSetting): void {
+    if (Number.isFinite(setting.offsetMs)) this.offsetMs = setting.offsetMs;
+    this.frozenAt = setting.frozenAt !== null && Number.isFinite(setting.frozenAt) ? setting.frozenAt : null;
   }
 }
 

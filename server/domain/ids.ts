@@ -8,6 +8,21 @@ export type RandomBytes = (n: number) => Uint8Array;
  * secrets: ids only need to be unique and well spread.
  */
 export function seededRandom(seed: string): RandomBytes {
+  return seededSource(seed).random;
+}
+
+/** A seeded source that counts the 32-bit words it drew, so a restart can continue after them. */
+export interface SeededSource {
+  random: RandomBytes;
+  /** Words drawn so far. */
+  words(): number;
+  /** Draws and discards words until `words` have been drawn (never goes back). */
+  skipTo(words: number): void;
+  /** Called after every draw with the words drawn so far. */
+  onDraw: ((words: number) => void) | null;
+}
+
+export function seededSource(seed: string): SeededSource {
   // Spread the seed string over four 32-bit words with FNV-1a variants.
   const s = new Uint32Array(4);
   for (let k = 0; k < 4; k++) {
@@ -16,7 +31,9 @@ export function seededRandom(seed: string): RandomBytes {
     s[k] = h >>> 0 || 1;
   }
   const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
+  let drawn = 0;
   const next = () => {
+    drawn++;
     const result = Math.imul(rotl(Math.imul(s[1]!, 5), 7), 9) >>> 0;
     const t = s[1]! << 9;
     s[2]! ^= s[0]!;
@@ -27,14 +44,23 @@ export function seededRandom(seed: string): RandomBytes {
     s[3] = rotl(s[3]!, 11);
     return result;
   };
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 4) {
-      const word = next();
-      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
-    }
-    return out;
+  const source: SeededSource = {
+    random: (n) => {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i += 4) {
+        const word = next();
+        for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
+      }
+      source.onDraw?.(drawn);
+      return out;
+    },
+    words: () => drawn,
+    skipTo: (words) => {
+      while (drawn < words) next();
+    },
+    onDraw: null,
   };
+  return source;
 }
 
 /**

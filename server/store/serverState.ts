@@ -1,0 +1,74 @@
+import type { ClockBook, ClockSetting } from '../domain/clock.js';
+import type { SeededSource } from '../domain/ids.js';
+import type { Store } from './store.js';
+
+/**
+ * Namespace of state that belongs to the server rather than to a merchant: the global clock and
+ * the id generator's position. A full reset clears it like everything else.
+ */
+export const SERVER_NAMESPACE = '~server';
+
+const CLOCK_ID = 'clock';
+const IDS_ID = 'idGenerator';
+
+/** Saves the clock the control API just moved (a merchant's own, or the global one), so it survives a restart. */
+export function saveClock(store: Store, clocks: ClockBook, merchant?: string): Promise<void> {
+  const setting = clocks.control(merchant).setting();
+  return store.commit(merchant ?? SERVER_NAMESPACE, [{ collection: 'settings', id: CLOCK_ID, value: setting }]);
+}
+
+/** Puts back the clocks saved before a restart: the global one and every merchant's own. */
+export function restoreClocks(store: Store, clocks: ClockBook): void {
+  const global = store.get<ClockSetting>(SERVER_NAMESPACE, 'settings', CLOCK_ID);
+  if (global) clocks.global.restore(global);
+  for (const ns of store.namespaces()) {
+    if (ns === SERVER_NAMESPACE) continue;
+    const own = store.get<ClockSetting>(ns, 'settings', CLOCK_ID);
+    if (own) clocks.control(ns).restore(own);
+  }
+}
+
+/**
+ * Keeps a seeded id generator from handing out, after a restart, ids it handed out before
+ * (`--seed` restarts the sequence otherwise, and new objects would overwrite stored ones). The
+ * store holds a mark ahead of every word drawn; a restart continues from the mark. The mark moves
+ * in blocks, each move one small commit queued before the commit of any object whose id used the
+ * block, so it is durable whenever such an object is.
+ */
+export class IdReservation {
+  #reserved = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly source: SeededSource,
+    private readonly block = 65_536,
+  ) {}
+
+  /** Continues after the saved mark, reserves the next block, then watches every draw. */
+  async restore(): Promise<void> {
+    const saved = this.store.get<{ reservedWords: number }>(SERVER_NAMESPACE, 'settings', IDS_ID);
+    if (saved && Number.isSafeInteger(saved.reservedWords)) this.source.skipTo(saved.reservedWords);
+    await this.#reserve();
+    this.source.onDraw = (words) => {
+      if (words + this.block / 2 > this.#reserved) this.#reserve().catch(() => {}); // a failed write is tried again on the next draw
+    };
+  }
+
+  /** Writes the mark again (after a reset cleared it). */
+  persist(): Promise<void> {
+    return this.#write(this.#reserved);
+  }
+
+  #reserve(): Promise<void> {
+    const mark = this.source.words() + this.block;
+    this.#reserved = mark;
+    return this.#write(mark).catch((err: unknown) => {
+      if (this.#reserved === mark) this.#reserved = 0;
+      throw err;
+    });
+  }
+
+  #write(mark: number): Promise<void> {
+    return this.store.commit(SERVER_NAMESPACE, [{ collection: 'settings', id: IDS_ID, value: { reservedWords: mark } }]);
+  }
+}
