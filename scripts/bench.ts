@@ -22,6 +22,7 @@ import { compareToBaseline, formatCount, formatErrors, formatMachine, formatRati
 import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, sessionIdsOf, signedRequest } from './bench/requests.js';
 import { plannedRequests, summarize } from './bench/stats.js';
 import { killAllTargets, Target } from './bench/targets.js';
+import { benchStored, formatStoredReport, type StoredBenchReport } from './bench/storedBench.js';
 import { UsageError } from './lib/cli.js';
 
 const BASELINE = 'bare Fastify 5';
@@ -201,24 +202,30 @@ async function main(): Promise<void> {
   }
 
   const host = machine(); // before our own load shows in the load average
-  const results = [await benchBaseline(options), await benchMock('native', options), await benchMock('forge', options)];
+  const results = options.storedOnly ? [] : [await benchBaseline(options), await benchMock('native', options), await benchMock('forge', options)];
+  const stored: StoredBenchReport | null =
+    options.stored.length > 0
+      ? await benchStored(options.stored, { privateKeyPem, connections: options.connections, durationMs: options.durationSeconds * 1000, progress, tempDirs })
+      : null;
 
-  const out: string[] = ['', formatResultsTable(results, BASELINE), ''];
+  const out: string[] = results.length > 0 ? ['', formatResultsTable(results, BASELINE), ''] : [''];
   for (const r of results.filter((x) => x.endedBy === 'supply')) {
     out.push(`* ${r.name}: ended when its ${formatCount(r.requests)} pre-signed completes (one fresh session each) ran out, before the ${options.durationSeconds} s deadline`);
   }
-  for (const c of compareToBaseline(results, BASELINE)) {
+  for (const c of results.length > 0 ? compareToBaseline(results, BASELINE) : []) {
     out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
   }
   out.push(formatMachine(host, options.connections, options.durationSeconds));
   for (const r of results) out.push(formatServerLine(r.name, r.server));
   out.push(...formatErrors(results));
+  if (stored) out.push(formatStoredReport(stored));
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons: compareToBaseline(results, BASELINE) };
+    const comparisons = results.length > 0 ? compareToBaseline(results, BASELINE) : [];
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
-  if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+  if (results.some((r) => r.errors > 0) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;
 }
 
 main().catch((err: Error) => {

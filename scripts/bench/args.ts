@@ -10,12 +10,19 @@ export interface BenchOptions {
   /** Also print the results as JSON after the table. */
   json: boolean;
   help: boolean;
+  /** Stored-object counts for the stored-objects report (empty: skip it). */
+  stored: number[];
+  /** Skip the main comparison (baseline, native, forge) and run only the stored-objects report. */
+  storedOnly: boolean;
 }
 
 export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--json]
   --duration     length of each timed phase in seconds (default: 8)
   --connections  concurrent connections of the load generator (default: 32)
   --json         print the results as JSON after the table
+  --stored       stored-object counts for the start / memory / disk / rate report,
+                 comma-separated, or none (default: 1000,100000,1000000)
+  --stored-only  run only that report
   -h, --help     this text`;
 
 const MAX_DURATION_SECONDS = 600;
@@ -33,6 +40,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         duration: { type: 'string' },
         connections: { type: 'string' },
         json: { type: 'boolean', default: false },
+        stored: { type: 'string' },
+        'stored-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -45,7 +54,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (!Number.isInteger(connections) || connections > MAX_CONNECTIONS) {
     throw new UsageError(`--connections ${values.connections}: expected a whole number from 1 to ${MAX_CONNECTIONS}`);
   }
-  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false };
+  const stored = values.stored === undefined ? [1_000, 100_000, 1_000_000] : values.stored.trim() === 'none' ? [] : values.stored.split(',').map((n) => positiveNumber('--stored', n));
+  if (stored.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new UsageError(`--stored ${values.stored}: whole numbers up to 5000000, or none`);
+  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false, stored, storedOnly: values['stored-only'] ?? false };
 }
 
 function positiveNumber(flag: string, raw: string): number {

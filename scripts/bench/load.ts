@@ -2,6 +2,8 @@ import { Pool, type Dispatcher } from 'undici';
 
 /** One request ready to send as is (pre-signed for the mock). */
 export interface PreparedRequest {
+  /** POST unless said otherwise. */
+  method?: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
   body: string;
@@ -63,19 +65,19 @@ export async function runLoad(pool: Pool, options: LoadOptions): Promise<LoadRes
         return;
       }
       const i = next++;
-      const { path, headers, body } = options.request(i);
+      const { method = 'POST', path, headers, body } = options.request(i);
       const t0 = performance.now();
       let status: string;
       let failure: string | null = null;
       try {
-        const res = await send(pool, path, headers, body, (code) => options.keepBodies === true || code !== options.expectStatus);
+        const res = await send(pool, method, path, headers, body, (code) => options.keepBodies === true || code !== options.expectStatus);
         status = String(res.status);
-        if (res.status !== options.expectStatus) failure = `HTTP ${res.status} for POST ${path}: ${res.body.slice(0, 500)}`;
+        if (res.status !== options.expectStatus) failure = `HTTP ${res.status} for ${method} ${path}: ${res.body.slice(0, 500)}`;
         else if (options.keepBodies) bodies[i] = res.body;
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         status = e.code ?? e.name ?? 'Error';
-        failure = `${status} for POST ${path}: ${e.message}`;
+        failure = `${status} for ${method} ${path}: ${e.message}`;
       }
       latencies.push(performance.now() - t0);
       statusCounts[status] = (statusCounts[status] ?? 0) + 1;
@@ -93,7 +95,7 @@ export async function runLoad(pool: Pool, options: LoadOptions): Promise<LoadRes
  * One POST through the pool's low-level dispatch (no response stream objects: a lighter client
  * leaves more of a shared machine to the server). The body is collected only if `wantBody(status)`.
  */
-function send(pool: Pool, path: string, headers: Record<string, string>, body: string, wantBody: (status: number) => boolean): Promise<{ status: number; body: string }> {
+function send(pool: Pool, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string, wantBody: (status: number) => boolean): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let chunks: Buffer[] | null = null;
@@ -113,6 +115,6 @@ function send(pool: Pool, path: string, headers: Record<string, string>, body: s
         reject(error);
       },
     };
-    pool.dispatch({ method: 'POST', path, headers, body }, handler);
+    pool.dispatch(method === 'GET' ? { method, path, headers } : { method, path, headers, body }, handler);
   });
 }

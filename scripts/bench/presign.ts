@@ -10,6 +10,7 @@ export interface SignJob {
   body: string;
   privateKeyPem: string;
   publicKeyId: string;
+  method?: 'GET' | 'POST';
 }
 
 const workerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'signWorker.js');

@@ -3,10 +3,10 @@
 /** What a target runs: the bare-Fastify baseline, or the mock with one RSA-PSS verifier. */
 export type TargetSpec = { kind: 'baseline' } | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string };
 
-/** Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it. */
+/** Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it (after a full GC); `close` stops gracefully. */
 export interface TargetCommand {
   id: number;
-  cmd: 'mark' | 'stats';
+  cmd: 'mark' | 'stats' | 'close';
 }
 
 /** The server's own view of a phase. */
@@ -29,7 +29,7 @@ export interface TargetStats {
 export type TargetMessage =
   | { type: 'ready'; port: number }
   | { type: 'failed'; message: string }
-  | { type: 'reply'; id: number; stats?: TargetStats };
+  | { type: 'reply'; id: number; stats?: TargetStats; closeMs?: number };
 
 /** argv of the target process for a spec, and back. */
 export function targetArgv(spec: TargetSpec): string[] {

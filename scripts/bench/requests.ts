@@ -24,14 +24,21 @@ export function completePath(checkoutSessionId: string): string {
 
 export const createPath = '/v2/checkoutSessions';
 
-/** Signs a POST to `origin` + `path`; the signer is passed in so pure callers need not load node:crypto keys. */
+/** Path of Get Checkout Session for one session. */
+export function getPath(checkoutSessionId: string): string {
+  return `/v2/checkoutSessions/${encodeURIComponent(checkoutSessionId)}`;
+}
+
+/** Signs a POST (or a GET) to `origin` + `path`; the signer is passed in so pure callers need not load node:crypto keys. */
 export function signedRequest(
   sign: (input: SignRequestInput) => SignedRequest,
-  input: { origin: string; path: string; body: string; privateKey: string | KeyObject; publicKeyId: string },
+  input: { origin: string; path: string; body: string; privateKey: string | KeyObject; publicKeyId: string; method?: 'GET' | 'POST' },
 ): PreparedRequest {
-  const signed = sign({ method: 'POST', url: `${input.origin}${input.path}`, body: input.body, privateKey: input.privateKey, publicKeyId: input.publicKeyId });
+  const method = input.method ?? 'POST';
+  const body = method === 'GET' ? '' : input.body;
+  const signed = sign({ method, url: `${input.origin}${input.path}`, body, privateKey: input.privateKey, publicKeyId: input.publicKeyId });
   const url = new URL(signed.url);
-  return { path: url.pathname + url.search, headers: signed.headers, body: input.body };
+  return { method, path: url.pathname + url.search, headers: signed.headers, body };
 }
 
 /** The checkoutSessionId of each create answer, in order; throws on an answer without one. */

@@ -7,4 +7,4 @@ import { signedRequest } from './requests.js';
 
 const job = workerData as SignJob;
 const privateKey = createPrivateKey(job.privateKeyPem);
-parentPort!.postMessage(job.paths.map((p) => signedRequest(signRequest, { origin: job.origin, path: p, body: job.body, privateKey, publicKeyId: job.publicKeyId })));
+parentPort!.postMessage(job.paths.map((p) => signedRequest(signRequest, { origin: job.origin, path: p, body: job.body, privateKey, publicKeyId: job.publicKeyId, method: job.method })));

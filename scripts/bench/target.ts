@@ -16,13 +16,14 @@ function send(message: TargetMessage): void {
 }
 
 /** Starts the server; resolves to its port and a function that stops it. */
-async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () => unknown }> {
+async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () => unknown; close: () => Promise<void> }> {
   if (spec.kind === 'baseline') {
     const app = Fastify({ logger: false });
     app.post('/v2/checkoutSessions/:checkoutSessionId/complete', async () => baselinePayload);
+    app.get('/v2/checkoutSessions/:checkoutSessionId', async () => baselinePayload);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
-    return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null };
+    return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, close: () => app.close() };
   }
   // The defaults a user gets (file store, native or forge verifier), minus what would distort the
   // measurement: logging, HTTPS, scripted scenarios; idempotency keys optional so one signed create can be replayed.
@@ -42,7 +43,7 @@ async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () =
   // The app's store wraps the file store (IPN notifications); the statistics are the inner one's.
   const wrapped = server.app.mock.store as { inner?: unknown };
   const store = (wrapped.inner ?? wrapped) as { stats?: () => unknown };
-  return { port: server.http!.port, storeStats: () => store.stats?.() ?? null };
+  return { port: server.http!.port, storeStats: () => store.stats?.() ?? null, close: () => server.close() };
 }
 
 async function main(): Promise<void> {
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
       storeAtMark = server.storeStats();
       loopDelay.reset();
       send({ type: 'reply', id: raw.id });
+    } else if (raw.cmd === 'close') {
+      const started = performance.now();
+      void server.close().then(() => send({ type: 'reply', id: raw.id, closeMs: performance.now() - started }));
     } else if (raw.cmd === 'stats') {
+      (globalThis as { gc?: () => void }).gc?.(); // memory per object: count only what is live
       const cpu = process.cpuUsage(cpuMark);
       const memory = process.memoryUsage();
       send({

@@ -22,6 +22,8 @@ export class Target {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    /** From fork to listening (and, for the mock, its store loaded), ms. */
+    readonly startMs: number,
   ) {
     child.on('message', (m: TargetMessage) => {
       if (m.type === 'reply') {
@@ -37,7 +39,8 @@ export class Target {
 
   /** Forks the target and waits until it listens (or fails, or takes longer than `timeoutMs`). */
   static start(spec: TargetSpec, timeoutMs = 30_000): Promise<Target> {
-    const child = fork(targetScript, targetArgv(spec), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(targetScript, targetArgv(spec), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+    const forkedAt = performance.now();
     live.add(child);
     child.once('exit', () => live.delete(child));
     return new Promise((resolve, reject) => {
@@ -55,7 +58,7 @@ export class Target {
         child.off('message', onMessage);
         child.removeAllListeners('exit');
         child.once('exit', () => live.delete(child));
-        resolve(new Target(child, m.port));
+        resolve(new Target(child, m.port, performance.now() - forkedAt));
       });
     });
   }
@@ -84,6 +87,12 @@ export class Target {
   async stats(): Promise<TargetStats> {
     const reply = await this.#call('stats');
     return reply.stats!;
+  }
+
+  /** Stops the server gracefully (the store closes as on SIGTERM in production); resolves with how long it took, ms. */
+  async close(): Promise<number> {
+    const reply = await this.#call('close', 120_000);
+    return reply.closeMs!;
   }
 
   /**

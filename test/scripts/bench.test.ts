@@ -90,12 +90,17 @@ describe('plannedRequests', () => {
 });
 
 describe('parseBenchArgs', () => {
-  it('defaults to 8 s, 32 connections, no JSON', () => {
-    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false });
+  it('defaults to 8 s, 32 connections, no JSON, and the stored-objects report at 1k, 100k and 1M', () => {
+    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false });
+  });
+
+  it('reads the stored-object counts, or none', () => {
+    expect(parseBenchArgs(['--stored', '10,2000', '--stored-only'])).toMatchObject({ stored: [10, 2000], storedOnly: true });
+    expect(parseBenchArgs(['--stored', 'none']).stored).toEqual([]);
   });
 
   it('reads every option, in both --name value and --name=value forms', () => {
-    expect(parseBenchArgs(['--duration', '2.5', '--connections=64', '--json'])).toEqual({ durationSeconds: 2.5, connections: 64, json: true, help: false });
+    expect(parseBenchArgs(['--duration', '2.5', '--connections=64', '--json'])).toMatchObject({ durationSeconds: 2.5, connections: 64, json: true, help: false });
     expect(parseBenchArgs(['-h']).help).toBe(true);
   });
 
@@ -110,6 +115,8 @@ describe('parseBenchArgs', () => {
     [['--unknown']],
     [['stray']],
     [['--duration']],
+    [['--stored', '1.5']],
+    [['--stored', '10000000']],
   ])('rejects %j with a UsageError', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
   });

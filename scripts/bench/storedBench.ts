@@ -1,0 +1,173 @@
+/**
+ * The mock with 1k, 100k and 1M objects already stored (written straight into a snapshot, see
+ * storedData.ts): how long it takes to start on them, what one object costs in memory and on
+ * disk, how fast completes and gets run against the same run's bare Fastify, and how long a
+ * graceful stop takes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signRequest } from '../../server/signing/signRequest.js';
+import { connectionPool, runLoad, type LoadResult, type PreparedRequest } from './load.js';
+import { presign } from './presign.js';
+import { completeBody, completePath, createBody, createPath, demoPublicKeyId, getPath, sessionIdsOf, signedRequest } from './requests.js';
+import { recordTemplates, writeStoredData } from './storedData.js';
+import { summarize } from './stats.js';
+import { Target } from './targets.js';
+
+export interface PhaseResult {
+  rps: number;
+  p99Ms: number;
+  /** Server CPU (user + system) per request, µs. */
+  cpuUsPerRequest: number;
+  errors: number;
+}
+
+export interface StoredResult {
+  stored: number;
+  generateMs: number;
+  snapshotBytes: number;
+  /** Fork to listening with the store loaded, ms. */
+  startMs: number;
+  /** Heap after a full GC, per stored object, above the same server with nothing stored. */
+  memoryBytesPerObject: number;
+  diskBytesPerObject: number;
+  complete: PhaseResult;
+  get: PhaseResult;
+  /** Graceful stop after the phases, ms. */
+  closeMs: number;
+}
+
+export interface StoredBenchReport {
+  baseline: { startMs: number; complete: PhaseResult; get: PhaseResult };
+  emptyMockStartMs: number;
+  sizes: StoredResult[];
+}
+
+interface Context {
+  privateKeyPem: string;
+  connections: number;
+  durationMs: number;
+  progress: (message: string) => void;
+  tempDirs: Set<string>;
+}
+
+async function timedPhase(target: Target, ctx: Context, requests: (i: number) => PreparedRequest, count: number, expectStatus: number): Promise<PhaseResult> {
+  const pool = connectionPool(target.origin, ctx.connections);
+  try {
+    const warm = await runLoad(pool, { connections: ctx.connections, durationMs: 1_000, count: Math.min(count, 300), request: requests, expectStatus });
+    if (warm.errors > 0) throw new Error(`warm-up: ${warm.errors} errors; first: ${warm.firstError}`);
+    await target.mark();
+    const result: LoadResult = await runLoad(pool, { connections: ctx.connections, durationMs: ctx.durationMs, count, request: (i) => requests(i + 300), expectStatus });
+    const stats = await target.stats();
+    const summary = summarize(result.latenciesMs, result.errors, result.elapsedMs);
+    return { rps: summary.rps, p99Ms: summary.p99Ms, cpuUsPerRequest: summary.requests > 0 ? stats.cpuUs / summary.requests : NaN, errors: result.errors };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Creates `n` fresh sessions through the API (not timed) and pre-signs a complete for each. */
+async function preparedCompletes(target: Target, ctx: Context, n: number): Promise<PreparedRequest[]> {
+  const create = signedRequest(signRequest, { origin: target.origin, path: createPath, body: createBody, privateKey: ctx.privateKeyPem, publicKeyId: demoPublicKeyId });
+  const pool = connectionPool(target.origin, ctx.connections);
+  try {
+    const created = await runLoad(pool, { connections: ctx.connections, durationMs: Infinity, count: n, request: () => create, expectStatus: 201, keepBodies: true });
+    if (created.errors > 0) throw new Error(`creating sessions: ${created.errors} errors; first: ${created.firstError}`);
+    return await presign({ origin: target.origin, body: completeBody, privateKeyPem: ctx.privateKeyPem, publicKeyId: demoPublicKeyId }, sessionIdsOf(created.bodies).map(completePath), os.availableParallelism());
+  } finally {
+    await pool.close();
+  }
+}
+
+async function presignedGets(target: Target, ctx: Context, ids: readonly string[]): Promise<PreparedRequest[]> {
+  return presign({ origin: target.origin, body: '', privateKeyPem: ctx.privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' }, ids.map(getPath), os.availableParallelism());
+}
+
+/** Runs the whole stored-objects report. `completes` bounds the fresh sessions prepared per size. */
+export async function benchStored(sizes: readonly number[], ctx: Context, completes = 6_000): Promise<StoredBenchReport> {
+  ctx.progress('stored objects: bare Fastify baseline (start, complete, get)');
+  const base = await Target.start({ kind: 'baseline' });
+  let baseline: StoredBenchReport['baseline'];
+  try {
+    const post = signedRequest(signRequest, { origin: base.origin, path: completePath('baseline'), body: completeBody, privateKey: ctx.privateKeyPem, publicKeyId: demoPublicKeyId });
+    const get = signedRequest(signRequest, { origin: base.origin, path: getPath('baseline'), body: '', privateKey: ctx.privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' });
+    baseline = {
+      startMs: base.startMs,
+      complete: await timedPhase(base, ctx, () => post, Infinity, 200),
+      get: await timedPhase(base, ctx, () => get, Infinity, 200),
+    };
+  } finally {
+    await base.stop();
+  }
+
+  const templates = await recordTemplates(ctx.privateKeyPem);
+  const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'apm-bench-empty-'));
+  ctx.tempDirs.add(emptyDir);
+  const empty = await Target.start({ kind: 'mock', verifier: 'native', dataDir: emptyDir });
+  const emptyHeap = (await empty.stats()).heapUsedBytes;
+  const emptyMockStartMs = empty.startMs;
+  await empty.stop();
+
+  const results: StoredResult[] = [];
+  for (const stored of sizes) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `apm-bench-${stored}-`));
+    ctx.tempDirs.add(dir);
+    try {
+      ctx.progress(`stored objects: writing ${stored} objects`);
+      const data = await writeStoredData(dir, stored, templates);
+      ctx.progress(`stored objects: ${stored} written in ${(data.ms / 1000).toFixed(1)} s (${Math.round(data.bytes / 2 ** 20)} MiB); starting the mock on them`);
+      const target = await Target.start({ kind: 'mock', verifier: 'native', dataDir: dir }, 600_000);
+      try {
+        const memory = (await target.stats()).heapUsedBytes;
+        const completesNeeded = Math.min(completes, 300 + Math.round(ctx.durationMs * 4));
+        const prepared = await preparedCompletes(target, ctx, completesNeeded);
+        const complete = await timedPhase(target, ctx, (i) => prepared[i % prepared.length]!, prepared.length - 300, 200);
+        const gets = await presignedGets(target, ctx, data.sessionIds.slice(0, 5_000));
+        const get = await timedPhase(target, ctx, (i) => gets[i % gets.length]!, Infinity, 200);
+        const closeMs = await target.close();
+        results.push({
+          stored,
+          generateMs: data.ms,
+          snapshotBytes: data.bytes,
+          startMs: target.startMs,
+          memoryBytesPerObject: (memory - emptyHeap) / stored,
+          diskBytesPerObject: data.bytes / stored,
+          complete,
+          get,
+          closeMs,
+        });
+        ctx.progress(`stored objects: ${stored} done (start ${Math.round(target.startMs)} ms)`);
+      } finally {
+        await target.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      ctx.tempDirs.delete(dir);
+    }
+  }
+  return { baseline, emptyMockStartMs, sizes: results };
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(3) : 'n/a');
+
+/** The report as a Markdown table plus a few lines. */
+export function formatStoredReport(report: StoredBenchReport): string {
+  const b = report.baseline;
+  const lines = [
+    '',
+    `| stored objects | start ms | heap B/object | disk B/object | complete ÷ baseline | CPU µs/complete | get ÷ baseline | CPU µs/get | stop ms |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.sizes.map(
+      (r) =>
+        `| ${r.stored.toLocaleString('en-US')} | ${Math.round(r.startMs)} | ${Math.round(r.memoryBytesPerObject)} | ${Math.round(r.diskBytesPerObject)} | ${ratio(r.complete.rps, b.complete.rps)} | ${Math.round(r.complete.cpuUsPerRequest)} | ${ratio(r.get.rps, b.get.rps)} | ${Math.round(r.get.cpuUsPerRequest)} | ${Math.round(r.closeMs)} |`,
+    ),
+    '',
+    `bare Fastify: ${Math.round(b.complete.rps)} POST/s (${Math.round(b.complete.cpuUsPerRequest)} µs CPU each), ${Math.round(b.get.rps)} GET/s (${Math.round(b.get.cpuUsPerRequest)} µs); start ${Math.round(b.startMs)} ms`,
+    `mock on an empty data directory: start ${Math.round(report.emptyMockStartMs)} ms (${ratio(report.emptyMockStartMs, b.startMs)}× bare Fastify's)`,
+  ];
+  for (const r of report.sizes) {
+    if (r.complete.errors + r.get.errors > 0) lines.push(`${r.stored}: ${r.complete.errors} complete and ${r.get.errors} get errors`);
+  }
+  return lines.join('\n');
+}
