@@ -1,0 +1,429 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { pendingRoutes } from '../../server/api/pendingRoutes.js';
+import { buildApp } from '../../server/app.js';
+import { operationNames } from '../../server/domain/operations.js';
+import { formatTimestamp } from '../../server/domain/time.js';
+import { MemoryStore } from '../../server/store/memoryStore.js';
+import { testConfig } from '../helpers/testApp.js';
+import { deref, documentedOperations, operationById, same, type Json } from '../helpers/openapiDocument.js';
+import { useDocumentedApp, app, storeId, sessionBody, send, createSession, usd, completedSession, expectDocumented } from './documentedApp.js';
+
+useDocumentedApp();
+
+describe('openapi.yaml: the error answers', () => {
+  it('answers every probed error with a documented status and reason code', async () => {
+    const probes: { operationId: string; call: () => Promise<LightMyRequestResponse>; reasonCode: string }[] = [];
+    const probe = (operationId: string, reasonCode: string, call: () => Promise<LightMyRequestResponse>) => probes.push({ operationId, reasonCode, call });
+    const env = '/sandbox/v2/checkoutSessions';
+
+    probe('createCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'POST', env, { ...sessionBody(), checkoutMode: 'x' }));
+    probe('createCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', env, {}));
+    probe('createCheckoutSessionInEnvironment', 'InvalidRequestFormat', () => send(app, 'POST', env, '{"storeId":'));
+    probe('createCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', env, { ...sessionBody(), scopes: ['everything'] }));
+    probe('createCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', env, sessionBody({ chargeAmount: { amount: '5', currencyCode: 'EUR' } })));
+    probe('createCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'POST', '/staging/v2/checkoutSessions', sessionBody()));
+    probe('createCheckoutSessionInEnvironment', 'RequestEntityTooLarge', () => send(app, 'POST', env, { storeId: 'x'.repeat(2_000_000) }));
+    probe('createCheckoutSession', 'InvalidRequest', () => send(app, 'POST', '/v2/checkoutSessions', sessionBody()));
+    probe('createCheckoutSessionInEnvironment', 'MissingHeader', () => send(app, 'POST', env, sessionBody(), { 'x-amz-pay-idempotency-key': null }));
+    probe('createCheckoutSessionInEnvironment', 'MissingHeaderValue', () => send(app, 'POST', env, sessionBody(), { 'x-amz-pay-idempotency-key': '' }));
+    probe('createCheckoutSessionInEnvironment', 'InvalidHeaderValue', () => send(app, 'POST', env, sessionBody(), { 'x-amz-pay-idempotency-key': 'k'.repeat(33) }));
+    const usedKey = { 'x-amz-pay-idempotency-key': 'openapi-used-key' };
+    expect((await send(app, 'POST', env, sessionBody(), usedKey)).statusCode).toBe(201);
+    probe('createCheckoutSessionInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', env, { ...sessionBody(), platformId: 'other' }, usedKey));
+    probe('getCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${env}/no-such-session`));
+    probe('getCheckoutSessionInEnvironment', 'InvalidHeaderValue', () => send(app, 'GET', `${env}/no-such-session`, undefined, { 'x-amz-pay-region': 'mars' }));
+
+    const completedId = await createSession();
+    expect((await send(app, 'POST', `${env}/${completedId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).statusCode).toBe(200);
+    probe('updateCheckoutSessionInEnvironment', 'InvalidCheckoutSessionStatus', () => send(app, 'PATCH', `${env}/${completedId}`, { platformId: 'p' }));
+    probe('completeCheckoutSessionInEnvironment', 'InvalidCheckoutSessionStatus', () => send(app, 'POST', `${env}/${completedId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
+    probe('approveCheckoutSession', 'InvalidCheckoutSessionStatus', () => send(app, 'POST', `/__admin/checkoutSessions/${completedId}/approve`, {}));
+
+    const openId = await createSession();
+    probe('completeCheckoutSessionInEnvironment', 'AmountMismatch', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '49.99', currencyCode: 'USD' } }));
+    probe('completeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${env}/${openId}/complete`, {}));
+    const completeKey = { 'x-amz-pay-idempotency-key': 'openapi-complete-key' };
+    expect((await send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '1', currencyCode: 'USD' } }, completeKey)).statusCode).toBe(409);
+    probe('completeCheckoutSessionInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '2', currencyCode: 'USD' } }, completeKey));
+    probe('updateCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', `${env}/${openId}`, { storeId }));
+    probe('updateCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', `${env}/${openId}`, { paymentDetails: { chargeAmount: { amount: '1' } } }));
+    probe('updateCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', `${env}/${openId}`, { platformId: 'p'.repeat(65) }));
+    probe('updateCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'PATCH', `${env}/${openId}`, { paymentDetails: { chargeAmount: { amount: '1', currencyCode: 'JPY' } } }));
+    probe('updateCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', `${env}/no-such-session`, {}));
+    probe('updateCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', `${env}/${openId}`, {}, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('completeCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' }, paymentIntent: 'Authorize' }));
+    probe('completeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${env}/${openId}/complete`, { chargeAmount: { amount: 'fifty', currencyCode: 'USD' } }));
+    probe('completeCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${env}/no-such-session/complete`, {}));
+    probe('createCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', env, sessionBody(), { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('getCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${env}/${openId}`, undefined, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
+
+    const canceledId = await createSession();
+    expect((await send(app, 'POST', `/__admin/checkoutSessions/${canceledId}/approve`, { card: '3064' })).json().statusDetails.state).toBe('Canceled');
+    probe('completeCheckoutSessionInEnvironment', 'CheckoutSessionCanceled', () => send(app, 'POST', `${env}/${canceledId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
+
+    const cannotPendId = await createSession();
+    expect((await send(app, 'POST', `/__admin/checkoutSessions/${cannotPendId}/approve`, { card: '4354' })).statusCode).toBe(200);
+    probe('completeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${env}/${cannotPendId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
+
+    probe('approveCheckoutSession', 'ResourceNotFound', () => send(app, 'POST', '/__admin/checkoutSessions/no-such-session/approve', {}));
+    probe('approveCheckoutSession', 'InvalidParameterValue', () => send(app, 'POST', `/__admin/checkoutSessions/${openId}/approve`, { card: '1234' }));
+    probe('setClock', 'UnrecognizedField', () => send(app, 'POST', '/__admin/clock', { tick: 1 }));
+    probe('setClock', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/clock', { set: 'tomorrow' }));
+    probe('reset', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/reset?merchant=a&merchant=b'));
+    probe('addScenarios', 'MissingParameterValue', () => send(app, 'POST', '/__admin/scenarios'));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'pending' } }));
+    probe('listScenarios', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/scenarios?merchant=a&merchant=b'));
+    probe('getClock', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/clock?merchant='));
+    probe('registerPublicKey', 'MissingParameterValue', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X' }));
+    probe('registerPublicKey', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X', publicKey: 'not a key' }));
+    probe('registerPublicKey', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/publicKeys', '"SANDBOX-X"'));
+    probe('registerPublicKey', 'UnrecognizedField', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X', publicKey: 'x', algorithm: 'RSA' }));
+    probe('setClock', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/clock', '[]'));
+    probe('setClock', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/clock?merchant=a&merchant=b', { advanceSeconds: 1 }));
+    probe('addScenarios', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/scenarios', '{"name":'));
+    probe('addScenarios', 'UnrecognizedField', () => send(app, 'POST', '/__admin/scenarios', { rules: [], comment: 'x' }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: '*' }, outcome: { kind: 'pending' } }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: '*' }, outcome: { kind: 'cancel', reasonCode: 'BuyerCanceled' } }));
+    probe('clearScenarios', 'InvalidParameterValue', () => send(app, 'DELETE', '/__admin/scenarios?merchant='));
+    probe('approveCheckoutSession', 'InvalidRequestFormat', () => send(app, 'POST', `/__admin/checkoutSessions/${openId}/approve`, '[]'));
+    probe('approveCheckoutSession', 'UnrecognizedField', () => send(app, 'POST', `/__admin/checkoutSessions/${openId}/approve`, { tip: 1 }));
+
+    // The journal, faults and IPN routes.
+    probe('listRequests', 'UnrecognizedField', () => send(app, 'GET', '/__admin/requests?path=/v2'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?status=ok'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?status=600'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?limit=10001'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?since=yesterday'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?operation=getCharge&operation=getRefund'));
+    probe('listRequests', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/requests?merchant='));
+    probe('clearRequests', 'InvalidParameterValue', () => send(app, 'DELETE', '/__admin/requests?merchant=a&merchant=b'));
+    probe('listFaults', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/faults?merchant='));
+    probe('addFault', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/faults', '[{"status":503}]'));
+    probe('addFault', 'UnrecognizedField', () => send(app, 'POST', '/__admin/faults', { status: 503, reasonCode: 'ServiceUnavailable' }));
+    probe('addFault', 'MissingParameterValue', () => send(app, 'POST', '/__admin/faults'));
+    probe('addFault', 'MissingParameterValue', () => send(app, 'POST', '/__admin/faults', { operation: 'getCharge', drop: false }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults', { operation: 'refund', status: 503 }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults', { status: 502 }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults', { drop: 'yes' }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults', { latencyMs: 60_001 }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults', { status: 429, times: -1 }));
+    probe('addFault', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/faults?merchant=', { status: 429 }));
+    probe('addFault', 'InvalidParameterCombination', () => send(app, 'POST', '/__admin/faults', { status: 503, drop: true }));
+    probe('clearFaults', 'InvalidParameterValue', () => send(app, 'DELETE', '/__admin/faults?merchant=a&merchant=b'));
+    probe('getIpnConfig', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn?merchant='));
+    const ipnOf = '/__admin/ipn?merchant=SANDBOX-OPENAPIPROBE';
+    probe('setIpnConfig', 'MissingParameterValue', () => send(app, 'POST', '/__admin/ipn', { urls: [] }));
+    probe('setIpnConfig', 'MissingParameterValue', () => send(app, 'POST', ipnOf, {}));
+    probe('setIpnConfig', 'UnrecognizedField', () => send(app, 'POST', ipnOf, { url: 'http://127.0.0.1:3000/ipn' }));
+    probe('setIpnConfig', 'InvalidRequestFormat', () => send(app, 'POST', ipnOf, '["http://127.0.0.1:3000/ipn"]'));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', ipnOf, { urls: 'http://127.0.0.1:3000/ipn' }));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', ipnOf, { urls: ['ftp://127.0.0.1/ipn'] }));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', ipnOf, { urls: ['/ipn'] }));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', ipnOf, { urls: Array.from({ length: 11 }, (_, i) => `http://127.0.0.1/${i}`) }));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', ipnOf, { signed: 'yes' }));
+    probe('setIpnConfig', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/ipn?merchant=', { signed: true }));
+    probe('listIpnDeliveries', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/deliveries?status=sent'));
+    probe('listIpnDeliveries', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/deliveries?status=failed&status=pending'));
+    probe('listIpnDeliveries', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/deliveries?limit=0'));
+    probe('listIpnDeliveries', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/deliveries?limit=1001'));
+    probe('listIpnDeliveries', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/deliveries?merchant=a&merchant=b'));
+    probe('clearIpnDeliveries', 'InvalidParameterValue', () => send(app, 'DELETE', '/__admin/ipn/deliveries?merchant='));
+    probe('unsubscribeIpn', 'MissingParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe'));
+    probe('unsubscribeIpn', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe?merchant='));
+    probe('unsubscribeIpn', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe?merchant=X&url=a&url=b'));
+
+    // Finalize Checkout Session.
+    const finalizeOpen = await createSession();
+    const chosen = (await send(app, 'GET', `${env}/${finalizeOpen}`)).json().shippingAddress;
+    const finalizeBody = { chargeAmount: usd(50), paymentIntent: 'Authorize', shippingAddress: chosen };
+    const finalize = (id: string) => `${env}/${id}/finalize`;
+    probe('finalizeCheckoutSessionInEnvironment', 'UnrecognizedField', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, cartDetails: {} }));
+    probe('finalizeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { chargeAmount: usd(50) }));
+    probe('finalizeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { chargeAmount: usd(50), paymentIntent: 'Authorize' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, shippingAddress: { ...chosen, city: 'Elsewhere' } }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, paymentIntent: 'Later' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, chargeAmount: { amount: '50', currencyCode: 'EUR' } }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
+    probe('finalizeCheckoutSessionInEnvironment', 'ResourceNotFound', () => send(app, 'POST', finalize('no-such-session'), finalizeBody));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidCheckoutSessionStatus', () => send(app, 'POST', finalize(completedId), finalizeBody));
+    const finalizeKey = { 'x-amz-pay-idempotency-key': 'openapi-finalize-key' };
+    expect((await send(app, 'POST', finalize(finalizeOpen), {}, finalizeKey)).statusCode).toBe(400);
+    probe('finalizeCheckoutSessionInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, finalizeKey));
+    const buyerCancels = await createSession();
+    probe('finalizeCheckoutSessionInEnvironment', 'CheckoutSessionCanceled', () => send(app, 'POST', finalize(buyerCancels), finalizeBody, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('finalizeCheckoutSession', 'InvalidRequest', () => send(app, 'POST', `/v2/checkoutSessions/${finalizeOpen}/finalize`, finalizeBody));
+
+    // Charge Permissions, Charges and Refunds. Probes run in the order given, so each one that
+    // changes state has its own objects.
+    const v2 = '/sandbox/v2';
+    const nowhere = 'S01-0000000-0000000';
+    const authorized = await completedSession();
+    const capturedFully = await completedSession();
+    expect((await send(app, 'POST', `${v2}/charges/${capturedFully.chargeId}/capture`, { captureAmount: usd(50) })).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await send(app, 'POST', `${v2}/refunds`, { chargeId: capturedFully.chargeId, refundAmount: usd(1) })).statusCode).toBe(201);
+    const chargeable = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${chargeable.chargeId}/cancel`, {})).statusCode).toBe(200);
+    const hardDeclined = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${hardDeclined.chargeId}/cancel`)).statusCode).toBe(200);
+    const captureDeclined = await completedSession();
+    const closedUnderCharge = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/chargePermissions/${closedUnderCharge.chargePermissionId}/close`, { closureReason: 'test' })).statusCode).toBe(200);
+    const manyCharges = await completedSession();
+    expect((await send(app, 'DELETE', `${v2}/charges/${manyCharges.chargeId}/cancel`)).statusCode).toBe(200);
+    for (let i = 1; i < 25; i++) {
+      const charge = await send(app, 'POST', `${v2}/charges`, { chargePermissionId: manyCharges.chargePermissionId, chargeAmount: usd(1) });
+      expect(charge.statusCode, charge.payload).toBe(201);
+      expect((await send(app, 'DELETE', `${v2}/charges/${charge.json().chargeId}/cancel`)).statusCode).toBe(200);
+    }
+
+    const permissionOf = (id: string) => `${v2}/chargePermissions/${id}`;
+    probe('getChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', permissionOf(nowhere)));
+    probe('getChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', permissionOf(authorized.chargePermissionId), undefined, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('getChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `/live/v2/chargePermissions/${nowhere}`, undefined, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('getChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `/staging/v2/chargePermissions/${nowhere}`));
+    probe('getChargePermission', 'InvalidRequest', () => send(app, 'GET', `/v2/chargePermissions/${nowhere}`));
+    probe('updateChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', permissionOf(nowhere), {}));
+    probe('updateChargePermissionInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { limits: {} }));
+    probe('updateChargePermissionInEnvironment', 'InvalidRequestFormat', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), '[]'));
+    probe('updateChargePermissionInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { recurringMetadata: { amount: { amount: '1' } } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { merchantMetadata: { merchantStoreName: 'x'.repeat(51) } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidParameterCombination', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { recurringMetadata: { frequency: { unit: 'Month', value: 1 } } }));
+    probe('updateChargePermissionInEnvironment', 'ChargePermissionNotModifiable', () => send(app, 'PATCH', permissionOf(closedUnderCharge.chargePermissionId), { merchantMetadata: { noteToBuyer: 'x' } }));
+    probe('updateChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), {}, { 'x-amz-pay-simulation-code': 'AmazonClosed' }));
+    probe('closeChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${permissionOf(nowhere)}/close`, {}));
+    probe('closeChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { closureReason: 'x'.repeat(256) }));
+    probe('closeChargePermissionInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { cancelPendingCharges: 'yes' }));
+    probe('closeChargePermissionInEnvironment', 'UnrecognizedField', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, { reason: 'x' }));
+    probe('closeChargePermissionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${permissionOf(authorized.chargePermissionId)}/close`, {}, { 'x-amz-pay-simulation-code': 'BuyerClosed' }));
+    probe('closeChargePermissionInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'DELETE', `${permissionOf(closedUnderCharge.chargePermissionId)}/close`, {}));
+
+    const charges = `${v2}/charges`;
+    const newCharge = (chargePermissionId: string, extra: Record<string, unknown> = {}) => ({ chargePermissionId, chargeAmount: usd(1), ...extra });
+    probe('createChargeInEnvironment', 'MissingHeader', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-idempotency-key': null }));
+    probe('createChargeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', charges, { chargeAmount: usd(1) }));
+    probe('createChargeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { paymentIntent: 'Authorize' })));
+    probe('createChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { channel: 'Fax' })));
+    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: usd('150000.01') })));
+    probe('createChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', charges, newCharge(nowhere)));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(authorized.chargePermissionId)));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(closedUnderCharge.chargePermissionId)));
+    probe('createChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: { amount: '1', currencyCode: 'EUR' } })));
+    probe('createChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { chargeAmount: usd('50.01') })));
+    // A OneTime permission whose order total was captured is Closed (Charge Permission page).
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(capturedFully.chargePermissionId)));
+    probe('createChargeInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', charges, newCharge(manyCharges.chargePermissionId)));
+    probe('createChargeInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId, { softDescriptor: 'LATER' })));
+    probe('createChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('createChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));
+    for (const code of ['SoftDeclined', 'AmazonRejected', 'TransactionTimedOut', 'ProcessingFailure']) {
+      probe('createChargeInEnvironment', code, () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), { 'x-amz-pay-simulation-code': code }));
+    }
+    probe('createChargeInEnvironment', 'HardDeclined', () => send(app, 'POST', charges, newCharge(hardDeclined.chargePermissionId), { 'x-amz-pay-simulation-code': 'HardDeclined' }));
+    probe('createChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', charges, newCharge(hardDeclined.chargePermissionId)));
+    const chargeKey = { 'x-amz-pay-idempotency-key': 'openapi-create-charge-key' };
+    expect((await send(app, 'POST', charges, newCharge(nowhere), chargeKey)).statusCode).toBe(404);
+    probe('createChargeInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', charges, newCharge(chargeable.chargePermissionId), chargeKey));
+
+    const chargeOf = (id: string) => `${charges}/${id}`;
+    probe('getChargeInEnvironment', 'ResourceNotFound', () => send(app, 'GET', chargeOf(`${nowhere}-C000000`)));
+    probe('getChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', chargeOf(authorized.chargeId), undefined, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('updateChargeInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', chargeOf(authorized.chargeId), {}));
+    probe('updateChargeInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Captured', reasonDescription: 'x' } }));
+    probe('updateChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'CaptureInitiated' } }));
+    probe('updateChargeInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', chargeOf(`${nowhere}-C000000`), { statusDetails: { state: 'Captured' } }));
+    probe('updateChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Captured' } }, { 'x-amz-pay-simulation-code': 'CaptureInitiated' }));
+    probe('updateChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'PATCH', chargeOf(authorized.chargeId), { statusDetails: { state: 'Authorized' } }));
+    probe('captureChargeInEnvironment', 'MissingHeader', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-idempotency-key': null }));
+    probe('captureChargeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, {}));
+    probe('captureChargeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1), captureNow: true }));
+    probe('captureChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd(1), softDescriptor: 'S'.repeat(17) }));
+    probe('captureChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${chargeOf(`${nowhere}-C000000`)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: { amount: 1, currencyCode: 'GBP' } }));
+    probe('captureChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', `${chargeOf(authorized.chargeId)}/capture`, { captureAmount: usd('50.01') }));
+    probe('captureChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', `${chargeOf(capturedFully.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', `${chargeOf(closedUnderCharge.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('captureChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'SoftDeclined' }));
+    probe('captureChargeInEnvironment', 'ProcessingFailure', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'ProcessingFailure' }));
+    probe('captureChargeInEnvironment', 'AmazonRejected', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'AmazonRejected' }));
+    probe('captureChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', `${chargeOf(captureDeclined.chargeId)}/capture`, { captureAmount: usd(1) }));
+    probe('cancelChargeInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${chargeOf(`${nowhere}-C000000`)}/cancel`, {}));
+    probe('cancelChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, { cancellationReason: 'x'.repeat(256) }));
+    probe('cancelChargeInEnvironment', 'InvalidRequestFormat', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, '{'));
+    probe('cancelChargeInEnvironment', 'UnrecognizedField', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, { closureReason: 'x' }));
+    probe('cancelChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${chargeOf(authorized.chargeId)}/cancel`, {}, { 'x-amz-pay-simulation-code': 'Canceled' }));
+    probe('cancelChargeInEnvironment', 'InvalidChargeStatus', () => send(app, 'DELETE', `${chargeOf(capturedFully.chargeId)}/cancel`, {}));
+
+    const refunds = `${v2}/refunds`;
+    probe('createRefundInEnvironment', 'MissingHeader', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-idempotency-key': null }));
+    probe('createRefundInEnvironment', 'MissingParameterValue', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId }));
+    probe('createRefundInEnvironment', 'UnrecognizedField', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1), reason: 'x' }));
+    probe('createRefundInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd('1.001') }));
+    probe('createRefundInEnvironment', 'ResourceNotFound', () => send(app, 'POST', refunds, { chargeId: `${nowhere}-C000000`, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', refunds, { chargeId: authorized.chargeId, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: { amount: '1', currencyCode: 'EUR' } }));
+    probe('createRefundInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(50) }));
+    probe('createRefundInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }));
+    probe('createRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', refunds, { chargeId: capturedFully.chargeId, refundAmount: usd(1) }, { 'x-amz-pay-simulation-code': 'Declined' }));
+    probe('getRefundInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`));
+    probe('getRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${refunds}/${nowhere}-R000000`, undefined, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
+
+    // Reports (issue #13).
+    const reports = `${v2}/reports`;
+    const schedules = `${v2}/report-schedules`;
+    const period = { startTime: '20240101T000000Z', endTime: '20240102T000000Z' };
+    const sandboxSettlement = '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_';
+    const staging = (url: string) => url.replace(v2, '/staging/v2');
+    const simulation = { 'x-amz-pay-simulation-code': 'Declined' };
+    probe('getReportsInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${reports}?pageSize=0`));
+    probe('getReportsInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', reports, undefined, simulation));
+    probe('getReportsInEnvironment', 'ResourceNotFound', () => send(app, 'GET', staging(reports)));
+    probe('getReportByIdInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${reports}/10000000000`));
+    probe('getReportByIdInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${reports}/10000000000`, undefined, simulation));
+    probe('getReportDocumentInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${v2}/report-documents/amzn1.tortuga.0.x`));
+    probe('getReportDocumentInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${v2}/report-documents/x`, undefined, simulation));
+    probe('getReportSchedulesInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${schedules}?reportTypes=_X_`));
+    probe('getReportSchedulesInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', schedules, undefined, simulation));
+    probe('getReportSchedulesInEnvironment', 'ResourceNotFound', () => send(app, 'GET', staging(schedules)));
+    probe('getReportScheduleByIdInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${schedules}/10000000000`));
+    probe('getReportScheduleByIdInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${schedules}/10000000000`, undefined, simulation));
+    probe('createReportInEnvironment', 'MissingParameterValue', () => send(app, 'POST', reports, { reportType: sandboxSettlement }));
+    probe('createReportInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', reports, { ...period, reportType: '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SETTLEMENT_DATA_' }));
+    probe('createReportInEnvironment', 'UnrecognizedField', () => send(app, 'POST', reports, { ...period, reportType: sandboxSettlement, format: 'csv' }));
+    probe('createReportInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', reports, { ...period, reportType: sandboxSettlement }, simulation));
+    probe('createReportInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(reports), { ...period, reportType: sandboxSettlement }));
+    const scheduleBody = { reportType: sandboxSettlement, scheduleFrequency: 'P1D' };
+    expect((await send(app, 'POST', schedules, scheduleBody)).statusCode).toBe(201);
+    probe('createReportScheduleInEnvironment', 'InvalidRequest', () => send(app, 'POST', schedules, scheduleBody));
+    probe('createReportScheduleInEnvironment', 'MissingParameterValue', () => send(app, 'POST', schedules, { reportType: sandboxSettlement }));
+    probe('createReportScheduleInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', schedules, { ...scheduleBody, scheduleFrequency: 'P1W' }));
+    probe('createReportScheduleInEnvironment', 'UnrecognizedField', () => send(app, 'POST', schedules, { ...scheduleBody, every: 'day' }));
+    probe('createReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', schedules, scheduleBody, simulation));
+    probe('createReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(schedules), scheduleBody));
+    probe('cancelReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${schedules}/10000000000`));
+    probe('cancelReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${schedules}/10000000000`, undefined, simulation));
+
+    // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
+    for (const route of pendingRoutes) {
+      const at = (prefix: string) => `${prefix}${route.path.replace(/:[A-Za-z]+/g, 'S01-0000000-0000000')}`;
+      probe(`${route.name}InEnvironment`, 'OperationNotEmulated', () => send(app, route.method, at(v2)));
+      probe(`${route.name}InEnvironment`, 'InvalidSandboxSimulationSpecified', () => send(app, route.method, at(v2), undefined, { 'x-amz-pay-simulation-code': 'Declined' }));
+      probe(`${route.name}InEnvironment`, 'ResourceNotFound', () => send(app, route.method, at('/staging/v2')));
+    }
+
+    // Buyers, delivery trackers, authorization tokens.
+    const otherMerchantsToken = (await send(app, 'POST', '/__admin/buyers?merchant=SANDBOX-OPENAPIOTHER')).json().buyerToken;
+    probe('getBuyerInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`));
+    probe('getBuyerInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`, undefined, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
+    probe('getBuyerInEnvironment', 'InvalidHeaderValue', () => send(app, 'GET', `${v2}/buyers/${otherMerchantsToken}`, undefined, { 'x-amz-pay-region': 'mars' }));
+    const trackers = `${v2}/deliveryTrackers`;
+    const detail = { trackingNumber: '1Z', carrierCode: 'UPS' };
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId }));
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [] }));
+    probe('deliveryTrackersInEnvironment', 'MissingParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z' }] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: Array(11).fill(detail) }));
+    probe('deliveryTrackersInEnvironment', 'UnrecognizedField', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [{ ...detail, eta: 'soon' }] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, amazonOrderReferenceId: 'S01-1', deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', trackers, { deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'ResourceNotFound', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }));
+    probe('deliveryTrackersInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-simulation-code': 'Shipped' }));
+    probe('deliveryTrackersInEnvironment', 'MissingHeaderValue', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-idempotency-key': '' }));
+    const trackerKey = { 'x-amz-pay-idempotency-key': 'openapi-tracker-key' };
+    expect((await send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [detail] }, trackerKey)).statusCode).toBe(200);
+    probe('deliveryTrackersInEnvironment', 'DuplicateIdempotencyKey', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [detail, detail] }, trackerKey));
+    const tokens = `${v2}/authorizationTokens`;
+    probe('getAuthorizationTokenInEnvironment', 'MissingParameterValue', () => send(app, 'GET', `${tokens}/amzn.mws.x`));
+    probe('getAuthorizationTokenInEnvironment', 'MissingParameterValue', () => send(app, 'GET', `${tokens}/amzn.mws.x?merchantId=`));
+    probe('getAuthorizationTokenInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `/staging/v2/authorizationTokens/amzn.mws.x?merchantId=M`));
+    probe('getAuthorizationTokenInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', `${tokens}/amzn.mws.x?merchantId=M`, undefined, { 'x-amz-pay-simulation-code': 'Declined' }));
+    probe('getAuthorizationToken', 'InvalidRequest', () => send(app, 'GET', '/v2/authorizationTokens/amzn.mws.x?merchantId=M'));
+    probe('getAuthorizationTokenInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${tokens}/amzn.mws.${'x'.repeat(120)}?merchantId=M`));
+
+    // The control API's buyer tokens, and scenario rules that apply simulation codes.
+    probe('issueBuyerToken', 'MissingParameterValue', () => send(app, 'POST', '/__admin/buyers'));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=a&merchant=b'));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=', {}));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', { buyer: { primeMembershipTypes: Array(11).fill('Prime') } }));
+    probe('issueBuyerToken', 'UnrecognizedField', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', { card: '1111' }));
+    probe('issueBuyerToken', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous', '[]'));
+    probe('issueBuyerToken', 'InvalidHeaderValue', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous&region=mars'));
+    probe('issueBuyerToken', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/buyers?merchant=anonymous&region=eu&region=jp'));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'getCharge' }, outcome: { kind: 'simulate', code: 'CaptureInitiated' } }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: '*' }, outcome: { kind: 'simulate', code: 'Nope' } }));
+    probe('addScenarios', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/scenarios', { name: 'x', match: { operation: 'createCharge' }, outcome: { kind: 'cancel', reasonCode: 'BuyerCanceled' } }));
+
+    // With signature checking on (the default).
+    const signed = await buildApp(testConfig(), { store: new MemoryStore() });
+    try {
+      const keys = (await send(signed, 'GET', '/__admin/publicKeys')).json().publicKeys as { publicKeyId: string }[];
+      const sandboxKey = keys.find((k) => k.publicKeyId.startsWith('SANDBOX-'))!.publicKeyId;
+      const date = formatTimestamp(Date.now());
+      const auth = (keyId: string) => `AMZN-PAY-RSASSA-PSS PublicKeyId=${keyId}, SignedHeaders=x-amz-pay-date, Signature=AAAA`;
+      probe('createCheckoutSession', 'MissingHeader', () => send(signed, 'POST', '/v2/checkoutSessions', sessionBody(), { 'x-amz-pay-date': date }));
+      probe('createCheckoutSession', 'MissingHeaderValue', () => send(signed, 'POST', '/v2/checkoutSessions', sessionBody(), { authorization: ' ', 'x-amz-pay-date': date }));
+      probe('createCheckoutSession', 'InvalidHeaderValue', () => send(signed, 'POST', '/v2/checkoutSessions', sessionBody(), { authorization: 'HMAC x', 'x-amz-pay-date': date }));
+      probe('createCheckoutSession', 'UnauthorizedAccess', () => send(signed, 'POST', '/v2/checkoutSessions', sessionBody(), { authorization: auth('SANDBOX-NOBODY'), 'x-amz-pay-date': date }));
+      probe('createCheckoutSession', 'InvalidRequestSignature', () => send(signed, 'POST', '/v2/checkoutSessions', sessionBody(), { authorization: auth(sandboxKey), 'x-amz-pay-date': date }));
+      probe('getCheckoutSession', 'MissingHeader', () => send(signed, 'GET', '/v2/checkoutSessions/x', undefined, { authorization: auth(sandboxKey) }));
+
+      for (const { operationId, reasonCode, call } of probes) {
+        const res = await call();
+        const where = `${operationId} -> ${reasonCode}`;
+        expect(res.json().reasonCode, `${where}: ${res.payload.slice(0, 300)}`).toBe(reasonCode);
+        const response = await expectDocumented(operationId, res);
+        expect(response['x-reason-codes'], `${where} is listed under ${res.statusCode}`).toContain(reasonCode);
+      }
+    } finally {
+      await signed.close();
+    }
+
+    // Every code an emulated operation documents is probed on it, except the pipeline's own
+    // (probed above on Checkout Session operations): none is listed that cannot happen.
+    const pipelineCodes = new Set([
+      'MissingHeader', 'MissingHeaderValue', 'InvalidHeaderValue', 'InvalidRequest', 'InvalidRequestFormat', 'DuplicateIdempotencyKey',
+      'UnauthorizedAccess', 'InvalidRequestSignature', 'RequestEntityTooLarge', 'InternalServerError',
+    ]);
+    const unprobed: string[] = [];
+    for (const name of operationNames) {
+      const variants = [name, `${name}InEnvironment`];
+      const probed = new Set(probes.filter((p) => variants.includes(p.operationId)).map((p) => p.reasonCode));
+      for (const id of variants) {
+        for (const response of Object.values(operationById(id).operation.responses as Record<string, Json>)) {
+          for (const code of (deref(response)['x-reason-codes'] ?? []) as string[]) {
+            if (!pipelineCodes.has(code) && !probed.has(code)) unprobed.push(`${id}: ${code}`);
+          }
+        }
+      }
+    }
+    // The same for the control API, whose every route has its own list: only the body limit, a
+    // crash and the admin token (probed on every control route by its own test) are left out.
+    for (const { path, operation } of documentedOperations().filter((o) => o.path.startsWith('/__admin'))) {
+      const probed = new Set(probes.filter((p) => p.operationId === operation.operationId).map((p) => p.reasonCode));
+      for (const response of Object.values(operation.responses as Record<string, Json>)) {
+        for (const code of (deref(response)['x-reason-codes'] ?? []) as string[]) {
+          if (!['RequestEntityTooLarge', 'InternalServerError', 'UnauthorizedAccess'].includes(code) && !probed.has(code)) unprobed.push(`${operation.operationId} (${path}): ${code}`);
+        }
+      }
+    }
+    expect([...new Set(unprobed)]).toEqual([]);
+
+    // A scripted error can be any catalog code with any status: the `default` response.
+    const rule = { name: 'throttle', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, times: 1 };
+    expect((await send(app, 'POST', '/__admin/scenarios', rule)).statusCode).toBe(201);
+    const scripted = await send(app, 'GET', `${env}/${openId}`);
+    expect(scripted.statusCode).toBe(429);
+    await expectDocumented('getCheckoutSessionInEnvironment', scripted, { allowDefault: true });
+
+    // A rule can apply a simulation code: a documented status and reason code too.
+    const simulate = { name: 'decline', match: { operation: 'createCharge' }, outcome: { kind: 'simulate', code: 'SoftDeclined' }, times: 1 };
+    const added = await send(app, 'POST', '/__admin/scenarios?merchant=anonymous', simulate);
+    expect(added.statusCode, added.payload).toBe(201);
+    expect(added.json().rules[0].outcome).toEqual({ kind: 'simulate', code: 'SoftDeclined' });
+    await expectDocumented('addScenarios', added);
+    const simulated = await send(app, 'POST', '/sandbox/v2/charges', { chargePermissionId: chargeable.chargePermissionId, chargeAmount: usd(1) });
+    expect(simulated.json().reasonCode, simulated.payload).toBe('SoftDeclined');
+    expect((await expectDocumented('createChargeInEnvironment', simulated))['x-reason-codes']).toContain('SoftDeclined');
+    await send(app, 'DELETE', '/__admin/scenarios');
+  });
+});
