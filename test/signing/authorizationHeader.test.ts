@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuthorization, peekPublicKeyId } from '../../server/signing/index.js';
-import { expectApiError } from './helpers.js';
+import { expectAmazonError } from '../helpers/amazonError.js';
 
 const SIG = 'qj4GaaoxxTyTRhOEeEnW+/ljmDYO4QQ==';
 
@@ -33,18 +33,18 @@ describe('parseAuthorization', () => {
   });
 
   it('answers 400 MissingHeader when the header is absent', () => {
-    const err = expectApiError(() => parseAuthorization(undefined), 'MissingHeader', 400);
+    const err = expectAmazonError(() => parseAuthorization(undefined), 'MissingHeader', 400);
     expect(err.message).toBe("The request must include the header 'authorization'.");
   });
 
   it('answers 400 MissingHeaderValue when the header is blank', () => {
-    expectApiError(() => parseAuthorization('   '), 'MissingHeaderValue', 400);
+    expectAmazonError(() => parseAuthorization('   '), 'MissingHeaderValue', 400);
   });
 
   it.each(['AWS4-HMAC-SHA256 Credential=x', 'Bearer abc', 'amzn-pay-rsassa-pss PublicKeyId=K, SignedHeaders=a, Signature=x', 'AMZN-PAY-RSASSA-PSS-V3 PublicKeyId=K, SignedHeaders=a, Signature=x'])(
     'names the two accepted algorithms for an unknown one: %s',
     (value) => {
-      const err = expectApiError(() => parseAuthorization(value), 'InvalidHeaderValue', 400);
+      const err = expectAmazonError(() => parseAuthorization(value), 'InvalidHeaderValue', 400);
       expect(err.message).toContain('AMZN-PAY-RSASSA-PSS or AMZN-PAY-RSASSA-PSS-V2');
     },
   );
@@ -60,7 +60,7 @@ describe('parseAuthorization', () => {
     'AMZN-PAY-RSASSA-PSS PublicKeyId=K, SignedHeaders=a;b(c), Signature=x',
     'AMZN-PAY-RSASSA-PSS PublicKeyId=K, SignedHeaders=a, Signature=x y',
   ])('answers 400 InvalidHeaderValue with the expected form for %j', (value) => {
-    const err = expectApiError(() => parseAuthorization(value), 'InvalidHeaderValue', 400);
+    const err = expectAmazonError(() => parseAuthorization(value), 'InvalidHeaderValue', 400);
     expect(err.message).toContain('PublicKeyId=<publicKeyId>, SignedHeaders=<header1>;<header2>;..., Signature=<base64>');
   });
 });

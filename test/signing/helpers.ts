@@ -2,8 +2,6 @@ import { constants, createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { expect } from 'vitest';
-import { AmazonPayError } from '../../server/domain/errors.js';
-import type { ReasonCode } from '../../server/domain/reasonCodes.js';
 import type { SigningAlgorithm, SignatureVerifier, SignedRequestInput } from '../../server/signing/index.js';
 import { forgeVerifier, KeyRegistry, nativeVerifier } from '../../server/signing/index.js';
 
@@ -109,20 +107,3 @@ export function standardHeaders(extra: Record<string, string> = {}): Record<stri
 /** Wall time 30 s after the standard date. */
 export const WALL_TIME = Date.UTC(2024, 0, 1, 0, 0, 30);
 
-/** Runs `fn` and returns the AmazonPayError it throws (failing on any other outcome). */
-export function catchApiError(fn: () => unknown): AmazonPayError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AmazonPayError);
-    return err as AmazonPayError;
-  }
-  throw new Error('expected an AmazonPayError, nothing was thrown');
-}
-
-/** Asserts `fn` throws the given catalog entry (with its status) and returns the error. */
-export function expectApiError(fn: () => unknown, code: ReasonCode, status: number): AmazonPayError {
-  const err = catchApiError(fn);
-  expect({ reasonCode: err.reasonCode, status: err.status }).toEqual({ reasonCode: code, status });
-  return err;
-}

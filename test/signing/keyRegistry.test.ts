@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { environmentFromKeyId, isValidPublicKeyId, KeyRegistry, merchantNamespace } from '../../server/signing/index.js';
-import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, expectApiError, fixturesDir, OTHER_PUBLIC_KEY } from './helpers.js';
+import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, fixturesDir, OTHER_PUBLIC_KEY } from './helpers.js';
+import { expectAmazonError } from '../helpers/amazonError.js';
 
 const DEMO_IDS = ['AMZNPAYMOCKDEMO000000001', 'LIVE-AMZNPAYMOCKDEMO000000001', 'SANDBOX-AMZNPAYMOCKDEMO000000001'];
 
@@ -107,13 +108,13 @@ describe('KeyRegistry.add', () => {
     ['an empty string', ''],
   ])('rejects %s with 400 InvalidParameterValue', (_what, pem) => {
     const keys = new KeyRegistry();
-    const err = expectApiError(() => keys.add('K', pem), 'InvalidParameterValue', 400);
+    const err = expectAmazonError(() => keys.add('K', pem), 'InvalidParameterValue', 400);
     expect(err.message).toMatch(/^The publicKey is not usable: /);
     expect(keys.has('K')).toBe(false);
   });
 
   it.each(['', 'has space', 'dot.ted', 'slash/id', 'x'.repeat(65), 'ünïcode'])('rejects the publicKeyId %j with 400 InvalidParameterValue', (id) => {
-    expectApiError(() => new KeyRegistry().add(id, DEMO_PUBLIC_KEY), 'InvalidParameterValue', 400);
+    expectAmazonError(() => new KeyRegistry().add(id, DEMO_PUBLIC_KEY), 'InvalidParameterValue', 400);
   });
 
   it('accepts ids of 1 to 64 of A-Z a-z 0-9 _ -', () => {

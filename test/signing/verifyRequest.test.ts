@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AmazonPayError } from '../../server/domain/errors.js';
 import { verifyRequest, type SignatureVerifier, type SignedRequestInput } from '../../server/signing/index.js';
-import { clientSign, demoRegistry, DEMO_ID, expectApiError, OTHER_PRIVATE_KEY, signers, standardHeaders, verifiers, WALL_TIME, type ClientRequest } from './helpers.js';
+import { clientSign, demoRegistry, DEMO_ID, OTHER_PRIVATE_KEY, signers, standardHeaders, verifiers, WALL_TIME, type ClientRequest } from './helpers.js';
+import { expectAmazonError } from '../helpers/amazonError.js';
 
 const keys = demoRegistry();
 
@@ -57,28 +58,28 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
   });
 
   it('rejects a signature made with salt 32 but labelled AMZN-PAY-RSASSA-PSS (salt 20)', () => {
-    expectApiError(() => verify(clientSign(phpStyle({ saltLength: 32 }))), 'InvalidRequestSignature', 403);
+    expectAmazonError(() => verify(clientSign(phpStyle({ saltLength: 32 }))), 'InvalidRequestSignature', 403);
   });
 
   it('rejects a signature made with salt 20 but labelled AMZN-PAY-RSASSA-PSS-V2 (salt 32)', () => {
-    expectApiError(() => verify(clientSign(phpStyle({ algorithm: 'AMZN-PAY-RSASSA-PSS-V2', saltLength: 20 }))), 'InvalidRequestSignature', 403);
+    expectAmazonError(() => verify(clientSign(phpStyle({ algorithm: 'AMZN-PAY-RSASSA-PSS-V2', saltLength: 20 }))), 'InvalidRequestSignature', 403);
   });
 
   describe('what the signature must cover', () => {
     it('refuses a valid signature over accept alone: the date and host must be signed', () => {
-      const err = expectApiError(() => verify(clientSign(phpStyle({ signedHeaders: 'accept' }))), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify(clientSign(phpStyle({ signedHeaders: 'accept' }))), 'InvalidRequestSignature', 403);
       expect(err.message).toContain('SignedHeaders must include x-amz-pay-date and x-amz-pay-host; x-amz-pay-date and x-amz-pay-host are not signed');
     });
 
     it.each(['x-amz-pay-date', 'x-amz-pay-host'])('refuses a valid signature that leaves out %s, naming it', (left) => {
       const names = 'accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region'.split(';').filter((n) => n !== left).join(';');
-      const err = expectApiError(() => verify(clientSign(phpStyle({ signedHeaders: names }))), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify(clientSign(phpStyle({ signedHeaders: names }))), 'InvalidRequestSignature', 403);
       expect(err.message).toContain(`; ${left} is not signed`);
     });
 
     it('refuses a valid signature over a header that was never sent, naming it', () => {
       const req = clientSign(phpStyle({ signedHeaders: 'accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region;x-never-sent' }));
-      const err = expectApiError(() => verify(req), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify(req), 'InvalidRequestSignature', 403);
       expect(err.message).toContain("SignedHeaders lists 'x-never-sent', which the request does not carry");
     });
 
@@ -100,23 +101,23 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
       ['a query pair added', (r) => ({ ...r, query: 'a=1&b=2&c=3' })],
     ];
     it.each(cases)('rejects a request whose %s changed after signing', (_what, tamper) => {
-      const err = expectApiError(() => verify(tamper(base())), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify(tamper(base())), 'InvalidRequestSignature', 403);
       expect(err.message).toMatch(/^Unable to verify signature, signing String \[AMZN-PAY-RSASSA-PSS\n[0-9a-f]{64}\] , signature \[[A-Za-z0-9+/=]+\]$/);
     });
 
     it('rejects a request whose signed header was removed, naming the header', () => {
       const req = base();
-      const err = expectApiError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-region': undefined } }), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-region': undefined } }), 'InvalidRequestSignature', 403);
       expect(err.message).toContain("SignedHeaders lists 'x-amz-pay-region', which the request does not carry");
     });
 
     it('rejects a request signed by a different key than its PublicKeyId names', () => {
-      expectApiError(() => verify(clientSign(phpStyle({ privateKey: OTHER_PRIVATE_KEY }))), 'InvalidRequestSignature', 403);
+      expectAmazonError(() => verify(clientSign(phpStyle({ privateKey: OTHER_PRIVATE_KEY }))), 'InvalidRequestSignature', 403);
     });
 
     it('explains the failure: the string to sign the server computed, the signature, and diagnostics', () => {
       const req = base();
-      const err = expectApiError(() => verify({ ...req, body: Buffer.from('{}') }), 'InvalidRequestSignature', 403);
+      const err = expectAmazonError(() => verify({ ...req, body: Buffer.from('{}') }), 'InvalidRequestSignature', 403);
       const expectedCanonical = req.canonicalRequest.replace(/[0-9a-f]{64}$/, '44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
       expect(err.diagnostics?.canonicalRequest).toBe(expectedCanonical);
       expect(err.message).toBe(`Unable to verify signature, signing String [${err.diagnostics?.stringToSign}] , signature [${req.signature}]`);
@@ -125,11 +126,11 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     it('tries each distinct variant once before failing (no query, no odd whitespace: one verify)', () => {
       const counter = counting(verifier);
       const req = clientSign(phpStyle());
-      expectApiError(() => verify({ ...req, body: Buffer.from('{}') }, deps(counter)), 'InvalidRequestSignature', 403);
+      expectAmazonError(() => verify({ ...req, body: Buffer.from('{}') }, deps(counter)), 'InvalidRequestSignature', 403);
       expect(counter.calls).toBe(1);
       const withQuery = clientSign(phpStyle({ wireQuery: "q=it's", headers: standardHeaders({ 'x-note': 'a  b' }) }));
       const counter2 = counting(verifier);
-      expectApiError(() => verify({ ...withQuery, body: Buffer.from('{}') }, deps(counter2)), 'InvalidRequestSignature', 403);
+      expectAmazonError(() => verify({ ...withQuery, body: Buffer.from('{}') }, deps(counter2)), 'InvalidRequestSignature', 403);
       expect(counter2.calls).toBe(4);
     });
   });
@@ -229,7 +230,7 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     const at = (date: string) => clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': date }) }));
 
     it('answers 400 InvalidHeaderValue with the observed wording for a date more than 5 s ahead of wall time', () => {
-      const err = expectApiError(() => verify(at('20240101T000036Z')), 'InvalidHeaderValue', 400);
+      const err = expectAmazonError(() => verify(at('20240101T000036Z')), 'InvalidHeaderValue', 400);
       expect(err.message).toBe('The value 20240101T000036Z provided for x-amz-pay-date should not be in future');
     });
 
@@ -238,7 +239,7 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     });
 
     it('answers 400 InvalidHeaderValue naming the window for a stale date', () => {
-      const err = expectApiError(() => verify(at('20231231T234529Z')), 'InvalidHeaderValue', 400);
+      const err = expectAmazonError(() => verify(at('20231231T234529Z')), 'InvalidHeaderValue', 400);
       expect(err.message).toBe('The value 20231231T234529Z provided for x-amz-pay-date is outside the allowed window of 900 seconds (server time 20240101T000030Z).');
     });
 
@@ -247,19 +248,19 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
     });
 
     it('compares to wall time given in deps, so a moved business clock does not matter', () => {
-      const err = expectApiError(() => verify(at('20240101T000000Z'), deps(verifier, WALL_TIME, 10)), 'InvalidHeaderValue', 400);
+      const err = expectAmazonError(() => verify(at('20240101T000000Z'), deps(verifier, WALL_TIME, 10)), 'InvalidHeaderValue', 400);
       expect(err.message).toContain('allowed window of 10 seconds');
       expect(verify(at('20240101T000000Z'), deps(verifier, Date.UTC(2024, 0, 1, 0, 0, 5), 10)).publicKeyId).toBe(DEMO_ID);
     });
 
     it('answers 400 MissingHeader when it is absent', () => {
       const req = at('20240101T000000Z');
-      const err = expectApiError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-date': undefined } }), 'MissingHeader', 400);
+      const err = expectAmazonError(() => verify({ ...req, headers: { ...req.headers, 'x-amz-pay-date': undefined } }), 'MissingHeader', 400);
       expect(err.message).toBe("The request must include the header 'x-amz-pay-date'.");
     });
 
     it.each(['yesterday', '2024-01-01', '20240101T000000', '20240231T000000Z', '1704067200'])('answers 400 InvalidHeaderValue for %j', (date) => {
-      const err = expectApiError(() => verify(at(date)), 'InvalidHeaderValue', 400);
+      const err = expectAmazonError(() => verify(at(date)), 'InvalidHeaderValue', 400);
       expect(err.message).toContain(`The value ${date} provided for x-amz-pay-date is invalid`);
     });
   });
@@ -267,30 +268,30 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
   describe('authorization', () => {
     it('answers 400 MissingHeader without it', () => {
       const req = clientSign(phpStyle());
-      expectApiError(() => verify({ ...req, headers: { ...req.headers, authorization: undefined } }), 'MissingHeader', 400);
+      expectAmazonError(() => verify({ ...req, headers: { ...req.headers, authorization: undefined } }), 'MissingHeader', 400);
     });
 
     it('answers 400 InvalidHeaderValue for a malformed one', () => {
       const req = clientSign(phpStyle());
-      expectApiError(() => verify({ ...req, headers: { ...req.headers, authorization: 'AMZN-PAY-RSASSA-PSS Signature=abc' } }), 'InvalidHeaderValue', 400);
+      expectAmazonError(() => verify({ ...req, headers: { ...req.headers, authorization: 'AMZN-PAY-RSASSA-PSS Signature=abc' } }), 'InvalidHeaderValue', 400);
     });
 
     it('answers 401 UnauthorizedAccess for an unknown key id, saying how to register it', () => {
-      const err = expectApiError(() => verify(clientSign(phpStyle({ publicKeyId: 'SANDBOX-NOBODY' }))), 'UnauthorizedAccess', 401);
+      const err = expectAmazonError(() => verify(clientSign(phpStyle({ publicKeyId: 'SANDBOX-NOBODY' }))), 'UnauthorizedAccess', 401);
       expect(err.message).toContain("Unknown publicKeyId 'SANDBOX-NOBODY'");
       expect(err.message).toContain('POST /__admin/publicKeys {"publicKeyId":"SANDBOX-NOBODY","publicKey":"<PEM>"}');
       expect(err.message).toContain('SANDBOX-NOBODY.pem into the keys directory');
     });
 
     it('matches key ids exactly: a different case is a different (unknown) id', () => {
-      expectApiError(() => verify(clientSign(phpStyle({ publicKeyId: DEMO_ID.toLowerCase() }))), 'UnauthorizedAccess', 401);
+      expectAmazonError(() => verify(clientSign(phpStyle({ publicKeyId: DEMO_ID.toLowerCase() }))), 'UnauthorizedAccess', 401);
     });
 
     it('checks the key before the date, and the date before the signature', () => {
       const stale = clientSign(phpStyle({ publicKeyId: 'SANDBOX-NOBODY', headers: standardHeaders({ 'x-amz-pay-date': '20200101T000000Z' }) }));
-      expectApiError(() => verify(stale), 'UnauthorizedAccess', 401);
+      expectAmazonError(() => verify(stale), 'UnauthorizedAccess', 401);
       const staleAndBroken = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': '20200101T000000Z' }) }));
-      expectApiError(() => verify({ ...staleAndBroken, body: Buffer.from('x') }), 'InvalidHeaderValue', 400);
+      expectAmazonError(() => verify({ ...staleAndBroken, body: Buffer.from('x') }), 'InvalidHeaderValue', 400);
     });
   });
 });

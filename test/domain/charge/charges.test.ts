@@ -3,23 +3,14 @@ import { captureCharge } from '../../../server/domain/charge/captureCharge.js';
 import { cancelCharge, getCharge, updateCharge } from '../../../server/domain/charge/chargeOperations.js';
 import { createCharge } from '../../../server/domain/charge/createCharge.js';
 import { closeChargePermission, getChargePermission, updateChargePermission } from '../../../server/domain/chargePermission/chargePermissionOperations.js';
-import { AmazonPayError } from '../../../server/domain/errors.js';
 import { settleRecord } from '../../../server/domain/settle.js';
 import { DAY } from '../../../server/domain/time.js';
+import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { completedCheckout } from '../../helpers/domainFlows.js';
 
 const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AmazonPayError) return err.reasonCode;
-    throw err;
-  }
-  return 'no error';
-}
 
 function settleAll(world: ReturnType<typeof domainWorld>, ids: [string, string][]) {
   for (const [collection, id] of ids) for (const w of settleRecord(world.env().state, collection, id, world.now, 'https://mock.test')) world.apply({ status: 200, body: null, writes: [w] });
@@ -34,7 +25,7 @@ describe('capture', () => {
     const cp = getChargePermission(world.env(), chargePermissionId).body;
     expect(cp.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
     expect(cp.limits).toEqual({ amountLimit: usd('150.00'), amountBalance: usd('90.00') });
-    expect(code(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') }))).toBe('InvalidChargeStatus');
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') })).reasonCode).toBe('InvalidChargeStatus');
   });
 
   it.each([
@@ -44,7 +35,7 @@ describe('capture', () => {
   ])('refuses a capture of %s', (_label, body, expected) => {
     const world = domainWorld();
     const { chargeId } = completedCheckout(world);
-    expect(code(() => captureCharge(world.env(), chargeId!, body))).toBe(expected);
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, body)).reasonCode).toBe(expected);
   });
 
   it('is asynchronous more than 7 days after authorization: CaptureInitiated, then Captured', () => {
@@ -71,7 +62,7 @@ describe('create charge on a permission', () => {
   it('needs a Chargeable permission: NonChargeable while a charge is in progress', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world);
-    expect(code(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('5') }))).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('5') })).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('charges a Confirm permission up to its balance, then TransactionAmountExceeded', () => {
@@ -80,7 +71,7 @@ describe('create charge on a permission', () => {
     const first = world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('70'), captureNow: true }));
     expect(first.status).toBe(201);
     expect((first.body as any).chargeId).toMatch(new RegExp(`^${chargePermissionId}-C\\d{6}$`));
-    expect(code(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('30.01') }))).toBe('TransactionAmountExceeded');
+    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('30.01') })).reasonCode).toBe('TransactionAmountExceeded');
     expect(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('30'), captureNow: true }).status).toBe(201);
   });
 
@@ -88,13 +79,13 @@ describe('create charge on a permission', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm', chargeAmount: usd('1000'), totalOrderAmount: usd('1000') });
     for (let i = 0; i < 25; i++) world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), captureNow: true }));
-    expect(code(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), captureNow: true }))).toBe('TransactionCountExceeded');
+    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), captureNow: true })).reasonCode).toBe('TransactionCountExceeded');
   });
 
   it('refuses softDescriptor without captureNow', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm' });
-    expect(code(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), softDescriptor: 'SHOP' }))).toBe('InvalidParameterCombination');
+    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), softDescriptor: 'SHOP' })).reasonCode).toBe('InvalidParameterCombination');
   });
 
   it('declines synchronously without canHandlePendingAuthorization, and a hard decline makes the permission NonChargeable', () => {
@@ -126,14 +117,14 @@ describe('cancel, PSP update, close', () => {
     const canceled = world.apply(cancelCharge(world.env(), chargeId!, { cancellationReason: 'Out of stock' }));
     expect(canceled.body.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'MerchantCanceled', reasonDescription: 'Out of stock' });
     expect(getChargePermission(world.env(), chargePermissionId).body.statusDetails.state).toBe('Chargeable');
-    expect(code(() => cancelCharge(world.env(), chargeId!, {}))).toBe('InvalidChargeStatus');
+    expect(thrownAmazonError(() => cancelCharge(world.env(), chargeId!, {})).reasonCode).toBe('InvalidChargeStatus');
   });
 
   it('lets a PSP report a capture, and refuses transitions that cannot happen', () => {
     const world = domainWorld();
     const { chargeId } = completedCheckout(world);
     expect(world.apply(updateCharge(world.env(), chargeId!, { statusDetails: { state: 'Captured' } })).body).toMatchObject({ statusDetails: { state: 'Captured' }, captureAmount: usd('100.00') });
-    expect(code(() => updateCharge(world.env(), chargeId!, { statusDetails: { state: 'Authorized' } }))).toBe('InvalidChargeStatus');
+    expect(thrownAmazonError(() => updateCharge(world.env(), chargeId!, { statusDetails: { state: 'Authorized' } })).reasonCode).toBe('InvalidChargeStatus');
   });
 
   it('closes with cancelPendingCharges: the open charge is Canceled/ChargePermissionCanceled; then nothing may change', () => {
@@ -142,8 +133,8 @@ describe('cancel, PSP update, close', () => {
     const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { closureReason: 'Order canceled', cancelPendingCharges: true }));
     expect(closed.body.statusDetails).toEqual({ state: 'Closed', reasons: [{ reasonCode: 'MerchantClosed', reasonDescription: 'Order canceled' }], lastUpdatedTimestamp: expect.any(String) });
     expect(getCharge(world.env(), chargeId!).body.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ChargePermissionCanceled' });
-    expect(code(() => updateChargePermission(world.env(), chargePermissionId, { merchantMetadata: { noteToBuyer: 'x' } }))).toBe('ChargePermissionNotModifiable');
-    expect(code(() => closeChargePermission(world.env(), chargePermissionId, {}))).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { merchantMetadata: { noteToBuyer: 'x' } })).reasonCode).toBe('ChargePermissionNotModifiable');
+    expect(thrownAmazonError(() => closeChargePermission(world.env(), chargePermissionId, {})).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('closes without cancelPendingCharges: the charge stays Authorized but cannot be captured', () => {
@@ -151,7 +142,7 @@ describe('cancel, PSP update, close', () => {
     const { chargeId, chargePermissionId } = completedCheckout(world);
     world.apply(closeChargePermission(world.env(), chargePermissionId, {}));
     expect(getCharge(world.env(), chargeId!).body.statusDetails.state).toBe('Authorized');
-    expect(code(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') }))).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') })).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('closes a OneTime permission at 180 days', () => {

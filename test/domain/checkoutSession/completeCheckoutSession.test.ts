@@ -5,18 +5,10 @@ import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCh
 import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
 import { AmazonPayError } from '../../../server/domain/errors.js';
 import { settleRecord } from '../../../server/domain/settle.js';
+import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { readySessionBody } from '../../helpers/testApp.js';
 
-function thrown(fn: () => unknown): AmazonPayError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AmazonPayError) return err;
-    throw err;
-  }
-  throw new Error('expected an AmazonPayError');
-}
 
 function ready(world = domainWorld(), paymentDetails: Record<string, unknown> = {}) {
   const body = readySessionBody({ paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount: '50.00', currencyCode: 'USD' }, ...paymentDetails } });
@@ -37,7 +29,7 @@ describe('createCheckoutSession', () => {
 
   it('requires checkoutResultReturnUrl instead of the review URL in ProcessOrder mode', () => {
     const world = domainWorld();
-    const err = thrown(() => createCheckoutSession(world.env(), { storeId: 'amzn1.application-oa2-client.abc', webCheckoutDetails: { checkoutMode: 'ProcessOrder' } }));
+    const err = thrownAmazonError(() => createCheckoutSession(world.env(), { storeId: 'amzn1.application-oa2-client.abc', webCheckoutDetails: { checkoutMode: 'ProcessOrder' } }));
     expect(err.reasonCode).toBe('MissingParameterValue');
     expect(err.message).toContain('checkoutResultReturnUrl');
   });
@@ -62,7 +54,7 @@ describe('updateCheckoutSession', () => {
   it('refuses to update a completed session with 422 InvalidCheckoutSessionStatus', () => {
     const { world, id } = ready();
     world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
-    expect(thrown(() => updateCheckoutSession(world.env(), id, {})).reasonCode).toBe('InvalidCheckoutSessionStatus');
+    expect(thrownAmazonError(() => updateCheckoutSession(world.env(), id, {})).reasonCode).toBe('InvalidCheckoutSessionStatus');
   });
 });
 
@@ -80,16 +72,16 @@ describe('completeCheckoutSession', () => {
     ['no chargeAmount', {}, 'MissingParameterValue'],
   ])('rejects %s', (_label, body, code) => {
     const { world, id } = ready();
-    const err = thrown(() => completeCheckoutSession(world.env(), id, body));
+    const err = thrownAmazonError(() => completeCheckoutSession(world.env(), id, body));
     expect(err.reasonCode).toBe(code);
     expect(world.get<any>('checkoutSessions', id).session.statusDetails.state).toBe('Open');
   });
 
   it('requires totalOrderAmount when the session has one, and it must match', () => {
     const { world, id } = ready(domainWorld(), { totalOrderAmount: { amount: '80.00', currencyCode: 'USD' } });
-    expect(thrown(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).reasonCode).toBe('MissingParameterValue');
+    expect(thrownAmazonError(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).reasonCode).toBe('MissingParameterValue');
     expect(
-      thrown(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '70', currencyCode: 'USD' } })).reasonCode,
+      thrownAmazonError(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '70', currencyCode: 'USD' } })).reasonCode,
     ).toBe('AmountMismatch');
     const ok = completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: 80, currencyCode: 'USD' } });
     expect(ok.status).toBe(200);

@@ -1,0 +1,22 @@
+import { expect } from 'vitest';
+import { AmazonPayError } from '../../server/domain/errors.js';
+import type { ReasonCode } from '../../server/domain/reasonCodes.js';
+
+/** Runs `fn` and returns the AmazonPayError it throws; fails the test when it returns or throws anything else. */
+export function thrownAmazonError(fn: () => unknown): AmazonPayError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AmazonPayError);
+    return err as AmazonPayError;
+  }
+  throw new Error('expected an AmazonPayError, but nothing was thrown');
+}
+
+/** Asserts that `fn` throws the given catalog entry (and, when given, with this status); returns the error. */
+export function expectAmazonError(fn: () => unknown, code: ReasonCode, status?: number): AmazonPayError {
+  const err = thrownAmazonError(fn);
+  if (status === undefined) expect(err.reasonCode).toBe(code);
+  else expect({ reasonCode: err.reasonCode, status: err.status }).toEqual({ reasonCode: code, status });
+  return err;
+}
