@@ -17,8 +17,8 @@ function parse(text: string): Instruction[] {
   let current = '';
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
-    if (current === '' && /^\s*#/.test(line)) continue;
-    if (current !== '' && /^\s*#/.test(line)) continue; // comments inside a continuation are skipped too
+    // Comments are dropped, inside a continuation too.
+    if (/^\s*#/.test(line)) continue;
     if (line.endsWith('\\')) {
       current += `${line.slice(0, -1)} `;
       continue;
@@ -59,8 +59,6 @@ const copies = stages.flatMap((stage) =>
 
 // Outputs of the build stage that are not in the repository.
 const buildOutputs = new Set(['dist', 'node_modules']);
-// In the design's fixed layout but written by other work in progress; the check runs once it lands.
-const notYetWritten = new Set(['openapi.yaml', 'fixtures']);
 
 /** A file, or a directory with at least one file somewhere below (git does not keep empty ones, so a clone would lack it). */
 function hasContent(p: string): boolean {
@@ -136,8 +134,7 @@ describe('Dockerfile', () => {
       // Paths copied out of the build stage are relative to its WORKDIR, which mirrors the repo.
       const rel = from === null ? source : source.startsWith(workdir) ? source.slice(workdir.length) : source;
       const top = rel.replace(/^\.\//, '').split('/')[0]!;
-      const pending = notYetWritten.has(rel) && !hasContent(path.join(root, rel));
-      it.skipIf(pending)(`${from ? `--from=${from} ` : ''}${source}`, () => {
+      it(`${from ? `--from=${from} ` : ''}${source}`, () => {
         if (from !== null) {
           expect(stages.map((s) => s.name)).toContain(from);
           expect(source.startsWith(workdir), `${source} is outside ${workdir}`).toBe(true);
@@ -149,15 +146,12 @@ describe('Dockerfile', () => {
       });
     }
   });
-});
 
-describe('Dockerfile install step', () => {
   it('installs without lifecycle scripts before the sources are copied (prepare would build nothing)', () => {
-    const text = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-    const install = text.indexOf('RUN npm ci');
-    const copySources = text.indexOf('COPY . .');
+    const install = build.body.findIndex((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args));
+    const copySources = build.body.findIndex((i) => i.op === 'COPY' && /^\.\s+\.$/.test(i.args));
     expect(install).toBeGreaterThan(-1);
     expect(install).toBeLessThan(copySources);
-    expect(text.slice(install, text.indexOf('\n', install))).toContain('--ignore-scripts');
+    expect(build.body[install]!.args).toContain('--ignore-scripts');
   });
 });
