@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { captureCharge } from '../../../server/domain/charge/captureCharge.js';
+import { closeChargePermission, getChargePermission, updateChargePermission } from '../../../server/domain/chargePermission/chargePermissionOperations.js';
+import type { ChargePermissionRecord } from '../../../server/domain/chargePermission/chargePermissionRecord.js';
+import { permissionAsOf } from '../../../server/domain/chargePermission/findChargePermission.js';
+import { refreshPermission } from '../../../server/domain/chargePermission/permissionState.js';
+import { DAY } from '../../../server/domain/time.js';
+import { expectAmazonError } from '../../helpers/amazonError.js';
+import { domainWorld } from '../../helpers/domainEnv.js';
+import { completedCheckout } from '../../helpers/domainFlows.js';
+
+const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
+
+describe('getChargePermission', () => {
+  it('answers 404 ResourceNotFound for an unknown id', () => {
+    const world = domainWorld();
+    expectAmazonError(() => getChargePermission(world.env(), 'S01-0000000-0000000'), 'ResourceNotFound', 404);
+  });
+
+  it('is NonChargeable/ChargeInProgress while the OneTime charge is open, Chargeable once it is captured, balance reduced', () => {
+    const world = domainWorld();
+    const { chargePermissionId, chargeId } = completedCheckout(world);
+    const before = getChargePermission(world.env(), chargePermissionId);
+    expect(before.writes).toEqual([]);
+    expect(before.body.statusDetails).toMatchObject({ state: 'NonChargeable', reasons: [{ reasonCode: 'ChargeInProgress' }] });
+    world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('40.00') }));
+    const after = getChargePermission(world.env(), chargePermissionId).body;
+    expect(after.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
+    expect(after.limits).toEqual({ amountLimit: usd('100.00'), amountBalance: usd('60.00') });
+  });
+
+  it('closes an expired permission as of the read, and writes the change back', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    world.advance(180 * DAY);
+    const read = getChargePermission(world.env(), chargePermissionId);
+    expect(read.body.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'Expired' }] });
+    expect(read.writes.map((w) => w.id)).toEqual([chargePermissionId]);
+  });
+});
+
+describe('permissionAsOf', () => {
+  it('keeps the state a millisecond before expiry and closes it (Expired) at expiry', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const record = world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId);
+    expect(permissionAsOf(record, record.meta.expiresAt! - 1).chargePermission.statusDetails).toBe(record.chargePermission.statusDetails);
+    expect(permissionAsOf(record, record.meta.expiresAt!).chargePermission.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'Expired' }] });
+  });
+});
+
+describe('refreshPermission', () => {
+  it('is NonChargeable/PaymentMethodInvalid after a hard decline, and keeps the timestamp while nothing changes', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const record = world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId);
+    const invalid = refreshPermission({ ...record, meta: { ...record.meta, openChargeIds: [], paymentMethodInvalid: true } }, world.now + 1000);
+    expect(invalid.chargePermission.statusDetails).toMatchObject({ state: 'NonChargeable', reasons: [{ reasonCode: 'PaymentMethodInvalid' }] });
+    const again = refreshPermission(invalid, world.now + 5000);
+    expect(again.chargePermission.statusDetails).toBe(invalid.chargePermission.statusDetails);
+  });
+});
+
+describe('updateChargePermission', () => {
+  it('updates merchantMetadata fields that are sent and keeps the others', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const result = world.apply(updateChargePermission(world.env(), chargePermissionId, { merchantMetadata: { noteToBuyer: 'Thanks!' } }));
+    expect(result.body.merchantMetadata).toMatchObject({ merchantReferenceId: 'order-1', merchantStoreName: 'Demo Store', noteToBuyer: 'Thanks!' });
+    expect(getChargePermission(world.env(), chargePermissionId).body.merchantMetadata?.noteToBuyer).toBe('Thanks!');
+  });
+
+  it('refuses recurringMetadata on a OneTime permission and unknown fields', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    expectAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { recurringMetadata: { frequency: { unit: 'Month', value: '1' } } }), 'InvalidParameterCombination', 400);
+    expectAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { statusDetails: {} }), 'UnrecognizedField', 400);
+  });
+});
+
+describe('closeChargePermission', () => {
+  it('records the closure reason and answers 422 InvalidChargePermissionStatus to a second close', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { closureReason: 'Order shipped' }));
+    expect(closed.body.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'MerchantClosed', reasonDescription: 'Order shipped' }] });
+    expectAmazonError(() => closeChargePermission(world.env(), chargePermissionId, {}), 'InvalidChargePermissionStatus', 422);
+  });
+
+  it('records another closer when a simulation says so', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const closed = closeChargePermission(world.env(), chargePermissionId, {}, { kind: 'close', reasonCode: 'AmazonClosed' });
+    expect(closed.body.statusDetails.reasons).toEqual([{ reasonCode: 'AmazonClosed', reasonDescription: null }]);
+  });
+
+  it('leaves a capture under way alone even with cancelPendingCharges', () => {
+    const world = domainWorld();
+    const { chargePermissionId, chargeId } = completedCheckout(world);
+    world.advance(8 * DAY);
+    world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('10.00') }));
+    expect(world.get<any>('charges', chargeId!).charge.statusDetails.state).toBe('CaptureInitiated');
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { cancelPendingCharges: true }));
+    expect(closed.writes.map((w) => w.collection)).toEqual(['chargePermissions']);
+    expect(world.get<any>('charges', chargeId!).charge.statusDetails.state).toBe('CaptureInitiated');
+    expect(world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId).meta.openChargeIds).toEqual([chargeId]);
+  });
+});
