@@ -11,6 +11,7 @@ import { captureChargeFields } from './chargeSchema.js';
 import { chargeStatus, chargeWrite } from './chargeState.js';
 import { findCharge } from './findCharge.js';
 import { moveCharge } from './moveCharge.js';
+import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 
 type Body = Record<string, any>;
 
@@ -23,6 +24,7 @@ export function captureCharge(env: OperationEnv, id: string, body: unknown, over
   const { ctx, settings } = env;
   const b = validateBody(body, captureChargeFields, ['captureAmount']) as Body;
   const { charge, permission } = findCharge(env.state, id, ctx.now);
+  checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   const c = charge.charge;
   if (c.statusDetails.state !== 'Authorized') {
     throw apiError('InvalidChargeStatus', `The Charge ${id} is ${c.statusDetails.state}; only an Authorized charge can be captured.`);

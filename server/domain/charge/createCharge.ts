@@ -13,6 +13,7 @@ import { authorizeCharge } from './authorizeCharge.js';
 import { merchantMetadataOf } from '../checkoutSession/createCheckoutSession.js';
 import { createChargeFields } from './chargeSchema.js';
 import { chargeWrite } from './chargeState.js';
+import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 
 type Body = Record<string, any>;
 
@@ -45,6 +46,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       throw apiError('TransactionAmountExceeded', `The chargeAmount ${amount.amount} exceeds the Charge Permission's amountBalance ${formatMinor(Math.max(0, limit - permission.meta.capturedMinor), amount.currencyCode)}.`);
     }
   }
+  checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   if (b.softDescriptor && b.captureNow !== true) {
     throw apiError('InvalidParameterCombination', 'softDescriptor can only be set together with captureNow: true.');
   }

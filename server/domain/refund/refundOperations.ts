@@ -14,6 +14,7 @@ import { str, transactionPrice, validateBody, type Schema } from '../validation.
 import { MAX_REFUNDS_PER_CHARGE, type Refund, type RefundRecord } from './refundRecord.js';
 import { refundStatus, refundWrite } from './refundState.js';
 import { settleRefund } from './settleRefund.js';
+import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 
 type Body = Record<string, any>;
 
@@ -38,6 +39,7 @@ export function createRefund(env: OperationEnv, body: unknown, override?: Overri
   const { ctx, ids, settings } = env;
   const b = validateBody(body, createRefundFields, ['chargeId', 'refundAmount']) as Body;
   const { charge, permission, changed } = findCharge(env.state, b.chargeId, ctx.now);
+  checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   const c = charge.charge;
   if (c.statusDetails.state !== 'Captured') {
     throw apiError('InvalidChargeStatus', `The Charge ${c.chargeId} is ${c.statusDetails.state}; only a Captured charge can be refunded.`);
