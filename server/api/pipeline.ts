@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { resolveEnvironment, parseRegion } from '../domain/environment.js';
 import { simulationCodes, simulationOverride } from '../domain/simulations.js';
 import { scopedView } from '../domain/scope.js';
+import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { DomainSettings, OperationEnv, StateView } from '../domain/operation.js';
 import type { CallFacts } from '../domain/scenarios.js';
@@ -144,6 +145,7 @@ async function runOperation(
 ): Promise<{ status: number; payload: string; committed: Promise<void> }> {
   await deps.settler.settleNamespace(who.ns);
   const state = scopedView(stateView(deps, who.ns), who);
+  checkAuthorizationToken(state, headerText(request.headers, 'x-amz-pay-authtoken'));
   const facts: CallFacts = {
     operation: route.name,
     checkoutSessionId: call.params.checkoutSessionId ?? null,

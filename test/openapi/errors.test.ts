@@ -328,6 +328,7 @@ describe('openapi.yaml: the error answers', () => {
     probe('deliveryTrackersInEnvironment', 'InvalidParameterCombination', () => send(app, 'POST', trackers, { deliveryDetails: [detail] }));
     probe('deliveryTrackersInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }));
     probe('deliveryTrackersInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', trackers, { chargePermissionId: authorized.chargePermissionId, deliveryDetails: [detail, detail] }));
+    probe('getChargePermissionInEnvironment', 'InvalidAuthorizationToken', () => send(app, 'GET', `/sandbox/v2/chargePermissions/${nowhere}`, undefined, { 'x-amz-pay-authtoken': 'Atza|never-issued' }));
     probe('deliveryTrackersInEnvironment', 'ResourceNotFound', () => send(app, 'POST', '/staging/v2/deliveryTrackers', { chargePermissionId: nowhere, deliveryDetails: [detail] }));
     probe('deliveryTrackersInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-simulation-code': 'Shipped' }));
     probe('deliveryTrackersInEnvironment', 'MissingHeaderValue', () => send(app, 'POST', trackers, { chargePermissionId: nowhere, deliveryDetails: [detail] }, { 'x-amz-pay-idempotency-key': '' }));
@@ -384,7 +385,7 @@ describe('openapi.yaml: the error answers', () => {
     // (probed above on Checkout Session operations): none is listed that cannot happen.
     const pipelineCodes = new Set([
       'MissingHeader', 'MissingHeaderValue', 'InvalidHeaderValue', 'InvalidRequest', 'InvalidRequestFormat', 'DuplicateIdempotencyKey',
-      'UnauthorizedAccess', 'InvalidRequestSignature', 'RequestEntityTooLarge', 'InternalServerError',
+      'UnauthorizedAccess', 'InvalidRequestSignature', 'InvalidAuthorizationToken', 'RequestEntityTooLarge', 'InternalServerError',
     ]);
     const unprobed: string[] = [];
     for (const name of operationNames) {
