@@ -107,10 +107,10 @@ describe('deliveryTrackers', () => {
     expect(res.data).toMatchObject({ chargePermissionId, deliveryDetails: [{ trackingNumber: '1Z999AA10123456784', carrierCode: 'UPS' }] });
   });
 
-  it('answers 404 ResourceNotFound for an unknown charge permission', async () => {
+  it('answers 400 InvalidParameterValue for an unknown charge permission (Delivery Tracker page)', async () => {
     const err = await sdkError(suite.client.deliveryTrackers({ chargePermissionId: 'S01-0000000-0000000', deliveryDetails: [{ trackingNumber: '1Z', carrierCode: 'UPS' }] }));
-    expect(err.status).toBe(404);
-    expect(err.body.reasonCode).toBe('ResourceNotFound');
+    expect(err.status).toBe(400);
+    expect(err.body.reasonCode).toBe('InvalidParameterValue');
   });
 });
 
