@@ -13,11 +13,6 @@ interface Pending {
 
 const pending: Pending[] = [
   { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
-  { name: 'createDispute', method: 'POST', path: '/disputes', sdk: ['createDispute'] },
-  { name: 'getDispute', method: 'GET', path: '/disputes/:disputeId', sdk: ['getDispute'] },
-  { name: 'updateDispute', method: 'PATCH', path: '/disputes/:disputeId', sdk: ['updateDispute'] },
-  { name: 'contestDispute', method: 'POST', path: '/disputes/:disputeId/contest', sdk: ['contestDispute'] },
-  { name: 'uploadFile', method: 'POST', path: '/files', sdk: ['uploadFile'] },
   { name: 'createMerchantAccount', method: 'POST', path: '/merchantAccounts', sdk: ['createMerchantAccount', 'registerAmazonPayAccount'] },
   { name: 'updateMerchantAccount', method: 'PATCH', path: '/merchantAccounts/:merchantAccountId', sdk: ['updateMerchantAccount', 'updateAmazonPayAccount'] },
   { name: 'deleteAmazonPayAccount', method: 'DELETE', path: '/merchantAccounts/:merchantAccountId', sdk: ['deleteAmazonPayAccount'] },

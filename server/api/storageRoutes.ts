@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ChargeRecord } from '../domain/charge/chargeRecord.js';
 import type { ChargePermissionRecord } from '../domain/chargePermission/chargePermissionRecord.js';
 import { apiError } from '../domain/errors.js';
+import type { FileRecord } from '../domain/file/fileRecord.js';
+import { receiveFileContent } from '../domain/file/uploadFile.js';
 import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
 import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
 import { reportAsOf } from '../domain/report/reportOperations.js';
@@ -10,7 +12,7 @@ import type { PipelineDeps } from './pipeline.js';
 
 /**
  * What Amazon serves from S3 behind the pre-signed URLs of its answers: the report documents
- * (`getReportDocument`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
+ * (`getReportDocument`'s `url`) and the upload URLs of evidence files (`uploadFile`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
  * secret, and it expires 30 seconds after it was handed out, on the merchant's clock.
  */
 export function registerStorage(app: FastifyInstance, deps: PipelineDeps): void {
@@ -32,5 +34,16 @@ export function registerStorage(app: FastifyInstance, deps: PipelineDeps): void 
       refunds: deps.store.list<RefundRecord>(merchant, 'refunds'),
     });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${link!.reportId}.csv"`).send(csv);
+  });
+
+  // Upload File's `url`: the evidence content is PUT here (any content type); only its size is kept.
+  app.put('/storage/:merchant/files/:fileId', async (request, reply) => {
+    const { merchant, fileId } = request.params as { merchant: string; fileId: string };
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : null;
+    const now = deps.clocks.for(merchant).now();
+    const updated = receiveFileContent(deps.store.get<FileRecord>(merchant, 'files', fileId), (request.query as Record<string, unknown>).token, now, body.length, contentType);
+    await deps.store.commit(merchant, [{ collection: 'files', id: fileId, value: updated }]);
+    return reply.code(200).send({ id: fileId, size: updated.file.size });
   });
 }

@@ -148,6 +148,11 @@ export class IdGenerator {
     return `amzn1.tortuga.0.${this.uuid()}.${this.digits(14)}`;
   }
 
+  /** `<charge base>-B<6 digits>`, the form of a disputeId (the SDK READMEs' example `S01-0000000-0000000-B000000`). */
+  disputeId(chargeId: string): string {
+    return `${chargeId.replace(/-C\d{6}$/, '')}-B${this.digits(6)}`;
+  }
+
   /** 32 hex characters: the secret part of a download or upload URL. */
   token(): string {
     return hex(this.random(16));

@@ -63,6 +63,8 @@ export const reasonCodes = {
   InternalServerError: { status: 500, message: 'An internal error occurred.', source: '2nd' },
   ProcessingFailure: { status: 500, message: 'Amazon could not process the transaction.', source: '2nd' },
   ServiceUnavailable: { status: 503, message: 'The service is temporarily unavailable.', source: '2nd' },
+  // Disputes (issue #13)
+  InvalidDisputeStatus: { status: 422, message: 'The Dispute is in a state where this operation is not allowed.', source: 'unconfirmed' },
   // 501 — an SDK operation the emulator does not serve (yet); never Amazon's own answer
   OperationNotEmulated: { status: 501, message: 'The emulator does not serve this operation.', source: 'mock' },
 } as const satisfies Record<string, ReasonCodeEntry>;

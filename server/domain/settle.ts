@@ -1,4 +1,6 @@
 import type { Put } from '../store/store.js';
+import type { DisputeRecord } from './dispute/disputeRecord.js';
+import { settleDispute } from './dispute/disputeOperations.js';
 import type { ChargeRecord } from './charge/chargeRecord.js';
 import { chargeWrite } from './charge/chargeState.js';
 import { settleCharge } from './charge/settleCharge.js';
@@ -45,6 +47,10 @@ export function settleRecord(state: StateView, collection: string, id: string, n
     if (!record || !charge) return [];
     const settled = settleRefund(record, charge, now);
     return settled ? [refundWrite(settled.refund), chargeWrite(settled.charge)] : [];
+  }
+  if (collection === 'disputes') {
+    const record = state.get<DisputeRecord>('disputes', id);
+    return record ? settleDispute(record, now) : [];
   }
   return [];
 }

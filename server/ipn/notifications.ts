@@ -1,7 +1,7 @@
 import type { Collection, Put } from '../store/store.js';
 
-/** The objects Amazon Pay sends IPNs about (CHARGEBACK exists on the real service; the mock has no chargebacks). */
-export type IpnObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND';
+/** The objects Amazon Pay sends IPNs about (CHARGEBACK: the disputes payment service providers create). */
+export type IpnObjectType = 'CHARGE_PERMISSION' | 'CHARGE' | 'REFUND' | 'CHARGEBACK';
 export type IpnNotificationType = 'STATE_CHANGE' | 'ATTRIBUTE_CHANGE';
 
 /** One notification Amazon would send, before it is wrapped in an SNS envelope. */
@@ -23,6 +23,7 @@ const objectKeys: Partial<Record<Collection, { key: string; type: IpnObjectType 
   chargePermissions: { key: 'chargePermission', type: 'CHARGE_PERMISSION' },
   charges: { key: 'charge', type: 'CHARGE' },
   refunds: { key: 'refund', type: 'REFUND' },
+  disputes: { key: 'dispute', type: 'CHARGEBACK' },
 };
 
 /**
@@ -73,7 +74,7 @@ function changeType(type: IpnObjectType, then: AnyRecord | null, now: AnyRecord)
 function chargePermissionIdOf(type: IpnObjectType, obj: AnyRecord, puts: readonly Put[], before: BeforeLookup): string | null {
   if (type === 'CHARGE_PERMISSION') return stringOr(obj.chargePermissionId);
   if (type === 'CHARGE') return stringOr(obj.chargePermissionId);
-  // A refund names its charge only; the charge is in the same commit or already stored.
+  // A refund or dispute names its charge only; the charge is in the same commit or already stored.
   const chargeId = stringOr(obj.chargeId);
   if (chargeId === null) return null;
   let charge: AnyRecord | null = null;

@@ -1,7 +1,7 @@
 import type { Collection, DueRecord, Put, Store } from '../store/store.js';
 import type { IpnService } from './ipnService.js';
 
-const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions', 'charges', 'refunds']);
+const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions', 'charges', 'refunds', 'disputes']);
 
 /**
  * A Store that tells `ipn` about every commit: it reads each written record's old value before

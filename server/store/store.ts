@@ -14,12 +14,12 @@ export type Collection =
   | 'buyers'
   | 'settings'
   // Reports, disputes, files, merchant accounts, in-store (issue #13)
-  | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex'
+  | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex' | 'disputes' | 'files'
   // Delivery tracking codes (used once) and issued authorization tokens (issue #12)
   | 'deliveryTrackers' | 'authorizationTokens';
 
 export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
-  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'deliveryTrackers', 'authorizationTokens'];
+  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'deliveryTrackers', 'authorizationTokens'];
 
 /** One write: the whole new value of one record (`null` deletes it). */
 export interface Put {

@@ -304,6 +304,45 @@ describe('openapi.yaml: the error answers', () => {
     probe('cancelReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${schedules}/10000000000`));
     probe('cancelReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${schedules}/10000000000`, undefined, simulation));
 
+    // Disputes and files (issue #13).
+    const disputes = `${v2}/disputes`;
+    const disputeBody = (chargeId: string, extra: Record<string, unknown> = {}) => ({ chargeId, disputeAmount: usd(1), filingReason: 'Fraudulent', ...extra });
+    probe('createDisputeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', disputes, disputeBody(`${nowhere}-C000000`)));
+    probe('createDisputeInEnvironment', 'InvalidChargeStatus', () => send(app, 'POST', disputes, disputeBody(authorized.chargeId)));
+    probe('createDisputeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', disputes, { chargeId: capturedFully.chargeId }));
+    probe('createDisputeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', disputes, disputeBody(capturedFully.chargeId, { filingReason: 'Bored' })));
+    probe('createDisputeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', disputes, disputeBody(capturedFully.chargeId, { reason: 'x' })));
+    probe('createDisputeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', disputes, disputeBody(capturedFully.chargeId, { disputeAmount: { amount: '1', currencyCode: 'EUR' } })));
+    probe('createDisputeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', disputes, disputeBody(capturedFully.chargeId, { disputeAmount: usd(51) })));
+    probe('createDisputeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', disputes, disputeBody(capturedFully.chargeId), simulation));
+    const openDispute = await send(app, 'POST', disputes, disputeBody(capturedFully.chargeId));
+    expect(openDispute.statusCode, openDispute.payload).toBe(200);
+    const closedDispute = await send(app, 'POST', disputes, disputeBody(capturedFully.chargeId));
+    expect((await send(app, 'PATCH', `${disputes}/${closedDispute.json().disputeId}`, { statusDetails: { state: 'Closed' } })).statusCode).toBe(200);
+    const disputeOf = (id: string) => `${disputes}/${id}`;
+    const openDisputeId = openDispute.json().disputeId;
+    probe('getDisputeInEnvironment', 'ResourceNotFound', () => send(app, 'GET', disputeOf(`${nowhere}-B000000`)));
+    probe('getDisputeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', disputeOf(openDisputeId), undefined, simulation));
+    probe('updateDisputeInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', disputeOf(`${nowhere}-B000000`), { statusDetails: { state: 'Closed' } }));
+    probe('updateDisputeInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', disputeOf(openDisputeId), { statusDetails: { state: 'Resolved' } }));
+    probe('updateDisputeInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', disputeOf(openDisputeId), { statusDetails: { state: 'Won' } }));
+    probe('updateDisputeInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', disputeOf(openDisputeId), { state: 'Closed' }));
+    probe('updateDisputeInEnvironment', 'InvalidRequestFormat', () => send(app, 'PATCH', disputeOf(openDisputeId), '[]'));
+    probe('updateDisputeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', disputeOf(openDisputeId), {}, simulation));
+    probe('updateDisputeInEnvironment', 'InvalidDisputeStatus', () => send(app, 'PATCH', disputeOf(closedDispute.json().disputeId), { statusDetails: { state: 'Closed' } }));
+    const evidence = { merchantEvidences: [{ evidenceType: 'Receipt', evidenceText: 'x' }] };
+    probe('contestDisputeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${disputeOf(`${nowhere}-B000000`)}/contest`, evidence));
+    probe('contestDisputeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${disputeOf(openDisputeId)}/contest`, {}));
+    probe('contestDisputeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${disputeOf(openDisputeId)}/contest`, { merchantEvidences: [{ evidenceType: 'Receipt', fileId: 'nope' }] }));
+    probe('contestDisputeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${disputeOf(openDisputeId)}/contest`, { ...evidence, note: 'x' }));
+    probe('contestDisputeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${disputeOf(openDisputeId)}/contest`, evidence, simulation));
+    probe('contestDisputeInEnvironment', 'InvalidDisputeStatus', () => send(app, 'POST', `${disputeOf(closedDispute.json().disputeId)}/contest`, evidence));
+    probe('uploadFileInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${v2}/files`, { type: 'jpg' }));
+    probe('uploadFileInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${v2}/files`, { type: 'exe', purpose: 'disputeEvidence' }));
+    probe('uploadFileInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${v2}/files`, { type: 'jpg', purpose: 'disputeEvidence', name: 'a.jpg' }));
+    probe('uploadFileInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${v2}/files`, { type: 'jpg', purpose: 'disputeEvidence' }, simulation));
+    probe('uploadFileInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `/staging/v2/files`, { type: 'jpg', purpose: 'disputeEvidence' }));
+
     // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
     for (const route of pendingRoutes) {
       const at = (prefix: string) => `${prefix}${route.path.replace(/:[A-Za-z]+/g, 'S01-0000000-0000000')}`;

@@ -161,6 +161,26 @@ function reportCalls(): Partial<Record<OperationName, () => Promise<{ response: 
   };
 }
 
+/** The dispute and file operations, each on a dispute of its own over a captured charge. */
+function disputeCalls(): Partial<Record<OperationName, () => Promise<{ response: any; keys?: string[] }>>> {
+  const dispute = async () => {
+    const { chargeId } = await capturedCharge(suite.client, '10.00');
+    return suite.client.createDispute({ chargeId, disputeAmount: usd('1.00'), filingReason: 'Overcharged' }, idem());
+  };
+  return {
+    createDispute: async () => ({ response: await dispute() }),
+    getDispute: async () => ({ response: await suite.client.getDispute((await dispute()).data.disputeId) }),
+    updateDispute: async () => ({ response: await suite.client.updateDispute((await dispute()).data.disputeId, { statusDetails: { state: 'Closed' } }) }),
+    contestDispute: async () => ({
+      response: await suite.client.contestDispute((await dispute()).data.disputeId, { merchantEvidences: [{ evidenceType: 'Other', evidenceText: 'x' }] }, idem()),
+    }),
+    uploadFile: async () => ({
+      response: await suite.client.uploadFile({ type: 'pdf', purpose: 'disputeEvidence' }, idem()),
+      keys: ['id', 'type', 'purpose', 'url', 'size', 'uploadTimestamp', 'urlExpirationTimestamp'],
+    }),
+  };
+}
+
 describe('every operation\'s answer goes through the SDK\'s response handling', () => {
   /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */
   const calls: Partial<Record<OperationName, () => Promise<{ response: any; keys?: string[] }>>> = {
@@ -201,6 +221,7 @@ describe('every operation\'s answer goes through the SDK\'s response handling', 
     }),
     getAuthorizationToken: async () => ({ response: await suite.client.getAuthorizationToken('amzn.mws.token', 'A3OJ83WFYM72IY'), keys: ['authorizationToken'] }),
     ...reportCalls(),
+    ...disputeCalls(),
   };
 
   const emulated = operationNames.filter((name) => !pendingOperations.includes(name));
