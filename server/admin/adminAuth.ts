@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
+import { isUiPath, LOGIN_PATH, uiCredential } from './ui/uiAuth.js';
 
 /** Control routes anyone may call: the health check, and what IPN receivers fetch. */
-const open = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe']);
+const open = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', LOGIN_PATH]);
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -26,7 +27,8 @@ export function requireAdminToken(app: FastifyInstance, token: string | null): v
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions.url;
     if (!isControlRoute(route) || open.has(route!)) return;
-    const given = request.headers.authorization;
+    // The dashboard's pages may carry the token in its login cookie instead (they answer the 401 as a page).
+    const given = request.headers.authorization ?? (isUiPath(route!) ? uiCredential(request) : undefined);
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
       throw apiError('UnauthorizedAccess', 'The control API needs the header Authorization: Bearer <token> (the --admin-token setting).');
     }

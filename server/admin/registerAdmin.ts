@@ -9,6 +9,7 @@ import { ipnRoutes } from './ipnRoutes.js';
 import { keyRoutes } from './keyRoutes.js';
 import { resetRoutes } from './resetRoutes.js';
 import { scenarioRoutes } from './scenarioRoutes.js';
+import { uiRoutes } from './ui/uiRoutes.js';
 
 /** The control API under /__admin. */
 export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
@@ -21,4 +22,5 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
   journalRoutes(app, deps);
   faultRoutes(app, deps);
   ipnRoutes(app, deps);
+  uiRoutes(app, deps);
 }

@@ -1,0 +1,98 @@
+import type { AdminDeps } from '../adminDeps.js';
+import type { JournalEntry } from '../../journal/journal.js';
+import type { Collection } from '../../store/store.js';
+import { stateTimeline, type TimelineEvent } from './timeline.js';
+
+/**
+ * Everything the dashboard reads, in one place: the merchants, their objects a page at a time,
+ * one object with its timeline, the journal. Asynchronous already, so the store can move to an
+ * asynchronous read API without the pages changing.
+ */
+
+/** The object collections the dashboard shows, with the key of the wire object in each record. */
+export const objectKinds = [
+  { collection: 'checkoutSessions', label: 'Checkout Sessions', wireKey: 'session', idKey: 'checkoutSessionId' },
+  { collection: 'chargePermissions', label: 'Charge Permissions', wireKey: 'chargePermission', idKey: 'chargePermissionId' },
+  { collection: 'charges', label: 'Charges', wireKey: 'charge', idKey: 'chargeId' },
+  { collection: 'refunds', label: 'Refunds', wireKey: 'refund', idKey: 'refundId' },
+] as const satisfies readonly { collection: Collection; label: string; wireKey: string; idKey: string }[];
+
+export type ObjectKind = (typeof objectKinds)[number];
+
+export function kindOf(collection: string): ObjectKind | undefined {
+  return objectKinds.find((k) => k.collection === collection);
+}
+
+/** A wire object as the lists show it. */
+export interface ObjectRow {
+  id: string;
+  state: string;
+  reasonCode: string | null;
+  created: string;
+  updated: string | null;
+  object: Record<string, any>;
+}
+
+export interface MerchantSummary {
+  ns: string;
+  counts: Record<string, number>;
+}
+
+export const PAGE_SIZE = 50;
+
+function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
+  const object = (record as Record<string, any> | undefined)?.[kind.wireKey];
+  if (!object || typeof object !== 'object') return null;
+  return {
+    id: String(object[kind.idKey]),
+    state: String(object.statusDetails?.state ?? ''),
+    reasonCode: object.statusDetails?.reasonCode ?? null,
+    created: String(object.creationTimestamp ?? ''),
+    updated: object.statusDetails?.lastUpdatedTimestamp ?? null,
+    object,
+  };
+}
+
+/** Every merchant with objects, and how many of each kind it has. */
+export async function merchants(deps: AdminDeps): Promise<MerchantSummary[]> {
+  return deps.store
+    .namespaces()
+    .sort()
+    .map((ns) => ({ ns, counts: Object.fromEntries(objectKinds.map((k) => [k.collection, deps.store.list(ns, k.collection).length])) }));
+}
+
+/** One page of a merchant's objects of one kind, newest first, optionally only in one state. */
+export async function objectPage(deps: AdminDeps, ns: string, kind: ObjectKind, page: number, state: string | null): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
+  const all = deps.store
+    .list(ns, kind.collection)
+    .map((r) => rowOf(kind, r))
+    .filter((r): r is ObjectRow => r !== null);
+  const states = [...new Set(all.map((r) => r.state))].sort();
+  const matching = state ? all.filter((r) => r.state === state) : all;
+  // Amazon timestamps (YYYYMMDDTHHMMSSZ, then ids) sort as text.
+  matching.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? 1 : -1));
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const start = (Math.min(page, pages) - 1) * PAGE_SIZE;
+  return { rows: matching.slice(start, start + PAGE_SIZE), total: matching.length, pages, states };
+}
+
+/** One object with its timeline and the journal entries that name it; null when it does not exist. */
+export async function objectDetail(deps: AdminDeps, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
+  const row = rowOf(kind, deps.store.get(ns, kind.collection, id));
+  if (!row) return null;
+  const entries = deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });
+  return { row, timeline: stateTimeline(id, row.object, entries), entries };
+}
+
+/** One page of a merchant's journal, newest first. */
+export async function journalPage(deps: AdminDeps, ns: string, page: number): Promise<{ entries: JournalEntry[]; pages: number; total: number }> {
+  const all = deps.journal.query({ merchant: ns, limit: Number.MAX_SAFE_INTEGER });
+  const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+  const start = (Math.min(page, pages) - 1) * PAGE_SIZE;
+  return { entries: all.slice(start, start + PAGE_SIZE), pages, total: all.length };
+}
+
+/** A journal entry by its id, or null. */
+export async function journalEntry(deps: AdminDeps, id: number): Promise<JournalEntry | null> {
+  return deps.journal.query({ limit: Number.MAX_SAFE_INTEGER }).find((e) => e.id === id) ?? null;
+}
