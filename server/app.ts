@@ -5,6 +5,7 @@ import { registerAdmin } from './admin/registerAdmin.js';
 import { registerPages } from './pages/registerPages.js';
 import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
+import { answerFrameworkError } from './api/frameworkErrors.js';
 import { registerApi } from './api/registerApi.js';
 import { documentationRoutes } from './docs/documentationRoutes.js';
 import { IdempotencyGate } from './api/idempotencyGate.js';
@@ -51,6 +52,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     genReqId: () => deps.ids.uuid(),
     // A client that drops the connection mid-request must not crash anything.
     return503OnClosing: false,
+    // Bad percent-escapes and over-long ids, found while routing, answered in Amazon's shape.
+    frameworkErrors: answerFrameworkError,
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -2,7 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { buildApp } from './app.js';
+import { answerClientError } from './clientErrors.js';
 import type { Config } from './config.js';
 import { loadOrCreateCertificate, type TlsCertificate } from './tls/certificate.js';
 
@@ -46,6 +48,12 @@ export class ListenError extends Error {
 
 type NodeServer = http.Server | https.Server;
 
+/**
+ * How long an idle kept-alive socket stays open. Node's default (5 s) is shorter than the pools of
+ * most HTTP clients, which then reuse a socket the server just closed and see ECONNRESET.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 // buildApp takes an optional deps argument once the app grows one; this keeps the pass-through typed either way.
 type AppDeps = Parameters<typeof buildApp> extends [unknown, (infer D)?, ...unknown[]] ? D : never;
 const build = buildApp as (config: Config, deps?: AppDeps) => Promise<FastifyInstance>;
@@ -77,12 +85,20 @@ export async function startServer(config: Config, deps?: AppDeps, options: Start
     else void appReady.then((ready) => (ready ? ready.routing(req, res) : res.destroy()));
   };
 
+  const onClientError = answerClientError(() => app?.mock.ids.uuid() ?? randomUUID());
+  /** Keep-alive longer than common client pools (undici, axios agents, Java/.NET pools hold ~60 s). */
+  const configure = <S extends NodeServer>(server: S): S => {
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.on('clientError', onClientError);
+    return server;
+  };
+
   const opened: NodeServer[] = [];
   let listeners: { http: Listener | null; https: Listener | null };
   try {
-    const httpListener = config.http ? await listen(http.createServer(handler), config, 'http', opened) : null;
+    const httpListener = config.http ? await listen(configure(http.createServer(handler)), config, 'http', opened) : null;
     const httpsListener =
-      certificate !== null ? await listen(https.createServer({ cert: certificate.cert, key: certificate.key }, handler), config, 'https', opened) : null;
+      certificate !== null ? await listen(configure(https.createServer({ cert: certificate.cert, key: certificate.key }, handler)), config, 'https', opened) : null;
     listeners = { http: httpListener, https: httpsListener };
     const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
     const built = deps === undefined ? await build(effective) : await build(effective, deps);

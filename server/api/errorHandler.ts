@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { echo } from '../domain/echo.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { refused } from '../pages/errorPage.js';
+import { pageHeaders } from '../pages/html.js';
+import { isPagePath } from './frameworkErrors.js';
 
 interface PathPattern {
   method: string;
@@ -61,11 +65,16 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     } else if (patterns.some((p) => p.regex.test(path))) {
       const allowed = [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
       reply.header('allow', allowed.join(', '));
-      error = apiError('RequestNotSupported', `${request.method} is not supported on ${path}; use ${allowed.join(' or ')}.`);
+      error = apiError('RequestNotSupported', `${request.method} is not supported on ${echo(path)}; use ${allowed.join(' or ')}.`);
     } else {
-      error = apiError('ResourceNotFound', `No operation is served at ${request.method} ${path}.`);
+      error = apiError('ResourceNotFound', `No operation is served at ${request.method} ${echo(path)}.`);
     }
     request.amazonError = error;
+    // A buyer's browser on a hosted-page path gets a page, never JSON.
+    if (isPagePath(path)) {
+      const page = refused(error.status, error.message);
+      return reply.code(page.status).headers(pageHeaders).send(page.body);
+    }
     return reply.code(error.status).send(error.toBody());
   });
 }

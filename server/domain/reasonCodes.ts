@@ -40,6 +40,9 @@ export const reasonCodes = {
   RequestNotSupported: { status: 405, message: 'The HTTP method is not supported for this resource.', source: '2nd' },
   RequestEntityTooLarge: { status: 413, message: 'The request body is larger than the server accepts.', source: 'mock' },
   UnsupportedMediaType: { status: 415, message: 'The request body must be JSON.', source: 'mock' },
+  RequestTimeout: { status: 408, message: 'The request did not arrive in time.', source: 'mock' },
+  RequestHeaderFieldsTooLarge: { status: 431, message: 'The request headers are larger than the server accepts.', source: 'mock' },
+  PublicKeyIdInUse: { status: 409, message: 'The publicKeyId is already registered with a different key.', source: 'mock' },
   // 409 / 422 — business rules
   AmountMismatch: { status: 409, message: 'The amount does not match the amount of the Checkout Session.', source: '2nd' },
   InvalidCheckoutSessionStatus: {
