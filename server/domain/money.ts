@@ -1,3 +1,4 @@
+import { echo } from './echo.js';
 import { apiError } from './errors.js';
 import type { Price, Region } from './types.js';
 
@@ -31,7 +32,7 @@ export function toMinor(amount: unknown, currency: string, field: string): numbe
   const digits = minorDigits(currency);
   const m = text === null ? null : /^(\d{1,12})(?:\.(\d+))?$/.exec(text);
   if (!m || (m[2] !== undefined && m[2].replace(/0+$/, '').length > digits)) {
-    throw apiError('InvalidParameterValue', `The value '${String(amount)}' provided for '${field}' is invalid. Use a positive decimal with at most ${digits} decimal places for ${currency}.`);
+    throw apiError('InvalidParameterValue', `The value '${echo(amount)}' provided for '${field}' is invalid. Use a positive decimal with at most ${digits} decimal places for ${currency}.`);
   }
   const fraction = (m[2] ?? '').padEnd(digits, '0').slice(0, digits);
   return Number(m[1]) * 10 ** digits + (digits ? Number(fraction) : 0);

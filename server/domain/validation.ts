@@ -1,3 +1,4 @@
+import { echo } from './echo.js';
 import { apiError } from './errors.js';
 import { currencies, maxTransactionMinor, toMinor } from './money.js';
 
@@ -13,23 +14,25 @@ export type Schema =
   | { type: 'amountOrNumberString' }
   | { type: 'object'; fields: Record<string, Schema>; required?: readonly string[]; open?: boolean }
   | { type: 'array'; items: Schema; max?: number }
-  | { type: 'any' };
+  /** A JSON object used as a map: keys matching `keys`, each value of one schema, at most `max` entries. */
+  | { type: 'map'; keys: RegExp; values: Schema; max: number };
 
-const describe = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/** Strings with no stated limit still have one, so no field can carry a megabyte. */
+export const DEFAULT_STRING_MAX = 2048;
 
 function invalid(path: string, value: unknown, why: string) {
-  return apiError('InvalidParameterValue', `The value '${describe(value)}' provided for '${path}' is invalid. ${why}`);
+  return apiError('InvalidParameterValue', `The value '${echo(value)}' provided for '${echo(path)}' is invalid. ${why}`);
 }
 
 /** Validates `value` against `schema`; returns it unchanged (nulls kept) or throws an AmazonPayError. */
 export function validate(value: unknown, schema: Schema, path: string): unknown {
   if (value === null || value === undefined) return null;
   switch (schema.type) {
-    case 'any':
-      return value;
     case 'string': {
       if (typeof value !== 'string') throw invalid(path, value, 'Expected a string.');
-      if (schema.max !== undefined && [...value].length > schema.max) throw invalid(path, value, `It must be at most ${schema.max} characters.`);
+      const max = schema.max ?? DEFAULT_STRING_MAX;
+      // Length in code points; the UTF-16 length bounds it from above, so long strings stop early.
+      if (value.length > max && [...value].length > max) throw invalid(path, value, `It must be at most ${max} characters.`);
       if (schema.enum && !schema.enum.includes(value)) throw invalid(path, value, `Allowed values: ${schema.enum.join(', ')}.`);
       if (schema.pattern && !schema.pattern.test(value)) throw invalid(path, value, 'It does not have the expected format.');
       return value;
@@ -39,6 +42,8 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       return value;
     case 'amountOrNumberString':
       if (typeof value !== 'string' && typeof value !== 'number') throw invalid(path, value, 'Expected a number or a numeric string.');
+      if (typeof value === 'number' && !Number.isFinite(value)) throw invalid(path, value, 'Expected a finite number.');
+      if (typeof value === 'string' && value.length > 64) throw invalid(path, value, 'Expected a number of at most 64 characters.');
       return value;
     case 'price': {
       const p = checkObject(value, { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, ['amount', 'currencyCode'], path);
@@ -57,7 +62,21 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
     case 'array': {
       if (!Array.isArray(value)) throw invalid(path, value, 'Expected an array.');
       if (schema.max !== undefined && value.length > schema.max) throw invalid(path, `[${value.length} items]`, `At most ${schema.max} items are allowed.`);
-      return value.map((item, i) => validate(item, schema.items, `${path}[${i}]`));
+      return value.map((item, i) => {
+        // null stands for "absent" in an object, but an absent array item means nothing.
+        if (item === null || item === undefined) throw invalid(`${path}[${i}]`, null, 'Array items may not be null.');
+        return validate(item, schema.items, `${path}[${i}]`);
+      });
+    }
+    case 'map': {
+      if (typeof value !== 'object' || Array.isArray(value)) throw invalid(path, value, 'Expected a JSON object.');
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length > schema.max) throw invalid(path, `{${entries.length} entries}`, `At most ${schema.max} entries are allowed.`);
+      for (const [key, item] of entries) {
+        if (!schema.keys.test(key)) throw invalid(`${path}.${key}`, key, 'This key is not allowed here.');
+        validate(item, schema.values, `${path}.${key}`);
+      }
+      return value;
     }
   }
 }
@@ -68,7 +87,7 @@ function checkObject(value: unknown, fields: Record<string, Schema>, required: r
   const prefix = path ? `${path}.` : '';
   if (!open) {
     for (const key of Object.keys(record)) {
-      if (!Object.hasOwn(fields, key)) throw apiError('UnrecognizedField', `The field '${prefix}${key}' is invalid for this API.`);
+      if (!Object.hasOwn(fields, key)) throw apiError('UnrecognizedField', `The field '${echo(prefix + key)}' is invalid for this API.`);
     }
   }
   for (const key of required) {

@@ -19,10 +19,12 @@ function headersOf(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-/** JSON when it parses, else the text (cut at 16 KiB), null when empty. */
+/** JSON when it parses, else the text (cut at 16 KiB), null when empty. Larger bodies are kept cut, as text. */
 function bodyOf(raw: unknown): unknown {
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8', 0, maxBodyChars * 4 + 4) : typeof raw === 'string' ? raw : '';
   if (text === '') return null;
+  // The journal holds the last N calls: a megabyte body must not become a megabyte entry.
+  if (text.length > maxBodyChars) return `${text.slice(0, maxBodyChars)}…`;
   try {
     return JSON.parse(text);
   } catch {

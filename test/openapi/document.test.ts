@@ -267,7 +267,11 @@ describe('openapi.yaml: the document itself: structure, names, reason codes, wir
           if (d.maxItems !== schema.max) fail(`maxItems ${d.maxItems}, validation says ${schema.max}`);
           compare(d.items, schema.items, `${where}[]`);
           return;
-        case 'any':
+        case 'map':
+          if (d.type !== 'object') return fail(`type ${d.type}, expected object`);
+          if (d.maxProperties !== schema.max) fail(`maxProperties ${d.maxProperties}, validation says ${schema.max}`);
+          if (d.propertyNames?.pattern !== schema.keys.source) fail(`propertyNames ${JSON.stringify(d.propertyNames)}, validation says ${schema.keys.source}`);
+          compare(d.additionalProperties, schema.values, `${where}{}`);
           return;
       }
     };

@@ -8,6 +8,17 @@ const recurringMetadata = obj({
   amount: priceSchema,
 });
 const providerMetadata = obj({ providerReferenceId: str(256) });
+/**
+ * deliverySpecifications.addressRestrictions.restrictions: country code -> the states/regions and
+ * postal codes that are allowed or not (Checkout Session docs, "Restriction"). A fixed shape, so
+ * its depth and size are bounded like every other field.
+ */
+const addressRestrictionMap: Schema = {
+  type: 'map',
+  keys: /^[A-Z]{2}$/,
+  max: 250,
+  values: obj({ statesOrRegions: { type: 'array', items: str(50), max: 200 }, zipCodes: { type: 'array', items: str(20), max: 1000 } }),
+};
 const multiAddresses: Schema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }, ['addressId']), max: 100 };
 
 const paymentDetailsFields = {
@@ -33,7 +44,7 @@ export const createSessionFields: Record<string, Schema> = {
   scopes: { type: 'array', items: oneOf('name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber', 'primeStatus', 'billingAddress'), max: 7 },
   deliverySpecifications: obj({
     specialRestrictions: { type: 'array', items: oneOf('RestrictPOBoxes', 'RestrictPackstations'), max: 2 },
-    addressRestrictions: obj({ type: oneOf('Allowed', 'NotAllowed'), restrictions: { type: 'object', fields: {}, open: true } }),
+    addressRestrictions: obj({ type: oneOf('Allowed', 'NotAllowed'), restrictions: addressRestrictionMap }),
   }),
   addressDetails: addressSchema,
   paymentDetails: obj(paymentDetailsFields),

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { AmazonPayError } from '../../server/domain/errors.js';
+import { createSessionFields, updateSessionFields } from '../../server/domain/checkoutSession/sessionSchema.js';
+import { deliveryTrackerFields } from '../../server/domain/deliveryTrackers.js';
+import { createChargeFields, captureChargeFields, cancelChargeFields, updateChargeFields } from '../../server/domain/charge/chargeSchema.js';
+import { closeChargePermissionFields, updateChargePermissionFields } from '../../server/domain/chargePermission/chargePermissionSchema.js';
+import { createRefundFields } from '../../server/domain/refund/refundOperations.js';
+import { approveFields } from '../../server/domain/checkoutSession/approveSession.js';
+import { validateBody, type Schema } from '../../server/domain/validation.js';
+import { bodyWith, schemaPaths, wrongTypes } from '../fuzz/schemaPaths.js';
+
+const bodies: [string, Record<string, Schema>][] = [
+  ['createCheckoutSession', createSessionFields],
+  ['updateCheckoutSession', updateSessionFields],
+  ['deliveryTrackers', deliveryTrackerFields],
+  ['createCharge', createChargeFields],
+  ['captureCharge', captureChargeFields],
+  ['cancelCharge', cancelChargeFields],
+  ['updateCharge', updateChargeFields],
+  ['updateChargePermission', updateChargePermissionFields],
+  ['closeChargePermission', closeChargePermissionFields],
+  ['createRefund', createRefundFields],
+  ['approveCheckoutSession', approveFields],
+];
+
+function reasonOf(fn: () => unknown): string | null {
+  try {
+    fn();
+    return null;
+  } catch (err) {
+    if (!(err instanceof AmazonPayError)) throw err;
+    return err.reasonCode;
+  }
+}
+
+describe.each(bodies)('the %s body', (_name, fields) => {
+  it('answers InvalidParameterValue for a wrong type at every field, at every depth', () => {
+    const wrong: string[] = [];
+    for (const { path, schema } of schemaPaths(fields)) {
+      for (const value of wrongTypes(schema)) {
+        const reason = reasonOf(() => validateBody(bodyWith({}, fields, path, value), fields));
+        if (reason !== 'InvalidParameterValue') wrong.push(`${path.join('.')} = ${JSON.stringify(value)} -> ${reason}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses null items in every array, at every depth', () => {
+    const arrays = schemaPaths(fields).filter((p) => p.schema.type === 'array');
+    for (const { path } of arrays) expect(reasonOf(() => validateBody(bodyWith({}, fields, path, [null]), fields)), path.join('.')).toBe('InvalidParameterValue');
+  });
+});
+
+describe('limits', () => {
+  it('echoes at most a short prefix of a huge bad value', () => {
+    let message = '';
+    try {
+      validateBody({ supplementaryData: 'x'.repeat(1_000_000) }, createSessionFields);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('(1000000 characters)');
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('bounds strings that state no limit of their own', () => {
+    expect(reasonOf(() => validateBody({ paymentDetails: { chargeAmount: { amount: '1'.repeat(100), currencyCode: 'USD' } } }, createSessionFields))).toBe('InvalidParameterValue');
+  });
+
+  it('takes address restrictions only in their documented shape, so their depth is bounded', () => {
+    const ok = { deliverySpecifications: { addressRestrictions: { type: 'Allowed', restrictions: { US: { statesOrRegions: ['WA'], zipCodes: ['95050'] }, JP: {} } } } };
+    expect(reasonOf(() => validateBody(ok, createSessionFields))).toBeNull();
+    let deep: unknown = 'x';
+    for (let i = 0; i < 3000; i++) deep = { a: deep };
+    const tooDeep = { deliverySpecifications: { addressRestrictions: { type: 'Allowed', restrictions: { US: deep } } } };
+    expect(reasonOf(() => validateBody(tooDeep, createSessionFields))).toBe('UnrecognizedField');
+    const badKey = { deliverySpecifications: { addressRestrictions: { restrictions: { usa: {} } } } };
+    expect(reasonOf(() => validateBody(badKey, createSessionFields))).toBe('InvalidParameterValue');
+  });
+});
