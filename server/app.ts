@@ -110,7 +110,9 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
   restoreClocks(deps.store, deps.clocks);
   await deps.idReservation?.restore();
-  await deps.ipn.start();
+  // The IPN signing key is generated in the background: a start must not wait for it (the first
+  // signed notification generates it at once if it is not ready by then).
+  deps.ipn.start().catch((err: unknown) => app.log.warn({ err }, 'could not prepare the IPN signing key; it is made when first needed'));
   settler.start();
   // Retention of what lives outside the store (the store sweeps its own records).
   const retentionMs = config.retentionDays * 86_400_000;

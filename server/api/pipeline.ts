@@ -23,6 +23,7 @@ import { parseJsonBody } from './jsonBody.js';
 import { fingerprintOf, idempotencyId, type IdempotencyGate } from './idempotencyGate.js';
 import { isReplayable, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
 import type { Put } from '../store/store.js';
+import { recordingIds } from '../domain/ids.js';
 
 /** Namespace used when signature checking is off and the caller sent no key id. */
 export const ANONYMOUS_NAMESPACE = 'anonymous';
@@ -171,8 +172,13 @@ async function runOperation(
   }
   // From reading the state to applying the writes (commit applies them to memory at once) this is
   // synchronous, so no other request can interleave between the read and the writes.
-  const env: OperationEnv = { ctx: { ...who, now: deps.clocks.for(who.ns).now() }, state, ids: deps.ids, settings: deps.settings };
+  const issued = new Set<string>();
+  const env: OperationEnv = { ctx: { ...who, now: deps.clocks.for(who.ns).now() }, state, ids: recordingIds(deps.ids, issued), settings: deps.settings };
   const result = route.run(env, call);
+  for (const w of result.writes) {
+    // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
+    if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
+  }
   const payload = JSON.stringify(result.body);
   const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);
   return { status: result.status, payload, committed };

@@ -158,3 +158,22 @@ export class IdGenerator {
     return hex(this.random(16));
   }
 }
+
+/**
+ * The same generator, noting every id it hands out in `issued`: a write whose id was issued by
+ * this very operation but is already stored is a collision, never an update.
+ */
+export function recordingIds(ids: IdGenerator, issued: Set<string>): IdGenerator {
+  const note = (id: string) => {
+    issued.add(id);
+    return id;
+  };
+  const recording = Object.create(ids) as IdGenerator;
+  recording.uuid = () => note(ids.uuid());
+  recording.chargePermissionId = (region, environment, type) => note(ids.chargePermissionId(region, environment, type));
+  recording.chargeBase = (region, environment) => note(ids.chargeBase(region, environment));
+  recording.chargeId = (base) => note(ids.chargeId(base));
+  recording.refundId = (chargeId) => note(ids.refundId(chargeId));
+  recording.buyerId = () => note(ids.buyerId());
+  return recording;
+}

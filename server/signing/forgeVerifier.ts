@@ -1,4 +1,5 @@
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from '../nodeForge.js';
 import type { SaltLength } from './algorithms.js';
 import type { RegisteredKey } from './keyRegistry.js';
 import { decodeSignature } from './decodeSignature.js';
@@ -11,6 +12,7 @@ const schemes = new Map<SaltLength, unknown>();
 function pssScheme(saltLength: SaltLength): unknown {
   let scheme = schemes.get(saltLength);
   if (!scheme) {
+    const forge = nodeForge();
     scheme = forge.pss.create({ md: forge.md.sha256.create(), mgf: forge.mgf.mgf1.create(forge.md.sha256.create()), saltLength });
     schemes.set(saltLength, scheme);
   }
@@ -24,7 +26,7 @@ export const forgeVerifier: SignatureVerifier = {
     const signature = decodeSignature(signatureBase64, key.modulusBytes);
     if (!signature) return false;
     try {
-      const digest = forge.md.sha256.create().update(message, 'utf8').digest().getBytes();
+      const digest = nodeForge().md.sha256.create().update(message, 'utf8').digest().getBytes();
       return key.forgeKey.verify(digest, signature.toString('binary'), pssScheme(saltLength));
     } catch {
       // forge throws instead of returning false for a bad encoding (wrong salt, no 0xBC trailer, ...).

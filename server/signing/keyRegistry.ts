@@ -1,7 +1,8 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from '../nodeForge.js';
 import { apiError } from '../domain/errors.js';
 
 const PUBLIC_KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -14,7 +15,7 @@ export class RegisteredKey {
   readonly fingerprint: string;
   /** Signature length in bytes (the modulus size): anything else cannot verify. */
   readonly modulusBytes: number;
-  #forgeKey: forge.pki.rsa.PublicKey | undefined;
+  #forgeKey: Forge.pki.rsa.PublicKey | undefined;
 
   constructor(
     readonly publicKeyId: string,
@@ -26,9 +27,9 @@ export class RegisteredKey {
   }
 
   /** The node-forge form, parsed on first use (only the forge verifier needs it). */
-  get forgeKey(): forge.pki.rsa.PublicKey {
+  get forgeKey(): Forge.pki.rsa.PublicKey {
     // Re-exported as SPKI so forge reads every form node:crypto accepted (PKCS#1, SPKI, certificate).
-    this.#forgeKey ??= forge.pki.publicKeyFromPem(this.keyObject.export({ type: 'spki', format: 'pem' }) as string);
+    this.#forgeKey ??= nodeForge().pki.publicKeyFromPem(this.keyObject.export({ type: 'spki', format: 'pem' }) as string);
     return this.#forgeKey;
   }
 }

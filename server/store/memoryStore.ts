@@ -36,7 +36,7 @@ type Records = Map<string, Entry>;
 export type Undo = () => void;
 
 export interface MemoryStoreOptions {
-  /** Records unchanged and unread this long are packed small (ms; default 10 s; Infinity never). */
+  /** Records unchanged and unread this long are packed small (ms; default 30 s; Infinity never). */
   coldAfterMs?: number;
   /** Real time, for `changedAt`, retention and packing (tests move it). Default Date.now. */
   now?: () => number;
@@ -84,7 +84,7 @@ export class MemoryStore implements Store {
   #packing = false;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.#coldAfterMs = options.coldAfterMs ?? 10_000;
+    this.#coldAfterMs = options.coldAfterMs ?? 30_000;
     this.now = options.now ?? Date.now;
     const retention = options.retentionMs ?? null;
     if (retention !== null && !(retention > 0)) throw new TypeError('store: retentionMs must be positive or null');

@@ -3,7 +3,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from '../nodeForge.js';
 import { selfSignedCertificate } from './selfSignedCertificate.js';
 import { ConfigError, type Config } from '../config.js';
 
@@ -35,7 +36,7 @@ const renewMarginMs = 24 * 60 * 60 * 1000;
 const hostnamePattern = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
 
 // Present in node-forge's util but missing from @types/node-forge.
-const bytesFromIP = (forge.util as unknown as { bytesFromIP(ip: string): string | null }).bytesFromIP;
+const bytesFromIP = (ip: string): string | null => (nodeForge().util as unknown as { bytesFromIP(ip: string): string | null }).bytesFromIP(ip);
 
 type AltName = { type: 2; value: string } | { type: 7; ip: string };
 
@@ -56,7 +57,7 @@ export function certificateNames(config: Pick<Config, 'tlsNames'>): string[] {
 
 /** A comparable identity for a SAN: IPs by their bytes (so `::1` equals `0:0:0:0:0:0:0:1`), DNS names case-insensitively. */
 function nameId(name: string): string {
-  return isIP(name) ? `ip:${forge.util.bytesToHex(bytesFromIP(name) ?? name)}` : `dns:${name.toLowerCase()}`;
+  return isIP(name) ? `ip:${nodeForge().util.bytesToHex(bytesFromIP(name) ?? name)}` : `dns:${name.toLowerCase()}`;
 }
 
 function altName(name: string): AltName {
@@ -91,15 +92,15 @@ export async function generateCertificate(names: readonly string[], now: Date = 
  * it must parse, match its key, cover every name and stay valid for at least another day.
  */
 export function reuseProblem(certPem: string, keyPem: string, names: readonly string[], now: Date = new Date()): string | null {
-  let cert: forge.pki.Certificate;
-  let key: forge.pki.rsa.PrivateKey;
+  let cert: Forge.pki.Certificate;
+  let key: Forge.pki.rsa.PrivateKey;
   try {
-    cert = forge.pki.certificateFromPem(certPem);
-    key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+    cert = nodeForge().pki.certificateFromPem(certPem);
+    key = nodeForge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
   } catch (err) {
     return `unreadable (${(err as Error).message})`;
   }
-  const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
+  const publicKey = cert.publicKey as Forge.pki.rsa.PublicKey;
   if (!publicKey.n || publicKey.n.compareTo(key.n) !== 0) return 'the key does not belong to the certificate';
   if (cert.validity.notBefore.getTime() > now.getTime()) return 'not valid yet';
   if (cert.validity.notAfter.getTime() - renewMarginMs <= now.getTime()) return `expires ${cert.validity.notAfter.toISOString()}`;
@@ -109,7 +110,7 @@ export function reuseProblem(certPem: string, keyPem: string, names: readonly st
   return null;
 }
 
-function certificateSans(cert: forge.pki.Certificate): string[] {
+function certificateSans(cert: Forge.pki.Certificate): string[] {
   const ext = cert.getExtension('subjectAltName') as { altNames?: Array<{ type: number; value?: string; ip?: string }> } | null;
   const out: string[] = [];
   for (const alt of ext?.altNames ?? []) {
@@ -137,7 +138,7 @@ export async function loadOrCreateCertificate(config: Config, now: Date = new Da
   const stored = await readPair(paths.cert, paths.key);
   const problem = stored ? reuseProblem(stored.cert, stored.key, names, now) : null;
   if (stored && problem === null) {
-    const sans = certificateSans(forge.pki.certificateFromPem(stored.cert));
+    const sans = certificateSans(nodeForge().pki.certificateFromPem(stored.cert));
     return { ...stored, source: 'reused', file: paths.cert, names: sans };
   }
   const fresh = await generateCertificate(names, now);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { nodeForge } from '../nodeForge.js';
 
 export interface SelfSignedOptions {
   /** PKCS#8 PEM private key (RSA). */
@@ -15,9 +16,9 @@ export interface SelfSignedOptions {
 /** Builds and signs (SHA-256) a self-signed certificate around an RSA key with node-forge; returns its PEM. */
 export function selfSignedCertificate(options: SelfSignedOptions): string {
   const now = options.now ?? new Date();
-  const key = forge.pki.privateKeyFromPem(options.keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  const key = nodeForge().pki.privateKeyFromPem(options.keyPem) as Forge.pki.rsa.PrivateKey;
+  const cert = nodeForge().pki.createCertificate();
+  cert.publicKey = nodeForge().pki.setRsaPublicKey(key.n, key.e);
   // Positive 128-bit serial: DER integers are signed, so the first byte must stay below 0x80.
   const serial = randomBytes(16);
   serial[0] = serial[0]! & 0x7f;
@@ -32,6 +33,6 @@ export function selfSignedCertificate(options: SelfSignedOptions): string {
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([{ name: 'basicConstraints', cA: false, critical: true }, ...options.extensions, { name: 'subjectKeyIdentifier' }]);
-  cert.sign(key, forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
+  cert.sign(key, nodeForge().md.sha256.create());
+  return nodeForge().pki.certificateToPem(cert);
 }

@@ -54,3 +54,16 @@ describe('pooledRandom', () => {
     expect(calls).toEqual([64, 64, 100]);
   });
 });
+
+describe('recordingIds', () => {
+  it('hands out the same ids as the generator it wraps and notes each one', async () => {
+    const { IdGenerator, recordingIds, seededRandom } = await import('../../server/domain/ids.js');
+    const issued = new Set<string>();
+    const plain = new IdGenerator(seededRandom('r'));
+    const recording = recordingIds(new IdGenerator(seededRandom('r')), issued);
+    const fromPlain = [plain.uuid(), plain.chargePermissionId('na', 'sandbox', 'OneTime'), plain.chargeId('S01-1-1'), plain.refundId('S01-1-1-C000001')];
+    const fromRecording = [recording.uuid(), recording.chargePermissionId('na', 'sandbox', 'OneTime'), recording.chargeId('S01-1-1'), recording.refundId('S01-1-1-C000001')];
+    expect(fromRecording).toEqual(fromPlain);
+    expect([...issued]).toEqual(fromRecording);
+  });
+});
