@@ -260,3 +260,17 @@ describe('IpnService per-merchant config', () => {
     expect((await ipn.unsubscribe('SHOP')).config.urls).toEqual([]);
   });
 });
+
+describe('IpnService retention', () => {
+  it('drops finished deliveries created before the cutoff and keeps the rest', async () => {
+    const r = await receiver();
+    const { ipn } = service({ defaultUrls: [r.url] });
+    ipn.onCommit('DEMO', captured, nothingBefore);
+    await ipn.flush();
+    const [delivered] = ipn.deliveries();
+    expect(delivered!.status).toBe('delivered');
+    expect(ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt))).toBe(0);
+    expect(ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt) + 1)).toBe(1);
+    expect(ipn.deliveries()).toEqual([]);
+  });
+});
