@@ -16,6 +16,8 @@ export interface FileStoreOptions extends MemoryStoreOptions {
    * there are records if that is more (so compaction costs O(1) amortized per commit). Default 1000.
    */
   compactEvery?: number;
+  /** Compact, too, once the log holds this many bytes, or as many as the snapshot if that is more. Default 32 MiB. */
+  compactBytes?: number;
 }
 
 /** Counters for tests and diagnostics. */
@@ -31,6 +33,13 @@ export interface FileStoreStats {
   /** Log writes that failed (their commits were rolled back and rejected). */
   failedBatches: number;
 }
+
+/**
+ * The log may hold this much, or as much as the snapshot if that is more, before a compaction: a
+ * log of full records replays slower than the packed snapshot loads, so its size is what bounds
+ * the restart time (a count of entries alone would let a million 5 KB commits pile up).
+ */
+const MIN_COMPACT_BYTES = 32 * 2 ** 20;
 
 interface Pending {
   generation: number;
@@ -54,6 +63,7 @@ interface Pending {
 export class FileStore implements Store {
   readonly #file: string;
   readonly #compactEvery: number;
+  readonly #compactBytes: number;
   readonly #state: MemoryStore;
   readonly #lock: FileLock;
 
@@ -77,8 +87,12 @@ export class FileStore implements Store {
   /** Bytes of the open log file known to be durable. */
   #handleSize = 0;
 
-  /** Entries in the log files that the snapshot on disk does not cover. */
+  /** Entries in the log files that the snapshot on disk does not cover, and their bytes. */
   #uncovered = 0;
+  #uncoveredBytes = 0;
+  /** Size of the snapshot on disk: the log may grow as large before a compaction (restart time stays bounded). */
+  #snapshotBytes = 0;
+  #compactAtBytes = MIN_COMPACT_BYTES;
   #compactAt: number;
   #compacting: Promise<void> | null = null;
   #compactionError: Error | null = null;
@@ -90,6 +104,8 @@ export class FileStore implements Store {
     if (!Number.isSafeInteger(compactEvery) || compactEvery < 1) throw new TypeError('FileStore: compactEvery must be a positive integer');
     this.#file = path.resolve(file);
     this.#compactEvery = compactEvery;
+    this.#compactBytes = options.compactBytes ?? MIN_COMPACT_BYTES;
+    this.#compactAtBytes = this.#compactBytes;
     this.#compactAt = compactEvery;
     this.#lock = new FileLock(this.#file);
     this.#state = new MemoryStore(options);
@@ -125,6 +141,7 @@ export class FileStore implements Store {
     }
     this.#opened = true;
     this.#compactAt = this.#threshold();
+    this.#compactAtBytes = this.#bytesThreshold();
     this.#state.startBackground(() => this.sweepRetention().then(() => {}));
     if (this.#convertLegacy) this.compact().catch(() => {});
     else this.#scheduleCompaction();
@@ -151,6 +168,7 @@ export class FileStore implements Store {
         if (head.startsWith(`{"format":"${snapshotFormat}"`)) {
           const read = await readSnapshot(this.#file, this.#state);
           from = read.logGeneration;
+          this.#snapshotBytes = (await stat(this.#file)).size;
           this.#notes.push({ level: 'info', message: `store: ${read.records} records read from ${this.#file} in ${Math.round(performance.now() - started)} ms` });
         } else if (head.startsWith('{\n')) {
           const dueAt = new Map<string, number>();
@@ -196,6 +214,7 @@ export class FileStore implements Store {
         throw new StoreOpenError(`store: ${(err as Error).message}`, logFile, { cause: err });
       }
       this.#uncovered += replay.entries;
+      this.#uncoveredBytes += await stat(logFile).then((st) => st.size, () => 0);
       if (replay.tornBytes > 0) {
         this.#notes.push({
           level: 'warn',
@@ -365,8 +384,9 @@ export class FileStore implements Store {
       () => {},
     );
     this.#uncovered++;
+    this.#uncoveredBytes += line.length + 1;
     this.#writer ??= this.#writeLoop();
-    if (this.#uncovered >= this.#compactAt) this.#scheduleCompaction();
+    this.#scheduleCompaction();
     return done;
   }
 
@@ -413,6 +433,7 @@ export class FileStore implements Store {
     if (this.#handle && this.#repair === null) this.#repair = { generation: this.#handleGeneration, size: this.#handleSize };
     const failed = [...batch, ...this.#queue.splice(0)];
     this.#uncovered -= failed.length;
+    for (const pending of failed) this.#uncoveredBytes -= pending.line.length + 1;
     for (let i = failed.length - 1; i >= 0; i--) failed[i]!.undo();
     const error = new StoreUnavailableError(`store: could not write the log of ${this.#file}: ${err.message}`, { cause: err });
     for (const pending of failed) pending.reject(error);
@@ -459,7 +480,8 @@ export class FileStore implements Store {
   }
 
   #scheduleCompaction(): void {
-    if (this.#compacting || this.#closing || this.#uncovered < this.#compactAt) return;
+    if (this.#compacting || this.#closing) return;
+    if (this.#uncovered < this.#compactAt && this.#uncoveredBytes < this.#compactAtBytes) return;
     // Background: errors are kept for stats(), and the next attempt waits for another threshold.
     this.compact().catch(() => {});
   }
@@ -469,9 +491,10 @@ export class FileStore implements Store {
     const generation = this.#generation + 1;
     this.#generation = generation;
     const covered = this.#uncovered;
+    const coveredBytes = this.#uncoveredBytes;
     const failuresBefore = this.#stats.failedBatches;
     try {
-      await writeSnapshot(this.#file, this.#state, generation, 4, async () => {
+      const written = await writeSnapshot(this.#file, this.#state, generation, 4, async () => {
         // Rename only once every commit the snapshot may hold is durable: a commit that fails
         // now is taken back out of memory, and must not survive in the snapshot either.
         await this.#drained;
@@ -479,6 +502,8 @@ export class FileStore implements Store {
       });
       await syncFile(this.#file); // the rename must be durable before any log is deleted
       this.#uncovered = Math.max(0, this.#uncovered - covered);
+      this.#uncoveredBytes = Math.max(0, this.#uncoveredBytes - coveredBytes);
+      this.#snapshotBytes = written.bytes;
       this.#convertLegacy = false;
       await deleteGenerationsBelow(this.#file, generation);
       this.#stats.compactions++;
@@ -486,14 +511,20 @@ export class FileStore implements Store {
     } catch (err) {
       // Try again only after another threshold's worth of entries, not on every commit.
       this.#compactAt = this.#uncovered + this.#threshold();
+      this.#compactAtBytes = this.#uncoveredBytes + this.#bytesThreshold();
       this.#compactionError = err as Error;
       throw err;
     }
     this.#compactAt = this.#threshold();
+    this.#compactAtBytes = this.#bytesThreshold();
   }
 
   #threshold(): number {
     return Math.max(this.#compactEvery, this.#state.size);
+  }
+
+  #bytesThreshold(): number {
+    return Math.max(this.#compactBytes, this.#snapshotBytes);
   }
 }
 

@@ -342,3 +342,16 @@ describe('FileStore: one instance per file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe('FileStore: compaction by log size', () => {
+  it('compacts once the log holds more bytes than the snapshot, however few entries, so a restart never replays a huge log', async () => {
+    const store = await openStore(file, { compactEvery: 1_000_000, compactBytes: 10_000 });
+    const big = 'x'.repeat(3_000);
+    for (let i = 0; i < 3; i++) await store.commit('m1', put(`C${i}`, { big }));
+    expect(store.stats().compactions).toBe(0); // 9 KB of log: below the threshold
+    await store.commit('m1', put('C3', { big }));
+    await store.flush();
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(1));
+    expect((await openStore(await crashCopy())).list('m1', 'charges')).toHaveLength(4);
+  });
+});
