@@ -110,7 +110,8 @@ export const priceSchema: Schema = { type: 'price' };
 /** A transaction amount (charge, capture, refund): above the maximum is TransactionAmountExceeded. */
 export const transactionPrice: Schema = { type: 'price', overMaximum: 'TransactionAmountExceeded' };
 export const obj = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required });
-export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/\S+$/ };
+/** An http(s) URL a browser is sent to: no whitespace or control characters (they cannot go in a Location header). */
+export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/[^\s\x00-\x1f\x7f]+$/ };
 
 /** merchantMetadata limits (docs/amazon-pay-notes.md, "Field length limits"). */
 export const merchantMetadataSchema = obj({

@@ -3,6 +3,7 @@ import { AmazonPayError } from '../domain/errors.js';
 import { badRequest, internalError, PageFailure, refused } from './errorPage.js';
 import { FormError } from './forms.js';
 import { pageHeaders } from './html.js';
+import { locationHeader } from './returnUrls.js';
 
 /** How a page handler answers: a whole HTML page with its status, or a 303 to another page. */
 export type PageReply = { status: number; body: string } | { redirect: string };
@@ -21,7 +22,7 @@ export function failurePage(err: unknown, request: FastifyRequest): PageFailure 
 }
 
 export function send(reply: FastifyReply, result: PageReply): FastifyReply {
-  if ('redirect' in result) return reply.code(303).header('location', result.redirect).header('cache-control', 'no-store').send();
+  if ('redirect' in result) return reply.code(303).header('location', locationHeader(result.redirect)).header('cache-control', 'no-store').send();
   return reply.code(result.status).headers(pageHeaders).send(result.body);
 }
 

@@ -41,3 +41,13 @@ export function merchantUrlOf(session: CheckoutSession): string | null {
     ? firstUrl(session, ['checkoutCancelUrl', 'checkoutResultReturnUrl', 'checkoutReviewReturnUrl'])
     : firstUrl(session, ['checkoutResultReturnUrl', 'checkoutReviewReturnUrl']);
 }
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A URL as it can go in a Location header: every byte outside printable ASCII percent-encoded as
+ * UTF-8 (a non-ASCII return URL stays the same address), escapes already there kept as they are.
+ */
+export function locationHeader(url: string): string {
+  return url.replace(/[^\x21-\x7e]+/gu, (run) => encodeURIComponent(run.replace(loneSurrogate, '\uFFFD')));
+}

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t.close());
+
+const clock = (payload: unknown, merchant?: string) =>
+  t.raw({ method: 'POST', url: `/__admin/clock${merchant ? `?merchant=${merchant}` : ''}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+
+describe('clock values out of range', () => {
+  it.each([{ advanceSeconds: 1e300 }, { advanceSeconds: 8.64e12 }, { advanceSeconds: -8.64e12 }, { set: '+275760-09-13T00:00:00Z' }, { set: '9999-12-31T00:00:00Z' }, { set: '1969-12-31T23:59:59Z' }])(
+    'refuses %j with 400 InvalidParameterValue and keeps serving',
+    async (payload) => {
+      const before = (await t.raw({ method: 'GET', url: '/__admin/clock' })).body;
+      const res = await clock(payload);
+      expect(res.status).toBe(400);
+      expect(res.body.reasonCode).toBe('InvalidParameterValue');
+      const after = await t.raw({ method: 'GET', url: '/__admin/clock' });
+      expect(after.status).toBe(200);
+      expect(after.body.offsetSeconds).toBe(before.offsetSeconds);
+      const created = await t.call('POST', '/v2/checkoutSessions', readySessionBody());
+      expect(created.status).toBe(201);
+    },
+  );
+
+  it('refuses a sequence of allowed moves that would add up past the range, changing nothing', async () => {
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+    expect((await clock({ set: '8990-01-01T00:00:00Z' })).status).toBe(200);
+    const res = await clock({ advanceSeconds: 20 * 365 * 86_400 });
+    expect(res.status).toBe(400);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock' })).body.now).toMatch(/^8990-01-01/);
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+
+  it('refuses moving the server clock when a merchant clock ahead of it would leave the range', async () => {
+    expect((await clock({ set: '8999-01-01T00:00:00Z' }, 'AMZNPAYMOCKDEMO000000001')).status).toBe(200);
+    const res = await clock({ advanceSeconds: 100 * 365 * 86_400 });
+    expect(res.status).toBe(400);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock' })).body.offsetSeconds).toBeLessThan(86_400);
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+
+  it('still takes large moves within range', async () => {
+    const res = await clock({ advanceSeconds: 400 * 86_400 });
+    expect(res.status).toBe(200);
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+});
