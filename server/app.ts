@@ -16,6 +16,7 @@ import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
 import { Settler } from './settler.js';
 import { restoreClocks } from './store/serverState.js';
+import { restoreKeys } from './admin/registeredKeys.js';
 
 /** Calls to the emulated API (the journal records these): an operation, or a path in its URL space. */
 function isApiRequest(request: FastifyRequest): boolean {
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
   await deps.store.open();
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
   restoreClocks(deps.store, deps.clocks);
+  for (const problem of restoreKeys(deps.store, deps.keys)) app.log.warn(problem);
   await deps.idReservation?.restore();
   // The IPN signing key is generated in the background: a start must not wait for it (the first
   // signed notification generates it at once if it is not ready by then).

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { resaveKeys, savedKeys } from './registeredKeys.js';
 
 /**
  * POST /__admin/reset[?merchant=id]: clears stored objects (idempotency keys and IPN endpoints
@@ -15,7 +16,9 @@ export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
   });
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
+    const keys = merchant === undefined ? savedKeys(deps.store) : [];
     await deps.store.reset(merchant);
+    await resaveKeys(deps.store, keys); // registered keys outlive a reset, as they always did
     deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     deps.ipn.clearDeliveries(merchant);

@@ -50,14 +50,41 @@ export function isValidPublicKeyId(id: string): boolean {
 export class KeyRegistry {
   readonly #keys = new Map<string, RegisteredKey>();
 
-  /** Registers (or replaces) a key; throws InvalidParameterValue for a bad id or anything but an RSA public key. */
-  add(publicKeyId: string, pem: string): RegisteredKey {
+  /**
+   * Registers a key and returns it. An id that already has a different key, or another form of
+   * the same merchant's id (`X`, `SANDBOX-X`, `LIVE-X` share state) with a different key, is 409
+   * PublicKeyIdInUse unless `replace` is set: otherwise anyone could take over a merchant's
+   * objects by registering their own key under its id. Throws InvalidParameterValue for a bad id
+   * or anything but an RSA public key.
+   */
+  add(publicKeyId: string, pem: string, options: { replace?: boolean } = {}): RegisteredKey {
+    const key = this.prepare(publicKeyId, pem, options);
+    this.#keys.set(publicKeyId, key);
+    return key;
+  }
+
+  /** The checks and parsing of `add` without registering, so a caller can persist first. */
+  prepare(publicKeyId: string, pem: string, options: { replace?: boolean } = {}): RegisteredKey {
     if (typeof publicKeyId !== 'string' || !isValidPublicKeyId(publicKeyId)) {
       throw apiError('InvalidParameterValue', 'The publicKeyId must be 1 to 64 characters from A-Z a-z 0-9 _ -.');
     }
     const key = new RegisteredKey(publicKeyId, pem, parseRsaPublicKey(pem));
-    this.#keys.set(publicKeyId, key);
+    if (options.replace) return key;
+    const merchant = merchantNamespace(publicKeyId);
+    for (const other of this.#keys.values()) {
+      if (other.fingerprint === key.fingerprint || merchantNamespace(other.publicKeyId) !== merchant) continue;
+      const which = other.publicKeyId === publicKeyId ? `The publicKeyId '${publicKeyId}' is` : `The publicKeyId '${publicKeyId}' belongs to the same merchant as '${other.publicKeyId}', which is`;
+      throw apiError(
+        'PublicKeyIdInUse',
+        `${which} already registered with a different key (fingerprint ${other.fingerprint.slice(0, 16)}…). Send "replace": true to replace it.`,
+      );
+    }
     return key;
+  }
+
+  /** Registers a key `prepare` returned. */
+  set(key: RegisteredKey): void {
+    this.#keys.set(key.publicKeyId, key);
   }
 
   /** The key registered under exactly this id (case-sensitive, prefix included). */
@@ -103,7 +130,7 @@ export class KeyRegistry {
           continue;
         }
         const id = name.endsWith('.pub.pem') ? name.slice(0, -'.pub.pem'.length) : name.slice(0, -'.pem'.length);
-        this.add(id, pem);
+        this.add(id, pem, { replace: true });
         if (result.loaded.includes(id)) {
           result.warnings.push({ file, message: `publicKeyId ${id} is defined by two files; this one wins` });
         } else result.loaded.push(id);

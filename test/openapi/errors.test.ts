@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { pendingRoutes } from '../../server/api/pendingRoutes.js';
@@ -79,6 +80,11 @@ describe('openapi.yaml: the error answers', () => {
     probe('registerPublicKey', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X', publicKey: 'not a key' }));
     probe('registerPublicKey', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/publicKeys', '"SANDBOX-X"'));
     probe('registerPublicKey', 'UnrecognizedField', () => send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-X', publicKey: 'x', algorithm: 'RSA' }));
+    probe('registerPublicKey', 'PublicKeyIdInUse', async () => {
+      const spki = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+      await send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'SANDBOX-TAKEN', publicKey: spki(1024) });
+      return send(app, 'POST', '/__admin/publicKeys', { publicKeyId: 'LIVE-TAKEN', publicKey: spki(1024) });
+    });
     probe('setClock', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/clock', '[]'));
     probe('setClock', 'InvalidParameterValue', () => send(app, 'POST', '/__admin/clock?merchant=a&merchant=b', { advanceSeconds: 1 }));
     probe('addScenarios', 'InvalidRequestFormat', () => send(app, 'POST', '/__admin/scenarios', '{"name":'));

@@ -76,10 +76,21 @@ describe('KeyRegistry.add', () => {
     expect(keys.get('PKCS1')!.forgeKey.n.bitLength()).toBe(2048);
   });
 
-  it('replaces the key of an id registered again', () => {
+  it('refuses another key for a registered id, and for another form of the same merchant\'s id (409)', () => {
+    const keys = new KeyRegistry();
+    keys.add('SANDBOX-TENANTA', DEMO_PUBLIC_KEY);
+    for (const id of ['SANDBOX-TENANTA', 'TENANTA', 'LIVE-TENANTA', 'live-TENANTA']) {
+      const err = expectAmazonError(() => keys.add(id, OTHER_PUBLIC_KEY), 'PublicKeyIdInUse', 409);
+      expect(err.message).toContain('"replace": true');
+    }
+    expect(keys.add('LIVE-TENANTA', DEMO_PUBLIC_KEY).publicKeyId).toBe('LIVE-TENANTA'); // the same key: another form, fine
+    expect(keys.add('TENANTB', OTHER_PUBLIC_KEY).publicKeyId).toBe('TENANTB');
+  });
+
+  it('replaces the key of an id registered again when asked to', () => {
     const keys = new KeyRegistry();
     const first = keys.add('K', DEMO_PUBLIC_KEY);
-    const second = keys.add('K', OTHER_PUBLIC_KEY);
+    const second = keys.add('K', OTHER_PUBLIC_KEY, { replace: true });
     expect(keys.get('K')).toBe(second);
     expect(second.fingerprint).not.toBe(first.fingerprint);
     expect(keys.list()).toHaveLength(1);

@@ -1,0 +1,39 @@
+import type { KeyRegistry, RegisteredKey } from '../signing/keyRegistry.js';
+import type { Store } from '../store/store.js';
+import { SERVER_NAMESPACE } from '../store/serverState.js';
+
+/** A public key registered through the control API, as the store keeps it. */
+export interface StoredKey {
+  publicKeyId: string;
+  pem: string;
+}
+
+/** Saves a key registered at run time; resolves once it is durable. */
+export function saveKey(store: Store, key: RegisteredKey): Promise<void> {
+  const value: StoredKey = { publicKeyId: key.publicKeyId, pem: key.pem };
+  return store.commit(SERVER_NAMESPACE, [{ collection: 'publicKeys', id: key.publicKeyId, value }]);
+}
+
+/** Registers again every key saved before a restart (they win over key files: they were registered later). */
+export function restoreKeys(store: Store, keys: KeyRegistry): string[] {
+  const problems: string[] = [];
+  for (const stored of store.list<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) {
+    try {
+      keys.add(stored.publicKeyId, stored.pem, { replace: true });
+    } catch (err) {
+      problems.push(`stored key ${stored.publicKeyId}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** The saved keys, to write back after a full reset (registered keys outlive resets). */
+export function savedKeys(store: Store): StoredKey[] {
+  return store.list<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
+}
+
+/** Writes keys back (after a full reset cleared the server namespace). */
+export function resaveKeys(store: Store, stored: readonly StoredKey[]): Promise<void> {
+  if (stored.length === 0) return Promise.resolve();
+  return store.commit(SERVER_NAMESPACE, stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })));
+}

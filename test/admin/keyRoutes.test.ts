@@ -1,0 +1,70 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testApp, type TestApp } from '../helpers/testApp.js';
+import { FileStore } from '../../server/store/fileStore.js';
+
+const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const tenant = pair();
+const attacker = pair();
+
+const register = (t: TestApp, body: Record<string, unknown>) =>
+  t.raw({ method: 'POST', url: '/__admin/publicKeys', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('registering public keys', () => {
+  it('refuses another key under a taken id or any other form of the merchant\'s id (409), so no one takes over a tenant', async () => {
+    const t = await testApp();
+    try {
+      expect((await register(t, { publicKeyId: 'SANDBOX-TENANTA', publicKey: tenant.publicKey })).status).toBe(201);
+      for (const publicKeyId of ['SANDBOX-TENANTA', 'TENANTA', 'LIVE-TENANTA']) {
+        const res = await register(t, { publicKeyId, publicKey: attacker.publicKey });
+        expect(res.status, publicKeyId).toBe(409);
+        expect(Object.keys(res.body)).toEqual(['reasonCode', 'message']);
+        expect(res.body.reasonCode).toBe('PublicKeyIdInUse');
+        expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
+      }
+      expect((await t.raw({ method: 'GET', url: '/__admin/publicKeys' })).body.publicKeys.filter((k: { publicKeyId: string }) => /TENANTA$/.test(k.publicKeyId))).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 200 for the same key again, and replaces a key only with "replace": true', async () => {
+    const t = await testApp();
+    try {
+      expect((await register(t, { publicKeyId: 'SANDBOX-TENANTB', publicKey: tenant.publicKey })).status).toBe(201);
+      expect((await register(t, { publicKeyId: 'SANDBOX-TENANTB', publicKey: tenant.publicKey })).status).toBe(200);
+      expect((await register(t, { publicKeyId: 'LIVE-TENANTB', publicKey: tenant.publicKey })).status).toBe(201);
+      const replaced = await register(t, { publicKeyId: 'SANDBOX-TENANTB', publicKey: attacker.publicKey, replace: true });
+      expect(replaced.status).toBe(201);
+      expect((await register(t, { publicKeyId: 'SANDBOX-TENANTB', publicKey: attacker.publicKey, replace: 'yes' })).body.reasonCode).toBe('InvalidParameterValue');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps keys registered at run time across a restart, and across a full reset', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-keys-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'db.json');
+    const first = await testApp({ store: 'file' }, { store: new FileStore(file) });
+    expect((await register(first, { publicKeyId: 'SANDBOX-RESTARTED', publicKey: tenant.publicKey })).status).toBe(201);
+    expect((await first.raw({ method: 'POST', url: '/__admin/reset' })).status).toBe(200);
+    await first.close();
+    const second = await testApp({ store: 'file' }, { store: new FileStore(file) });
+    try {
+      const listed = (await second.raw({ method: 'GET', url: '/__admin/publicKeys' })).body.publicKeys;
+      expect(listed.map((k: { publicKeyId: string }) => k.publicKeyId)).toContain('SANDBOX-RESTARTED');
+      expect((await register(second, { publicKeyId: 'RESTARTED', publicKey: attacker.publicKey })).status).toBe(409);
+    } finally {
+      await second.close();
+    }
+  });
+});
