@@ -5,7 +5,9 @@ import { SIGNING_ALGORITHMS } from '../signing/algorithms.js';
 /**
  * The stand-in for https://static-{na,eu,fe}.payments-amazon.com/checkout.js: `amazon.Pay` with
  * renderButton (returning a button with onClick and initCheckout), bindChangeAction and signout,
- * as Amazon's "Amazon Pay script" reference documents them. A click sends the buyer, with the
+ * as Amazon's "Amazon Pay script" reference documents them (plus the older `createCheckoutSession:
+ * {url, method, extractAmazonCheckoutSessionId}` form, where the merchant's endpoint creates the
+ * session and the script only takes the buyer to sign-in). A click sends the buyer, with the
  * signed payload, to the mock that served the script (a form POST, so long payloads fit); the mock
  * verifies the signature and creates the session. Options of the wrong type and selectors that
  * match nothing throw, as Amazon's script does. No outside assets: the button is drawn with DOM
@@ -134,6 +136,30 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
     post('/checkout/start', fields);
   }
 
+  // The older form of the button: the merchant's own endpoint creates the session and answers JSON.
+  function startFromEndpoint(config) {
+    var key = config.extractAmazonCheckoutSessionId || 'checkoutSessionId';
+    fetch(config.url, { method: config.method || 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('createCheckoutSession.url answered ' + response.status + '.');
+        return response.json();
+      })
+      .then(function (body) {
+        var id = body && body[key];
+        if (typeof id !== 'string' || id === '') throw new Error("the answer of createCheckoutSession.url has no string '" + key + "'.");
+        location.assign(ORIGIN + '/checkout/signin?amazonCheckoutSessionId=' + encodeURIComponent(id));
+      })
+      .catch(function (err) { console.error(PREFIX + err.message); });
+  }
+
+  function checkEndpoint(config) {
+    if (config === undefined || config === null) return;
+    if (!isObject(config)) fail("the option 'createCheckoutSession' must be an object {url, method, extractAmazonCheckoutSessionId}.", TypeError);
+    checkType('createCheckoutSession.url', config.url, 'string', true);
+    checkEnum('createCheckoutSession.method', config.method, ['GET', 'POST'], false);
+    checkType('createCheckoutSession.extractAmazonCheckoutSessionId', config.extractAmazonCheckoutSessionId, 'string', false);
+  }
+
   function startSignIn(options) {
     var config = options.signInConfig;
     var fields = common(options);
@@ -160,13 +186,15 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
     var signIn = options.productType === 'SignIn';
     checkConfig('signInConfig', options.signInConfig, signIn);
     checkConfig('createCheckoutSessionConfig', options.createCheckoutSessionConfig, false);
+    checkEndpoint(options.createCheckoutSession);
     var clickHandler = null;
     var element_ = drawButton(container, options);
     element_.addEventListener('click', function (event) {
       event.preventDefault();
       if (signIn) return startSignIn(options);
       if (clickHandler) return clickHandler();
-      if (!options.createCheckoutSessionConfig) fail('this button has no createCheckoutSessionConfig: pass one to renderButton, or call initCheckout from onClick.', TypeError);
+      if (!options.createCheckoutSessionConfig && options.createCheckoutSession) return startFromEndpoint(options.createCheckoutSession);
+      if (!options.createCheckoutSessionConfig) fail('this button has no createCheckoutSessionConfig (or createCheckoutSession): pass one to renderButton, or call initCheckout from onClick.', TypeError);
       startCheckout(options, { createCheckoutSessionConfig: options.createCheckoutSessionConfig });
     });
     return {

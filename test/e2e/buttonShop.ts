@@ -19,7 +19,7 @@ import { storeId } from '../helpers/testApp.js';
 export const SHOP_NAME = 'Button Test Shop';
 export const AMOUNT = { amount: '42.00', currencyCode: 'USD' };
 
-export type ButtonKind = 'PayAndShip' | 'PayOnly' | 'SignIn' | 'initCheckout' | 'tampered' | 'wrongKey' | 'otherSalt' | 'DarkGray' | 'LightGray';
+export type ButtonKind = 'PayAndShip' | 'PayOnly' | 'SignIn' | 'initCheckout' | 'endpoint' | 'tampered' | 'wrongKey' | 'otherSalt' | 'DarkGray' | 'LightGray';
 
 export interface ButtonShop {
   url: string;
@@ -70,6 +70,9 @@ export async function startButtonShop(live: LiveServer): Promise<ButtonShop> {
       const payloadJSON = JSON.stringify({ signInReturnUrl: `${base}/signed-in`, storeId, signInScopes: ['name', 'email', 'postalCode'] });
       const signInConfig = { payloadJSON, signature: signer('AMZN-PAY-RSASSA-PSS-V2').generateButtonSignature(payloadJSON), publicKeyId: demoKeyIds.sandbox, algorithm: 'AMZN-PAY-RSASSA-PSS-V2' };
       script = `amazon.Pay.renderButton('#AmazonPayButton', Object.assign(${js(common)}, { productType: 'SignIn', buttonColor: 'Gold', signInConfig: ${js(signInConfig)} }));`;
+    } else if (kind === 'endpoint') {
+      // The older form: the shop's own endpoint creates the session (through the SDK) and answers JSON.
+      script = `amazon.Pay.renderButton('#AmazonPayButton', Object.assign(${js(common)}, { productType: 'PayAndShip', createCheckoutSession: { url: '/create-session', method: 'POST', extractAmazonCheckoutSessionId: 'sessionId' } }));`;
     } else if (kind === 'initCheckout') {
       // The decoupled form: render without a config, start checkout from onClick.
       script = `var button = amazon.Pay.renderButton('#AmazonPayButton', Object.assign(${js(common)}, { productType: 'PayAndShip', buttonColor: 'Gold' }));
@@ -120,6 +123,10 @@ amazon.Pay.bindChangeAction('#change-payment', { amazonCheckoutSessionId: ${js(i
     const send = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
     if (url.pathname === '/') return send(200, home((url.searchParams.get('button') ?? 'PayAndShip') as ButtonKind));
     if (url.pathname === '/review') return send(200, await review(id));
+    if (url.pathname === '/create-session' && req.method === 'POST') {
+      const created = await client.createCheckoutSession(JSON.parse(checkoutPayload('PayAndShip')), { 'x-amz-pay-idempotency-key': `shop${Date.now()}${Math.random().toString(36).slice(2)}` });
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionId: created.data.checkoutSessionId }));
+    }
     if (url.pathname === '/result') {
       const completed = await client.completeCheckoutSession(id, { chargeAmount: AMOUNT });
       return send(200, page('Thank you', `<h1>Order confirmed: ${escapeHtml(completed.data.chargeId)}</h1>`));

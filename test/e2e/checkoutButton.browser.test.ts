@@ -143,6 +143,16 @@ describe.skipIf(!haveChromium)(browserSuiteTitle('checkout.js buttons in a real 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('the older createCheckoutSession {url} form: the shop\'s endpoint creates the session, the script takes the buyer to sign-in', async () => {
+    await openShop('endpoint');
+    await amazonButton().click();
+    await signIn();
+    expect(await page.locator('#product').textContent()).toBe('PayAndShip');
+    const id = await payAndConfirm();
+    expect((await live.sdk().getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('bindChangeAction: changeAddress and changePayment go to the mock and back to the review page with the change', async () => {
     await openShop('PayAndShip');
     await amazonButton().click();
@@ -203,6 +213,7 @@ describe.skipIf(!haveChromium)(browserSuiteTitle('checkout.js buttons in a real 
         () => amazon.Pay.renderButton('#AmazonPayButton', { ...base, sandbox: 'yes' }),
         () => amazon.Pay.renderButton('#AmazonPayButton', { ...base, productType: 'SignIn' }),
         () => amazon.Pay.bindChangeAction('#AmazonPayButton', { amazonCheckoutSessionId: 'x', changeAction: 'changeEverything' }),
+        () => amazon.Pay.renderButton('#AmazonPayButton', { ...base, createCheckoutSession: { url: 5 } }),
       ];
       return attempts.map((attempt) => { try { attempt(); return 'no error'; } catch (e) { return e.name + ': ' + e.message; } });
     })()`)) as string[];
@@ -212,6 +223,7 @@ describe.skipIf(!haveChromium)(browserSuiteTitle('checkout.js buttons in a real 
     expect(errors[3]).toMatch(/^TypeError: .*'sandbox' must be a boolean/);
     expect(errors[4]).toMatch(/^TypeError: .*'signInConfig' is required/);
     expect(errors[5]).toMatch(/^RangeError: .*'changeAction' must be one of changeAddress, changePayment/);
+    expect(errors[6]).toMatch(/^TypeError: .*'createCheckoutSession.url' must be a string/);
     // Called from a page script, the error reaches the console as an uncaught exception.
     await page.addScriptTag({ content: "amazon.Pay.renderButton('#missing', {})" });
     expect(pageErrors.join('\n')).toMatch(/no element matches '#missing'/);
