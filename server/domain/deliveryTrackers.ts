@@ -1,7 +1,7 @@
 import type { ChargePermissionRecord } from './chargePermission/chargePermissionRecord.js';
 import { apiError } from './errors.js';
 import type { OperationEnv, OperationResult } from './operation.js';
-import type { Put } from '../store/store.js';
+import type { Put } from './writes.js';
 import { obj, str, validateBody, type Schema } from './validation.js';
 
 export const deliveryTrackerFields: Record<string, Schema> = {

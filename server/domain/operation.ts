@@ -1,4 +1,4 @@
-import type { Collection, Put } from '../store/store.js';
+import type { Collection, Put } from './writes.js';
 import type { RequestContext } from './types.js';
 
 /** Read access to the caller's namespace, as the domain sees it (no I/O behind the domain's back). */

@@ -1,4 +1,4 @@
-import type { Put } from '../store/store.js';
+import type { Put } from './writes.js';
 import type { DisputeRecord } from './dispute/disputeRecord.js';
 import { settleDispute } from './dispute/disputeOperations.js';
 import type { ChargeRecord } from './charge/chargeRecord.js';

@@ -5,32 +5,10 @@
  * plain JSON and treated as immutable: callers never mutate what `get` returns or what they
  * passed to `commit`.
  */
-export type Collection =
-  | 'checkoutSessions'
-  | 'chargePermissions'
-  | 'charges'
-  | 'refunds'
-  | 'idempotency'
-  | 'buyers'
-  | 'settings'
-  // Reports, disputes, files, merchant accounts, in-store (issue #13)
-  | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex' | 'disputes' | 'files'
-  // Delivery tracking codes (used once) and issued authorization tokens (issue #12)
-  | 'deliveryTrackers' | 'authorizationTokens'
-  // Public keys registered at run time (issue #7)
-  | 'publicKeys';
-
-export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
-  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'deliveryTrackers', 'authorizationTokens', 'publicKeys'];
-
-/** One write: the whole new value of one record (`null` deletes it). */
-export interface Put {
-  collection: Collection;
-  id: string;
-  value: unknown;
-  /** When the record next changes on its own (server-clock ms), or null. Feeds `due()`. */
-  dueAt?: number | null;
-}
+// The domain owns what it writes; the store holds it.
+import type { Collection, Put } from '../domain/writes.js';
+export type { Collection, Put } from '../domain/writes.js';
+export { collections } from '../domain/writes.js';
 
 export interface DueRecord {
   ns: string;

@@ -1,4 +1,4 @@
-import type { Put } from '../../store/store.js';
+import type { Put } from '../writes.js';
 import type { ChargeRecord } from '../charge/chargeRecord.js';
 import { apiError } from '../errors.js';
 import type { FileRecord } from '../file/fileRecord.js';

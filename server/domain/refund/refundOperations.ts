@@ -1,4 +1,4 @@
-import type { Put } from '../../store/store.js';
+import type { Put } from '../writes.js';
 import { chargeWrite } from '../charge/chargeState.js';
 import { permissionWrite } from '../chargePermission/permissionState.js';
 import { findCharge } from '../charge/findCharge.js';

@@ -1,4 +1,4 @@
-import type { Put } from '../../store/store.js';
+import type { Put } from '../writes.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
 import { parseTimestamp } from '../time.js';

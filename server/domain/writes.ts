@@ -1,0 +1,27 @@
+/** The collections a merchant's records live in; the Store keeps one of each per merchant. */
+export type Collection =
+  | 'checkoutSessions'
+  | 'chargePermissions'
+  | 'charges'
+  | 'refunds'
+  | 'idempotency'
+  | 'buyers'
+  | 'settings'
+  // Reports, disputes, files, merchant accounts, in-store (issue #13)
+  | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex' | 'disputes' | 'files'
+  // Delivery tracking codes (used once) and issued authorization tokens (issue #12)
+  | 'deliveryTrackers' | 'authorizationTokens'
+  // Public keys registered at run time (issue #7)
+  | 'publicKeys';
+
+export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
+  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'deliveryTrackers', 'authorizationTokens', 'publicKeys'];
+
+/** One write: the whole new value of one record (`null` deletes it). */
+export interface Put {
+  collection: Collection;
+  id: string;
+  value: unknown;
+  /** When the record next changes on its own (server-clock ms), or null. Feeds `due()`. */
+  dueAt?: number | null;
+}
