@@ -1,6 +1,7 @@
 export * from './algorithms.js';
 export * from './authorizationHeader.js';
 export * from './canonicalRequest.js';
+export * from './createVerifier.js';
 export * from './decodeSignature.js';
 export * from './forgeVerifier.js';
 export * from './headers.js';
