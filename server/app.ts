@@ -12,6 +12,7 @@ import { IdempotencyGate } from './api/idempotencyGate.js';
 import { originForm } from './api/rawUrl.js';
 import './api/requestFacts.js';
 import { createDeps, type AppDeps } from './appDeps.js';
+import type { MockContext } from './context.js';
 import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
 import { Settler } from './settler.js';
@@ -28,7 +29,7 @@ export { publicUrlOf };
 declare module 'fastify' {
   interface FastifyInstance {
     /** The emulator's dependencies, for the process entry and tests. */
-    mock: AppDeps & { settler: Settler; config: Config };
+    mock: MockContext;
   }
 }
 
@@ -58,7 +59,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  app.decorate('mock', { ...deps, settler, config });
+  const context: MockContext = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };
+  app.decorate('mock', context);
   app.decorateRequest('merchant', undefined);
   app.decorateRequest('scenario', undefined);
   app.decorateRequest('amazonError', undefined);
@@ -102,10 +104,9 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     await documentationRoutes(app, spec, packagePath('.'));
   }
 
-  const pipelineDeps = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };
-  registerApi(app, pipelineDeps);
-  registerAdmin(app, pipelineDeps);
-  registerPages(app, pipelineDeps);
+  registerApi(app, context);
+  registerAdmin(app, context);
+  registerPages(app, context);
 
   await deps.store.open();
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import { issueBuyerToken } from '../domain/buyer/buyerOperations.js';
 import { parseRegion } from '../domain/environment.js';
 import { apiError } from '../domain/errors.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 /**
  * POST /__admin/buyers?merchant=id[&region=eu]: what Amazon Sign-In gives the merchant's page,
  * a buyer token that GET /v2/buyers/{buyerToken} then resolves (for that merchant only).
  */
-export function buyerRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function buyerRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/buyers', async (request, reply) => {
     const merchant = merchantParam(request.query);
     if (merchant === undefined) throw apiError('MissingParameterValue', "The query parameter 'merchant' (the public key id the token is for) is required.");

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import { approveSession, type ApproveInput } from '../domain/checkoutSession/approveSession.js';
 import { findSession } from '../domain/checkoutSession/findSession.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
-import { stateView } from '../api/pipeline.js';
-import { findNamespace, merchantParam, type AdminDeps } from './adminDeps.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import { stateView, findNamespace } from '../merchantState.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 /** POST /__admin/checkoutSessions/{id}/approve: the buyer signs in, picks a card and returns. */
-export function checkoutSessionRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function checkoutSessionRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/checkoutSessions/:checkoutSessionId/approve', async (request) => {
     const { checkoutSessionId } = request.params as { checkoutSessionId: string };
     const input = parseJsonBody(request.body) as ApproveInput;

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import type { ControlledClock } from '../domain/clock.js';
 import { echo } from '../domain/echo.js';
 import { apiError } from '../domain/errors.js';
 import { formatTimestamp } from '../domain/time.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
 import { saveClock } from '../store/serverState.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 function clockView(clock: ControlledClock) {
   const s = clock.state();
@@ -27,7 +28,7 @@ const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
  * GET/POST /__admin/clock[?merchant=id]: read, advance, set or freeze the server clock, or one
  * merchant's own clock; due transitions run at once.
  */
-export function clockRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function clockRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/clock', async (request) => clockView(deps.clocks.control(merchantParam(request.query))));
   app.post('/__admin/clock', async (request) => {
     const body = parseJsonBody(request.body);

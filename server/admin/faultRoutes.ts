@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import { apiError } from '../domain/errors.js';
 import { operationNames } from '../domain/operations.js';
 import type { ReasonCode } from '../domain/reasonCodes.js';
 import { parseRule } from '../domain/scenarios.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 const statusCodes: Record<number, ReasonCode> = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable' };
 const allowed = new Set(['operation', 'latencyMs', 'status', 'drop', 'times']);
@@ -15,7 +16,7 @@ const FAULTS = 'faults';
  * the next N calls (then recovery), or a dropped connection. Each fault is a scenario rule of
  * source "faults", so scenario files can say the same thing.
  */
-export function faultRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function faultRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/faults', async (request) => ({ faults: deps.scenarios.list(merchantParam(request.query)).filter((r) => r.source === FAULTS) }));
 
   app.post('/__admin/faults', async (request, reply) => {

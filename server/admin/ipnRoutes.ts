@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import { apiError } from '../domain/errors.js';
 import { parseIpnConfigUpdate } from '../ipn/ipnConfig.js';
 import type { DeliveryStatus, EffectiveIpnConfig, IpnService } from '../ipn/ipnService.js';
 import { merchantIdOf, topicArnOf } from '../ipn/snsEnvelope.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
-/** What the IPN routes need; `AdminDeps & { ipn }` satisfies it. */
-export type IpnRouteDeps = Partial<AdminDeps> & { ipn: IpnService };
+/** What the IPN routes need; `MockContext & { ipn }` satisfies it. */
+export type IpnRouteDeps = Partial<MockContext> & { ipn: IpnService };
 
 const statuses: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed'];
 const MAX_LIMIT = 1000;

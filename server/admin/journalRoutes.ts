@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
 import type { JournalQuery } from '../journal/journal.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 function text(query: Record<string, unknown>, key: string): string | undefined {
   const v = query[key];
@@ -39,7 +40,7 @@ export function journalQuery(raw: unknown): JournalQuery {
 }
 
 /** GET/DELETE /__admin/requests: the request journal, filtered, newest first; clear one merchant or all. */
-export function journalRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function journalRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/requests', async (request) => {
     const entries = deps.journal.query(journalQuery(request.query));
     return { requests: entries };

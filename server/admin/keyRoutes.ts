@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonBody } from '../api/jsonBody.js';
 import { apiError } from '../domain/errors.js';
-import type { AdminDeps } from './adminDeps.js';
 import { saveKey } from './registeredKeys.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import type { MockContext } from '../context.js';
 
 const fields = new Set(['publicKeyId', 'publicKey', 'replace']);
 
@@ -12,7 +12,7 @@ const fields = new Set(['publicKeyId', 'publicKey', 'replace']);
  * id) with a different key 409 PublicKeyIdInUse unless `"replace": true`. Registered keys are
  * stored, so they survive a restart.
  */
-export function keyRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function keyRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/publicKeys', async () => ({ publicKeys: deps.keys.list() }));
   app.post('/__admin/publicKeys', async (request, reply) => {
     const body = parseJsonBody(request.body);

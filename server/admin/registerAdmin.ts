@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { AdminDeps } from './adminDeps.js';
 import { buyerRoutes } from './buyerRoutes.js';
 import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
 import { clockRoutes } from './clockRoutes.js';
@@ -10,9 +9,10 @@ import { keyRoutes } from './keyRoutes.js';
 import { resetRoutes } from './resetRoutes.js';
 import { scenarioRoutes } from './scenarioRoutes.js';
 import { uiRoutes } from './ui/uiRoutes.js';
+import type { MockContext } from '../context.js';
 
 /** The control API under /__admin. */
-export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
+export function registerAdmin(app: FastifyInstance, deps: MockContext): void {
   resetRoutes(app, deps);
   clockRoutes(app, deps);
   scenarioRoutes(app, deps);

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
 import { resaveKeys, savedKeys } from './registeredKeys.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 /**
  * POST /__admin/reset[?merchant=id]: clears stored objects (idempotency keys and IPN endpoints
  * included), control-API scenarios and faults, the clock, the journal and the IPN outbox, for one
  * merchant or for everyone.
  */
-export function resetRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
   // Degraded while the store cannot write (disk full, I/O errors): reads still work, writes answer
   // 503. Still 200: the process is alive and serving, and restarting it would not free the disk.
   app.get('/__admin/health', async () => {

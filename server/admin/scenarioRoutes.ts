@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { parseJsonValue } from '../api/jsonBody.js';
 import { apiError } from '../domain/errors.js';
 import { parseScenarioDocument } from '../domain/scenarios.js';
-import { merchantParam, type AdminDeps } from './adminDeps.js';
+import { parseJsonValue } from '../http/jsonBody.js';
+import { merchantParam } from '../http/merchantParam.js';
+import type { MockContext } from '../context.js';
 
 /** /__admin/scenarios: list, add (one rule, an array, or {rules}) and clear scripted outcomes. */
-export function scenarioRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function scenarioRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/scenarios', async (request) => ({ rules: deps.scenarios.list(merchantParam(request.query)) }));
   app.post('/__admin/scenarios', async (request, reply) => {
     const doc = parseJsonValue(request.body);

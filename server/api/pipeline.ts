@@ -1,47 +1,35 @@
 import './requestFacts.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppDeps } from '../appDeps.js';
-import type { Config } from '../config.js';
 import { resolveEnvironment, parseRegion } from '../domain/environment.js';
 import { simulationCodes, simulationOverride } from '../domain/simulations.js';
 import { scopedView } from '../domain/scope.js';
 import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
-import type { DomainSettings, OperationEnv, StateView } from '../domain/operation.js';
+import type { OperationEnv } from '../domain/operation.js';
 import type { CallFacts } from '../domain/scenarios.js';
 import type { Environment, RequestContext } from '../domain/types.js';
 import { headerText } from '../signing/headers.js';
 import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.js';
 import { peekPublicKeyId } from '../signing/authorizationHeader.js';
 import { verifyRequest } from '../signing/verifyRequest.js';
-import type { Settler } from '../settler.js';
 import type { Call, OperationRoute } from './operationRoute.js';
 import { splitTarget } from './rawUrl.js';
 import { journalEntryOf } from '../journal/journalEntry.js';
-import { parseJsonBody } from './jsonBody.js';
-import { fingerprintOf, idempotencyId, type IdempotencyGate } from './idempotencyGate.js';
+import { fingerprintOf, idempotencyId } from './idempotencyGate.js';
 import { isReplayable, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
 import type { Put } from '../store/store.js';
 import { recordingIds } from '../domain/ids.js';
+import { parseJsonBody } from '../http/jsonBody.js';
+import type { MockContext } from '../context.js';
+import { stateView } from '../merchantState.js';
 
 /** Namespace used when signature checking is off and the caller sent no key id. */
 export const ANONYMOUS_NAMESPACE = 'anonymous';
 
-export interface PipelineDeps extends AppDeps {
-  config: Config;
-  settings: DomainSettings;
-  settler: Settler;
-  idempotency: IdempotencyGate;
-}
-
-/** A read-only view of one merchant's records. */
-export function stateView(deps: Pick<AppDeps, 'store'>, ns: string): StateView {
-  return { get: (collection, id) => deps.store.get(ns, collection, id) };
-}
 
 /** Who is calling: verified (or, with --signature off, read without checking) from the authorization header. */
-function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
+function identify(request: FastifyRequest, raw: Buffer, deps: MockContext) {
   const { path, query } = splitTarget(request.raw.url ?? '/');
   // Known before verification, so a failed signature still lands in its merchant's journal.
   const claimed = peekPublicKeyId(headerText(request.headers, 'authorization'));
@@ -62,7 +50,7 @@ function identify(request: FastifyRequest, raw: Buffer, deps: PipelineDeps) {
  * transitions -> scripted outcome -> domain -> durable commit -> reply. Every step that fails
  * throws an AmazonPayError, which the app's error handler answers in Amazon's shape.
  */
-export function operationHandler(route: OperationRoute, deps: PipelineDeps) {
+export function operationHandler(route: OperationRoute, deps: MockContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.operation = route.name;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -127,7 +115,7 @@ class DroppedConnection extends Error {
 }
 
 /** Closes the socket without a response, as a network fault would; the journal notes it with status 0. */
-function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: PipelineDeps): FastifyReply {
+function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: MockContext): FastifyReply {
   reply.hijack();
   deps.journal.record({ ...journalEntryOf(request, reply, null), status: 0 });
   request.log.info({ scenario: request.scenario }, 'connection dropped (fault injection)');
@@ -138,7 +126,7 @@ function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: Pipe
 /** Settles due transitions, applies a matching scenario rule, then runs the domain operation. */
 async function runOperation(
   route: OperationRoute,
-  deps: PipelineDeps,
+  deps: MockContext,
   request: FastifyRequest,
   who: Omit<RequestContext, 'now'>,
   call: Call,

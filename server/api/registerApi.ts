@@ -9,7 +9,8 @@ import { reportRoutes } from './reports.js';
 import { disputeRoutes } from './disputes.js';
 import { registerStorage } from './storageRoutes.js';
 import type { OperationRoute } from './operationRoute.js';
-import { operationHandler, type PipelineDeps } from './pipeline.js';
+import { operationHandler } from './pipeline.js';
+import type { MockContext } from '../context.js';
 
 /** Every emulated operation. */
 export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...disputeRoutes, ...pendingRoutes];
@@ -18,7 +19,7 @@ export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRou
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;
 
 /** Registers every operation under both prefixes; one trailing slash is tolerated by the router. */
-export function registerApi(app: FastifyInstance, deps: PipelineDeps): void {
+export function registerApi(app: FastifyInstance, deps: MockContext): void {
   for (const route of operationRoutes) {
     const handler = operationHandler(route, deps);
     for (const prefix of apiPrefixes) {

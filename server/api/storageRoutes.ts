@@ -8,14 +8,14 @@ import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
 import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
 import { reportAsOf } from '../domain/report/reportOperations.js';
 import type { RefundRecord } from '../domain/refund/refundRecord.js';
-import type { PipelineDeps } from './pipeline.js';
+import type { MockContext } from '../context.js';
 
 /**
  * What Amazon serves from S3 behind the pre-signed URLs of its answers: the report documents
  * (`getReportDocument`'s `url`) and the upload URLs of evidence files (`uploadFile`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
  * secret, and it expires 30 seconds after it was handed out, on the merchant's clock.
  */
-export function registerStorage(app: FastifyInstance, deps: PipelineDeps): void {
+export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   app.get('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
     const { merchant, reportDocumentId } = request.params as { merchant: string; reportDocumentId: string };
     const query = request.query as Record<string, unknown>;

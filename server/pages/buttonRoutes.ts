@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { stateView, type PipelineDeps } from '../api/pipeline.js';
 import { buttonEnvironment, checkoutProductType, ledgerCurrencyOf, regionOfLedger } from '../domain/button/buttonOptions.js';
 import { changeActions, changeShippingAddress, type ChangeAction } from '../domain/button/changeActions.js';
 import { readSignInPayload, signInBuyerToken, signInScopes } from '../domain/button/signInButton.js';
@@ -22,6 +21,8 @@ import { page, pageErrorHandler, type PageReply } from './pageReply.js';
 import { returnTo, withQueryParam } from './returnUrls.js';
 import { openSession, saveSession } from './sessionAccess.js';
 import { readSigninValues } from './signinPage.js';
+import { stateView } from '../merchantState.js';
+import type { MockContext } from '../context.js';
 
 /**
  * The road to the hosted pages: /checkout.js (answered on any host, so the intercepting proxy can
@@ -54,7 +55,7 @@ function backUrlOf(fields: SignedFields): string | null {
 }
 
 /** The signature check of a button, journaled either way (a failure with the string the mock signed). */
-function verifyButton(deps: PipelineDeps, fields: SignedFields): VerifiedButton {
+function verifyButton(deps: MockContext, fields: SignedFields): VerifiedButton {
   return verifyButtonSignature(
     { payloadJSON: required(fields, 'payloadJSON'), signature: required(fields, 'signature'), publicKeyId: required(fields, 'publicKeyId'), algorithm: fields.algorithm },
     deps,
@@ -74,7 +75,7 @@ function estimatedOrderAmount(fields: SignedFields): void {
 }
 
 /** The context of a button's merchant: namespace, region from the ledger, environment from key or option. */
-function buttonEnv(deps: PipelineDeps, fields: SignedFields, verified: VerifiedButton): OperationEnv {
+function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedButton): OperationEnv {
   const ns = merchantNamespace(verified.publicKeyId);
   const region = regionOfLedger(ledgerCurrencyOf(fields.ledgerCurrency));
   const environment = buttonEnvironment(verified.keyEnvironment, fields.sandbox === 'true');
@@ -87,7 +88,7 @@ function buttonEnv(deps: PipelineDeps, fields: SignedFields, verified: VerifiedB
 }
 
 /** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
-function journalButton(deps: PipelineDeps, request: FastifyRequest, operation: string, fields: SignedFields, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
+function journalButton(deps: MockContext, request: FastifyRequest, operation: string, fields: SignedFields, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
   const publicKeyId = fields.publicKeyId || null;
   const diagnostics = outcome.error?.diagnostics;
   const entry: Omit<JournalEntry, 'id'> = {
@@ -114,7 +115,7 @@ function journalButton(deps: PipelineDeps, request: FastifyRequest, operation: s
 }
 
 /** Runs a button step; an Amazon-shaped refusal becomes the buyer's error page and a journal entry. */
-async function buttonStep(deps: PipelineDeps, request: FastifyRequest, operation: string, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
+async function buttonStep(deps: MockContext, request: FastifyRequest, operation: string, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
   const fields = signedFieldsOf(parseForm(request.headers['content-type'], request.body));
   try {
     const result = await step(fields);
@@ -128,7 +129,7 @@ async function buttonStep(deps: PipelineDeps, request: FastifyRequest, operation
   }
 }
 
-function checkoutStart(app: FastifyInstance, deps: PipelineDeps): void {
+function checkoutStart(app: FastifyInstance, deps: MockContext): void {
   app.post('/checkout/start', { errorHandler: pageErrorHandler }, page((request) =>
     buttonStep(deps, request, 'checkoutButton', async (fields) => {
       const verified = verifyButton(deps, fields);
@@ -144,7 +145,7 @@ function checkoutStart(app: FastifyInstance, deps: PipelineDeps): void {
   ));
 }
 
-function amazonSignin(app: FastifyInstance, deps: PipelineDeps): void {
+function amazonSignin(app: FastifyInstance, deps: MockContext): void {
   app.post('/checkout/amazon-signin', { errorHandler: pageErrorHandler }, page((request) => {
     const form = parseForm(request.headers['content-type'], request.body);
     const action = form.get('action') === undefined ? 'show' : requireAction(form.get('action'), ['continue', 'cancel']);
@@ -185,7 +186,7 @@ function requireBuyer(record: SessionRecord): void {
   if (!record.session.buyer) throw refused(409, 'The buyer has not signed in to this checkout yet, so there is nothing to change. Start the checkout from the Amazon Pay button.');
 }
 
-function changeRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+function changeRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/checkout/change', { errorHandler: pageErrorHandler }, page(async (request) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const action = changeAction(query.changeAction);
@@ -217,7 +218,7 @@ function changeRoutes(app: FastifyInstance, deps: PipelineDeps): void {
 }
 
 /** Registers /checkout.js and the button routes. */
-export function buttonRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+export function buttonRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/checkout.js', async (_request, reply) =>
     reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(checkoutScript),
   );

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PipelineDeps } from '../api/pipeline.js';
 import { simulatedCards } from '../domain/cards.js';
 import { choosePayment, signInBuyer } from '../domain/checkoutSession/approveSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
@@ -12,6 +11,7 @@ import { cancelUrlOf, returnTo } from './returnUrls.js';
 import { page, pageErrorHandler, type PageReply } from './pageReply.js';
 import { openSession, saveSession, type LocatedSession } from './sessionAccess.js';
 import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
+import type { MockContext } from '../context.js';
 
 /**
  * The Amazon-hosted buyer pages a browser visits during checkout: sign-in (the review step) and
@@ -20,7 +20,7 @@ import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
  */
 
 /** The buyer pressed Cancel: the session ends as BuyerCanceled and the buyer goes back to the merchant. */
-async function cancelCheckout(deps: PipelineDeps, { ns, record, now }: LocatedSession, step: 'signin' | 'payment'): Promise<PageReply> {
+async function cancelCheckout(deps: MockContext, { ns, record, now }: LocatedSession, step: 'signin' | 'payment'): Promise<PageReply> {
   const canceled = cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
   await saveSession(deps, ns, canceled);
   const url = cancelUrlOf(canceled.session, step);
@@ -40,7 +40,7 @@ function formOf(request: FastifyRequest): Map<string, string> {
   return parseForm(request.headers['content-type'], request.body);
 }
 
-function signinRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+function signinRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) => {
     const { record } = openSession(deps, queryId(request));
     return { status: 200, body: signinPage(record, signinDefaults(record)) };
@@ -64,7 +64,7 @@ function signinRoutes(app: FastifyInstance, deps: PipelineDeps): void {
   }));
 }
 
-function paymentRoutes(app: FastifyInstance, deps: PipelineDeps): void {
+function paymentRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) => {
     const { record } = openSession(deps, queryId(request));
     const blockers = paymentBlockers(record);
@@ -94,7 +94,7 @@ function paymentRoutes(app: FastifyInstance, deps: PipelineDeps): void {
 }
 
 /** Registers the hosted buyer pages. */
-export function registerPages(app: FastifyInstance, deps: PipelineDeps): void {
+export function registerPages(app: FastifyInstance, deps: MockContext): void {
   signinRoutes(app, deps);
   paymentRoutes(app, deps);
   buttonRoutes(app, deps);

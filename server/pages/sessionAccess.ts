@@ -1,10 +1,10 @@
-import { findNamespace } from '../admin/adminDeps.js';
-import { stateView, type PipelineDeps } from '../api/pipeline.js';
 import { findSession } from '../domain/checkoutSession/findSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { AmazonPayError } from '../domain/errors.js';
 import { sessionNotFound, sessionNotOpen } from './errorPage.js';
+import { findNamespace, stateView } from '../merchantState.js';
+import type { MockContext } from '../context.js';
 
 /**
  * How the hosted pages reach a checkout session: the buyer's browser names only the session id,
@@ -19,12 +19,12 @@ export interface LocatedSession {
 }
 
 /** The merchant's "now": the one place the pages read a clock. */
-export function merchantNow(deps: PipelineDeps, ns: string): number {
+export function merchantNow(deps: MockContext, ns: string): number {
   return deps.clocks.for(ns).now();
 }
 
 /** The session with this id in whichever merchant holds it, or null when none does. */
-export function locateSession(deps: PipelineDeps, id: string): LocatedSession | null {
+export function locateSession(deps: MockContext, id: string): LocatedSession | null {
   let ns: string;
   try {
     ns = findNamespace(deps, 'checkoutSessions', id, undefined, 'Checkout Session');
@@ -40,12 +40,12 @@ export function locateSession(deps: PipelineDeps, id: string): LocatedSession | 
  * Stores the changed session. Call it in the same synchronous stretch as `locateSession` (no
  * await in between): commit applies to memory at once, so no other request can interleave.
  */
-export function saveSession(deps: PipelineDeps, ns: string, record: SessionRecord): Promise<void> {
+export function saveSession(deps: MockContext, ns: string, record: SessionRecord): Promise<void> {
   return deps.store.commit(ns, [sessionWrite(record)]);
 }
 
 /** The Open session with this id, or the 404 / 409 page. */
-export function openSession(deps: PipelineDeps, id: string): LocatedSession {
+export function openSession(deps: MockContext, id: string): LocatedSession {
   const found = locateSession(deps, id);
   if (!found) throw sessionNotFound(id);
   if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);

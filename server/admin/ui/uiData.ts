@@ -1,7 +1,7 @@
-import type { AdminDeps } from '../adminDeps.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import type { Collection } from '../../store/store.js';
 import { stateTimeline, type TimelineEvent } from './timeline.js';
+import type { MockContext } from '../../context.js';
 
 /**
  * Everything the dashboard reads, in one place: the merchants, their objects a page at a time,
@@ -54,7 +54,7 @@ function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
 }
 
 /** Every merchant with objects, and how many of each kind it has. */
-export async function merchants(deps: AdminDeps): Promise<MerchantSummary[]> {
+export async function merchants(deps: MockContext): Promise<MerchantSummary[]> {
   return deps.store
     .namespaces()
     .sort()
@@ -62,7 +62,7 @@ export async function merchants(deps: AdminDeps): Promise<MerchantSummary[]> {
 }
 
 /** One page of a merchant's objects of one kind, newest first, optionally only in one state. */
-export async function objectPage(deps: AdminDeps, ns: string, kind: ObjectKind, page: number, state: string | null): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
+export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind, page: number, state: string | null): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
   const all = deps.store
     .list(ns, kind.collection)
     .map((r) => rowOf(kind, r))
@@ -77,7 +77,7 @@ export async function objectPage(deps: AdminDeps, ns: string, kind: ObjectKind, 
 }
 
 /** One object with its timeline and the journal entries that name it; null when it does not exist. */
-export async function objectDetail(deps: AdminDeps, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
+export async function objectDetail(deps: MockContext, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
   const row = rowOf(kind, deps.store.get(ns, kind.collection, id));
   if (!row) return null;
   const entries = deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });
@@ -85,7 +85,7 @@ export async function objectDetail(deps: AdminDeps, ns: string, kind: ObjectKind
 }
 
 /** One page of a merchant's journal, newest first. */
-export async function journalPage(deps: AdminDeps, ns: string, page: number): Promise<{ entries: JournalEntry[]; pages: number; total: number }> {
+export async function journalPage(deps: MockContext, ns: string, page: number): Promise<{ entries: JournalEntry[]; pages: number; total: number }> {
   const all = deps.journal.query({ merchant: ns, limit: Number.MAX_SAFE_INTEGER });
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const start = (Math.min(page, pages) - 1) * PAGE_SIZE;
@@ -93,6 +93,6 @@ export async function journalPage(deps: AdminDeps, ns: string, page: number): Pr
 }
 
 /** A journal entry by its id, or null. */
-export async function journalEntry(deps: AdminDeps, id: number): Promise<JournalEntry | null> {
+export async function journalEntry(deps: MockContext, id: number): Promise<JournalEntry | null> {
   return deps.journal.query({ limit: Number.MAX_SAFE_INTEGER }).find((e) => e.id === id) ?? null;
 }

@@ -1,13 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { stateView } from '../../api/pipeline.js';
 import { approveSession } from '../../domain/checkoutSession/approveSession.js';
 import { findSession } from '../../domain/checkoutSession/findSession.js';
 import { cancelSession, sessionWrite } from '../../domain/checkoutSession/sessionState.js';
 import { AmazonPayError, apiError } from '../../domain/errors.js';
 import { FormError, parseForm } from '../../pages/forms.js';
 import { html } from '../../pages/html.js';
-import { findNamespace, type AdminDeps } from '../adminDeps.js';
 import { journalEntryPage, journalListPage } from './journalPages.js';
 import { merchantPage } from './merchantPage.js';
 import { objectPage } from './objectPage.js';
@@ -16,6 +14,8 @@ import { isCrossSite, LOGIN_PATH, uiCookie } from './uiAuth.js';
 import { journalEntry, journalPage, kindOf, merchants, objectDetail, objectKinds, objectPage as loadObjectPage } from './uiData.js';
 import { uiHeaders, uiLayout } from './uiLayout.js';
 import { uiScript } from './uiScript.js';
+import { stateView, findNamespace } from '../../merchantState.js';
+import type { MockContext } from '../../context.js';
 
 /**
  * The dashboard at /__admin/ui: server-rendered pages over the control API's data, and a few
@@ -47,7 +47,7 @@ function pageNumber(value: unknown): number {
   return Number(t);
 }
 
-function known(deps: AdminDeps, ns: string): string {
+function known(deps: MockContext, ns: string): string {
   if (!deps.store.namespaces().includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
   return ns;
 }
@@ -86,7 +86,7 @@ function formOf(request: FastifyRequest): Map<string, string> {
   return parseForm(request.headers['content-type'], request.body);
 }
 
-function readRoutes(app: FastifyInstance, deps: AdminDeps): void {
+function readRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/ui', async (_request, reply) => sendPage(reply, 200, overviewPage(await merchants(deps), deps.clocks.control().state())));
 
   app.get('/__admin/ui/app.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(uiScript));
@@ -145,7 +145,7 @@ function readRoutes(app: FastifyInstance, deps: AdminDeps): void {
 
 const clockSteps = new Set(['3600', '86400', '604800', '2592000']);
 
-function actionRoutes(app: FastifyInstance, deps: AdminDeps): void {
+function actionRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/ui/clock', async (request, reply) => {
     const form = formOf(request);
     const merchant = form.get('merchant') || undefined;
@@ -187,7 +187,7 @@ function actionRoutes(app: FastifyInstance, deps: AdminDeps): void {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-function loginRoutes(app: FastifyInstance, deps: AdminDeps): void {
+function loginRoutes(app: FastifyInstance, deps: MockContext): void {
   const loginPage = (message: string | null) =>
     uiLayout(
       'Sign in',
@@ -211,7 +211,7 @@ ${message ? html`<p role="alert">${message}</p>` : ''}
 }
 
 /** Registers the dashboard routes with their HTML error pages. */
-export function uiRoutes(app: FastifyInstance, deps: AdminDeps): void {
+export function uiRoutes(app: FastifyInstance, deps: MockContext): void {
   app.register(async (ui) => {
     ui.setErrorHandler(uiErrorHandler);
     readRoutes(ui, deps);
