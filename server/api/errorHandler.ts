@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { echo } from '../domain/echo.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import { StoreUnavailableError } from '../store/errors.js';
-import { refused } from '../pages/errorPage.js';
-import { pageHeaders } from '../pages/html.js';
+import { refused } from '../html/errorPage.js';
+import { pageHeaders } from '../html/html.js';
 import { isPagePath } from './frameworkErrors.js';
 
 interface PathPattern {

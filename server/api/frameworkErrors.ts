@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AmazonPayError, apiError } from '../domain/errors.js';
-import { badRequest } from '../pages/errorPage.js';
-import { pageHeaders } from '../pages/html.js';
+import { badRequest } from '../html/errorPage.js';
+import { pageHeaders } from '../html/html.js';
 
 /** Paths of the hosted buyer pages: a browser is on the other end, so errors there are HTML. */
 export function isPagePath(url: string | undefined): boolean {

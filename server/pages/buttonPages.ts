@@ -1,9 +1,9 @@
 import { addressBook } from '../domain/button/changeActions.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import type { AmazonPayError } from '../domain/errors.js';
-import { addressBlock, storeName } from './display.js';
-import { PageFailure } from './errorPage.js';
-import { html, layout } from './html.js';
+import { addressBlock, storeName } from '../html/display.js';
+import { PageFailure } from '../html/errorPage.js';
+import { html, layout } from '../html/html.js';
 import { cardChoices, selectedCardOf } from './paymentPage.js';
 import { errorSummary, field, type SigninErrors, type SigninValues } from './signinPage.js';
 

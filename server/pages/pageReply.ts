@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AmazonPayError } from '../domain/errors.js';
-import { badRequest, internalError, PageFailure, refused } from './errorPage.js';
-import { FormError } from './forms.js';
-import { pageHeaders } from './html.js';
-import { locationHeader } from './returnUrls.js';
+import { badRequest, internalError, PageFailure, refused } from '../html/errorPage.js';
+import { FormError } from '../html/forms.js';
+import { pageHeaders } from '../html/html.js';
+import { locationHeader } from '../html/returnUrls.js';
 
 /** How a page handler answers: a whole HTML page with its status, or a 303 to another page. */
 export type PageReply = { status: number; body: string } | { redirect: string };

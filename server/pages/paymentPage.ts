@@ -3,8 +3,8 @@ import { constraintsOf } from '../domain/checkoutSession/constraints.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { demoAddress, demoBuyer } from '../domain/demoBuyer.js';
 import type { Constraint } from '../domain/types.js';
-import { addressBlock, cardEffect, cardLabel, formatPrice, storeName } from './display.js';
-import { html, layout, type SafeHtml } from './html.js';
+import { addressBlock, cardEffect, cardLabel, cardsInOrder, formatPrice, storeName } from '../html/display.js';
+import { html, layout, type SafeHtml } from '../html/html.js';
 
 /** The payment step (amazonPayRedirectUrl): the order, the buyer, and the simulated cards. */
 
@@ -18,16 +18,6 @@ export function selectedCardOf(record: SessionRecord): string {
   return record.meta.card && simulatedCards[record.meta.card] ? record.meta.card : defaultCard;
 }
 
-const kindRank = { success: 0, cancelOnReturn: 1, pending: 2 } as const;
-
-/**
- * The cards as the page lists them: the default first, then the other approvals, then the ones
- * that cancel, then the pending ones (the table's own key order puts "0005" after "9424").
- */
-export function cardsInOrder(): [string, (typeof simulatedCards)[string]][] {
-  const rank = (lastFour: string) => (lastFour === defaultCard ? -1 : kindRank[simulatedCards[lastFour]!.behaviour.kind]);
-  return Object.entries(simulatedCards).sort(([a], [b]) => rank(a) - rank(b));
-}
 
 /** The fieldset of simulated cards, one radio button each, `selected` checked. */
 export function cardChoices(selected: string): SafeHtml {

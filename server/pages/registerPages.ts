@@ -4,10 +4,10 @@ import { choosePayment, signInBuyer } from '../domain/checkoutSession/approveSes
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { cancelSession } from '../domain/checkoutSession/sessionState.js';
 import { buttonRoutes } from './buttonRoutes.js';
-import { canceledPage, sessionNotReady } from './errorPage.js';
-import { parseForm, requireAction, requireSessionId } from './forms.js';
+import { canceledPage, sessionNotReady } from '../html/errorPage.js';
+import { parseForm, requireAction, requireSessionId } from '../html/forms.js';
 import { paymentBlockers, paymentPage, selectedCardOf } from './paymentPage.js';
-import { cancelUrlOf, returnTo } from './returnUrls.js';
+import { cancelUrlOf, returnTo } from '../html/returnUrls.js';
 import { page, pageErrorHandler, type PageReply } from './pageReply.js';
 import { openSession, saveSession, type LocatedSession } from './sessionAccess.js';
 import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';

@@ -2,7 +2,7 @@ import { findSession } from '../domain/checkoutSession/findSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { AmazonPayError } from '../domain/errors.js';
-import { sessionNotFound, sessionNotOpen } from './errorPage.js';
+import { sessionNotFound, sessionNotOpen } from '../html/errorPage.js';
 import { findNamespace, stateView } from '../merchantState.js';
 import type { MockContext } from '../context.js';
 

@@ -1,7 +1,7 @@
 import { demoBuyer } from '../domain/demoBuyer.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
-import { storeName } from './display.js';
-import { html, layout, type SafeHtml } from './html.js';
+import { storeName } from '../html/display.js';
+import { html, layout, type SafeHtml } from '../html/html.js';
 
 /** The sign-in (review) step: who the buyer signs in as. */
 

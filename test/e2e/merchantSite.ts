@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { escapeHtml } from '../../server/pages/html.js';
+import { escapeHtml } from '../../server/html/html.js';
 import type { LiveServer } from '../helpers/runningServer.js';
 import { storeId } from '../helpers/testApp.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locationHeader } from '../../server/pages/returnUrls.js';
+import { locationHeader } from '../../server/html/returnUrls.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 import { createSession, submit } from './pageTestKit.js';
 

@@ -1,6 +1,6 @@
 import type { ClockState } from '../../domain/clock.js';
 import { formatTimestamp } from '../../domain/time.js';
-import { html, type SafeHtml } from '../../pages/html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 
 /** The clock with forms to move it and to freeze or run it; `merchant` null is the server clock. */
 export function clockPanel(state: ClockState, merchant: string | null, back: string): SafeHtml {

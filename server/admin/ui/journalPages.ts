@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../pages/html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import { journalTable } from './merchantPage.js';
 import { compareSignedText, type SignatureDiff } from './signatureDiff.js';

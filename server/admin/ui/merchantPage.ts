@@ -1,5 +1,5 @@
 import type { ClockState } from '../../domain/clock.js';
-import { html, type SafeHtml } from '../../pages/html.js';
+import { html, type SafeHtml } from '../../html/html.js';
 import type { IpnDelivery } from '../../ipn/ipnService.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import type { ActiveRule } from '../scenarioBook.js';

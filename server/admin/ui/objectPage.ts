@@ -1,7 +1,6 @@
 import { simulatedCards } from '../../domain/cards.js';
-import { html, type SafeHtml } from '../../pages/html.js';
-import { cardLabel } from '../../pages/display.js';
-import { cardsInOrder } from '../../pages/paymentPage.js';
+import { html, type SafeHtml } from '../../html/html.js';
+import { cardLabel, cardsInOrder } from '../../html/display.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import { journalTable } from './merchantPage.js';
 import type { TimelineEvent } from './timeline.js';

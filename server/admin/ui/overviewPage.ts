@@ -1,5 +1,5 @@
 import type { ClockState } from '../../domain/clock.js';
-import { html } from '../../pages/html.js';
+import { html } from '../../html/html.js';
 import { clockPanel } from './clockPanel.js';
 import { uiLayout } from './uiLayout.js';
 import { objectKinds, type MerchantSummary } from './uiData.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { html, SafeHtml } from '../../pages/html.js';
+import { html, SafeHtml } from '../../html/html.js';
 
 /** The dashboard's page frame: one stylesheet allowed by hash, one script from the mock itself. */
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatPrice } from '../../server/pages/display.js';
-import { FormError, parseForm } from '../../server/pages/forms.js';
-import { escapeHtml, html, SafeHtml } from '../../server/pages/html.js';
-import { withQueryParam } from '../../server/pages/returnUrls.js';
+import { formatPrice } from '../../server/html/display.js';
+import { FormError, parseForm } from '../../server/html/forms.js';
+import { escapeHtml, html, SafeHtml } from '../../server/html/html.js';
+import { withQueryParam } from '../../server/html/returnUrls.js';
 
 describe('withQueryParam', () => {
   it.each([

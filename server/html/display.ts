@@ -1,4 +1,4 @@
-import type { CardBehaviour } from '../domain/cards.js';
+import { defaultCard, simulatedCards, type CardBehaviour } from '../domain/cards.js';
 import type { Address, CheckoutSession, Price } from '../domain/types.js';
 import { html, type SafeHtml } from './html.js';
 
@@ -44,4 +44,15 @@ export function cardEffect(behaviour: CardBehaviour): string {
 /** "Visa •••• 1111". */
 export function cardLabel(brand: string, lastFour: string): string {
   return `${brand} •••• ${lastFour}`;
+}
+
+const kindRank = { success: 0, cancelOnReturn: 1, pending: 2 } as const;
+
+/**
+ * The cards as the page lists them: the default first, then the other approvals, then the ones
+ * that cancel, then the pending ones (the table's own key order puts "0005" after "9424").
+ */
+export function cardsInOrder(): [string, (typeof simulatedCards)[string]][] {
+  const rank = (lastFour: string) => (lastFour === defaultCard ? -1 : kindRank[simulatedCards[lastFour]!.behaviour.kind]);
+  return Object.entries(simulatedCards).sort(([a], [b]) => rank(a) - rank(b));
 }
