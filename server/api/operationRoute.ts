@@ -12,6 +12,8 @@ export interface Call {
   query: Record<string, unknown>;
   body: unknown;
   override?: Override;
+  /** The x-amz-pay-authtoken a solution provider sent (already checked to be one the mock issued). */
+  authToken?: string;
 }
 
 /** One emulated operation: where it is served and which domain function answers it. */

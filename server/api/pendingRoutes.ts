@@ -13,10 +13,6 @@ interface Pending {
 
 const pending: Pending[] = [
   { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
-  { name: 'createMerchantAccount', method: 'POST', path: '/merchantAccounts', sdk: ['createMerchantAccount', 'registerAmazonPayAccount'] },
-  { name: 'updateMerchantAccount', method: 'PATCH', path: '/merchantAccounts/:merchantAccountId', sdk: ['updateMerchantAccount', 'updateAmazonPayAccount'] },
-  { name: 'deleteAmazonPayAccount', method: 'DELETE', path: '/merchantAccounts/:merchantAccountId', sdk: ['deleteAmazonPayAccount'] },
-  { name: 'merchantAccountClaim', method: 'POST', path: '/merchantAccounts/:merchantAccountId/claim', sdk: ['merchantAccountClaim'] },
   { name: 'merchantScan', method: 'POST', path: '/in-store/merchantScan', sdk: ['InStoreClient.merchantScan'] },
   { name: 'inStoreCharge', method: 'POST', path: '/in-store/charge', sdk: ['InStoreClient.charge'] },
   { name: 'inStoreRefund', method: 'POST', path: '/in-store/refund', sdk: ['InStoreClient.refund'] },

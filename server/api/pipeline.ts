@@ -67,7 +67,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
     const region = parseRegion(headerText(request.headers, 'x-amz-pay-region'));
     const body = route.hasBody ? parseJsonBody(raw) : undefined;
     const { environment: _e, ...routeParams } = params;
-    const call: Call = { params: routeParams, query: (request.query ?? {}) as Record<string, unknown>, body };
+    const call: Call = { params: routeParams, query: (request.query ?? {}) as Record<string, unknown>, body, authToken: headerText(request.headers, 'x-amz-pay-authtoken') };
     const simulation = simulationOverride(route.name, headerText(request.headers, 'x-amz-pay-simulation-code'), environment);
     if (simulation) call.override = simulation;
 
@@ -91,8 +91,9 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
       };
     }
     try {
-      const { status, payload, committed } = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, remember);
+      const { status, payload, headers, committed } = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, remember);
       await committed;
+      if (headers) reply.headers(headers);
       return reply.code(status).type(JSON_TYPE).send(payload);
     } catch (err) {
       if (err instanceof DroppedConnection) return dropConnection(request, reply, deps);
@@ -131,7 +132,7 @@ async function runOperation(
   who: Omit<RequestContext, 'now'>,
   call: Call,
   remember: ((status: number, payload: string) => Put[]) | null,
-): Promise<{ status: number; payload: string; committed: Promise<void> }> {
+): Promise<{ status: number; payload: string; headers?: Record<string, string>; committed: Promise<void> }> {
   await deps.settler.settleNamespace(who.ns);
   const state = scopedView(stateView(deps, who.ns), who);
   checkAuthorizationToken(state, headerText(request.headers, 'x-amz-pay-authtoken'));
@@ -169,5 +170,5 @@ async function runOperation(
   }
   const payload = JSON.stringify(result.body);
   const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);
-  return { status: result.status, payload, committed };
+  return { status: result.status, payload, headers: result.headers, committed };
 }

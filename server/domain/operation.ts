@@ -11,6 +11,8 @@ export interface OperationResult<B = unknown> {
   status: number;
   body: B;
   writes: Put[];
+  /** Response headers beyond the usual (e.g. the Location of a 303). */
+  headers?: Record<string, string>;
 }
 
 /** Settings the domain reads that come from the Config. */

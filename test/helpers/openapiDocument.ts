@@ -88,6 +88,7 @@ export const optionalKeys: Record<string, { keys: string[]; why: string }> = {
   FinalizedCheckoutSession: { keys: ['shippingAddressList', 'multiAddressesCheckoutMetadata'], why: 'only multi-address sessions have them' },
   ScenarioMatch: { keys: ['checkoutSessionId', 'merchantReferenceId', 'currency', 'publicKeyId', 'amount', 'header'], why: 'a rule lists only the conditions it was given' },
   IpnDeliveryAttempt: { keys: ['status', 'error', 'response'], why: 'an answered attempt has a status (and the start of a refusal), an unanswered one an error' },
+  MerchantAccountIds: { keys: ['authorizationToken'], why: 'only createMerchantAccount (a login-able account) answers a token' },
 };
 
 export const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { pendingRoutes } from '../../server/api/pendingRoutes.js';
@@ -348,6 +348,41 @@ describe('openapi.yaml: the error answers', () => {
     probe('uploadFileInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${v2}/files`, { type: 'jpg', purpose: 'disputeEvidence', name: 'a.jpg' }));
     probe('uploadFileInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${v2}/files`, { type: 'jpg', purpose: 'disputeEvidence' }, simulation));
     probe('uploadFileInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `/staging/v2/files`, { type: 'jpg', purpose: 'disputeEvidence' }));
+
+    // Merchant accounts (issue #13).
+    const accounts = `${v2}/merchantAccounts`;
+    const account = (extra: Record<string, unknown> = {}) => ({
+      uniqueReferenceId: `ref-${randomUUID()}`,
+      ledgerCurrency: 'JPY',
+      businessInfo: { businessType: 'INDIVIDUAL', countryOfEstablishment: 'JP', businessLegalName: 'Probe' },
+      ...extra,
+    });
+    const registeredAccount = await send(app, 'POST', accounts, account());
+    expect(registeredAccount.statusCode, registeredAccount.payload).toBe(201);
+    const providerAccount = (await send(app, 'POST', accounts, account({ businessInfo: { email: 'a@b.example', businessType: 'CORPORATE', countryOfEstablishment: 'JP', businessLegalName: 'Probe' } }))).json();
+    probe('createMerchantAccountInEnvironment', 'MissingParameterValue', () => send(app, 'POST', accounts, { uniqueReferenceId: 'r' }));
+    probe('createMerchantAccountInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', accounts, account({ ledgerCurrency: 'XYZ' })));
+    probe('createMerchantAccountInEnvironment', 'UnrecognizedField', () => send(app, 'POST', accounts, account({ website: 'x' })));
+    probe('createMerchantAccountInEnvironment', 'InvalidRequest', () => send(app, 'POST', accounts, account({ uniqueReferenceId: registeredAccount.json().uniqueReferenceId })));
+    probe('createMerchantAccountInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', accounts, account(), simulation));
+    probe('createMerchantAccountInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(accounts), account()));
+    const accountOf = (id: string) => `${accounts}/${id}`;
+    const registeredId = registeredAccount.json().merchantAccountId;
+    probe('updateMerchantAccountInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', accountOf('ANOSUCHACCOUNT1'), {}));
+    probe('updateMerchantAccountInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', accountOf(registeredId), { ledgerCurrency: 'USD' }));
+    probe('updateMerchantAccountInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', accountOf(registeredId), { integrationInfo: { ipnEndpointUrls: ['ftp://x'] } }));
+    probe('updateMerchantAccountInEnvironment', 'InvalidRequestFormat', () => send(app, 'PATCH', accountOf(registeredId), '[]'));
+    probe('updateMerchantAccountInEnvironment', 'MissingHeader', () => send(app, 'PATCH', accountOf(providerAccount.merchantAccountId), {}));
+    probe('updateMerchantAccountInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', accountOf(registeredId), {}, simulation));
+    probe('deleteAmazonPayAccountInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', accountOf('ANOSUCHACCOUNT1')));
+    probe('deleteAmazonPayAccountInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', accountOf(registeredId), undefined, simulation));
+    const claim = (id: string) => `${accountOf(id)}/claim`;
+    probe('merchantAccountClaimInEnvironment', 'ResourceNotFound', () => send(app, 'POST', claim('ANOSUCHACCOUNT1'), { uniqueReferenceId: 'r' }));
+    probe('merchantAccountClaimInEnvironment', 'MissingParameterValue', () => send(app, 'POST', claim(providerAccount.merchantAccountId), {}));
+    probe('merchantAccountClaimInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', claim(providerAccount.merchantAccountId), { uniqueReferenceId: 'other' }));
+    probe('merchantAccountClaimInEnvironment', 'UnrecognizedField', () => send(app, 'POST', claim(providerAccount.merchantAccountId), { uniqueReferenceId: 'r', note: 'x' }));
+    probe('merchantAccountClaimInEnvironment', 'InvalidRequest', () => send(app, 'POST', claim(registeredId), { uniqueReferenceId: registeredAccount.json().uniqueReferenceId }));
+    probe('merchantAccountClaimInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', claim(registeredId), {}, simulation));
 
     // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
     for (const route of pendingRoutes) {

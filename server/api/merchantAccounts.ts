@@ -1,0 +1,16 @@
+import { claimMerchantAccount, createMerchantAccount, deleteMerchantAccount, updateMerchantAccount } from '../domain/merchantAccount/merchantAccountOperations.js';
+import type { OperationRoute } from './operationRoute.js';
+
+const id = (params: Record<string, string>) => params.merchantAccountId!;
+const path = '/merchantAccounts/:merchantAccountId';
+
+/**
+ * Merchant onboarding and account management. POST and PATCH serve two SDK methods each:
+ * createMerchantAccount / registerAmazonPayAccount and updateMerchantAccount / updateAmazonPayAccount.
+ */
+export const merchantAccountRoutes: OperationRoute[] = [
+  { name: 'createMerchantAccount', method: 'POST', path: '/merchantAccounts', hasBody: true, idempotency: 'optional', run: (env, call) => createMerchantAccount(env, call.body) },
+  { name: 'updateMerchantAccount', method: 'PATCH', path, hasBody: true, run: (env, call) => updateMerchantAccount(env, id(call.params), call.body, call.authToken) },
+  { name: 'deleteAmazonPayAccount', method: 'DELETE', path, hasBody: false, run: (env, call) => deleteMerchantAccount(env, id(call.params)) },
+  { name: 'merchantAccountClaim', method: 'POST', path: `${path}/claim`, hasBody: true, idempotency: 'optional', run: (env, call) => claimMerchantAccount(env, id(call.params), call.body) },
+];

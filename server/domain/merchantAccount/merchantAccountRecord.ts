@@ -1,0 +1,27 @@
+/**
+ * A merchant account made through the onboarding APIs: "registered" by an authorised merchant (a
+ * non-loginable account, registerAmazonPayAccount) or "created" by a solution provider (loginable,
+ * createMerchantAccount: answered with an authorization token, then claimed by the merchant).
+ */
+export interface MerchantAccountRecord {
+  merchantAccountId: string;
+  uniqueReferenceId: string;
+  kind: 'registered' | 'created';
+  /** The account as last sent (create, then updates merged in), for the control API and tests. */
+  details: Record<string, unknown>;
+  authorizationToken: string | null;
+  claimed: boolean;
+  deleted: boolean;
+  createdAt: number;
+}
+
+/** uniqueReferenceId -> merchantAccountId of the caller's live (not deleted) accounts. */
+export interface MerchantAccountIndex {
+  byReference: Record<string, string>;
+}
+
+export const MERCHANT_ACCOUNT_INDEX_ID = 'merchantAccounts';
+
+/** Ledger currencies the onboarding APIs take (UNCONFIRMED beyond the SDK examples' JPY). */
+export const ledgerCurrencies = ['JPY', 'USD', 'EUR', 'GBP'] as const;
+export const businessTypes = ['CORPORATE', 'INDIVIDUAL', 'PARTNERSHIP', 'LIMITED', 'SOLE_PROPRIETORSHIP', 'NON_PROFIT', 'GOVERNMENT'] as const;

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { sdkError, useLiveServer } from '../helpers/runningServer.js';
+
+/** Merchant onboarding and account management through the official Node SDK. */
+
+const suite = useLiveServer();
+
+const address = { addressLine1: '450 Noda', city: 'Katori', stateOrRegion: 'Chiba', postalCode: '289-0314', countryCode: 'JP' };
+/** An authorised merchant's registration: no login e-mail (the Node SDK's integration test payloads). */
+const registration = (ref = `REF-${randomUUID()}`) => ({
+  uniqueReferenceId: ref,
+  ledgerCurrency: 'JPY',
+  businessInfo: { businessType: 'INDIVIDUAL', countryOfEstablishment: 'JP', businessLegalName: 'TestingSubmerchant', businessAddress: address },
+});
+/** A solution provider's login-able account: businessInfo carries the merchant's e-mail. */
+const creation = (ref = `Hanabii-${randomUUID()}`) => ({
+  uniqueReferenceId: ref,
+  ledgerCurrency: 'JPY',
+  businessInfo: { email: `rufus-${randomUUID()}@abc.example`, businessType: 'CORPORATE', businessLegalName: 'Kunal Mehta', businessCategory: 'Beauty', countryOfEstablishment: 'JP', businessAddress: address },
+  integrationInfo: { ipnEndpointUrls: ['https://shop.example/ipn'] },
+  stores: [{ domainUrls: ['https://www.rufus.example'], storeName: "Rufus's Cafe", storeStatus: { state: 'Active' } }],
+});
+
+describe('registerAmazonPayAccount, updateAmazonPayAccount, deleteAmazonPayAccount', () => {
+  it('registers (201, exactly the two ids), updates (204) and deletes (202) an account', async () => {
+    const payload = registration();
+    const registered = await suite.client.registerAmazonPayAccount(payload);
+    expect(registered.status).toBe(201);
+    expect(Object.keys(registered.data)).toEqual(['uniqueReferenceId', 'merchantAccountId']);
+    expect(registered.data.uniqueReferenceId).toBe(payload.uniqueReferenceId);
+    expect(registered.data.merchantAccountId).toMatch(/^A[A-Z0-9]{13}$/);
+    const id = registered.data.merchantAccountId;
+
+    const updated = await suite.client.updateAmazonPayAccount(id, { businessInfo: { businessDisplayName: 'Katori Shop' } });
+    expect(updated.status).toBe(204);
+    expect(updated.data).toBe('');
+    const deleted = await suite.client.deleteAmazonPayAccount(id);
+    expect(deleted.status).toBe(202);
+    expect(deleted.data).toBe('');
+    expect(deleted.headers['x-amz-pay-request-id']).toBeTruthy();
+    expect(await sdkError(suite.client.deleteAmazonPayAccount(id))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    expect(await sdkError(suite.client.updateAmazonPayAccount(id, {}))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+  });
+
+  it('keeps one live account per uniqueReferenceId; deleting frees it', async () => {
+    const payload = registration();
+    const first = (await suite.client.registerAmazonPayAccount(payload)).data.merchantAccountId;
+    expect(await sdkError(suite.client.registerAmazonPayAccount(payload))).toMatchObject({ status: 400, body: { reasonCode: 'InvalidRequest' } });
+    await suite.client.deleteAmazonPayAccount(first);
+    expect((await suite.client.registerAmazonPayAccount(payload)).status).toBe(201);
+  });
+
+  it('answers the documented errors for bad bodies', async () => {
+    const { uniqueReferenceId: _r, ...noReference } = registration();
+    expect(await sdkError(suite.client.registerAmazonPayAccount(noReference))).toMatchObject({ status: 400, body: { reasonCode: 'MissingParameterValue' } });
+    expect(await sdkError(suite.client.registerAmazonPayAccount({ ...registration(), ledgerCurrency: 'XYZ' }))).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+    expect(await sdkError(suite.client.registerAmazonPayAccount({ ...registration(), website: 'x' }))).toMatchObject({ status: 400, body: { reasonCode: 'UnrecognizedField' } });
+    const noLegalName = registration();
+    delete (noLegalName.businessInfo as Record<string, unknown>).businessLegalName;
+    expect(await sdkError(suite.client.registerAmazonPayAccount(noLegalName))).toMatchObject({ status: 400, body: { reasonCode: 'MissingParameterValue' } });
+    const id = (await suite.client.registerAmazonPayAccount(registration())).data.merchantAccountId;
+    expect(await sdkError(suite.client.updateAmazonPayAccount(id, { uniqueReferenceId: 'other' }))).toMatchObject({ status: 400, body: { reasonCode: 'UnrecognizedField' } });
+  });
+});
+
+describe('createMerchantAccount, updateMerchantAccount, merchantAccountClaim', () => {
+  it('creates an account with an authorization token, updates it with the token, and the merchant claims it: 303 with a Location', async () => {
+    const payload = creation();
+    const created = await suite.client.createMerchantAccount(payload);
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.data)).toEqual(['uniqueReferenceId', 'merchantAccountId', 'authorizationToken']);
+    const { merchantAccountId, uniqueReferenceId, authorizationToken } = created.data;
+    expect(authorizationToken).toMatch(/^Atza\|/);
+
+    const updated = await suite.client.updateMerchantAccount(merchantAccountId, { businessInfo: { businessDisplayName: "Rufus's Cafe" } }, { 'x-amz-pay-authtoken': authorizationToken });
+    expect(updated.status).toBe(200);
+    expect(updated.data).toEqual({ uniqueReferenceId, merchantAccountId });
+
+    // The Node SDK calls claim with maxRedirects 0 and takes the 303 as success.
+    const claimed = await suite.client.merchantAccountClaim(merchantAccountId, { uniqueReferenceId });
+    expect(claimed.status).toBe(303);
+    expect(claimed.headers.location).toBe(`https://sellercentral.amazon.com/merchant-account-claim?merchantAccountId=${merchantAccountId}`);
+    expect(claimed.data).toEqual({ uniqueReferenceId, merchantAccountId });
+    expect(String(claimed.headers['content-type'])).toMatch(/^application\/json/);
+    expect(claimed.headers['x-amz-pay-request-id']).toBeTruthy();
+
+    const afterClaim = await sdkError(suite.client.updateMerchantAccount(merchantAccountId, { businessInfo: {} }, { 'x-amz-pay-authtoken': authorizationToken }));
+    expect(afterClaim).toMatchObject({ status: 400, body: { reasonCode: 'InvalidRequest' } });
+  });
+
+  it('needs the account\'s own token to update it, and its reference to claim it', async () => {
+    const a = (await suite.client.createMerchantAccount(creation())).data;
+    const b = (await suite.client.createMerchantAccount(creation())).data;
+    const otherToken = await sdkError(suite.client.updateMerchantAccount(a.merchantAccountId, { businessInfo: {} }, { 'x-amz-pay-authtoken': b.authorizationToken }));
+    expect(otherToken).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+    const madeUp = await sdkError(suite.client.updateMerchantAccount(a.merchantAccountId, { businessInfo: {} }, { 'x-amz-pay-authtoken': 'Atza|made-up' }));
+    expect(madeUp).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+    const noToken = await sdkError(suite.client.updateAmazonPayAccount(a.merchantAccountId, { businessInfo: {} }));
+    expect(noToken).toMatchObject({ status: 400, body: { reasonCode: 'MissingHeader' } });
+    const wrongReference = await sdkError(suite.client.merchantAccountClaim(a.merchantAccountId, { uniqueReferenceId: b.uniqueReferenceId }));
+    expect(wrongReference).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+    const registered = (await suite.client.registerAmazonPayAccount(registration())).data;
+    const notClaimable = await sdkError(suite.client.merchantAccountClaim(registered.merchantAccountId, { uniqueReferenceId: registered.uniqueReferenceId }));
+    expect(notClaimable).toMatchObject({ status: 400, body: { reasonCode: 'InvalidRequest' } });
+    expect(await sdkError(suite.client.merchantAccountClaim('ANOSUCHACCOUNT1', { uniqueReferenceId: 'x' }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+  });
+});
