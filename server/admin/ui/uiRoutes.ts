@@ -6,6 +6,8 @@ import { cancelSession, sessionWrite } from '../../domain/checkoutSession/sessio
 import { AmazonPayError, apiError } from '../../domain/errors.js';
 import { FormError, parseForm } from '../../html/forms.js';
 import { html } from '../../html/html.js';
+import { EARLIEST_CLOCK, LATEST_CLOCK } from '../clockRoutes.js';
+import { saveClock } from '../../store/serverState.js';
 import { journalEntryPage, journalListPage } from './journalPages.js';
 import { merchantPage } from './merchantPage.js';
 import { objectPage } from './objectPage.js';
@@ -163,8 +165,16 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     if (frozen !== undefined && frozen !== 'true' && frozen !== 'false') throw new UiProblem(400, 'frozen must be true or false.');
     if (merchant !== undefined) known(deps, merchant);
     const clock = deps.clocks.control(merchant);
+    const before = clock.setting();
     if (frozen !== undefined) clock.freeze(frozen === 'true');
     if (seconds !== null) clock.advance(seconds * 1000);
+    // The control API's rules: every clock stays in range, and a move survives a restart.
+    const inRange = (t: number) => t >= EARLIEST_CLOCK && t <= LATEST_CLOCK;
+    if (!inRange(clock.now()) || !inRange(deps.clocks.latestNow())) {
+      clock.restore(before);
+      throw new UiProblem(400, 'The clock would leave the supported range (1970-01-01 to 9000-01-01); it was not moved.');
+    }
+    await saveClock(deps.store, deps.clocks, merchant);
     await deps.settler.settleAll();
     return reply.redirect(backTo(form.get('back')), 303);
   });

@@ -54,6 +54,11 @@ describe('/__admin/ui', () => {
     expect([...timeline.matchAll(/<span class="state">(\w+)<\/span>( \((\w+)\))?/g)].map((m) => m[1] + (m[3] ? `:${m[3]}` : ''))).toEqual(['Open', 'Canceled:Expired']);
     // Only this merchant's clock moved.
     expect(t.app.mock.clocks.control().state().offsetMs).toBe(0);
+    // Out of the supported range: refused, nothing moved.
+    const offset = t.app.mock.clocks.control(merchant).state().offsetMs;
+    const far = await t.app.inject({ method: 'POST', url: '/__admin/ui/clock', ...form({ merchant, advanceSeconds: 'custom', customSeconds: '-9999999999' }) });
+    expect(far.statusCode).toBe(400);
+    expect(t.app.mock.clocks.control(merchant).state().offsetMs).toBe(offset);
   });
 
   it('approves and cancels as the buyer from the session page', async () => {
