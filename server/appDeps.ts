@@ -14,7 +14,7 @@ import { createStore, notesOf, retentionOptions, statusOf } from './store/create
 import type { StoreNote, StoreStatus } from './store/errors.js';
 import { Journal } from './journal/journal.js';
 import type { Store } from './store/store.js';
-import { ScenarioBook } from './admin/scenarioBook.js';
+import { ScenarioBook } from './scenarios/book.js';
 
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
 export interface AppDeps {

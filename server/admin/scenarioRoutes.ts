@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
-import { parseScenarioDocument } from '../domain/scenarios.js';
+import { parseScenarioDocument } from '../scenarios/rules.js';
 import { parseJsonValue } from '../http/jsonBody.js';
 import { merchantParam } from '../http/merchantParam.js';
 import type { MockContext } from '../context.js';

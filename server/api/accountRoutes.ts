@@ -2,7 +2,7 @@ import { getBuyer } from '../domain/buyer/buyerOperations.js';
 import { getAuthorizationToken } from '../domain/authorizationTokens.js';
 import { createDeliveryTracker } from '../domain/deliveryTrackers.js';
 import type { OperationRoute } from './operationRoute.js';
-import { callFacts } from './routeFacts.js';
+import { callFacts } from '../scenarios/facts.js';
 
 /** Buyer, delivery trackers and delegated authorization tokens (Amazon Pay API reference: "Buyer", "Delivery Trackers", "Authorization Tokens"). */
 export const accountRoutes: OperationRoute[] = [

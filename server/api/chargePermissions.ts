@@ -1,6 +1,6 @@
 import { closeChargePermission, getChargePermission, updateChargePermission } from '../domain/chargePermission/chargePermissionOperations.js';
 import type { Call, OperationRoute } from './operationRoute.js';
-import { callFacts } from './routeFacts.js';
+import { callFacts } from '../scenarios/facts.js';
 
 const id = (call: Call) => call.params.chargePermissionId!;
 const path = '/chargePermissions/:chargePermissionId';

@@ -2,7 +2,7 @@ import { captureCharge } from '../domain/charge/captureCharge.js';
 import { cancelCharge, getCharge, updateCharge } from '../domain/charge/chargeOperations.js';
 import { createCharge } from '../domain/charge/createCharge.js';
 import type { Call, OperationRoute } from './operationRoute.js';
-import { callFacts } from './routeFacts.js';
+import { callFacts } from '../scenarios/facts.js';
 
 const id = (call: Call) => call.params.chargeId!;
 const path = '/charges/:chargeId';

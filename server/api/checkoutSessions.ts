@@ -4,7 +4,7 @@ import { finalizeCheckoutSession } from '../domain/checkoutSession/finalizeCheck
 import { getCheckoutSession } from '../domain/checkoutSession/getCheckoutSession.js';
 import { updateCheckoutSession } from '../domain/checkoutSession/updateCheckoutSession.js';
 import type { Call, OperationRoute } from './operationRoute.js';
-import { callFacts } from './routeFacts.js';
+import { callFacts } from '../scenarios/facts.js';
 
 const id = (call: Call) => call.params.checkoutSessionId!;
 const path = '/checkoutSessions/:checkoutSessionId';

@@ -1,7 +1,7 @@
 import type { Override } from '../domain/override.js';
 import type { OperationEnv, OperationResult } from '../domain/operation.js';
 import type { OperationName } from '../domain/operations.js';
-import type { CallFacts } from '../domain/scenarios.js';
+import type { CallFacts } from '../scenarios/facts.js';
 import type { StateView } from '../domain/operation.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';

@@ -2,12 +2,13 @@ import './requestFacts.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveEnvironment, parseRegion } from '../domain/environment.js';
-import { simulationCodes, simulationOverride } from '../domain/simulations.js';
+import { simulationOverride } from '../scenarios/simulations.js';
+import { applyScenarios } from '../scenarios/apply.js';
 import { scopedView } from '../domain/scope.js';
 import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { OperationEnv } from '../domain/operation.js';
-import type { CallFacts } from '../domain/scenarios.js';
+import type { CallFacts } from '../scenarios/facts.js';
 import type { Environment, RequestContext } from '../domain/types.js';
 import { headerText } from '../signing/headers.js';
 import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.js';
@@ -146,18 +147,13 @@ async function runOperation(
     headers: request.headers,
     ...route.facts?.(state, call),
   };
-  const applied = deps.scenarios.take(facts, who.ns);
-  if (applied) {
-    request.scenario = applied.names.join(', ');
-    if (applied.delayMs > 0) await sleep(applied.delayMs);
-  }
-  const rule = applied?.rule;
-  if (rule) {
-    const o = rule.outcome;
-    if (o.kind === 'error') throw new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
-    if (o.kind === 'pending' || o.kind === 'cancel') call.override = o;
-    if (o.kind === 'simulate') call.override = simulationCodes[route.name]?.[o.code] ?? call.override;
-    if (o.kind === 'drop') throw new DroppedConnection(rule.name);
+  const scripted = applyScenarios(deps.scenarios, facts, who.ns);
+  if (scripted) {
+    request.scenario = scripted.names.join(', ');
+    if (scripted.delayMs > 0) await sleep(scripted.delayMs);
+    if (scripted.error) throw scripted.error;
+    if (scripted.drop) throw new DroppedConnection(scripted.decidedBy!);
+    if (scripted.override) call.override = scripted.override;
   }
   // From reading the state to applying the writes (commit applies them to memory at once) this is
   // synchronous, so no other request can interleave between the read and the writes.

@@ -1,6 +1,6 @@
 import { createRefund, getRefund } from '../domain/refund/refundOperations.js';
 import type { OperationRoute } from './operationRoute.js';
-import { callFacts } from './routeFacts.js';
+import { callFacts } from '../scenarios/facts.js';
 
 /** The Refund operations (Amazon Pay API reference: "Refund"). */
 export const refundRoutes: OperationRoute[] = [

@@ -1,7 +1,7 @@
 import { options } from '../config.js';
 import { reasonCodes } from '../domain/reasonCodes.js';
 import type { Override } from '../domain/override.js';
-import { simulationCodes } from '../domain/simulations.js';
+import { simulationCodes } from '../scenarios/simulations.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 

@@ -12,6 +12,8 @@ export type Schema =
   | { type: 'boolean' }
   | { type: 'price'; overMaximum?: 'InvalidParameterValue' | 'TransactionAmountExceeded' }
   | { type: 'amountOrNumberString' }
+  /** A whole number from 0 to `max`, as a JSON number or a string of digits. */
+  | { type: 'wholeNumber'; max: number }
   | { type: 'object'; fields: Record<string, Schema>; required?: readonly string[]; open?: boolean }
   | { type: 'array'; items: Schema; max?: number }
   /** A JSON object used as a map: keys matching `keys`, each value of one schema, at most `max` entries. */
@@ -45,6 +47,11 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       if (typeof value === 'number' && !Number.isFinite(value)) throw invalid(path, value, 'Expected a finite number.');
       if (typeof value === 'string' && value.length > 64) throw invalid(path, value, 'Expected a number of at most 64 characters.');
       return value;
+    case 'wholeNumber': {
+      const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+      if (!(typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= schema.max)) throw invalid(path, value, `Use a whole number from 0 to ${schema.max}.`);
+      return value;
+    }
     case 'price': {
       const p = checkObject(value, { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, ['amount', 'currencyCode'], path);
       const currency = p.currencyCode as string;

@@ -32,6 +32,8 @@ export function wrongTypes(schema: Schema): unknown[] {
       return ['true', 1, [], {}];
     case 'amountOrNumberString':
       return [true, [], {}, ['1.00']];
+    case 'wholeNumber':
+      return [true, [], {}, ['1']];
     case 'price':
     case 'object':
     case 'map':

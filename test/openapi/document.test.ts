@@ -14,7 +14,7 @@ import { deliveryTrackerFields } from '../../server/domain/deliveryTrackers.js';
 import { operationNames } from '../../server/domain/operations.js';
 import { reasonCodes } from '../../server/domain/reasonCodes.js';
 import { createRefundFields } from '../../server/domain/refund/refundOperations.js';
-import { simulationCodes } from '../../server/domain/simulations.js';
+import { simulationCodes } from '../../server/scenarios/simulations.js';
 import type { Schema } from '../../server/domain/validation.js';
 import { doc, pointer, deref, documentedOperations, operationById, fastifyPath, objectSchemas, responseSchemas, optionalKeys, same, component, type Json } from '../helpers/openapiDocument.js';
 import { storeId } from './documentedApp.js';

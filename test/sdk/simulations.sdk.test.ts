@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulationCodes } from '../../server/domain/simulations.js';
+import { simulationCodes } from '../../server/scenarios/simulations.js';
 import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';

@@ -2,7 +2,7 @@ import type { ClockState } from '../../domain/clock.js';
 import { html, type SafeHtml } from '../../html/html.js';
 import type { IpnDelivery } from '../../ipn/ipnService.js';
 import type { JournalEntry } from '../../journal/journal.js';
-import type { ActiveRule } from '../scenarioBook.js';
+import type { ActiveRule } from '../../scenarios/book.js';
 import { clockPanel } from './clockPanel.js';
 import { pager, uiLayout } from './uiLayout.js';
 import { objectKinds, type ObjectKind, type ObjectRow } from './uiData.js';

@@ -3,11 +3,26 @@ import type { ChargePermissionRecord } from '../domain/chargePermission/chargePe
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import type { StateView } from '../domain/operation.js';
 import type { RefundRecord } from '../domain/refund/refundRecord.js';
-import type { CallFacts } from '../domain/scenarios.js';
 import type { MerchantMetadata, Price } from '../domain/types.js';
-import type { Call } from './operationRoute.js';
 
 type Loose = Record<string, any>;
+
+/** Facts of one call that rules can match on. */
+export interface CallFacts {
+  operation: string;
+  checkoutSessionId: string | null;
+  merchantReferenceId: string | null;
+  amount: string | null;
+  currency: string | null;
+  publicKeyId: string | null;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The parts of a call facts are read from: its path parameters and its parsed body. */
+export interface CallInput {
+  params: Record<string, string>;
+  body: unknown;
+}
 
 const amountFields = ['chargeAmount', 'captureAmount', 'refundAmount'] as const;
 
@@ -15,7 +30,7 @@ const amountFields = ['chargeAmount', 'captureAmount', 'refundAmount'] as const;
  * Facts scenario rules match on, for any operation: the merchant reference id and the amount at
  * stake, from the request body first, else from the objects the call is about.
  */
-export function callFacts(state: StateView, call: Call): Partial<CallFacts> {
+export function callFacts(state: StateView, call: CallInput): Partial<CallFacts> {
   const body = (call.body ?? {}) as Loose;
   const p = call.params;
   const refund = p.refundId ? state.get<RefundRecord>('refunds', p.refundId) : undefined;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
 import { AmazonPayError } from '../../server/domain/errors.js';
 import { operationNames } from '../../server/domain/operations.js';
-import { parseRule, parseScenarioDocument, ruleMatches, type CallFacts } from '../../server/domain/scenarios.js';
+import type { CallFacts } from '../../server/scenarios/facts.js';
+import { parseRule, parseScenarioDocument, ruleMatches } from '../../server/scenarios/rules.js';
 
 const facts = (over: Partial<CallFacts> = {}): CallFacts => ({
   operation: 'completeCheckoutSession', checkoutSessionId: 's1', merchantReferenceId: 'ref', amount: '50.00', currency: 'USD', publicKeyId: 'SANDBOX-K', headers: {}, ...over,

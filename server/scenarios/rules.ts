@@ -1,8 +1,9 @@
-import { apiError } from './errors.js';
-import { operationNames, type OperationName } from './operations.js';
+import type { CallFacts } from './facts.js';
+import { apiError } from '../domain/errors.js';
+import { operationNames, type OperationName } from '../domain/operations.js';
 import { simulationCodes } from './simulations.js';
-import { isReasonCode, reasonCodes, type ReasonCode } from './reasonCodes.js';
-import { validate, type Schema } from './validation.js';
+import { isReasonCode, reasonCodes, type ReasonCode } from '../domain/reasonCodes.js';
+import { validate, type Schema } from '../domain/validation.js';
 
 /** What a rule makes the next matching call do. */
 export type ScriptedOutcome =
@@ -35,16 +36,6 @@ export interface ScenarioRule {
   times: number | null;
 }
 
-/** Facts of one call that rules can match on. */
-export interface CallFacts {
-  operation: string;
-  checkoutSessionId: string | null;
-  merchantReferenceId: string | null;
-  amount: string | null;
-  currency: string | null;
-  publicKeyId: string | null;
-  headers: Record<string, string | string[] | undefined>;
-}
 
 /** Operations on which pending/cancel outcomes make sense. */
 const completionOperations = new Set(['completeCheckoutSession', 'finalizeCheckoutSession']);

@@ -1,7 +1,7 @@
-import { apiError } from './errors.js';
-import type { OperationName } from './operations.js';
-import type { Override } from './override.js';
-import type { Environment } from './types.js';
+import { apiError } from '../domain/errors.js';
+import type { OperationName } from '../domain/operations.js';
+import type { Override } from '../domain/override.js';
+import type { Environment } from '../domain/types.js';
 
 const sessionCodes: Record<string, Override> = {
   BuyerCanceled: { kind: 'cancel', reasonCode: 'BuyerCanceled' },

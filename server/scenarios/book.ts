@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AmazonPayError } from '../domain/errors.js';
-import { parseScenarioDocument, ruleMatches, type CallFacts, type ScenarioRule } from '../domain/scenarios.js';
+import type { CallFacts } from './facts.js';
+import { parseScenarioDocument, ruleMatches, type ScenarioRule } from './rules.js';
 
 /** A rule in force, where it came from, and which merchant it is for (null: everyone). */
 export interface ActiveRule extends ScenarioRule {

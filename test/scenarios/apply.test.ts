@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { applyScenarios } from '../../server/scenarios/apply.js';
+import { ScenarioBook } from '../../server/scenarios/book.js';
+import type { CallFacts } from '../../server/scenarios/facts.js';
+import { parseFault } from '../../server/scenarios/faults.js';
+import { parseRule } from '../../server/scenarios/rules.js';
+
+const facts = (operation: string): CallFacts => ({ operation, checkoutSessionId: null, merchantReferenceId: null, amount: null, currency: null, publicKeyId: null, headers: {} });
+
+function bookWith(...rules: unknown[]): ScenarioBook {
+  const book = new ScenarioBook(null);
+  book.add(rules.map((r, i) => parseRule(r, `r${i}`)).reverse(), null);
+  return book;
+}
+
+describe('applyScenarios', () => {
+  it('is null when no rule matches', () => {
+    expect(applyScenarios(bookWith({ name: 'x', match: { operation: 'getCharge' }, outcome: { kind: 'drop' } }), facts('getRefund'), 'M')).toBeNull();
+  });
+
+  it('sums the latency of rules it passes and lets the first deciding rule answer with an error', () => {
+    const book = bookWith(
+      { name: 'slow', match: { operation: '*' }, outcome: { kind: 'normal' }, delayMs: 40 },
+      { name: 'throttle', match: { operation: 'getCharge' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, delayMs: 2 },
+    );
+    const effect = applyScenarios(book, facts('getCharge'), 'M')!;
+    expect(effect).toMatchObject({ names: ['slow', 'throttle'], delayMs: 42, decidedBy: 'throttle', override: null, drop: false });
+    expect(effect.error).toMatchObject({ reasonCode: 'TooManyRequests', status: 429 });
+  });
+
+  it('turns a simulate outcome into the operation\'s override, and a drop into drop', () => {
+    const simulated = applyScenarios(bookWith({ name: 'sim', match: { operation: 'createCharge' }, outcome: { kind: 'simulate', code: 'HardDeclined' } }), facts('createCharge'), 'M')!;
+    expect(simulated.override).toEqual({ kind: 'decline', reasonCode: 'HardDeclined' });
+    expect(applyScenarios(bookWith({ name: 'gone', match: { operation: '*' }, outcome: { kind: 'drop' } }), facts('getCharge'), 'M')).toMatchObject({ drop: true, error: null });
+  });
+});
+
+describe('parseFault', () => {
+  it('makes a 503 fault a counted error rule for its operation', () => {
+    expect(parseFault({ operation: 'getCharge', status: 503, times: 2 })).toMatchObject({ name: 'fault:getCharge:503', match: { operation: 'getCharge' }, outcome: { kind: 'error', reasonCode: 'ServiceUnavailable', status: 503 }, times: 2 });
+  });
+
+  it.each([
+    [{ latencyMs: 'abc' }, 'InvalidParameterValue'],
+    [{ latencyMs: 60_001 }, 'InvalidParameterValue'],
+    [{ status: '503' }, 'InvalidParameterValue'],
+    [{ operation: 'getCharge', latencyMs: null }, 'MissingParameterValue'],
+    [{ status: 500, drop: true }, 'InvalidParameterCombination'],
+    [{ status: 500, colour: 'red' }, 'UnrecognizedField'],
+  ])('refuses %j with %s', (body, reasonCode) => {
+    expect(() => parseFault(body)).toThrow(expect.objectContaining({ reasonCode }));
+  });
+});
