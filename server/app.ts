@@ -6,6 +6,7 @@ import { registerPages } from './pages/registerPages.js';
 import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { answerFrameworkError } from './api/frameworkErrors.js';
+import { installServedHost } from './proxy/servedHost.js';
 import { registerApi } from './api/registerApi.js';
 import { documentationRoutes } from './docs/documentationRoutes.js';
 import { IdempotencyGate } from './api/idempotencyGate.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
     );
   });
 
+  installServedHost(app);
   installErrorHandling(app, config.bodyLimit);
   requireAdminToken(app, config.adminToken);
 

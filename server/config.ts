@@ -28,6 +28,7 @@ export interface Config {
   tlsCert: string | null;
   tlsKey: string | null;
   tlsNames: string[];
+  proxyPassthrough: 'none' | 'loopback';
   dataDir: string;
   store: 'file' | 'memory';
   dbFile: string | null;
@@ -75,8 +76,9 @@ export const options: readonly OptionSpec[] = [
   { key: 'httpsPort', flag: '--https-port', env: env('HTTPS_PORT'), kind: 'int', default: 8443, description: 'HTTPS port (0 picks a free one).' },
   { key: 'tlsCert', flag: '--tls-cert', env: env('TLS_CERT'), kind: 'nullableString', default: null, description: 'PEM certificate to serve instead of the generated one (needs --tls-key).' },
   { key: 'tlsKey', flag: '--tls-key', env: env('TLS_KEY'), kind: 'nullableString', default: null, description: 'PEM private key of --tls-cert.' },
-  { key: 'tlsNames', flag: '--tls-names', env: env('TLS_NAMES'), kind: 'list', default: [], description: 'Extra DNS names or IPs for the generated certificate, comma-separated (e.g. pay-api.amazon.com).' },
-  { key: 'dataDir', flag: '--data-dir', env: env('DATA_DIR'), kind: 'string', default: './data', description: 'Directory for the state file and the generated certificate.' },
+  { key: 'tlsNames', flag: '--tls-names', env: env('TLS_NAMES'), kind: 'list', default: [], description: 'Extra DNS names or IPs served over HTTPS, comma-separated; each gets a certificate from the local CA (adding names keeps the CA).' },
+  { key: 'proxyPassthrough', flag: '--proxy-passthrough', env: env('PROXY_PASSTHROUGH'), kind: { oneOf: ['none', 'loopback'] }, default: 'none', description: 'CONNECT to anything but the Amazon hosts: `none` refuses it (403); `loopback` tunnels targets on this machine (localhost, 127.x, ::1).' },
+  { key: 'dataDir', flag: '--data-dir', env: env('DATA_DIR'), kind: 'string', default: './data', description: 'Directory for the state file and the local CA (tls/ca.pem, kept across restarts).' },
   { key: 'store', flag: '--store', env: env('STORE'), kind: { oneOf: ['file', 'memory'] }, default: 'file', description: '`file` keeps state in a snapshot file plus a write-ahead log; `memory` forgets it on exit.' },
   { key: 'dbFile', flag: '--db-file', env: env('DB_FILE'), kind: 'nullableString', default: null, description: 'State file (default `<dataDir>/db.json`).' },
   { key: 'retentionDays', flag: '--retention-days', env: env('RETENTION_DAYS'), kind: 'int', default: 30, description: 'Objects, idempotency keys, journal entries and IPN deliveries unchanged for this many days (real time) are removed; 0 keeps everything.' },

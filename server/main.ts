@@ -1,19 +1,19 @@
+#!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, dbFilePath, helpText, loadConfig, type Config } from './config.js';
+import { envHelp, runEnvCommand } from './envCommand.js';
+import { isLoopback } from './loopback.js';
+import { servedHostList } from './proxy/connectProxy.js';
 import { ListenError, startServer, type RunningServer } from './server.js';
 import { StoreOpenError } from './store/errors.js';
 
 /** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration or unusable state files. */
 export const exitCodes = { ok: 0, failure: 1, config: 2 } as const;
 
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\./.test(h) || /^::ffff:127\./.test(h);
-}
+export { isLoopback } from './loopback.js';
 
 /**
  * The process: config, listeners, one start-up summary, graceful stop on SIGINT/SIGTERM
@@ -32,8 +32,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   });
 
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${helpText()}\n`);
+    process.stdout.write(`${helpText()}\n\n${envHelp}\n`);
     process.exit(exitCodes.ok);
+  }
+  if (argv[0] === 'env') {
+    try {
+      await runEnvCommand(argv.slice(1), env);
+      process.exit(exitCodes.ok);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(`amazon-pay-mock env: ${err.message} (see --help)`);
+      process.exit(exitCodes.config);
+    }
   }
 
   let config: Config;
@@ -101,10 +111,16 @@ function logSummary(config: Config, running: RunningServer): void {
       overrideServiceUrl: running.https ? running.https.url.replace(/^https:\/\//, '') : null,
       dataDir: path.resolve(config.dataDir),
       store: config.store === 'file' ? path.resolve(dbFilePath(config)) : 'memory',
-      certificate: cert && { source: cert.source, file: cert.file ?? null, names: cert.names ?? null, replaced: cert.replaced ?? null },
+      certificate: cert && { source: cert.source, file: cert.file, names: cert.names },
+      ca: running.ca,
+      proxy: running.http ? running.http.url : null,
     },
     `amazon-pay-mock listening on ${urls.join(' and ')}`,
   );
+  const ca = running.ca;
+  log.info({ ca: ca.file }, `local CA (${ca.source}): ${ca.file}; trust this file once (also served at /__admin/ca.pem); \`amazon-pay-mock env\` prints the settings`);
+  if (ca.replaced) log.warn({ ca: ca.file }, `the CA found in the data dir was replaced (${ca.replaced}): trust the new ${ca.file}`);
+  if (running.http) log.info({ proxy: running.http.url }, `HTTPS proxy for ${servedHostList} at ${running.http.url} (HTTPS_PROXY=${running.http.url})`);
   // Keys loaded or skipped, scenario files read: gathered while the app was built.
   for (const note of running.app.mock?.startupNotes ?? []) log.info(note);
   if (config.signature === 'off') log.warn('signature verification OFF: every request is accepted whatever its signature (--signature off)');

@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { buildApp } from './app.js';
 import { answerClientError } from './clientErrors.js';
 import type { Config } from './config.js';
-import { loadOrCreateCertificate, type TlsCertificate } from './tls/certificate.js';
+import type { Duplex } from 'node:stream';
+import { connectHandler } from './proxy/connectProxy.js';
+import { prepareTls, type ServedCertificate } from './tls/tlsSetup.js';
 
 /** One open listener: the port it really got (port 0 resolved) and a URL a local client can use. */
 export interface Listener {
@@ -14,15 +16,28 @@ export interface Listener {
   url: string;
 }
 
-/** The served certificate, without its private key. */
-export type ServedCertificate = Omit<TlsCertificate, 'key'>;
+export type { ServedCertificate };
+
+/** The local CA, as the start-up summary and `amazon-pay-mock env` show it. */
+export interface ServedAuthority {
+  /** ca.pem: the one file clients trust. */
+  file: string;
+  /** ca-bundle.pem: the CA plus Node's public roots (for SSL_CERT_FILE and friends). */
+  bundleFile: string;
+  source: 'generated' | 'reused';
+  name: string;
+  replaced: string | null;
+}
 
 export interface RunningServer {
   /** The one Fastify app behind both listeners (ready, never `listen`ed itself). */
   app: FastifyInstance;
   http: Listener | null;
   https: Listener | null;
+  /** What the HTTPS listener serves; null when HTTPS is off. */
   certificate: ServedCertificate | null;
+  /** The local CA behind the HTTPS listener and the intercepting proxy. */
+  ca: ServedAuthority;
   /** Stops accepting, lets in-flight requests finish (forcing after a timeout), then closes the app. Idempotent. */
   close(): Promise<void>;
 }
@@ -65,9 +80,15 @@ const build = buildApp as (config: Config, deps?: AppDeps) => Promise<FastifyIns
  */
 export async function startServer(config: Config, deps?: AppDeps, options: StartOptions = {}): Promise<RunningServer> {
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
-  const certificate = config.https ? await loadOrCreateCertificate(config) : null;
-
   let app: FastifyInstance | null = null;
+  // Names warned about once each: a client asked for a TLS name the mock does not serve.
+  const unknownNames = new Set<string>();
+  const tls = await prepareTls(config, (name) => {
+    if (unknownNames.size > 100 || unknownNames.has(name)) return;
+    unknownNames.add(name);
+    app?.log.warn({ servername: name }, `TLS handshake for ${JSON.stringify(name)}, a name this mock does not serve: sent the default certificate (${tls.leaves.defaultNames.join(', ')}); add the name with --tls-names`);
+  });
+
   let settle!: (app: FastifyInstance | null) => void;
   const appReady = new Promise<FastifyInstance | null>((resolve) => (settle = resolve));
   let draining = false;
@@ -92,13 +113,30 @@ export async function startServer(config: Config, deps?: AppDeps, options: Start
     server.on('clientError', onClientError);
     return server;
   };
+  // Decrypted CONNECT tunnels are served by this never-listening server with the same handler.
+  const tunnelServer = configure(http.createServer(handler));
+  const tunnels = new Set<Duplex>();
+  const onConnect = connectHandler({
+    leaves: tls.leaves,
+    serve: (socket) => tunnelServer.emit('connection', socket),
+    passthrough: config.proxyPassthrough,
+    caFile: tls.ca.file,
+    requestId: () => app?.mock.ids.uuid() ?? randomUUID(),
+    track: (socket) => {
+      tunnels.add(socket);
+      socket.once('close', () => tunnels.delete(socket));
+      if (draining) socket.destroy();
+    },
+    log: (level, fields, message) => app?.log[level](fields, message),
+  });
 
   const opened: NodeServer[] = [];
   let listeners: { http: Listener | null; https: Listener | null };
   try {
-    const httpListener = config.http ? await listen(configure(http.createServer(handler)), config, 'http', opened) : null;
-    const httpsListener =
-      certificate !== null ? await listen(configure(https.createServer({ cert: certificate.cert, key: certificate.key }, handler)), config, 'https', opened) : null;
+    const httpServer = configure(http.createServer(handler));
+    httpServer.on('connect', onConnect);
+    const httpListener = config.http ? await listen(httpServer, config, 'http', opened) : null;
+    const httpsListener = config.https ? await listen(configure(https.createServer(tls.listenerOptions, handler)), config, 'https', opened) : null;
     listeners = { http: httpListener, https: httpsListener };
     const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
     const built = deps === undefined ? await build(effective) : await build(effective, deps);
@@ -122,13 +160,13 @@ export async function startServer(config: Config, deps?: AppDeps, options: Start
     closing ??= (async () => {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-      await Promise.all(opened.map((s) => drain(s, closeTimeoutMs)));
+      await Promise.all([...opened.map((s) => drain(s, closeTimeoutMs)), closeTunnels(tunnels, inFlight, closeTimeoutMs)]);
       await running.close();
     })();
     return closing;
   };
-  const served: ServedCertificate | null = certificate === null ? null : (({ key: _key, ...rest }) => rest)(certificate);
-  return { app: running, ...listeners, certificate: served, close };
+  const ca: ServedAuthority = { file: tls.ca.file, bundleFile: tls.ca.bundleFile, source: tls.ca.source, name: tls.ca.name, replaced: tls.ca.replaced ?? null };
+  return { app: running, ...listeners, certificate: config.https ? tls.served : null, ca, close };
 }
 
 async function listen(server: NodeServer, config: Config, scheme: 'http' | 'https', opened: NodeServer[]): Promise<Listener> {
@@ -172,6 +210,31 @@ function listenError(err: NodeJS.ErrnoException, scheme: 'http' | 'https', host:
       message = `cannot listen on ${where}: ${err.message}`;
   }
   return new ListenError(message, err.code, port, { cause: err });
+}
+
+/**
+ * Ends proxy tunnels: each as soon as no response on it is in flight, all of them after `timeoutMs`.
+ * (Their sockets left the HTTP server's bookkeeping at CONNECT, so its close() would wait for them.)
+ */
+function closeTunnels(tunnels: Set<Duplex>, inFlight: Set<http.ServerResponse>, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const busy = (socket: Duplex) => [...inFlight].some((res) => res.socket === socket);
+    const sweep = () => {
+      for (const socket of tunnels) if (!busy(socket)) socket.destroy();
+      if (tunnels.size === 0) finish();
+    };
+    const timer = setInterval(sweep, 50);
+    const force = setTimeout(() => {
+      for (const socket of tunnels) socket.destroy();
+      finish();
+    }, timeoutMs);
+    const finish = () => {
+      clearInterval(timer);
+      clearTimeout(force);
+      resolve();
+    };
+    sweep();
+  });
 }
 
 /**

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
 import { isUiPath, LOGIN_PATH, uiCredential } from './ui/uiAuth.js';
 
-/** Control routes anyone may call: the health check, and what IPN receivers fetch. */
-const open = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', LOGIN_PATH]);
+/** Control routes anyone may call: the health check, what IPN receivers fetch, and the CA clients trust. */
+const open = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', '/__admin/ca.pem', LOGIN_PATH]);
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buyerRoutes } from './buyerRoutes.js';
+import { caRoutes } from './caRoutes.js';
 import { checkoutSessionRoutes } from './checkoutSessionRoutes.js';
 import { clockRoutes } from './clockRoutes.js';
 import { faultRoutes } from './faultRoutes.js';
@@ -23,4 +24,5 @@ export function registerAdmin(app: FastifyInstance, deps: MockContext): void {
   faultRoutes(app, deps);
   ipnRoutes(app, deps);
   uiRoutes(app, deps);
+  caRoutes(app, deps);
 }

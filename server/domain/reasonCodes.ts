@@ -34,6 +34,7 @@ export const reasonCodes = {
   InvalidAccountStatus: { status: 403, message: 'The merchant account is not in a usable state.', source: '2nd' },
   InvalidRequestSignature: { status: 403, message: 'Unable to verify signature.', source: '2nd' },
   InvalidAuthorizationToken: { status: 403, message: 'The authorization token is invalid.', source: '2nd' },
+  ProxyTargetNotServed: { status: 403, message: 'The intercepting proxy serves only the Amazon Pay hosts, on port 443.', source: 'mock' },
   // 404 / 405 / 413
   ResourceNotFound: { status: 404, message: 'The requested resource was not found.', source: '2nd' },
   UnsupportedOperation: { status: 405, message: 'The operation is not supported.', source: '2nd' },

@@ -17,6 +17,8 @@ export interface JournalEntry {
   objectIds: string[];
   request: { headers: Record<string, string>; body: unknown };
   response: { body: unknown };
+  /** Set when the call came through the mock's proxy: the Amazon host it was addressed to and how (CONNECT tunnel or absolute-form target). */
+  proxy: { host: string; mode: 'connect' | 'absolute-form' } | null;
   /** For signature failures: what the server computed, to diff against the client's. */
   signature: { canonicalRequest: string; stringToSign: string } | null;
 }

@@ -64,6 +64,7 @@ export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, res
     objectIds: [...ids],
     request: { headers: headersOf(request), body: requestBody },
     response: { body: responseBody },
+    proxy: request.servedHost && request.servedHost.via !== 'host-header' ? { host: request.servedHost.host, mode: request.servedHost.via } : null,
     signature:
       typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
         ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }

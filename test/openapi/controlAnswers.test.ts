@@ -51,7 +51,7 @@ describe('openapi.yaml: answers of the control API (admin token, journal, faults
   it('guards the control API with the admin token, as documented', async () => {
     const control = documentedOperations().filter((o) => o.path.startsWith('/__admin'));
     const open = control.filter((o) => same(o.operation.security, [])).map((o) => `${o.method} ${o.path}`);
-    expect(open.sort()).toEqual(['GET /__admin/health', 'GET /__admin/ipn/signing-cert.pem', 'GET /__admin/ipn/unsubscribe', 'GET /__admin/ui/login', 'POST /__admin/ui/login']);
+    expect(open.sort()).toEqual(['GET /__admin/ca.pem', 'GET /__admin/health', 'GET /__admin/ipn/signing-cert.pem', 'GET /__admin/ipn/unsubscribe', 'GET /__admin/ui/login', 'POST /__admin/ui/login']);
     expect(doc.components.securitySchemes.AdminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const { path, method, operation } of documentedOperations()) {
       const where = `${method} ${path}`;

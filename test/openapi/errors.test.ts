@@ -1,4 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { pendingRoutes } from '../../server/api/pendingRoutes.js';
@@ -138,6 +140,15 @@ describe('openapi.yaml: the error answers', () => {
     probe('unsubscribeIpn', 'MissingParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe'));
     probe('unsubscribeIpn', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe?merchant='));
     probe('unsubscribeIpn', 'InvalidParameterValue', () => send(app, 'GET', '/__admin/ipn/unsubscribe?merchant=X&url=a&url=b'));
+    probe('getLocalCa', 'ResourceNotFound', async () => {
+      // An app built without a server (as here) finds no CA in a data dir nobody started in.
+      const noCa = await buildApp(testConfig({ dataDir: path.join(tmpdir(), `apm-no-ca-${randomUUID()}`) }), { store: new MemoryStore() });
+      try {
+        return await send(noCa, 'GET', '/__admin/ca.pem');
+      } finally {
+        await noCa.close();
+      }
+    });
 
     // Finalize Checkout Session.
     const finalizeOpen = await createSession();

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // A private outDir inside the repo (so node_modules and package.json resolve) keeps this test from
 // racing other builds of dist/ and from replacing a dist/ someone is running.
-const outDir = path.join(root, '.vitest-tmp', `main-build-${process.pid}`);
+// It is laid out as an installable package (package.json, dist/, fixtures) so `bin` can be tried too.
+const packageDir = path.join(root, '.vitest-tmp', `main-build-${process.pid}`);
+const outDir = path.join(packageDir, 'dist');
 const mainJs = path.join(outDir, 'server', 'main.js');
 let dataDir: string;
 
@@ -23,10 +25,13 @@ beforeAll(async () => {
     encoding: 'utf8',
   });
   if (!existsSync(mainJs)) throw new Error(`tsc did not produce ${mainJs}:\n${tsc.stdout}${tsc.stderr}${tsc.error ?? ''}`);
+  await copyFile(path.join(root, 'package.json'), path.join(packageDir, 'package.json'));
+  await symlink(path.join(root, 'fixtures'), path.join(packageDir, 'fixtures'));
+  await symlink(path.join(root, 'openapi.yaml'), path.join(packageDir, 'openapi.yaml'));
 });
 
 afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
+  await rm(packageDir, { recursive: true, force: true });
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -87,8 +92,11 @@ describe('main (compiled, as `npm start` runs it)', () => {
         overrideServiceUrl: httpsUrl.slice('https://'.length),
         dataDir,
         store: 'memory',
-        certificate: { source: 'generated', file: path.join(dataDir, 'tls', 'cert.pem') },
+        certificate: { source: 'ca', file: path.join(dataDir, 'tls', 'ca.pem'), names: ['localhost', '127.0.0.1', '::1'] },
+        ca: { file: path.join(dataDir, 'tls', 'ca.pem'), source: 'generated' },
+        proxy: httpUrl,
       });
+      await waitForLine(r, (l) => msg(l).startsWith(`local CA (generated): ${path.join(dataDir, 'tls', 'ca.pem')}`));
       await waitForLine(r, (l) => l.level === 40 && /signature verification OFF/.test(msg(l)));
 
       const overHttp = await request(`${httpUrl}/__admin/health`);
@@ -109,7 +117,7 @@ describe('main (compiled, as `npm start` runs it)', () => {
     }
   });
 
-  it('reuses the certificate it generated on the previous start, and stops on SIGINT too', async () => {
+  it('keeps the CA it generated on the previous start, and stops on SIGINT too', async () => {
     const dir = path.join(dataDir, 'reuse');
     const args = ['--no-http', '--https-port', '0', '--data-dir', dir, '--store', 'memory'];
     const sources: unknown[] = [];
@@ -118,7 +126,7 @@ describe('main (compiled, as `npm start` runs it)', () => {
       try {
         const summary = await waitForLine(r, (l) => msg(l).includes('listening'));
         expect(summary.http).toBeNull();
-        sources.push((summary.certificate as { source: string }).source);
+        sources.push((summary.ca as { source: string }).source);
         r.child.kill('SIGINT');
         expect(await r.exit).toEqual({ code: 0, signal: null });
       } finally {
@@ -135,6 +143,40 @@ describe('main (compiled, as `npm start` runs it)', () => {
     expect(text).toMatch(/^Usage: amazon-pay-mock/);
     expect(text).toContain('--http-port');
     expect(text).toContain('AMAZON_PAY_MOCK_HTTPS_PORT');
+  });
+
+  it('prints the env settings (`amazon-pay-mock env`), creating the CA the server will use', async () => {
+    const dir = path.join(dataDir, 'env');
+    const r = run(['env', '--data-dir', dir, '--http-port', '18080']);
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    const text = r.lines.map(msg).join('\n');
+    expect(text).toContain('export HTTPS_PROXY=http://127.0.0.1:18080');
+    expect(text).toContain(`export NODE_EXTRA_CA_CERTS=${path.join(dir, 'tls', 'ca.pem')}`);
+    expect(existsSync(path.join(dir, 'tls', 'ca.pem'))).toBe(true);
+    const bad = run(['env', '--format', 'fish']);
+    expect(await bad.exit).toEqual({ code: 2, signal: null });
+    expect(bad.stderr()).toContain('--format: expected sh or dotenv');
+  });
+
+  it('runs as `npx amazon-pay-mock` (the package.json bin) in a project that installed the package', async () => {
+    const consumer = await mkdtemp(path.join(tmpdir(), 'apm-consumer-'));
+    try {
+      await writeFile(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+      const npm = (args: string[]) => spawnSync('npm', args, { cwd: consumer, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+      const installed = npm(['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', packageDir]);
+      expect(installed.status, installed.stderr).toBe(0);
+      const bin = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).bin;
+      expect(bin).toEqual({ 'amazon-pay-mock': 'dist/server/main.js' });
+      const help = npm(['exec', '--no', '--', 'amazon-pay-mock', '--help']);
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: amazon-pay-mock/);
+      expect(help.stdout).toContain('amazon-pay-mock env');
+      const npx = spawnSync('npx', ['--no-install', 'amazon-pay-mock', 'env', '--data-dir', path.join(consumer, 'data')], { cwd: consumer, encoding: 'utf8' });
+      expect(npx.status, npx.stderr).toBe(0);
+      expect(npx.stdout).toContain('export HTTPS_PROXY=');
+    } finally {
+      await rm(consumer, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with the message on a bad setting', async () => {

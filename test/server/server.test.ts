@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -85,8 +86,8 @@ describe('startServer', () => {
     expect(running.https?.port).toBeGreaterThan(0);
     expect(running.http?.url).toBe(`http://127.0.0.1:${running.http?.port}`);
     expect(running.https?.url).toBe(`https://127.0.0.1:${running.https?.port}`);
-    expect(running.certificate).toMatchObject({ source: expect.stringMatching(/^(generated|reused)$/), file: path.join(dataDir, 'tls', 'cert.pem') });
-    expect(running.certificate).not.toHaveProperty('key');
+    expect(running.certificate).toEqual({ source: 'ca', file: path.join(dataDir, 'tls', 'ca.pem'), names: ['localhost', '127.0.0.1', '::1'] });
+    expect(running.ca).toMatchObject({ file: path.join(dataDir, 'tls', 'ca.pem'), source: expect.stringMatching(/^(generated|reused)$/) });
 
     const overHttp = await request(`${running.http!.url}/__admin/health`);
     expect(overHttp.statusCode).toBe(200);
@@ -101,7 +102,7 @@ describe('startServer', () => {
     const running = await start({ http: false });
     expect(running.http).toBeNull();
     const port = running.https!.port;
-    const trusting = new Agent({ connect: { ca: running.certificate!.cert } });
+    const trusting = new Agent({ connect: { ca: readFileSync(running.ca.file, 'utf8') } });
     try {
       for (const host of ['127.0.0.1', 'localhost']) {
         const res = await request(`https://${host}:${port}/__admin/health`, { dispatcher: trusting });
@@ -113,7 +114,7 @@ describe('startServer', () => {
     }
   });
 
-  it('serves only HTTP when HTTPS is off, without touching the certificate', async () => {
+  it('serves only HTTP when HTTPS is off (the CA is still made, for the proxy)', async () => {
     const running = await start({ https: false, dataDir: path.join(dataDir, 'no-tls') });
     expect(running.https).toBeNull();
     expect(running.certificate).toBeNull();

@@ -1,136 +1,52 @@
-import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import forge from 'node-forge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../../server/config.js';
-import {
-  certificateNames,
-  certificatePaths,
-  generateCertificate,
-  loadOrCreateCertificate,
-  reuseProblem,
-} from '../../server/tls/certificate.js';
+import { ConfigError } from '../../server/config.js';
+import { certificateNames, loadConfiguredCertificate } from '../../server/tls/certificate.js';
+import { buildAuthorityCertificate, newRsaKeyPem } from '../../server/tls/certificateAuthority.js';
+import { tlsPaths } from '../../server/tls/tlsFiles.js';
 
-let dataDir: string;
+let dir: string;
 
 beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'apm-tls-'));
+  dir = await mkdtemp(path.join(tmpdir(), 'apm-tls-'));
 });
 
 afterEach(async () => {
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
 });
 
-function config(overrides: Partial<Config> = {}): Config {
-  return loadConfig([], {}, { dataDir, logLevel: 'silent', store: 'memory', ...overrides });
+async function pair(name: string): Promise<{ cert: string; key: string }> {
+  const key = await newRsaKeyPem();
+  return { cert: forge.pki.certificateToPem(buildAuthorityCertificate(key, new Date(), name)), key };
 }
 
-/** subjectAltName as OpenSSL prints it, e.g. "DNS:localhost, IP Address:127.0.0.1". */
-function sans(pem: string): string[] {
-  return (new X509Certificate(pem).subjectAltName ?? '').split(', ');
-}
-
-describe('loadOrCreateCertificate', () => {
-  it('generates a self-signed server certificate for localhost, 127.0.0.1, ::1 and the extra names', async () => {
-    const c = await loadOrCreateCertificate(config({ tlsNames: ['pay-api.amazon.com', '10.1.2.3', '[fd00::7]'] }));
-    expect(c.source).toBe('generated');
-    expect(c.file).toBe(certificatePaths({ dataDir }).cert);
-    const x509 = new X509Certificate(c.cert);
-    expect(sans(c.cert)).toEqual([
-      'DNS:localhost',
-      'IP Address:127.0.0.1',
-      'IP Address:0:0:0:0:0:0:0:1',
-      'DNS:pay-api.amazon.com',
-      'IP Address:10.1.2.3',
-      'IP Address:FD00:0:0:0:0:0:0:7',
-    ]);
-    expect(x509.subject).toContain('CN=amazon-pay-mock');
-    expect(x509.issuer).toBe(x509.subject);
-    expect(x509.ca).toBe(false);
-    expect(x509.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // extKeyUsage serverAuth
-    expect(x509.verify(x509.publicKey)).toBe(true);
-    expect(x509.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    expect(x509.checkHost('localhost')).toBe('localhost');
-    expect(x509.checkIP('127.0.0.1')).toBe('127.0.0.1');
-    expect(x509.checkIP('::1')).toBe('::1');
-    const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
-    expect(days).toBeGreaterThan(800);
-    expect(days).toBeLessThanOrEqual(825);
-    expect(Date.parse(x509.validFrom)).toBeLessThanOrEqual(Date.now());
-  });
-
-  it('writes cert.pem and key.pem under <dataDir>/tls, the key readable by its owner only', async () => {
-    const c = await loadOrCreateCertificate(config());
-    const paths = certificatePaths({ dataDir });
-    expect(await readFile(paths.cert, 'utf8')).toBe(c.cert);
-    expect(await readFile(paths.key, 'utf8')).toBe(c.key);
-    if (process.platform !== 'win32') expect((await stat(paths.key)).mode & 0o777).toBe(0o600);
-    expect(new X509Certificate(c.cert).checkPrivateKey((await import('node:crypto')).createPrivateKey(c.key))).toBe(true);
-  });
-
-  it('reuses the stored certificate on the next start', async () => {
-    const first = await loadOrCreateCertificate(config({ tlsNames: ['shop.test'] }));
-    const second = await loadOrCreateCertificate(config({ tlsNames: ['SHOP.test'] }));
-    expect(second.source).toBe('reused');
-    expect(second.cert).toBe(first.cert);
-    expect(second.key).toBe(first.key);
-    // Fewer names than the stored certificate covers still fit.
-    expect((await loadOrCreateCertificate(config())).source).toBe('reused');
-  });
-
-  it('regenerates when a configured name is not covered', async () => {
-    const first = await loadOrCreateCertificate(config());
-    const second = await loadOrCreateCertificate(config({ tlsNames: ['pay-api.amazon.eu'] }));
-    expect(second.source).toBe('generated');
-    expect(second.replaced).toMatch(/does not cover pay-api\.amazon\.eu/);
-    expect(second.cert).not.toBe(first.cert);
-    expect(sans(second.cert)).toContain('DNS:pay-api.amazon.eu');
-    expect(await readFile(certificatePaths({ dataDir }).cert, 'utf8')).toBe(second.cert);
-  });
-
-  it('regenerates when the stored files are unreadable or do not belong together', async () => {
-    const paths = certificatePaths({ dataDir });
-    await loadOrCreateCertificate(config());
-    const other = await generateCertificate(['localhost', '127.0.0.1', '::1']);
-    await writeFile(paths.key, other.key);
-    const replaced = await loadOrCreateCertificate(config());
-    expect(replaced.source).toBe('generated');
-    expect(replaced.replaced).toMatch(/key does not belong/);
-    await writeFile(paths.cert, 'garbage');
-    expect((await loadOrCreateCertificate(config())).source).toBe('generated');
-  });
-
-  it('regenerates a certificate that is about to expire', async () => {
-    const names = certificateNames(config());
-    const old = await generateCertificate(names, new Date(Date.now() - 824.5 * 86_400_000));
-    expect(reuseProblem(old.cert, old.key, names)).toMatch(/^expires /);
-    expect(reuseProblem(old.cert, old.key, names, new Date(Date.now() - 800 * 86_400_000))).toBeNull();
-  });
-
-  it('serves configured cert and key files as they are', async () => {
-    const made = await generateCertificate(['configured.test']);
-    const certFile = path.join(dataDir, 'mine.crt');
-    const keyFile = path.join(dataDir, 'mine.key');
+describe('loadConfiguredCertificate (--tls-cert/--tls-key)', () => {
+  it('serves configured cert and key files as they are, without touching the data dir', async () => {
+    const made = await pair('configured');
+    const certFile = path.join(dir, 'mine.crt');
+    const keyFile = path.join(dir, 'mine.key');
     await writeFile(certFile, made.cert);
     await writeFile(keyFile, made.key);
-    const c = await loadOrCreateCertificate(config({ tlsCert: certFile, tlsKey: keyFile, tlsNames: ['ignored.test'] }));
-    expect(c).toMatchObject({ source: 'configured', file: certFile, cert: made.cert, key: made.key });
-    // Nothing is generated next to the data.
-    await expect(stat(certificatePaths({ dataDir }).dir)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await loadConfiguredCertificate({ tlsCert: certFile, tlsKey: keyFile })).toEqual({ cert: made.cert, key: made.key, file: certFile });
+    await expect(stat(tlsPaths(dir).dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('rejects configured files that are missing or do not match, naming the option', async () => {
-    const a = await generateCertificate(['a.test']);
-    const b = await generateCertificate(['b.test']);
-    const certFile = path.join(dataDir, 'a.crt');
-    const keyFile = path.join(dataDir, 'b.key');
+    const a = await pair('a');
+    const b = await pair('b');
+    const certFile = path.join(dir, 'a.crt');
+    const keyFile = path.join(dir, 'b.key');
     await writeFile(certFile, a.cert);
     await writeFile(keyFile, b.key);
-    await expect(loadOrCreateCertificate(config({ tlsCert: certFile, tlsKey: keyFile }))).rejects.toThrow(/tlsKey .* does not belong to tlsCert/);
-    const missing = loadOrCreateCertificate(config({ tlsCert: path.join(dataDir, 'nope.crt'), tlsKey: keyFile }));
+    await expect(loadConfiguredCertificate({ tlsCert: certFile, tlsKey: keyFile })).rejects.toThrow(/tlsKey .* does not belong to tlsCert/);
+    const missing = loadConfiguredCertificate({ tlsCert: path.join(dir, 'nope.crt'), tlsKey: keyFile });
     await expect(missing).rejects.toBeInstanceOf(ConfigError);
     await expect(missing).rejects.toThrow(/tlsCert: cannot read .*nope\.crt \(ENOENT\)/);
+    await writeFile(certFile, 'not pem');
+    await expect(loadConfiguredCertificate({ tlsCert: certFile, tlsKey: keyFile })).rejects.toThrow(/not a PEM certificate/);
   });
 });
 
