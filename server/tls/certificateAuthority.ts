@@ -52,7 +52,7 @@ export function buildAuthorityCertificate(keyPem: string, now: Date = new Date()
     subject: [
       { name: 'commonName', value: `amazon-pay-mock local CA (${where}, ${day})`.slice(0, 64) },
       { name: 'organizationName', value: 'amazon-pay-mock (local test double, not Amazon)' },
-      { name: 'organizationalUnitName', value: `made on ${where} for offline tests; trust it only on test machines`.slice(0, 64) },
+      { name: 'organizationalUnitName', value: `made on ${where} for offline tests, trust it on test machines only`.slice(0, 64) },
     ],
     selfKey: key,
     validityDays: caValidityDays,

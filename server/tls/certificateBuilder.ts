@@ -36,8 +36,12 @@ export function buildCertificate(spec: CertificateSpec): Forge.pki.Certificate {
   // Back-date an hour so a client whose clock runs slightly behind still accepts it.
   cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   cert.validity.notAfter = new Date(cert.validity.notBefore.getTime() + spec.validityDays * 24 * 60 * 60 * 1000);
-  cert.setSubject(spec.subject);
-  cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : spec.subject);
+  // UTF8String: PrintableString forbids characters such as ';', '_' or '@', and strict parsers
+  // (Chromium) reject the whole certificate for one of them.
+  const subject = spec.subject.map((field) => ({ valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class, ...field }));
+  cert.setSubject(subject);
+  // The issuer is the CA's subject byte for byte, as chain building compares them.
+  cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : subject);
   const identifiers: object[] = [{ name: 'subjectKeyIdentifier' }];
   if (spec.issuer) identifiers.push({ name: 'authorityKeyIdentifier', keyIdentifier: spec.issuer.cert.generateSubjectKeyIdentifier().getBytes() });
   const basic = spec.ca ? { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true } : { name: 'basicConstraints', cA: false, critical: true };
