@@ -49,7 +49,9 @@ export function formatEnv(settings: EnvSettings, format: EnvFormat): string {
     format === 'sh'
       ? ['# amazon-pay-mock: send HTTPS clients through the mock and trust its local CA. Apply with: eval "$(amazon-pay-mock env)"', ...settings.variables.map(([k, v]) => `export ${k}=${shellQuote(v)}`)]
       : settings.variables.map(([k, v]) => `${k}=${v}`);
+  const proxy = settings.variables[0]![1];
   lines.push(
+    `# Ruby: Net::HTTP looks up http_proxy (not https_proxy) for https:// URLs too, so also set http_proxy=${proxy}`,
     '# Java: build a truststore from the CA once, then give it and the proxy to the JVM (or to PayConfiguration.setProxySettings):',
     `#   ${settings.java.keytool}`,
     `#   ${settings.java.run}`,

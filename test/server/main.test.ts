@@ -134,7 +134,8 @@ describe('main (compiled, as `npm start` runs it)', () => {
       }
     }
     expect(sources).toEqual(['generated', 'reused']);
-  });
+    // Two starts of a compiled server, the first making two RSA keys: slow on a loaded machine.
+  }, 60_000);
 
   it('prints --help and exits 0', async () => {
     const r = run(['--help']);
