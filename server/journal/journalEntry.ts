@@ -40,6 +40,12 @@ function collectIds(into: Set<string>, value: unknown): void {
   }
 }
 
+/** How a request came through the mock's proxy (the Amazon host and the mode), or null for a direct call. */
+export function proxyOf(request: FastifyRequest): JournalEntry['proxy'] {
+  const served = request.servedHost;
+  return served && served.via !== 'host-header' ? { host: served.host, mode: served.via } : null;
+}
+
 /** Builds the journal entry of an answered call from what Fastify kept of it. */
 export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, responsePayload: unknown): Omit<JournalEntry, 'id'> {
   const requestBody = bodyOf(request.body);
@@ -64,7 +70,7 @@ export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, res
     objectIds: [...ids],
     request: { headers: headersOf(request), body: requestBody },
     response: { body: responseBody },
-    proxy: request.servedHost && request.servedHost.via !== 'host-header' ? { host: request.servedHost.host, mode: request.servedHost.via } : null,
+    proxy: proxyOf(request),
     signature:
       typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
         ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }

@@ -10,6 +10,7 @@ import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { OperationEnv } from '../domain/operation.js';
 import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
+import { proxyOf } from '../journal/journalEntry.js';
 import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
 import { merchantNamespace } from '../signing/keyRegistry.js';
 import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
@@ -106,6 +107,7 @@ function journalButton(deps: MockContext, request: FastifyRequest, operation: st
     objectIds: outcome.objectIds ?? [],
     request: { headers: {}, body: fields },
     response: { body: outcome.error ? outcome.error.toBody() : (outcome.response ?? null) },
+    proxy: proxyOf(request),
     signature:
       typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
         ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }

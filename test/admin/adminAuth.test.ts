@@ -5,7 +5,7 @@ import { packagePath } from '../../server/config.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 
 // The dashboard's sign-in form is open too: it is where a browser gets the token's cookie.
-const OPEN = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', '/__admin/ui/login']);
+const OPEN = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', '/__admin/ui/login', '/__admin/ca.pem']);
 
 // Every control route the document lists (a separate test keeps it equal to what is served).
 const doc = parseYaml(readFileSync(packagePath('openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };

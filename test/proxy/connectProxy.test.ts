@@ -76,13 +76,14 @@ describe('the intercepting HTTPS proxy on the HTTP listener', () => {
     }
   });
 
-  it('serves the checkout.js hosts through the same app (its hooks answer, whatever the route)', async () => {
+  it('serves checkout.js for static-na|eu|fe.payments-amazon.com through the same app', async () => {
     const agent = new ProxyAgent({ uri: proxyUrl, requestTls: { ca: caPem } });
     try {
       for (const host of Object.keys(amazonHosts).filter((h) => h.startsWith('static-'))) {
-        const res = await request(`https://${host}/__admin/health`, { dispatcher: agent });
+        const res = await request(`https://${host}/checkout.js`, { dispatcher: agent });
         expect(res.statusCode, host).toBe(200);
-        expect(await res.body.json()).toMatchObject({ status: 'ok' });
+        expect(res.headers['content-type']).toMatch(/javascript/);
+        expect(await res.body.text()).toContain('amazon-pay-mock checkout.js');
         expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
       }
     } finally {
