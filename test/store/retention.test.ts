@@ -87,7 +87,7 @@ describe('retention outside the store', () => {
   it('drops journal entries recorded before the cutoff, oldest first', async () => {
     const { Journal } = await import('../../server/journal/journal.js');
     const journal = new Journal(10);
-    const entry = (time: string) => ({ time, merchant: 'm1', publicKeyId: null, operation: null, method: 'GET', path: '/', status: 200, durationMs: 1, reasonCode: null, scenario: null, replayed: false, objectIds: [], request: { headers: {}, body: null }, response: { body: null }, signature: null });
+    const entry = (time: string) => ({ time, merchant: 'm1', publicKeyId: null, operation: null, method: 'GET', path: '/', status: 200, durationMs: 1, reasonCode: null, scenario: null, replayed: false, objectIds: [], request: { headers: {}, body: null }, response: { body: null }, proxy: null, signature: null });
     journal.record(entry('2026-01-01T00:00:00.000Z'));
     journal.record(entry('2026-02-01T00:00:00.000Z'));
     journal.record(entry('2026-03-01T00:00:00.000Z'));
