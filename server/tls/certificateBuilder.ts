@@ -38,7 +38,7 @@ export function buildCertificate(spec: CertificateSpec): Forge.pki.Certificate {
   cert.validity.notAfter = new Date(cert.validity.notBefore.getTime() + spec.validityDays * 24 * 60 * 60 * 1000);
   // UTF8String: PrintableString forbids characters such as ';', '_' or '@', and strict parsers
   // (Chromium) reject the whole certificate for one of them.
-  const subject = spec.subject.map((field) => ({ valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class, ...field }));
+  const subject = spec.subject.map((field) => ({ valueTagClass: nodeForge().asn1.Type.UTF8 as unknown as Forge.asn1.Class, ...field }));
   cert.setSubject(subject);
   // The issuer is the CA's subject byte for byte, as chain building compares them.
   cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : subject);

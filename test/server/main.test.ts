@@ -124,7 +124,7 @@ describe('main (compiled, as `npm start` runs it)', () => {
     for (let i = 0; i < 2; i++) {
       const r = run(args);
       try {
-        const summary = await waitForLine(r, (l) => msg(l).includes('listening'));
+        const summary = await waitForLine(r, (l) => msg(l).includes('listening'), 25_000);
         expect(summary.http).toBeNull();
         sources.push((summary.ca as { source: string }).source);
         r.child.kill('SIGINT');
@@ -178,7 +178,8 @@ describe('main (compiled, as `npm start` runs it)', () => {
     } finally {
       await rm(consumer, { recursive: true, force: true });
     }
-  });
+    // npm install plus two runs of the compiled server through npx: slow on a loaded machine.
+  }, 120_000);
 
   it('exits 2 with the message on a bad setting', async () => {
     const r = run(['--http-port', 'abc']);
