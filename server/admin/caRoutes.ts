@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
 import { readIfPresent, tlsPaths } from '../tls/tlsFiles.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { MockContext } from '../context.js';
 
 /** GET /__admin/ca.pem: the local CA certificate (public), read from the data dir where start-up keeps it. */
-export function caRoutes(app: FastifyInstance, deps: Pick<AdminDeps, 'config'>): void {
+export function caRoutes(app: FastifyInstance, deps: Pick<MockContext, 'config'>): void {
   app.get('/__admin/ca.pem', async (_request, reply) => {
     const dataDir = deps.config.dataDir;
     const pem = await readIfPresent(dataDir, tlsPaths(dataDir).caCert);
