@@ -13,9 +13,6 @@ interface Pending {
 
 const pending: Pending[] = [
   { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
-  { name: 'merchantScan', method: 'POST', path: '/in-store/merchantScan', sdk: ['InStoreClient.merchantScan'] },
-  { name: 'inStoreCharge', method: 'POST', path: '/in-store/charge', sdk: ['InStoreClient.charge'] },
-  { name: 'inStoreRefund', method: 'POST', path: '/in-store/refund', sdk: ['InStoreClient.refund'] },
 ];
 
 /**

@@ -8,13 +8,14 @@ import { pendingRoutes } from './pendingRoutes.js';
 import { reportRoutes } from './reports.js';
 import { disputeRoutes } from './disputes.js';
 import { merchantAccountRoutes } from './merchantAccounts.js';
+import { inStoreRoutes } from './inStore.js';
 import { registerStorage } from './storageRoutes.js';
 import type { OperationRoute } from './operationRoute.js';
 import { operationHandler } from './pipeline.js';
 import type { MockContext } from '../context.js';
 
 /** Every emulated operation. */
-export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...disputeRoutes, ...merchantAccountRoutes, ...pendingRoutes];
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...disputeRoutes, ...merchantAccountRoutes, ...inStoreRoutes, ...pendingRoutes];
 
 /** URL prefixes each operation is served under (Amazon Pay "API introduction"): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;

@@ -9,13 +9,14 @@ export type Collection =
   | 'settings'
   // Reports, disputes, files, merchant accounts, in-store (issue #13)
   | 'reports' | 'reportSchedules' | 'reportDocuments' | 'reportIndex' | 'disputes' | 'files' | 'merchantAccounts'
+  | 'inStorePermissions' | 'inStoreCharges' | 'inStoreRefunds' | 'inStoreReferences'
   // Delivery tracking codes (used once) and issued authorization tokens (issue #12)
   | 'deliveryTrackers' | 'authorizationTokens'
   // Public keys registered at run time (issue #7)
   | 'publicKeys';
 
 export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
-  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'merchantAccounts', 'deliveryTrackers', 'authorizationTokens', 'publicKeys'];
+  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'merchantAccounts', 'inStorePermissions', 'inStoreCharges', 'inStoreRefunds', 'inStoreReferences', 'deliveryTrackers', 'authorizationTokens', 'publicKeys'];
 
 /** One write: the whole new value of one record (`null` deletes it). */
 export interface Put {

@@ -395,6 +395,40 @@ describe('openapi.yaml: the error answers', () => {
     probe('merchantAccountClaimInEnvironment', 'InvalidRequest', () => send(app, 'POST', claim(registeredId), { uniqueReferenceId: registeredAccount.json().uniqueReferenceId }));
     probe('merchantAccountClaimInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', claim(registeredId), {}, simulation));
 
+    // In-store (issue #13).
+    const scanBody = () => ({ scanData: 'code', scanReferenceId: randomUUID().replace(/-/g, ''), merchantCOE: 'US', ledgerCurrency: 'USD' });
+    const scanned = (await send(app, 'POST', `${v2}/in-store/merchantScan`, scanBody())).json().chargePermissionId;
+    const usedScan = (await send(app, 'POST', `${v2}/in-store/merchantScan`, scanBody())).json().chargePermissionId;
+    const storeCharge = (await send(app, 'POST', `${v2}/in-store/charge`, { chargePermissionId: usedScan, chargeReferenceId: 'probe-charge', chargeTotal: usd(2) })).json().chargeId;
+    for (let i = 0; i < 10; i++) expect((await send(app, 'POST', `${v2}/in-store/refund`, { chargeId: storeCharge, refundReferenceId: `probe-r${i}`, refundTotal: { amount: '0.01', currencyCode: 'USD' } })).statusCode).toBe(200);
+    probe('merchantScanInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${v2}/in-store/merchantScan`, { scanData: 'x' }));
+    probe('merchantScanInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${v2}/in-store/merchantScan`, { ...scanBody(), merchantCOE: 'USA' }));
+    probe('merchantScanInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${v2}/in-store/merchantScan`, { ...scanBody(), note: 'x' }));
+    expect((await send(app, 'POST', `${v2}/in-store/merchantScan`, { ...scanBody(), scanReferenceId: 'same-scan' })).statusCode).toBe(200);
+    probe('merchantScanInEnvironment', 'InvalidRequest', () => send(app, 'POST', `${v2}/in-store/merchantScan`, { ...scanBody(), scanReferenceId: 'same-scan' }));
+    probe('merchantScanInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${v2}/in-store/merchantScan`, scanBody(), simulation));
+    probe('merchantScanInEnvironment', 'ResourceNotFound', () => send(app, 'POST', '/staging/v2/in-store/merchantScan', scanBody()));
+    const storeChargeBody = (extra: Record<string, unknown> = {}) => ({ chargePermissionId: scanned, chargeReferenceId: randomUUID().replace(/-/g, ''), chargeTotal: usd(2), ...extra });
+    probe('inStoreChargeInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${v2}/in-store/charge`, { chargePermissionId: scanned }));
+    probe('inStoreChargeInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargeTotal: usd('two') })));
+    probe('inStoreChargeInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ tip: 1 })));
+    probe('inStoreChargeInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargeTotal: { amount: '2', currencyCode: 'EUR' } })));
+    probe('inStoreChargeInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargeTotal: usd('150000.01') })));
+    probe('inStoreChargeInEnvironment', 'InvalidRequest', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargeReferenceId: 'probe-charge' })));
+    probe('inStoreChargeInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargePermissionId: nowhere })));
+    probe('inStoreChargeInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody({ chargePermissionId: usedScan })));
+    probe('inStoreChargeInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${v2}/in-store/charge`, storeChargeBody(), simulation));
+    const storeRefundBody = (extra: Record<string, unknown> = {}) => ({ chargeId: storeCharge, refundReferenceId: randomUUID().replace(/-/g, ''), refundTotal: usd(1), ...extra });
+    probe('inStoreRefundInEnvironment', 'MissingParameterValue', () => send(app, 'POST', `${v2}/in-store/refund`, { chargeId: storeCharge }));
+    probe('inStoreRefundInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ refundTotal: usd('x') })));
+    probe('inStoreRefundInEnvironment', 'UnrecognizedField', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ why: 'x' })));
+    probe('inStoreRefundInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ refundTotal: { amount: '1', currencyCode: 'EUR' } })));
+    probe('inStoreRefundInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ refundTotal: usd(3) })));
+    probe('inStoreRefundInEnvironment', 'TransactionCountExceeded', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ refundTotal: usd('0.01') })));
+    probe('inStoreRefundInEnvironment', 'InvalidRequest', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ refundReferenceId: 'probe-r0' })));
+    probe('inStoreRefundInEnvironment', 'ResourceNotFound', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody({ chargeId: `${nowhere}-C000000` })));
+    probe('inStoreRefundInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${v2}/in-store/refund`, storeRefundBody(), simulation));
+
     // SDK operations not emulated yet (issue #13): verified, then 501 OperationNotEmulated.
     for (const route of pendingRoutes) {
       const at = (prefix: string) => `${prefix}${route.path.replace(/:[A-Za-z]+/g, 'S01-0000000-0000000')}`;
