@@ -406,17 +406,47 @@ describe('simulated cards apply to later charges on the permission (manual appro
     expect(blocked.body.reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
-  it('card 0701 with AuthorizeWithCapture: 202, AuthorizationInitiated, then Captured with the balance used', async () => {
-    const id = await approved('0701', 'AuthorizeWithCapture');
+  it('refuses a pending card (0701, 4354) with AuthorizeWithCapture, or captureNow later: they need Authorize ("Use Sandbox simulations")', async () => {
+    for (const card of ['0701', '4354']) {
+      const id = await approved(card, 'AuthorizeWithCapture');
+      const err = await sdkError(mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') }));
+      expect(err.status).toBe(400);
+      expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
+      expect(err.body.message).toContain(card);
+      expect((await mclient.getCheckoutSession(id)).data.statusDetails.state).toBe('Open');
+    }
+    const id = await approved('0701', 'Authorize');
     const completed = await mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') });
-    expect(completed.status).toBe(202);
-    const { chargePermissionId, chargeId } = completed.data;
-    expect((await state(chargeId)).state).toBe('AuthorizationInitiated');
     await settle();
-    const charge = (await mclient.getCharge(chargeId)).data;
-    expect(charge.statusDetails.state).toBe('Captured');
-    expect(charge.captureAmount).toEqual(usd('40.00'));
-    expect((await permissionStatus(mclient, chargePermissionId)).limits.amountBalance).toEqual(usd('0.00'));
+    await mclient.cancelCharge(completed.data.chargeId, { cancellationReason: 'x' });
+    const captureNow = await sdkError(mclient.createCharge({ chargePermissionId: completed.data.chargePermissionId, chargeAmount: usd('10.00'), captureNow: true, canHandlePendingAuthorization: true }, idem()));
+    expect(captureNow.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
+  });
+
+  it('a simulation string overrides a pending card: AuthorizeWithCapture with card 0701 and a code completes as the code says', async () => {
+    const id = await approved('0701', 'AuthorizeWithCapture');
+    const err = await sdkError(mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') }, simulate('BuyerCanceled')));
+    expect(err.body.reasonCode).toBe('CheckoutSessionCanceled');
+    expect((await mclient.getCheckoutSession(id)).data.statusDetails.reasonCode).toBe('BuyerCanceled');
+  });
+
+  it('a simulation string overrides a card that canceled the session on return (3064, 3434)', async () => {
+    for (const card of ['3064', '3434']) {
+      const id = await approved(card, 'Authorize');
+      expect((await mclient.getCheckoutSession(id)).data.statusDetails.state).toBe('Canceled');
+      const completed = await mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') }, simulate('AuthorizationInitiated'));
+      expect(completed.status).toBe(202);
+      expect((await state(completed.data.chargeId)).state).toBe('AuthorizationInitiated');
+      expect((await mclient.getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
+    }
+    // Without a simulation string the card decides.
+    const id = await approved('3064', 'Authorize');
+    const err = await sdkError(mclient.completeCheckoutSession(id, { chargeAmount: usd('40.00') }));
+    expect(err.body.reasonCode).toBe('CheckoutSessionCanceled');
+    // And another code takes its own reason over the card's.
+    const other = await approved('3064', 'Authorize');
+    await sdkError(mclient.completeCheckoutSession(other, { chargeAmount: usd('40.00') }, simulate('AmazonCanceled')));
+    expect((await mclient.getCheckoutSession(other)).data.statusDetails.reasonCode).toBe('AmazonCanceled');
   });
 
   it('a happy-path card (4444) with Confirm: Chargeable permission, later charges Authorized at once', async () => {

@@ -66,6 +66,10 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
     if (b.captureNow !== true) throw apiError('InvalidSandboxSimulationSpecified', 'CaptureInitiated on Create Charge needs captureNow: true.');
     pending = { state: 'CaptureInitiated', settleTo: override.settleTo === 'Captured' ? 'Authorized' : 'Declined', reasonCode: override.reasonCode };
   } else if (card?.kind === 'pending') {
+    // Cards 0701 and 4354 need an authorization the merchant captures later ("Use Sandbox simulations").
+    if (b.captureNow === true) {
+      throw apiError('InvalidSandboxSimulationSpecified', `The simulated payment method ending ${permission.meta.card} needs an authorization without captureNow, and canHandlePendingAuthorization true.`);
+    }
     pending = card;
   }
   if (pending && pending.state !== 'CaptureInitiated' && !canPend) {

@@ -13,7 +13,7 @@ import type { Override } from '../override.js';
 import { findSession } from './findSession.js';
 import type { SessionRecord } from './sessionRecord.js';
 import { completeSessionFields } from './sessionSchema.js';
-import { cancelSession, sessionWrite, status } from './sessionState.js';
+import { cancelSession, sessionWrite, status, withoutCardCancel } from './sessionState.js';
 
 /** The error a terminal session answers with: Canceled by buyer/decline vs anything else ("Checkout Session": Complete Checkout Session). */
 function terminalError(record: SessionRecord): AmazonPayError {
@@ -88,6 +88,10 @@ export function completeRecord(
   answer: (s: CheckoutSession) => unknown,
 ): OperationResult {
   const { ctx, ids, settings } = env;
+  if (override) {
+    const reopened = withoutCardCancel(record, ctx.now, settings.publicUrl);
+    if (reopened !== record) return completeRecord(env, reopened, true, amounts, override, answer);
+  }
   const refused = refuseTerminal(record, changed);
   if (refused) return refused;
   const s = record.session;
@@ -106,11 +110,20 @@ export function completeRecord(
   const intent = setupOnly ? 'Confirm' : (pd.paymentIntent ?? 'Confirm');
   const card = record.meta.card ?? defaultCard;
   const behaviour = simulatedCards[card]?.behaviour;
-  const pending = override?.kind === 'pending' ? override : behaviour?.kind === 'pending' ? behaviour : null;
+  // A simulation string overrides the card ("Use Sandbox simulations").
+  const cardPending = !override && behaviour?.kind === 'pending' ? behaviour : null;
+  const pending = override?.kind === 'pending' ? override : cardPending;
+  if (cardPending && (intent !== 'Authorize' || !pd.canHandlePendingAuthorization)) {
+    // "Use Sandbox simulations": cards 0701 and 4354 need paymentIntent Authorize and canHandlePendingAuthorization.
+    throw apiError(
+      'InvalidSandboxSimulationSpecified',
+      `The simulated payment method ending ${card} needs paymentIntent Authorize and paymentDetails.canHandlePendingAuthorization true (this session: ${intent}, canHandlePendingAuthorization ${pd.canHandlePendingAuthorization === true}).`,
+    );
+  }
   if (pending && (intent === 'Confirm' || !pd.canHandlePendingAuthorization)) {
     throw apiError(
       'InvalidSandboxSimulationSpecified',
-      `A pending authorization (card ending ${card}) needs paymentIntent Authorize or AuthorizeWithCapture and paymentDetails.canHandlePendingAuthorization true.`,
+      'A pending authorization needs paymentIntent Authorize or AuthorizeWithCapture and paymentDetails.canHandlePendingAuthorization true.',
     );
   }
 

@@ -1,6 +1,7 @@
 import { formatTimestamp } from '../time.js';
 import type { CheckoutSession, StatusDetails } from '../types.js';
 import { withConstraints } from './constraints.js';
+import { simulatedCards } from '../cards.js';
 import type { SessionRecord } from './sessionRecord.js';
 import { sessionDeletedAt } from '../retention.js';
 
@@ -44,4 +45,23 @@ export function sessionDueAt(record: SessionRecord): number | null {
 
 export function sessionWrite(record: SessionRecord) {
   return { collection: 'checkoutSessions' as const, id: record.session.checkoutSessionId, value: record, dueAt: sessionDueAt(record) };
+}
+
+/** Whether the session is Canceled only because the buyer's simulated card (3064, 3434) canceled it on return. */
+export function canceledByCard(record: SessionRecord): boolean {
+  const behaviour = record.meta.card ? simulatedCards[record.meta.card]?.behaviour : undefined;
+  const st = record.session.statusDetails;
+  return behaviour?.kind === 'cancelOnReturn' && st.state === 'Canceled' && st.reasonCode === behaviour.reasonCode;
+}
+
+/**
+ * "Use Sandbox simulations": a simulation string overrides the simulated payment method. When the
+ * buyer's card canceled the session on return and the completion carries a simulation, the
+ * session is taken as the card never canceled it (still Open, within its 24 hours), so the
+ * simulation decides. Returns the same object otherwise.
+ */
+export function withoutCardCancel(record: SessionRecord, now: number, publicUrl: string): SessionRecord {
+  if (!canceledByCard(record) || now >= record.meta.expiresAt) return record;
+  const session: CheckoutSession = { ...record.session, statusDetails: status('Open', now) };
+  return { ...record, session: withConstraints(session, publicUrl) };
 }
