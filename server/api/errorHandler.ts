@@ -1,3 +1,4 @@
+import { sendAmazonJson } from './contentType.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { echo } from '../domain/echo.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
@@ -53,7 +54,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     if (amazon.status >= 500 && !(error instanceof AmazonPayError)) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ reasonCode: amazon.reasonCode }, amazon.message);
     request.amazonError = amazon;
-    return reply.code(amazon.status).send(amazon.toBody());
+    return sendAmazonJson(reply, amazon.status, JSON.stringify(amazon.toBody()));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -5,6 +5,7 @@ import { resolveEnvironment, parseRegion } from '../domain/environment.js';
 import { simulationOverride } from '../scenarios/simulations.js';
 import { applyScenarios } from '../scenarios/apply.js';
 import { scopedView } from '../domain/scope.js';
+import { sendAmazonJson } from './contentType.js';
 import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { OperationEnv } from '../domain/operation.js';
@@ -82,7 +83,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
       const slot = await deps.idempotency.acquire(ns, id, fingerprint);
       if ('replay' in slot) {
         request.replayed = true;
-        return reply.code(slot.replay.status).type(JSON_TYPE).send(slot.replay.payload);
+        return sendAmazonJson(reply, slot.replay.status, slot.replay.payload);
       }
       release = slot.release;
       remember = (status, payload) => {
@@ -95,7 +96,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
       const { status, payload, headers, committed } = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, remember);
       await committed;
       if (headers) reply.headers(headers);
-      return reply.code(status).type(JSON_TYPE).send(payload);
+      return sendAmazonJson(reply, status, payload);
     } catch (err) {
       if (err instanceof DroppedConnection) return dropConnection(request, reply, deps);
       // A refusal is an answer too: the same request with the same key gets it again.
@@ -107,7 +108,6 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
   };
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Thrown by a scenario rule that closes the connection instead of answering. */
 class DroppedConnection extends Error {

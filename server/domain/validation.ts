@@ -94,7 +94,8 @@ function checkObject(value: unknown, fields: Record<string, Schema>, required: r
   const prefix = path ? `${path}.` : '';
   if (!open) {
     for (const key of Object.keys(record)) {
-      if (!Object.hasOwn(fields, key)) throw apiError('UnrecognizedField', `The field '${echo(prefix + key)}' is invalid for this API.`);
+      // Amazon names the leaf field only ("Manage errors": The field 'checkoutMode' is invalid for this API.).
+      if (!Object.hasOwn(fields, key)) throw apiError('UnrecognizedField', `The field '${echo(key)}' is invalid for this API.`);
     }
   }
   for (const key of required) {

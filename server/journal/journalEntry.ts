@@ -46,6 +46,16 @@ export function proxyOf(request: FastifyRequest): JournalEntry['proxy'] {
   return served && served.via !== 'host-header' ? { host: served.host, mode: served.via } : null;
 }
 
+/**
+ * The reasonCode of an error answered without being thrown: a simulated or scripted decline that
+ * still changes state, or the replay of a refused request.
+ */
+function answeredReasonCode(status: number, body: unknown): string | null {
+  if (status < 400 || typeof body !== 'object' || body === null) return null;
+  const code = (body as { reasonCode?: unknown }).reasonCode;
+  return typeof code === 'string' ? code : null;
+}
+
 /** Builds the journal entry of an answered call from what Fastify kept of it. */
 export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, responsePayload: unknown): Omit<JournalEntry, 'id'> {
   const requestBody = bodyOf(request.body);
@@ -64,7 +74,7 @@ export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, res
     path: request.raw.url ?? '/',
     status: reply.statusCode,
     durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    reasonCode: request.amazonError?.reasonCode ?? null,
+    reasonCode: request.amazonError?.reasonCode ?? answeredReasonCode(reply.statusCode, responseBody),
     scenario: request.scenario ?? null,
     replayed: request.replayed === true,
     objectIds: [...ids],

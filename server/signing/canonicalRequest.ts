@@ -24,11 +24,12 @@ export interface CanonicalRequestInput {
  * canonical one); 'node' re-encodes with encodeURIComponent's set, which also leaves !'()* alone:
  * the Node SDK signs "it's" but axios sends "it%27s" (WHATWG URL encodes the apostrophe), so only
  * decoding and re-encoding the Node way finds what it signed.
- * headerValues: 'trim' (Node, PHP, Ruby) or 'collapse' whitespace runs to one space (.NET, most Java).
+ * headerValues: 'trim' (Node, PHP, Ruby), 'collapse' whitespace runs to one space (.NET), or
+ * 'spaces': each whitespace character becomes one space (Java: a tab next to a space is two spaces).
  */
 export interface CanonicalVariant {
   query: 'rfc3986' | 'raw' | 'node';
-  headerValues: 'trim' | 'collapse';
+  headerValues: 'trim' | 'collapse' | 'spaces';
 }
 
 /** Lower-case hex SHA-256, the hash used for the body and the canonical request. */
@@ -65,6 +66,7 @@ export function canonicalHeaders(headers: IncomingHeaders, signedHeaderNames: re
     // signature fails on the content instead of the request being refused for shape.
     let value = (headerText(headers, lower) ?? '').trim();
     if (mode === 'collapse') value = value.replace(/\s+/g, ' ');
+    else if (mode === 'spaces') value = value.replace(/\s/g, ' ');
     block += `${lower}:${value}\n`;
   }
   return block;

@@ -40,7 +40,7 @@ export interface VerifiedCaller {
 /**
  * Order matters: the first matches Java/.NET/PHP and any request without query or odd whitespace,
  * so a well-formed request costs exactly one RSA verify; the rest cover Ruby and Node queries and
- * .NET/Java whitespace folding (Node never folds whitespace, so 'node' is only tried with 'trim').
+ * .NET and Java whitespace folding (Node never folds whitespace, so 'node' is only tried with 'trim').
  */
 export const VARIANT_ORDER: readonly CanonicalVariant[] = [
   { query: 'rfc3986', headerValues: 'trim' },
@@ -48,6 +48,8 @@ export const VARIANT_ORDER: readonly CanonicalVariant[] = [
   { query: 'node', headerValues: 'trim' },
   { query: 'rfc3986', headerValues: 'collapse' },
   { query: 'raw', headerValues: 'collapse' },
+  { query: 'rfc3986', headerValues: 'spaces' },
+  { query: 'raw', headerValues: 'spaces' },
 ];
 
 // The SDKs stamp the date just before sending; allow a little clock disagreement ahead of us.

@@ -201,6 +201,11 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
       expect(verify(req).variant.headerValues).toBe('collapse');
     });
 
+    it('accepts a Java signature that folds each whitespace character on its own: a space and a tab become two spaces', () => {
+      const req = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-note': 'a \tb' }), signedValues: { 'x-amz-pay-note': 'a  b' } }));
+      expect(verify(req).variant).toEqual({ query: 'rfc3986', headerValues: 'spaces' });
+    });
+
     it('accepts a header value sent with inner whitespace runs and signed as sent (Node, PHP)', () => {
       expect(verify(clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-note': 'a   b' }) }))).variant.headerValues).toBe('trim');
     });
