@@ -27,7 +27,7 @@ describe('scenario rules', () => {
   });
 
   it('rejects an unknown field in a rule', () => {
-    expect(() => parseRule({ name: 'x', match: { operation: '*' }, outcome: { kind: 'normal' }, when: 'now' }, 'r')).toThrow(/'r.when'/);
+    expect(() => parseRule({ name: 'x', match: { operation: '*' }, outcome: { kind: 'normal' }, when: 'now' }, 'r')).toThrow(/'when'/);
   });
 
   it('matches amounts numerically and headers case-insensitively by name', () => {

@@ -14,6 +14,7 @@ import { merchantMetadataOf } from '../checkoutSession/createCheckoutSession.js'
 import { createChargeFields } from './chargeSchema.js';
 import { chargeWrite } from './chargeState.js';
 import { checkSoftDescriptorRegion } from '../softDescriptor.js';
+import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
 
 type Body = Record<string, any>;
 
@@ -46,6 +47,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       throw apiError('TransactionAmountExceeded', `The chargeAmount ${amount.amount} exceeds the Charge Permission's amountBalance ${formatMinor(Math.max(0, limit - permission.meta.capturedMinor), amount.currencyCode)}.`);
     }
   }
+  const recurringPeriod = cp.chargePermissionType === 'Recurring' ? chargeWithinMonthlyLimit(permission.meta.recurringPeriod, minor, amount.currencyCode, ctx.now) : undefined;
   checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   if (b.softDescriptor && b.captureNow !== true) {
     throw apiError('InvalidParameterCombination', 'softDescriptor can only be set together with captureNow: true.');
@@ -92,5 +94,6 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
     ids,
     ctx.now,
   );
-  return { status: 201, body: result.charge.charge, writes: [chargeWrite(result.charge), permissionWrite(result.permission)] };
+  const after = recurringPeriod ? { ...result.permission, meta: { ...result.permission.meta, recurringPeriod } } : result.permission;
+  return { status: 201, body: result.charge.charge, writes: [chargeWrite(result.charge), permissionWrite(after)] };
 }

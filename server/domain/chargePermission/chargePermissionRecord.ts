@@ -18,6 +18,8 @@ export interface ChargePermissionRecord {
     paymentMethodInvalid: boolean;
     card: string | null;
     expiresAt: number | null;
+    /** Recurring: what was charged in the current calendar month (Monthly recurring charge limits). */
+    recurringPeriod?: import('../recurringLimits.js').RecurringPeriod;
   };
 }
 
