@@ -2,6 +2,9 @@ import { options } from '../config.js';
 import { reasonCodes } from '../domain/reasonCodes.js';
 import type { Override } from '../domain/override.js';
 import { simulationCodes } from '../scenarios/simulations.js';
+import { BUYER_DETAILS_RETENTION_DAYS, SESSION_RETENTION_DAYS } from '../domain/retention.js';
+import { FULLY_CAPTURED_REASON } from '../domain/chargePermission/permissionState.js';
+import { MONTHLY_RECURRING_LIMITS } from '../domain/recurringLimits.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -45,4 +48,19 @@ export function simulationTable(): string {
     Object.entries(codes ?? {}).map(([code, o]) => `| ${operation} | \`${code}\` | ${cell(effectOf(operation, o))} |`),
   );
   return ['| operation | x-amz-pay-simulation-code | effect |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The README's table of documented rules whose numbers live in the domain (retention, closing,
+ * monthly limits), generated from the same constants the rules use.
+ */
+export function documentedRulesTable(): string {
+  const limits = Object.entries(MONTHLY_RECURRING_LIMITS).map(([currency, limit]) => `${currency} ${limit.toLocaleString('en-US')}`).join(', ');
+  const rows = [
+    ['Checkout Session', `a session is deleted ${SESSION_RETENTION_DAYS} days after creation: GET answers 404 \`ResourceNotFound\` (movable clock)`],
+    ['Charge Permission', `a OneTime permission returns \`buyer\`, \`shippingAddress\` and \`billingAddress\` for ${BUYER_DETAILS_RETENTION_DAYS} days after creation, null after`],
+    ['Charge Permission', `a OneTime permission whose order total is captured (no charge open) is Closed, reason \`${FULLY_CAPTURED_REASON}\`; createCharge then answers 422 \`InvalidChargePermissionStatus\``],
+    ['Monthly recurring charge limits', `a Recurring permission charges at most ${limits} per calendar month; more is 400 \`PeriodicAmountExceeded\``],
+  ];
+  return ['| Amazon page | rule |', '| --- | --- |', ...rows.map(([page, rule]) => `| ${page} | ${cell(rule!)} |`)].join('\n');
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
-import { configTable, reasonCodeTable, simulationTable } from '../../server/docs/referenceTables.js';
+import { configTable, documentedRulesTable, reasonCodeTable, simulationTable } from '../../server/docs/referenceTables.js';
 
 const readme = readFileSync(packagePath('README.md'), 'utf8');
 
@@ -28,6 +28,10 @@ describe('README', () => {
 
   it('lists every sandbox simulation code, as generated from the table', () => {
     expect(section('simulation-codes')).toBe(simulationTable());
+  });
+
+  it('states the documented retention, closing and monthly-limit rules with the numbers the domain uses', () => {
+    expect(section('documented-rules')).toBe(documentedRulesTable());
   });
 
   it('has no placeholder left', () => {
