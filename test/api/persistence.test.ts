@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FileStore } from '../../server/store/fileStore.js';
 import { liveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
 
@@ -35,3 +36,34 @@ describe('state survives a restart', () => {
     expect(lines.join('\n')).toContain(id);
   });
 });
+
+describe('reads write nothing', () => {
+  it('GETs and a replayed POST append nothing to the file store log and wait for no fsync', async () => {
+    const live = await liveServer({ store: 'file' });
+    try {
+      const client = live.sdk();
+      const body = readySessionBody();
+      const id = (await client.createCheckoutSession(body, { 'x-amz-pay-idempotency-key': 'reads-1' })).data.checkoutSessionId;
+      const store = live.server.app.mock.store as unknown as { inner: FileStore; flush(): Promise<void> };
+      await store.flush();
+      const before = store.inner.stats();
+      const logBefore = logBytes(live.dataDir);
+      for (let i = 0; i < 3; i++) expect((await client.getCheckoutSession(id)).status).toBe(200);
+      const replayed = await client.createCheckoutSession(body, { 'x-amz-pay-idempotency-key': 'reads-1' });
+      expect(replayed.data.checkoutSessionId).toBe(id);
+      await store.flush();
+      expect(store.inner.stats()).toMatchObject({ batches: before.batches, entries: before.entries });
+      expect(logBytes(live.dataDir)).toBe(logBefore);
+    } finally {
+      await live.server.close();
+      rmSync(live.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Total size of the write-ahead log files in a data directory. */
+function logBytes(dir: string): number {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.log'))
+    .reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+}
