@@ -25,7 +25,7 @@ export class IdempotencyGate {
    * (throwing DuplicateIdempotencyKey for a different request) or holds the key for this request.
    * The check and the hold happen in one synchronous step, so two requests never both hold it.
    */
-  async acquire(ns: string, id: string, fingerprint: string): Promise<{ replay: { status: number; payload: string } } | { release: () => void }> {
+  async acquire(ns: string, id: string, fingerprint: string): Promise<{ replay: { status: number; payload: string | undefined } } | { release: () => void }> {
     const slot = `${ns}\0${id}`;
     for (let pending = this.inFlight.get(slot); pending; pending = this.inFlight.get(slot)) await pending;
     const record = this.store.get<IdempotencyRecord>(ns, 'idempotency', id);

@@ -75,7 +75,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
 
     const keyHeader = route.method === 'POST' ? headerText(request.headers, 'x-amz-pay-idempotency-key') : undefined;
     const key = route.method === 'POST' ? readIdempotencyKey(keyHeader, route.idempotency === 'required' && deps.config.idempotencyKey === 'required') : null;
-    let remember: ((status: number, payload: string) => Put[]) | null = null;
+    let remember: ((status: number, payload: string | undefined) => Put[]) | null = null;
     let release: (() => void) | null = null;
     if (key !== null) {
       const id = idempotencyId(environment, key);
@@ -132,8 +132,8 @@ async function runOperation(
   request: FastifyRequest,
   who: Omit<RequestContext, 'now'>,
   call: Call,
-  remember: ((status: number, payload: string) => Put[]) | null,
-): Promise<{ status: number; payload: string; headers?: Record<string, string>; committed: Promise<void> }> {
+  remember: ((status: number, payload: string | undefined) => Put[]) | null,
+): Promise<{ status: number; payload: string | undefined; headers?: Record<string, string>; committed: Promise<void> }> {
   await deps.settler.settleNamespace(who.ns);
   const state = scopedView(stateView(deps, who.ns), who);
   checkAuthorizationToken(state, headerText(request.headers, 'x-amz-pay-authtoken'));
@@ -164,7 +164,8 @@ async function runOperation(
     // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
     if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
   }
-  const payload = JSON.stringify(result.body);
+  // No body at all (204, 202): nothing to serialise.
+  const payload = result.body === undefined ? undefined : JSON.stringify(result.body);
   const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);
   return { status: result.status, payload, headers: result.headers, committed };
 }

@@ -4,8 +4,8 @@ import { apiError } from './errors.js';
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
-  /** The response body exactly as sent, so a replay is byte for byte. */
-  payload: string;
+  /** The response body exactly as sent, so a replay is byte for byte; absent for an answer without one (204, 202). */
+  payload?: string;
   createdAt: number;
 }
 
@@ -29,7 +29,7 @@ export function readIdempotencyKey(value: string | undefined, required: boolean)
 }
 
 /** What to do with a request whose key was seen before: replay the first answer, or refuse. */
-export function matchIdempotency(record: IdempotencyRecord, fingerprint: string): { status: number; payload: string } {
+export function matchIdempotency(record: IdempotencyRecord, fingerprint: string): { status: number; payload: string | undefined } {
   if (record.fingerprint !== fingerprint) {
     throw apiError('DuplicateIdempotencyKey', 'The idempotency key was already used with a different request. Use a new key for a new request.');
   }
