@@ -16,6 +16,7 @@ import { createDeps, type AppDeps } from './appDeps.js';
 import type { MockContext } from './context.js';
 import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
+import { parseConversionRates } from './domain/conversion.js';
 import { Settler } from './settler.js';
 import { restoreClocks } from './store/serverState.js';
 import { restoreKeys } from './admin/registeredKeys.js';
@@ -40,7 +41,7 @@ declare module 'fastify' {
  */
 export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<FastifyInstance> {
   const deps = createDeps(config, given);
-  const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000 };
+  const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000, conversionRates: parseConversionRates(config.conversionRates) };
   const settler = new Settler(deps.store, deps.clocks, settings.publicUrl);
 
   const app = Fastify({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CONVERSION_RATES, parseConversionRates } from './domain/conversion.js';
 
 /** Root of the installed package (one level above server/ or dist/server/). */
 export const packageRoot = (() => {
@@ -41,6 +42,7 @@ export interface Config {
   buyerApproval: 'auto' | 'manual';
   scenariosDir: string | null;
   pendingDelaySeconds: number;
+  conversionRates: string[];
   idempotencyKey: 'required' | 'optional';
   bodyLimit: number;
   publicUrl: string | null;
@@ -90,6 +92,7 @@ export const options: readonly OptionSpec[] = [
   { key: 'buyerApproval', flag: '--buyer-approval', env: env('BUYER_APPROVAL'), kind: { oneOf: ['auto', 'manual'] }, default: 'auto', description: '`auto` attaches a demo buyer at creation; `manual` waits for POST /__admin/checkoutSessions/{id}/approve.' },
   { key: 'scenariosDir', flag: '--scenarios-dir', env: env('SCENARIOS_DIR'), kind: 'nullableString', default: 'fixtures/scenarios', description: 'Directory of scripted-outcome files (*.json, *.yaml) loaded at start; relative to the package.' },
   { key: 'pendingDelaySeconds', flag: '--pending-delay-seconds', env: env('PENDING_DELAY_SECONDS'), kind: 'int', default: 30, description: 'How long pending authorizations stay AuthorizationInitiated (server clock).' },
+  { key: 'conversionRates', flag: '--conversion-rates', env: env('CONVERSION_RATES'), kind: 'list', default: [...DEFAULT_CONVERSION_RATES], description: 'Fixed rates (never live) for convertedAmount/conversionRate when an EU/UK merchant charges in another currency: comma-separated `CUR=rate`, the EUR value of one unit of CUR; a currency without a rate leaves both null.' },
   { key: 'idempotencyKey', flag: '--idempotency-key', env: env('IDEMPOTENCY_KEY'), kind: { oneOf: ['required', 'optional'] }, default: 'required', description: 'Whether create-type POSTs without x-amz-pay-idempotency-key get 400 MissingHeader.' },
   { key: 'bodyLimit', flag: '--body-limit', env: env('BODY_LIMIT'), kind: 'int', default: 1_048_576, description: 'Largest request body in bytes; larger gets 413 RequestEntityTooLarge.' },
   { key: 'publicUrl', flag: '--public-url', env: env('PUBLIC_URL'), kind: 'nullableString', default: null, description: 'Base URL of the mock as browsers reach it, used in amazonPayRedirectUrl (default https://<host>:<httpsPort>).' },
@@ -221,6 +224,11 @@ export function loadConfig(argv: readonly string[] = [], environment: NodeJS.Pro
   }
   Object.assign(config, flags.values, overrides);
   checkPorts(config as unknown as Config);
+  try {
+    parseConversionRates(config.conversionRates as string[]);
+  } catch (err) {
+    throw new ConfigError(`conversionRates: ${(err as Error).message}`);
+  }
   return config as unknown as Config;
 }
 

@@ -21,6 +21,8 @@ export interface DomainSettings {
   publicUrl: string;
   buyerApproval: 'auto' | 'manual';
   pendingDelayMs: number;
+  /** Fixed rates for convertedAmount/conversionRate on multi-currency charges. */
+  conversionRates: import('./conversion.js').ConversionRates;
 }
 
 /** Everything an operation may use besides its input: who calls, when, ids and settings. */

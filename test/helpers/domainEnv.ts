@@ -1,3 +1,4 @@
+import { DEFAULT_CONVERSION_RATES, parseConversionRates } from '../../server/domain/conversion.js';
 import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
 import type { OperationEnv, OperationResult } from '../../server/domain/operation.js';
 import type { Region } from '../../server/domain/types.js';
@@ -11,7 +12,7 @@ export function domainWorld(options: { region?: Region; buyerApproval?: 'auto' |
     ctx: { ns: 'TEST', publicKeyId: 'SANDBOX-TEST', region: options.region ?? 'na', environment: 'sandbox', now },
     state: { get: <T>(collection: string, id: string) => records.get(`${collection}/${id}`) as T | undefined },
     ids,
-    settings: { publicUrl: 'https://mock.test', buyerApproval: options.buyerApproval ?? 'auto', pendingDelayMs: 30_000 },
+    settings: { publicUrl: 'https://mock.test', buyerApproval: options.buyerApproval ?? 'auto', pendingDelayMs: 30_000, conversionRates: parseConversionRates(DEFAULT_CONVERSION_RATES) },
   });
   return {
     env,

@@ -1,7 +1,8 @@
 import type { ChargePermissionRecord } from '../chargePermission/chargePermissionRecord.js';
 import { refreshPermission } from '../chargePermission/permissionState.js';
 import type { IdGenerator } from '../ids.js';
-import { price } from '../money.js';
+import { convertToLedger, type ConversionRates } from '../conversion.js';
+import { ledgerCurrency, price } from '../money.js';
 import { formatTimestamp } from '../time.js';
 import type { Charge, MerchantMetadata, ProviderMetadata } from '../types.js';
 import { releaseEnvironmentOf } from '../types.js';
@@ -23,6 +24,7 @@ export interface AuthorizeInput {
   channel: string | null;
   chargeInitiator: string | null;
   checkoutResultReturnUrl: string | null;
+  conversionRates: ConversionRates;
 }
 
 /**
@@ -58,8 +60,7 @@ export function authorizeCharge(
     refundedAmount: captured ? price(0, currency) : null,
     softDescriptor: input.softDescriptor,
     providerMetadata: input.providerMetadata ?? { providerReferenceId: null },
-    convertedAmount: null,
-    conversionRate: null,
+    ...(convertToLedger(price(input.amountMinor, currency), ledgerCurrency(permission.meta.region), input.conversionRates) ?? { convertedAmount: null, conversionRate: null }),
     channel: input.channel ?? 'Web',
     chargeInitiator: input.chargeInitiator ?? 'CITU',
     statusDetails: chargeStatus(state, now),

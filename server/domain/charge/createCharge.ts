@@ -90,6 +90,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       channel: b.channel ?? null,
       chargeInitiator: b.chargeInitiator ?? null,
       checkoutResultReturnUrl: b.webCheckoutDetails?.checkoutResultReturnUrl ?? null,
+      conversionRates: settings.conversionRates,
     },
     ids,
     ctx.now,

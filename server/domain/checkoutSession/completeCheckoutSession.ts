@@ -144,6 +144,7 @@ export function completeRecord(
         channel: 'Web',
         chargeInitiator: 'CITU',
         checkoutResultReturnUrl: null,
+        conversionRates: settings.conversionRates,
       },
       ids,
       ctx.now,
