@@ -36,6 +36,20 @@ describe('Recurring permissions: the monthly limit (Monthly recurring charge lim
     expect(nextMonth.status).toBe(201);
   });
 
+  it('counts the charge made at completion toward the month', async () => {
+    await suite.live.admin('POST', '/__admin/clock', { frozen: true, set: '2031-05-01T00:00:00Z' });
+    const { chargePermissionId, completed } = await checkout(suite.client, {
+      intent: 'AuthorizeWithCapture',
+      amount: '900.00',
+      body: { chargePermissionType: 'Recurring', recurringMetadata: { frequency: { unit: 'Month', value: '1' }, amount: usd('900.00') } },
+    });
+    expect(completed.status).toBe(200);
+    expect(completed.data.chargeId).toBeTruthy();
+    const over = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('100.01'), captureNow: true }, idem()));
+    expect(over.body.reasonCode).toBe('PeriodicAmountExceeded');
+    expect((await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('100.00'), captureNow: true }, idem())).status).toBe(201);
+  });
+
   it('refuses a single charge above the monthly limit', async () => {
     const chargePermissionId = await recurringPermission();
     const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1000.01') }, idem()));

@@ -5,6 +5,7 @@ import { createChargePermission } from '../chargePermission/createChargePermissi
 import { permissionWrite } from '../chargePermission/permissionState.js';
 import { apiError, type AmazonPayError } from '../errors.js';
 import { minorOf, samePrice } from '../money.js';
+import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
 import { errorResult, type OperationEnv, type OperationResult } from '../operation.js';
 import { normalizeOptionalPrice } from '../prices.js';
 import type { CheckoutSession, Price } from '../types.js';
@@ -131,6 +132,11 @@ export function completeRecord(
   const writes = [];
   let chargeId: string | null = null;
   if (intent !== 'Confirm') {
+    // "Monthly recurring charge limits": the charge made at completion counts toward the month too.
+    if (permission.chargePermission.chargePermissionType === 'Recurring') {
+      const recurringPeriod = chargeWithinMonthlyLimit(undefined, minorOf(pd.chargeAmount!), pd.chargeAmount!.currencyCode, ctx.now);
+      permission = { ...permission, meta: { ...permission.meta, recurringPeriod } };
+    }
     const result = authorizeCharge(
       permission,
       {
