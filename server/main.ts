@@ -11,7 +11,8 @@ import { ListenError, startServer, type RunningServer } from './server.js';
 import { StoreOpenError } from './store/errors.js';
 
 /** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration or unusable state files. */
-export const exitCodes = { ok: 0, failure: 1, config: 2 } as const;
+/** 0 stopped cleanly; 1 crashed while running; 2 refused to start (bad setting, port taken, unreadable store, anything else). */
+export const exitCodes = { ok: 0, failure: 1, startup: 2 } as const;
 
 export { isLoopback } from './loopback.js';
 
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       console.error(`amazon-pay-mock env: ${err.message} (see --help)`);
-      process.exit(exitCodes.config);
+      process.exit(exitCodes.startup);
     }
   }
 
@@ -54,19 +55,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`amazon-pay-mock: configuration error: ${err.message} (see --help)`);
-      process.exit(exitCodes.config);
+      process.exit(exitCodes.startup);
     }
     if (err instanceof ListenError) {
       console.error(`amazon-pay-mock: ${err.message}`);
-      process.exit(exitCodes.failure);
+      process.exit(exitCodes.startup);
     }
     if (err instanceof StoreOpenError) {
       // Never start empty on state that exists but cannot be read: say what, which file, what to do.
       console.error(`amazon-pay-mock: cannot start: ${err.message}`);
-      process.exit(exitCodes.config);
+      process.exit(exitCodes.startup);
     }
-    console.error(`amazon-pay-mock: cannot start: ${(err as Error)?.message ?? String(err)}`);
-    process.exit(exitCodes.failure);
+    console.error(`amazon-pay-mock: cannot start: ${(err as Error)?.message ?? String(err)} (see --help)`);
+    process.exit(exitCodes.startup);
   }
 
   const log = running.app.log;

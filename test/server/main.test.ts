@@ -200,13 +200,13 @@ describe('main (compiled, as `npm start` runs it)', () => {
     expect(r.lines).toEqual([]);
   });
 
-  it('exits 1 naming the port and the flag when the port is taken', async () => {
+  it('exits 2 naming the port and the flag when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
       const r = run(['--http-port', String(port), '--no-https', '--data-dir', dataDir, '--store', 'memory']);
-      expect(await r.exit).toEqual({ code: 1, signal: null });
+      expect(await r.exit).toEqual({ code: 2, signal: null });
       expect(r.stderr()).toContain(`HTTP port ${port} on 127.0.0.1 is already in use; choose another with --http-port`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
