@@ -77,34 +77,51 @@ code { word-break: break-all; font-family: ui-monospace, monospace, monospace; }
 [aria-invalid=true] { border: 2px solid #c40000; }
 `;
 
-/** The one stylesheet, allowed by hash so the policy needs no 'unsafe-inline'. */
-const styleHash = createHash('sha256').update(css).digest('base64');
+/** The hash a Content-Security-Policy allows one inline stylesheet by, so it needs no 'unsafe-inline'. */
+export function styleHashOf(stylesheet: string): string {
+  return createHash('sha256').update(stylesheet).digest('base64');
+}
 
-/** Headers every page is sent with: no scripts, no framing, no caching of a buyer's data. */
-export const pageHeaders: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; img-src data:; base-uri 'none'; frame-ancestors 'none'`,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-};
+/** Headers of every HTML page the mock serves: the given policy, no sniffing, no framing, no caching. */
+export function htmlHeaders(contentSecurityPolicy: string): Readonly<Record<string, string>> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+  };
+}
 
-/** A whole page: the sandbox banner, then `main` with the page's own heading and content. */
-export function layout(title: string, body: SafeHtml): string {
+/** A whole HTML document: title, one inline stylesheet, optional extra head markup, a header and `main`. */
+export function htmlDocument(parts: { title: string; stylesheet: string; head?: SafeHtml; header: SafeHtml; body: SafeHtml }): string {
   return `<!doctype html>${html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} – Amazon Pay (mock)</title>
+<title>${parts.title}</title>
 <link rel="icon" href="data:,">
-<style>${new SafeHtml(css)}</style>
-</head>
+<style>${new SafeHtml(parts.stylesheet)}</style>
+${parts.head ?? ''}</head>
 <body>
-<header class="banner"><p>Amazon Pay <small>Sandbox emulator (amazon-pay-mock): no real payment is made.</small></p></header>
+${parts.header}
 <main>
-${body}
+${parts.body}
 </main>
 </body>
 </html>
 `}`;
+}
+
+/** Headers every buyer page is sent with: no scripts, no framing, no caching of a buyer's data. */
+export const pageHeaders = htmlHeaders(`default-src 'none'; style-src 'sha256-${styleHashOf(css)}'; img-src data:; base-uri 'none'; frame-ancestors 'none'`);
+
+/** A whole page: the sandbox banner, then `main` with the page's own heading and content. */
+export function layout(title: string, body: SafeHtml): string {
+  return htmlDocument({
+    title: `${title} – Amazon Pay (mock)`,
+    stylesheet: css,
+    header: html`<header class="banner"><p>Amazon Pay <small>Sandbox emulator (amazon-pay-mock): no real payment is made.</small></p></header>`,
+    body,
+  });
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { html, SafeHtml } from '../../html/html.js';
+import { html, htmlDocument, htmlHeaders, styleHashOf, type SafeHtml } from '../../html/html.js';
 
 /** The dashboard's page frame: one stylesheet allowed by hash, one script from the mock itself. */
 
@@ -37,38 +36,23 @@ label { font-weight: 600; }
 textarea { width: 100%; box-sizing: border-box; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }
 `;
 
-const styleHash = createHash('sha256').update(css).digest('base64');
-
 export const SCRIPT_PATH = '/__admin/ui/app.js';
 
 /** Headers of every dashboard page: its own style and script only, no framing, no caching. */
-export const uiHeaders: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; script-src 'self'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-};
+export const uiHeaders = htmlHeaders(
+  `default-src 'none'; style-src 'sha256-${styleHashOf(css)}'; script-src 'self'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+);
 
 /** A whole dashboard page. */
 export function uiLayout(title: string, body: SafeHtml): string {
-  return `<!doctype html>${html`<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} – amazon-pay-mock dashboard</title>
-<link rel="icon" href="data:,">
-<style>${new SafeHtml(css)}</style>
-<script src="${SCRIPT_PATH}" defer></script>
-</head>
-<body>
-<header><p>amazon-pay-mock</p><nav aria-label="Dashboard"><a href="/__admin/ui">Merchants</a> · <a href="/documentation">API docs</a></nav></header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`}`;
+  return htmlDocument({
+    title: `${title} – amazon-pay-mock dashboard`,
+    stylesheet: css,
+    head: html`<script src="${SCRIPT_PATH}" defer></script>
+`,
+    header: html`<header><p>amazon-pay-mock</p><nav aria-label="Dashboard"><a href="/__admin/ui">Merchants</a> · <a href="/documentation">API docs</a></nav></header>`,
+    body,
+  });
 }
 
 /** Links to the previous and next page, keeping the other query parameters. */
