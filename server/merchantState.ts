@@ -5,7 +5,7 @@ import type { Store } from './store/store.js';
 
 /** A read-only view of one merchant's records. */
 export function stateView(deps: { store: Store }, ns: string): StateView {
-  return { get: (collection, id) => deps.store.get(ns, collection, id) };
+  return { get: (collection, id) => deps.store.get(ns, collection, id), list: (collection) => deps.store.list(ns, collection) };
 }
 
 /** The namespace holding a record, searching all of them unless one is named; 404 if none does. */

@@ -1,5 +1,6 @@
 import type { ClockBook } from './domain/clock.js';
 import { settleRecord } from './domain/settle.js';
+import { stateView } from './merchantState.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -37,7 +38,7 @@ export class Settler {
       const due = this.store.due(latest).filter((d) => (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
       for (const d of due) {
-        const view = { get: <T>(c: Parameters<Store['get']>[1], id: string) => this.store.get<T>(d.ns, c, id) };
+        const view = stateView({ store: this.store }, d.ns);
         const writes = settleRecord(view, d.collection, d.id, this.clocks.for(d.ns).now(), this.publicUrl);
         // Nothing to do although due: the record's schedule was stale; clear it so it is not retried.
         commits.push(this.store.commit(d.ns, writes.length ? writes : [{ collection: d.collection, id: d.id, value: this.store.get(d.ns, d.collection, d.id) ?? null, dueAt: null }]));

@@ -11,9 +11,7 @@ interface Pending {
   sdk: readonly string[];
 }
 
-const pending: Pending[] = [
-  { name: 'getDisbursements', method: 'GET', path: '/disbursements', sdk: ['getDisbursements (PHP, Java, Ruby)'] },
-];
+const pending: Pending[] = [];
 
 /**
  * SDK operations the emulator does not serve yet: each answers 501 `OperationNotEmulated` after

@@ -4,6 +4,8 @@ import type { RequestContext } from './types.js';
 /** Read access to the caller's namespace, as the domain sees it (no I/O behind the domain's back). */
 export interface StateView {
   get<T>(collection: Collection, id: string): T | undefined;
+  /** Every record of a collection (for the few operations that list, e.g. Get Disbursements). */
+  list<T>(collection: Collection): T[];
 }
 
 /** What a domain operation returns: the wire answer and the writes that make it true. */

@@ -32,5 +32,8 @@ export function scopedView(state: StateView, scope: Scope): StateView {
       const record = state.get<T>(collection, id);
       return record !== undefined && inScope(record, scope) ? record : undefined;
     },
+    list<T>(collection: Parameters<StateView['list']>[0]): T[] {
+      return state.list<T>(collection).filter((record) => inScope(record, scope));
+    },
   };
 }

@@ -10,7 +10,10 @@ export function domainWorld(options: { region?: Region; buyerApproval?: 'auto' |
   const ids = new IdGenerator(seededRandom('domain-tests'));
   const env = (): OperationEnv => ({
     ctx: { ns: 'TEST', publicKeyId: 'SANDBOX-TEST', region: options.region ?? 'na', environment: 'sandbox', now },
-    state: { get: <T>(collection: string, id: string) => records.get(`${collection}/${id}`) as T | undefined },
+    state: {
+      get: <T>(collection: string, id: string) => records.get(`${collection}/${id}`) as T | undefined,
+      list: <T>(collection: string) => [...records].filter(([key, value]) => key.startsWith(`${collection}/`) && value !== null && value !== undefined).map(([, value]) => value as T),
+    },
     ids,
     settings: { publicUrl: 'https://mock.test', buyerApproval: options.buyerApproval ?? 'auto', pendingDelayMs: 30_000, conversionRates: parseConversionRates(DEFAULT_CONVERSION_RATES) },
   });

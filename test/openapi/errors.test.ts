@@ -320,6 +320,11 @@ describe('openapi.yaml: the error answers', () => {
     probe('createReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'POST', staging(schedules), scheduleBody));
     probe('cancelReportScheduleInEnvironment', 'ResourceNotFound', () => send(app, 'DELETE', `${schedules}/10000000000`));
     probe('cancelReportScheduleInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'DELETE', `${schedules}/10000000000`, undefined, simulation));
+    const disbursements = `${v2}/disbursements?startTime=20240101T000000Z&endTime=20240102T000000Z`;
+    probe('getDisbursementsInEnvironment', 'MissingParameterValue', () => send(app, 'GET', `${v2}/disbursements?endTime=20240102T000000Z`));
+    probe('getDisbursementsInEnvironment', 'InvalidParameterValue', () => send(app, 'GET', `${v2}/disbursements?startTime=20240102T000000Z&endTime=20240101T000000Z`));
+    probe('getDisbursementsInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'GET', disbursements, undefined, simulation));
+    probe('getDisbursementsInEnvironment', 'ResourceNotFound', () => send(app, 'GET', staging(disbursements)));
 
     // Disputes and files (issue #13).
     const disputes = `${v2}/disputes`;

@@ -37,7 +37,7 @@ export const createReportScheduleFields: Record<string, Schema> = {
   deleteExistingSchedule: bool,
 };
 
-function timeField(value: string, field: string): number {
+export function timeField(value: string, field: string): number {
   const ms = parseTimestamp(value);
   if (ms === null) throw apiError('InvalidParameterValue', `The value '${value}' provided for '${field}' is invalid. Use YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).`);
   return ms;
@@ -169,7 +169,7 @@ function listParam(query: Record<string, unknown>, key: string, allowed: readonl
   return new Set(values);
 }
 
-function oneQuery(query: Record<string, unknown>, key: string): string | undefined {
+export function oneQuery(query: Record<string, unknown>, key: string): string | undefined {
   const raw = query[key];
   if (raw === undefined || raw === '') return undefined;
   if (typeof raw !== 'string') throw apiError('InvalidParameterValue', `The query parameter '${key}' must be given once.`);
@@ -185,7 +185,7 @@ export function pageSizeOf(query: Record<string, unknown>): number {
 }
 
 /** Where a listing stands: the filters of its first request and the offset of the next page. */
-interface Page {
+export interface Page {
   offset: number;
   types: string[] | null;
   statuses: string[] | null;
