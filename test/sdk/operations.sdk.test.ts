@@ -5,7 +5,7 @@ import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
 import { sessionKeys } from '../helpers/wireKeys.js';
-import { advanceClock, authorizedCharge, capturedCharge, chargeablePermission, idem, readySession, usd } from './flows.js';
+import { advanceClock, authorizedCharge, capturedCharge, chargeablePermission, DAY_SECONDS, idem, readySession, usd } from './flows.js';
 
 /**
  * Finalize, Buyer, Delivery Trackers and Authorization Tokens through the SDK; every operation's
@@ -158,6 +158,14 @@ function reportCalls(): Partial<Record<OperationName, () => Promise<{ response: 
     getReportSchedules: async () => ({ response: await suite.client.getReportSchedules(), keys: ['reportSchedules'] }),
     getReportScheduleById: async () => ({ response: await suite.client.getReportScheduleById(await schedule('_GET_FLAT_FILE_OFFAMAZONPAYMENTS_REFUND_DATA_')) }),
     cancelReportSchedule: async () => ({ response: await suite.client.cancelReportSchedule(await schedule('_GET_FLAT_FILE_OFFAMAZONPAYMENTS_CAPTURE_DATA_')), keys: [] }),
+    // The Node SDK has no getDisbursements method: its signed apiCall sends what the PHP, Java and Ruby SDKs send.
+    getDisbursements: async () => {
+      await capturedCharge(suite.client, '3.00');
+      await advanceClock(suite.live, DAY_SECONDS); // the capture's day ends and is paid out
+      const response = await suite.client.apiCall({ method: 'GET', urlFragment: 'disbursements', queryParams: { startTime: '20000101T000000Z', endTime: '20991231T000000Z' } });
+      expect(response.data.disbursements.length).toBeGreaterThan(0);
+      return { response, keys: ['disbursements', 'nextToken'] };
+    },
   };
 }
 
