@@ -5,7 +5,7 @@ import { addressBlock, storeName } from '../html/display.js';
 import { PageFailure } from '../html/errorPage.js';
 import { html, layout } from '../html/html.js';
 import { cardChoices, selectedCardOf } from './paymentPage.js';
-import { errorSummary, field, type SigninErrors, type SigninValues } from './signinPage.js';
+import { errorSummary, testBuyerFields, type SigninErrors, type SigninValues } from './signinPage.js';
 
 /** Pages behind the checkout.js buttons: the refusal, Amazon Sign-in, and the two change actions. */
 
@@ -44,16 +44,7 @@ ${errorSummary(messages)}
 <p>The merchant asks for: ${scopes.join(', ')}.</p>
 <form method="post" action="/checkout/amazon-signin">
 ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-<fieldset>
-<legend>Test buyer</legend>
-<p class="note">This emulator needs no password: you sign in as the test buyer below.</p>
-${field('name', 'Name', 'text', 'name', 50, values.name, errors.name)}
-${field('email', 'Email address', 'email', 'email', 256, values.email, errors.email)}
-</fieldset>
-<div class="actions">
-<button type="submit" class="primary" name="action" value="continue">Continue</button>
-<button type="submit" class="link" name="action" value="cancel" formnovalidate>Cancel</button>
-</div>
+${testBuyerFields(values, errors)}
 </form>`,
   );
 }

@@ -61,16 +61,21 @@ ${errorSummary(messages)}
 <p>You are checking out with <strong>${store}</strong> using Amazon Pay.</p>
 <form method="post" action="/checkout/signin">
 <input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
-<fieldset>
+${testBuyerFields(values, errors, 'Change the name or email to test how your site shows them.')}
+</form>`,
+  );
+}
+
+/** The test buyer's name and email, and the Continue / Cancel buttons: the body of every sign-in form. */
+export function testBuyerFields(values: SigninValues, errors: SigninErrors, hint = ''): SafeHtml {
+  return html`<fieldset>
 <legend>Test buyer</legend>
-<p class="note">This emulator needs no password: you sign in as the test buyer below. Change the name or email to test how your site shows them.</p>
+<p class="note">This emulator needs no password: you sign in as the test buyer below.${hint ? html` ${hint}` : ''}</p>
 ${field('name', 'Name', 'text', 'name', NAME_MAX, values.name, errors.name)}
 ${field('email', 'Email address', 'email', 'email', EMAIL_MAX, values.email, errors.email)}
 </fieldset>
 <div class="actions">
 <button type="submit" class="primary" name="action" value="continue">Continue</button>
 <button type="submit" class="link" name="action" value="cancel" formnovalidate>Cancel</button>
-</div>
-</form>`,
-  );
+</div>`;
 }
