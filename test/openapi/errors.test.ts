@@ -69,6 +69,17 @@ describe('openapi.yaml: the error answers', () => {
     expect((await send(app, 'POST', `/__admin/checkoutSessions/${cannotPendId}/approve`, { card: '4354' })).statusCode).toBe(200);
     probe('completeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', `${env}/${cannotPendId}/complete`, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
 
+    // "Monthly recurring charge limits": a Recurring session charging above USD 1,000 at completion.
+    const overLimit = { amount: '1000.01', currencyCode: 'USD' };
+    const recurringCreated = await send(app, 'POST', env, {
+      ...sessionBody({ chargeAmount: overLimit }),
+      chargePermissionType: 'Recurring',
+      recurringMetadata: { frequency: { unit: 'Month', value: '1' }, amount: overLimit },
+    });
+    expect(recurringCreated.statusCode).toBe(201);
+    const recurringId = recurringCreated.json().checkoutSessionId;
+    probe('completeCheckoutSessionInEnvironment', 'PeriodicAmountExceeded', () => send(app, 'POST', `${env}/${recurringId}/complete`, { chargeAmount: overLimit }));
+
     probe('approveCheckoutSession', 'ResourceNotFound', () => send(app, 'POST', '/__admin/checkoutSessions/no-such-session/approve', {}));
     probe('approveCheckoutSession', 'InvalidParameterValue', () => send(app, 'POST', `/__admin/checkoutSessions/${openId}/approve`, { card: '1234' }));
     probe('setClock', 'UnrecognizedField', () => send(app, 'POST', '/__admin/clock', { tick: 1 }));
