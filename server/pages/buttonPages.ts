@@ -3,7 +3,7 @@ import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import type { AmazonPayError } from '../domain/errors.js';
 import { addressBlock, storeName } from '../html/display.js';
 import { PageFailure } from '../html/errorPage.js';
-import { html, layout } from '../html/html.js';
+import { html, layout, type SafeHtml } from '../html/html.js';
 import { cardChoices, selectedCardOf } from './paymentPage.js';
 import { errorSummary, testBuyerFields, type SigninErrors, type SigninValues } from './signinPage.js';
 
@@ -49,45 +49,37 @@ ${testBuyerFields(values, errors)}
   );
 }
 
-/** changeAddress: the test buyer's address book, the current one selected. */
+/** changeAddress: the test buyer's address book, the current one selected (else the first). */
 export function changeAddressPage(record: SessionRecord): string {
-  const session = record.session;
   const book = addressBook(record.meta.region);
-  const current = JSON.stringify(session.shippingAddress);
-  return layout(
-    'Change the shipping address',
-    html`<h1>Change the shipping address</h1>
-<p>For your order with ${storeName(session)}.</p>
-<form method="post" action="/checkout/change">
-<input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
-<input type="hidden" name="changeAction" value="changeAddress">
-<fieldset>
+  const current = JSON.stringify(record.session.shippingAddress);
+  const selected = Math.max(0, book.findIndex((address) => JSON.stringify(address) === current));
+  return changePage(record, 'changeAddress', 'Change the shipping address', 'Use this address', html`<fieldset>
 <legend>Shipping address</legend>
 ${book.map(
-  (address, i) => html`<label class="card" for="address-${i}"><input type="radio" name="address" id="address-${i}" value="${i}"${JSON.stringify(address) === current || (i === 0 && !book.some((a) => JSON.stringify(a) === current)) ? html` checked` : ''}><span>${addressBlock(address)}</span></label>
+  (address, i) => html`<label class="card" for="address-${i}"><input type="radio" name="address" id="address-${i}" value="${i}"${i === selected ? html` checked` : ''}><span>${addressBlock(address)}</span></label>
 `,
-)}</fieldset>
-<div class="actions">
-<button type="submit" class="primary" name="action" value="save">Use this address</button>
-<button type="submit" class="link" name="action" value="back">Keep the current one</button>
-</div>
-</form>`,
-  );
+)}</fieldset>`);
 }
 
 /** changePayment: the simulated cards, the current one selected. */
 export function changePaymentPage(record: SessionRecord): string {
+  return changePage(record, 'changePayment', 'Change the payment method', 'Use this payment method', cardChoices(selectedCardOf(record)));
+}
+
+/** The frame both change actions share: which session and action, the choices, save or go back. */
+function changePage(record: SessionRecord, changeAction: 'changeAddress' | 'changePayment', title: string, saveLabel: string, choices: SafeHtml): string {
   const session = record.session;
   return layout(
-    'Change the payment method',
-    html`<h1>Change the payment method</h1>
+    title,
+    html`<h1>${title}</h1>
 <p>For your order with ${storeName(session)}.</p>
 <form method="post" action="/checkout/change">
 <input type="hidden" name="amazonCheckoutSessionId" value="${session.checkoutSessionId}">
-<input type="hidden" name="changeAction" value="changePayment">
-${cardChoices(selectedCardOf(record))}
+<input type="hidden" name="changeAction" value="${changeAction}">
+${choices}
 <div class="actions">
-<button type="submit" class="primary" name="action" value="save">Use this payment method</button>
+<button type="submit" class="primary" name="action" value="save">${saveLabel}</button>
 <button type="submit" class="link" name="action" value="back">Keep the current one</button>
 </div>
 </form>`,
