@@ -12,7 +12,7 @@ import { documentationRoutes } from './docs/documentationRoutes.js';
 import { IdempotencyGate } from './api/idempotencyGate.js';
 import { originForm } from './api/rawUrl.js';
 import './api/requestFacts.js';
-import { createDeps, type AppDeps } from './appDeps.js';
+import { createDeps, type AppDeps, type GivenDeps } from './appDeps.js';
 import type { MockContext } from './context.js';
 import { packagePath, publicUrlOf, type Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';
@@ -39,7 +39,7 @@ declare module 'fastify' {
  * Builds the Fastify instance with every route (emulated API, control API, documentation); does
  * not listen. Opens the store; closing the app flushes and closes it.
  */
-export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+export async function buildApp(config: Config, given: GivenDeps = {}): Promise<FastifyInstance> {
   const deps = createDeps(config, given);
   const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000, conversionRates: parseConversionRates(config.conversionRates) };
   const settler = new Settler(deps.store, deps.clocks, settings.publicUrl);
@@ -113,8 +113,8 @@ export async function buildApp(config: Config, given: Partial<AppDeps> = {}): Pr
 
   await deps.store.open();
   for (const note of deps.storeHealth.notes()) app.log[note.level](note.message);
-  restoreClocks(deps.store, deps.clocks);
-  for (const problem of restoreKeys(deps.store, deps.keys)) app.log.warn(problem);
+  await restoreClocks(deps.store, deps.clocks);
+  for (const problem of await restoreKeys(deps.store, deps.keys)) app.log.warn(problem);
   await deps.idReservation?.restore();
   // The IPN signing key is generated in the background: a start must not wait for it (the first
   // signed notification generates it at once if it is not ready by then).

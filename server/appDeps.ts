@@ -10,10 +10,10 @@ import { IdReservation } from './store/serverState.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier } from './signing/createVerifier.js';
 import type { SignatureVerifier } from './signing/verifier.js';
-import { createStore, notesOf, retentionOptions, statusOf } from './store/createStore.js';
+import { asStore, createStore, notesOf, retentionOptions, statusOf } from './store/createStore.js';
 import type { StoreNote, StoreStatus } from './store/errors.js';
 import { Journal } from './journal/journal.js';
-import type { Store } from './store/store.js';
+import type { EmbeddedEngine, Store } from './store/store.js';
 import { ScenarioBook } from './scenarios/book.js';
 
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
@@ -43,8 +43,11 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
 }
 
+/** What a caller may provide: any dependency; the store may also be a bare embedded engine. */
+export type GivenDeps = Partial<Omit<AppDeps, 'store'>> & { store?: Store | EmbeddedEngine };
+
 /** Fills in every dependency the caller did not provide, from the Config. */
-export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDeps {
+export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
   const wallTime = given.wallTime ?? (() => Date.now());
   const startupNotes: string[] = [...(given.startupNotes ?? [])];
   let keys = given.keys;
@@ -62,7 +65,7 @@ export function createDeps(config: Config, given: Partial<AppDeps> = {}): AppDep
     startupNotes.push(...scenarios.loadFiles());
   }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
-  const inner = given.store ?? createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
+  const inner = given.store ? asStore(given.store) : createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new IdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : pooledRandom((n) => randomBytes(n)));
   const ipn =

@@ -1,11 +1,12 @@
 import type { ClockBook } from './domain/clock.js';
-import { settleRecord } from './domain/settle.js';
-import { stateView } from './merchantState.js';
-import type { Store } from './store/store.js';
+import { dueAtOf, settleRecord } from './domain/settle.js';
+import type { DueRecord, Store } from './store/store.js';
 
 /**
  * Applies time-driven transitions (expiry, pending settlements) when the server clock passes
  * them, whether or not a client polls: on a timer, after the clock moves, and before each call.
+ * Each record settles in its own store transaction, so a record changed meanwhile (by a request,
+ * or by another instance on a shared store) is judged on its current value.
  */
 export class Settler {
   private timer: NodeJS.Timeout | null = null;
@@ -22,38 +23,51 @@ export class Settler {
     return this.settle(undefined);
   }
 
-  settleNamespace(ns: string): Promise<void> {
-    // Fast path: nothing due anywhere (the common case) costs one comparison.
-    const next = this.store.nextDue();
-    if (next === null || next > this.clocks.for(ns).now()) return Promise.resolve();
+  async settleNamespace(ns: string): Promise<void> {
+    // Fast path: nothing due anywhere (the common case) costs one lookup.
+    const next = await this.store.nextDue();
+    if (next === null || next > this.clocks.for(ns).now()) return;
     return this.settle(ns);
   }
 
   private settle(ns: string | undefined): Promise<void> {
-    const commits: Promise<void>[] = [];
+    const run = this.#settle(ns);
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  async #settle(ns: string | undefined): Promise<void> {
     // Each merchant runs on its own clock; nothing is due for anyone after the latest of them.
     const latest = this.clocks.latestNow();
     // A record may need several steps (settled, then expired); each pass re-reads what is due.
     for (let pass = 0; pass < 10; pass++) {
-      const due = this.store.due(latest).filter((d) => (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
+      const due = (await this.store.due(latest)).filter((d) => (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
-      for (const d of due) {
-        const view = stateView({ store: this.store }, d.ns);
-        const writes = settleRecord(view, d.collection, d.id, this.clocks.for(d.ns).now(), this.publicUrl);
-        // Nothing to do although due: the record's schedule was stale; clear it so it is not retried.
-        commits.push(this.store.commit(d.ns, writes.length ? writes : [{ collection: d.collection, id: d.id, value: this.store.get(d.ns, d.collection, d.id) ?? null, dueAt: null }]));
-      }
+      await Promise.all(due.map((d) => this.#settleOne(d)));
     }
-    this.running = Promise.all(commits).then(() => undefined);
-    return this.running;
+  }
+
+  #settleOne(d: DueRecord): Promise<void> {
+    return this.store.transact(d.ns, (view) => {
+      const now = this.clocks.for(d.ns).now();
+      const writes = settleRecord(view, d.collection, d.id, now, this.publicUrl);
+      if (writes.length > 0) return { puts: writes, result: undefined };
+      // Nothing to do although listed as due: either rescheduled meanwhile (leave it), or its
+      // schedule is stale (clear it, so it is not retried forever).
+      const dueAt = dueAtOf(view, d.collection, d.id);
+      const current = view.get(d.collection, d.id);
+      if (current === undefined || (dueAt !== null && dueAt > now)) return { puts: [], result: undefined };
+      return { puts: [{ collection: d.collection, id: d.id, value: current, dueAt: null }], result: undefined };
+    });
   }
 
   /** Starts the background timer (unref'd, so it never keeps the process alive). */
   start(intervalMs = 1000): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      const next = this.store.nextDue();
-      if (next !== null && next <= this.clocks.latestNow()) void this.settleAll().catch(() => undefined);
+      void this.store.nextDue().then((next) => {
+        if (next !== null && next <= this.clocks.latestNow()) return this.settleAll();
+      }).catch(() => undefined);
     }, intervalMs);
     this.timer.unref();
   }

@@ -18,7 +18,7 @@ export function buyerRoutes(app: FastifyInstance, deps: MockContext): void {
     if (regionParam !== undefined && typeof regionParam !== 'string') throw apiError('InvalidParameterValue', 'The region parameter must be given once.');
     const region = parseRegion(regionParam);
     const record = issueBuyerToken(parseJsonBody(request.body), deps.ids, region);
-    await deps.store.commit(merchant, [{ collection: 'buyers', id: record.buyerToken, value: record }]);
+    await deps.store.transact(merchant, () => ({ puts: [{ collection: 'buyers', id: record.buyerToken, value: record }], result: undefined }));
     return reply.code(201).send(record);
   });
 }

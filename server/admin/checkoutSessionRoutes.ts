@@ -3,20 +3,22 @@ import { approveSession, type ApproveInput } from '../domain/checkoutSession/app
 import { findSession } from '../domain/checkoutSession/findSession.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { parseJsonBody } from '../http/jsonBody.js';
-import { stateView, findNamespace } from '../merchantState.js';
+import { findNamespace } from '../merchantState.js';
 import { merchantParam } from '../http/merchantParam.js';
 import type { MockContext } from '../context.js';
+import { transactWithIds } from '../transactWithIds.js';
 
 /** POST /__admin/checkoutSessions/{id}/approve: the buyer signs in, picks a card and returns. */
 export function checkoutSessionRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/checkoutSessions/:checkoutSessionId/approve', async (request) => {
     const { checkoutSessionId } = request.params as { checkoutSessionId: string };
     const input = parseJsonBody(request.body) as ApproveInput;
-    const ns = findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
+    const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
     const now = deps.clocks.for(ns).now();
-    const { record } = findSession(stateView(deps, ns), checkoutSessionId, now, deps.settings.publicUrl);
-    const approved = approveSession(record, input, deps.ids, now, deps.settings.publicUrl);
-    await deps.store.commit(ns, [sessionWrite(approved)]);
-    return approved.session;
+    return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+      const { record } = findSession(state, checkoutSessionId, now, deps.settings.publicUrl);
+      const approved = approveSession(record, input, ids, now, deps.settings.publicUrl);
+      return { puts: [sessionWrite(approved)], result: approved.session };
+    });
   });
 }

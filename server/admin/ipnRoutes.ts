@@ -38,13 +38,13 @@ export function ipnRoutes(app: FastifyInstance, deps: IpnRouteDeps): void {
   app.get('/__admin/ipn', async (request) => {
     const merchant = merchantParam(request.query);
     if (merchant === undefined) return { merchant: null, merchantId: null, topicArn: null, ...ipn.defaults, source: 'default' };
-    return configBody(merchant, ipn.config(merchant));
+    return configBody(merchant, await ipn.config(merchant));
   });
 
   app.post('/__admin/ipn', async (request) => {
     const merchant = requiredMerchant(request.query);
-    const update = parseIpnConfigUpdate(parseJsonBody(request.body), ipn.config(merchant));
-    return configBody(merchant, await ipn.setConfig(merchant, update));
+    const body = parseJsonBody(request.body);
+    return configBody(merchant, await ipn.updateConfig(merchant, (current) => parseIpnConfigUpdate(body, current)));
   });
 
   app.get('/__admin/ipn/deliveries', async (request) => {

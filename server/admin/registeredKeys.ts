@@ -11,13 +11,13 @@ export interface StoredKey {
 /** Saves a key registered at run time; resolves once it is durable. */
 export function saveKey(store: Store, key: RegisteredKey): Promise<void> {
   const value: StoredKey = { publicKeyId: key.publicKeyId, pem: key.pem };
-  return store.commit(SERVER_NAMESPACE, [{ collection: 'publicKeys', id: key.publicKeyId, value }]);
+  return store.transact(SERVER_NAMESPACE, () => ({ puts: [{ collection: 'publicKeys', id: key.publicKeyId, value }], result: undefined }));
 }
 
 /** Registers again every key saved before a restart (they win over key files: they were registered later). */
-export function restoreKeys(store: Store, keys: KeyRegistry): string[] {
+export async function restoreKeys(store: Store, keys: KeyRegistry): Promise<string[]> {
   const problems: string[] = [];
-  for (const stored of store.list<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) {
+  for (const stored of await store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) {
     try {
       keys.add(stored.publicKeyId, stored.pem, { replace: true });
     } catch (err) {
@@ -28,12 +28,12 @@ export function restoreKeys(store: Store, keys: KeyRegistry): string[] {
 }
 
 /** The saved keys, to write back after a full reset (registered keys outlive resets). */
-export function savedKeys(store: Store): StoredKey[] {
-  return store.list<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
+export function savedKeys(store: Store): Promise<StoredKey[]> {
+  return store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
 }
 
 /** Writes keys back (after a full reset cleared the server namespace). */
 export function resaveKeys(store: Store, stored: readonly StoredKey[]): Promise<void> {
   if (stored.length === 0) return Promise.resolve();
-  return store.commit(SERVER_NAMESPACE, stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })));
+  return store.transact(SERVER_NAMESPACE, () => ({ puts: stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })), result: undefined }));
 }

@@ -17,7 +17,7 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
   });
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
-    const keys = merchant === undefined ? savedKeys(deps.store) : [];
+    const keys = merchant === undefined ? await savedKeys(deps.store) : [];
     await deps.store.reset(merchant);
     await resaveKeys(deps.store, keys); // registered keys outlive a reset, as they always did
     deps.scenarios.reset(merchant);

@@ -12,8 +12,10 @@ export function fingerprintOf(operation: string, params: Record<string, string>,
 }
 
 /**
- * Serialises requests that share an idempotency key, so concurrent retries never run the
- * operation twice: the second waits for the first to finish, then sees its stored answer.
+ * Serialises requests of this process that share an idempotency key: the second waits for the
+ * first to finish, then replays its stored answer without running scenario rules or delays again.
+ * (That a key runs the operation once at most, across processes too, is the operation's store
+ * transaction's doing: it reads the key's record and commits the answer with the writes.)
  */
 export class IdempotencyGate {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -23,13 +25,17 @@ export class IdempotencyGate {
   /**
    * Waits for any request holding this key, then either returns the stored answer to replay
    * (throwing DuplicateIdempotencyKey for a different request) or holds the key for this request.
-   * The check and the hold happen in one synchronous step, so two requests never both hold it.
+   * Two requests of this process never both hold it.
    */
   async acquire(ns: string, id: string, fingerprint: string): Promise<{ replay: { status: number; payload: string | undefined } } | { release: () => void }> {
     const slot = `${ns}\0${id}`;
-    for (let pending = this.inFlight.get(slot); pending; pending = this.inFlight.get(slot)) await pending;
-    const record = this.store.get<IdempotencyRecord>(ns, 'idempotency', id);
-    if (record) return { replay: matchIdempotency(record, fingerprint) };
+    for (;;) {
+      for (let pending = this.inFlight.get(slot); pending; pending = this.inFlight.get(slot)) await pending;
+      const record = await this.store.read<IdempotencyRecord>(ns, 'idempotency', id);
+      if (record) return { replay: matchIdempotency(record, fingerprint) };
+      // Another request took the key while this one was reading: wait for it too.
+      if (!this.inFlight.has(slot)) break;
+    }
     let release!: () => void;
     this.inFlight.set(slot, new Promise<void>((resolve) => (release = resolve)));
     return {

@@ -8,7 +8,7 @@ import { scopedView } from '../domain/scope.js';
 import { sendAmazonJson } from './contentType.js';
 import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
-import type { OperationEnv } from '../domain/operation.js';
+import type { OperationEnv, OperationResult, StateView } from '../domain/operation.js';
 import type { CallFacts } from '../scenarios/facts.js';
 import type { Environment, RequestContext } from '../domain/types.js';
 import { headerText } from '../signing/headers.js';
@@ -19,12 +19,12 @@ import type { Call, OperationRoute } from './operationRoute.js';
 import { splitTarget } from './rawUrl.js';
 import { journalEntryOf } from '../journal/journalEntry.js';
 import { fingerprintOf, idempotencyId } from './idempotencyGate.js';
-import { isReplayable, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
+import { isReplayable, matchIdempotency, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
+import { transactWithIds } from '../transactWithIds.js';
 import type { Put } from '../store/store.js';
 import { recordingIds } from '../domain/ids.js';
 import { parseJsonBody } from '../http/jsonBody.js';
 import type { MockContext } from '../context.js';
-import { stateView } from '../merchantState.js';
 
 /** Namespace used when signature checking is off and the caller sent no key id. */
 export const ANONYMOUS_NAMESPACE = 'anonymous';
@@ -75,7 +75,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
 
     const keyHeader = route.method === 'POST' ? headerText(request.headers, 'x-amz-pay-idempotency-key') : undefined;
     const key = route.method === 'POST' ? readIdempotencyKey(keyHeader, route.idempotency === 'required' && deps.config.idempotencyKey === 'required') : null;
-    let remember: ((status: number, payload: string | undefined) => Put[]) | null = null;
+    let idem: Idempotent | null = null;
     let release: (() => void) | null = null;
     if (key !== null) {
       const id = idempotencyId(environment, key);
@@ -86,21 +86,16 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
         return sendAmazonJson(reply, slot.replay.status, slot.replay.payload);
       }
       release = slot.release;
-      remember = (status, payload) => {
-        if (!isReplayable(status)) return [];
-        const record: IdempotencyRecord = { fingerprint, status, payload, createdAt: deps.clocks.for(ns).now() };
-        return [{ collection: 'idempotency', id, value: record }];
-      };
+      idem = { id, fingerprint };
     }
     try {
-      const { status, payload, headers, committed } = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, remember);
-      await committed;
-      if (headers) reply.headers(headers);
-      return sendAmazonJson(reply, status, payload);
+      const outcome = await runOperation(route, deps, request, { ns, publicKeyId, region, environment }, call, idem);
+      if ('error' in outcome) throw outcome.error;
+      if (outcome.replayed) request.replayed = true;
+      if (outcome.headers) reply.headers(outcome.headers);
+      return sendAmazonJson(reply, outcome.status, outcome.payload);
     } catch (err) {
       if (err instanceof DroppedConnection) return dropConnection(request, reply, deps);
-      // A refusal is an answer too: the same request with the same key gets it again.
-      if (remember && err instanceof AmazonPayError) await deps.store.commit(ns, remember(err.status, JSON.stringify(err.toBody())));
       throw err;
     } finally {
       release?.();
@@ -125,18 +120,93 @@ function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: Mock
   return reply;
 }
 
-/** Settles due transitions, applies a matching scenario rule, then runs the domain operation. */
+/** The idempotency key of a POST that sent one: its record id and the request's fingerprint. */
+interface Idempotent {
+  id: string;
+  fingerprint: string;
+}
+
+/** An answer to send, or a refusal for the error handler (already remembered under the key, if any). */
+type Outcome = { status: number; payload: string | undefined; headers?: Record<string, string>; replayed: boolean } | { error: AmazonPayError };
+
+/** The write that keeps an answer for replay under the request's key (none for transient answers). */
+function remembering(idem: Idempotent | null, status: number, payload: string | undefined, now: number): Put[] {
+  if (!idem || !isReplayable(status)) return [];
+  const record: IdempotencyRecord = { fingerprint: idem.fingerprint, status, payload, createdAt: now };
+  return [{ collection: 'idempotency', id: idem.id, value: record }];
+}
+
+/**
+ * Inside a transaction: the answer already stored under the key, when another request (in this
+ * process or another one sharing the store) got there first; DuplicateIdempotencyKey if that was
+ * a different request.
+ */
+function storedAnswer(state: StateView, idem: Idempotent | null): Outcome | null {
+  const record = idem && state.get<IdempotencyRecord>('idempotency', idem.id);
+  return record ? { ...matchIdempotency(record, idem.fingerprint), replayed: true } : null;
+}
+
+/** A refusal is an answer too: the same request with the same key gets it again. */
+function refuse(deps: MockContext, ns: string, idem: Idempotent | null, error: AmazonPayError): Promise<Outcome> {
+  if (!idem) return Promise.resolve({ error });
+  const now = deps.clocks.for(ns).now();
+  return deps.store.transact<Outcome>(ns, (state) => {
+    const stored = storedAnswer(state, idem);
+    return stored ? { puts: [], result: stored } : { puts: remembering(idem, error.status, JSON.stringify(error.toBody()), now), result: { error } };
+  });
+}
+
+/**
+ * Settles due transitions, applies a matching scenario rule, then runs the domain operation in one
+ * store transaction: the state it reads, the writes it makes and the answer kept under the
+ * idempotency key commit together or not at all.
+ */
 async function runOperation(
   route: OperationRoute,
   deps: MockContext,
   request: FastifyRequest,
   who: Omit<RequestContext, 'now'>,
   call: Call,
-  remember: ((status: number, payload: string | undefined) => Put[]) | null,
-): Promise<{ status: number; payload: string | undefined; headers?: Record<string, string>; committed: Promise<void> }> {
+  idem: Idempotent | null,
+): Promise<Outcome> {
+  try {
+    await applyScenario(route, deps, request, who, call);
+  } catch (err) {
+    if (err instanceof AmazonPayError) return refuse(deps, who.ns, idem, err);
+    throw err;
+  }
+  const now = deps.clocks.for(who.ns).now();
+  return transactWithIds<Outcome>(deps.store, who.ns, deps.ids, (state, ids) => {
+    const stored = storedAnswer(state, idem);
+    if (stored) return { puts: [], result: stored };
+    const issued = new Set<string>();
+    const env: OperationEnv = { ctx: { ...who, now }, state: scopedView(state, who), ids: recordingIds(ids, issued), settings: deps.settings };
+    let result: OperationResult;
+    try {
+      result = route.run(env, call);
+    } catch (err) {
+      if (!idem || !(err instanceof AmazonPayError)) throw err;
+      return { puts: remembering(idem, err.status, JSON.stringify(err.toBody()), now), result: { error: err } };
+    }
+    for (const w of result.writes) {
+      // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
+      if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
+    }
+    // No body at all (204, 202): nothing to serialise.
+    const payload = result.body === undefined ? undefined : JSON.stringify(result.body);
+    return { puts: [...result.writes, ...remembering(idem, result.status, payload, now)], result: { status: result.status, payload, headers: result.headers, replayed: false } };
+  });
+}
+
+/** Settles what is due, then takes the scenario rule matching this call: its delay, error, drop or override. */
+async function applyScenario(route: OperationRoute, deps: MockContext, request: FastifyRequest, who: Omit<RequestContext, 'now'>, call: Call): Promise<void> {
   await deps.settler.settleNamespace(who.ns);
-  const state = scopedView(stateView(deps, who.ns), who);
-  checkAuthorizationToken(state, headerText(request.headers, 'x-amz-pay-authtoken'));
+  const authToken = headerText(request.headers, 'x-amz-pay-authtoken');
+  const routeFacts = await deps.store.transact(who.ns, (view) => {
+    const state = scopedView(view, who);
+    checkAuthorizationToken(state, authToken);
+    return { puts: [], result: route.facts?.(state, call) ?? {} };
+  });
   const facts: CallFacts = {
     operation: route.name,
     checkoutSessionId: call.params.checkoutSessionId ?? null,
@@ -145,7 +215,7 @@ async function runOperation(
     currency: null,
     publicKeyId: who.publicKeyId,
     headers: request.headers,
-    ...route.facts?.(state, call),
+    ...routeFacts,
   };
   const scripted = applyScenarios(deps.scenarios, facts, who.ns);
   if (scripted) {
@@ -155,17 +225,4 @@ async function runOperation(
     if (scripted.drop) throw new DroppedConnection(scripted.decidedBy!);
     if (scripted.override) call.override = scripted.override;
   }
-  // From reading the state to applying the writes (commit applies them to memory at once) this is
-  // synchronous, so no other request can interleave between the read and the writes.
-  const issued = new Set<string>();
-  const env: OperationEnv = { ctx: { ...who, now: deps.clocks.for(who.ns).now() }, state, ids: recordingIds(deps.ids, issued), settings: deps.settings };
-  const result = route.run(env, call);
-  for (const w of result.writes) {
-    // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
-    if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
-  }
-  // No body at all (204, 202): nothing to serialise.
-  const payload = result.body === undefined ? undefined : JSON.stringify(result.body);
-  const committed = deps.store.commit(who.ns, [...result.writes, ...(remember?.(result.status, payload) ?? [])]);
-  return { status: result.status, payload, headers: result.headers, committed };
 }

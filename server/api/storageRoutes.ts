@@ -19,20 +19,20 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   app.get('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
     const { merchant, reportDocumentId } = request.params as { merchant: string; reportDocumentId: string };
     const query = request.query as Record<string, unknown>;
-    const link = deps.store.get<ReportDocumentRecord>(merchant, 'reportDocuments', reportDocumentId);
-    const report = link && deps.store.get<ReportRecord>(merchant, 'reports', link.reportId);
+    const link = await deps.store.read<ReportDocumentRecord>(merchant, 'reportDocuments', reportDocumentId);
+    const report = link && (await deps.store.read<ReportRecord>(merchant, 'reports', link.reportId));
     if (!report || query.token !== report.meta.token) throw apiError('ResourceNotFound', `No report document ${reportDocumentId} is stored behind this URL.`);
     const now = deps.clocks.for(merchant).now();
     if (typeof query.expires !== 'string' || !(Number(query.expires) >= now)) {
       throw apiError('InvalidAuthentication', 'This download URL has expired (it is valid for 30 seconds); call getReportDocument for a fresh one.');
     }
     if (reportAsOf(report, now).processingStatus !== 'COMPLETED') throw apiError('ResourceNotFound', `The report ${link!.reportId} is not completed.`);
-    const csv = reportDocumentCsv(report, {
-      sellerId: merchant,
-      chargePermissions: deps.store.list<ChargePermissionRecord>(merchant, 'chargePermissions'),
-      charges: deps.store.list<ChargeRecord>(merchant, 'charges'),
-      refunds: deps.store.list<RefundRecord>(merchant, 'refunds'),
-    });
+    const [chargePermissions, charges, refunds] = await Promise.all([
+      deps.store.readAll<ChargePermissionRecord>(merchant, 'chargePermissions'),
+      deps.store.readAll<ChargeRecord>(merchant, 'charges'),
+      deps.store.readAll<RefundRecord>(merchant, 'refunds'),
+    ]);
+    const csv = reportDocumentCsv(report, { sellerId: merchant, chargePermissions, charges, refunds });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${link!.reportId}.csv"`).send(csv);
   });
 
@@ -42,8 +42,11 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : null;
     const now = deps.clocks.for(merchant).now();
-    const updated = receiveFileContent(deps.store.get<FileRecord>(merchant, 'files', fileId), (request.query as Record<string, unknown>).token, now, body.length, contentType);
-    await deps.store.commit(merchant, [{ collection: 'files', id: fileId, value: updated }]);
+    const token = (request.query as Record<string, unknown>).token;
+    const updated = await deps.store.transact(merchant, (state) => {
+      const file = receiveFileContent(state.get<FileRecord>('files', fileId), token, now, body.length, contentType);
+      return { puts: [{ collection: 'files', id: fileId, value: file }], result: file };
+    });
     return reply.code(200).send({ id: fileId, size: updated.file.size });
   });
 }

@@ -54,3 +54,19 @@ export function settleRecord(state: StateView, collection: string, id: string, n
   }
   return [];
 }
+
+/**
+ * When the stored record next changes on its own, as its write computes it (null: never, or the
+ * record is gone). Lets the scheduler tell a record rescheduled meanwhile from a stale schedule.
+ */
+export function dueAtOf(state: StateView, collection: string, id: string): number | null {
+  if (collection === 'checkoutSessions') return scheduled(state.get<SessionRecord>(collection, id), sessionWrite);
+  if (collection === 'charges') return scheduled(state.get<ChargeRecord>(collection, id), chargeWrite);
+  if (collection === 'chargePermissions') return scheduled(state.get<ChargePermissionRecord>(collection, id), permissionWrite);
+  if (collection === 'refunds') return scheduled(state.get<RefundRecord>(collection, id), refundWrite);
+  return null;
+}
+
+function scheduled<T>(record: T | undefined, write: (record: T) => { dueAt: number | null }): number | null {
+  return record === undefined ? null : write(record).dueAt;
+}

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Put, Store } from '../store/store.js';
 import { IPN_SETTINGS_ID, storedIpnConfig, type IpnConfig } from './ipnConfig.js';
-import { notificationsFor, type BeforeLookup } from './notifications.js';
+import { notificationsFor, type BeforeLookup, type IpnNotification } from './notifications.js';
 import { signingIdentity, signingIdentitySync } from './signingIdentity.js';
 import { buildEnvelope, envelopeBody, ipnMessage, subscriptionArnOf, type IpnMessage, type SnsEnvelope } from './snsEnvelope.js';
 
@@ -118,37 +118,63 @@ export class IpnService {
   }
 
   /** A merchant's config: its own (settings/`ipn`) or the defaults. */
-  config(ns: string): EffectiveIpnConfig {
-    const own = storedIpnConfig(this.#o.store.get(ns, 'settings', IPN_SETTINGS_ID));
+  async config(ns: string): Promise<EffectiveIpnConfig> {
+    return this.#effective(await this.#o.store.read(ns, 'settings', IPN_SETTINGS_ID));
+  }
+
+  /** The effective config given the merchant's stored settings record (undefined when none). */
+  #effective(stored: unknown): EffectiveIpnConfig {
+    const own = storedIpnConfig(stored);
     return own ? { ...own, source: 'merchant' } : { ...this.defaults, source: 'default' };
   }
 
   /** Stores a merchant's own config (durable on resolve). An empty `urls` turns its IPNs off. */
-  async setConfig(ns: string, config: IpnConfig): Promise<EffectiveIpnConfig> {
-    const value: IpnConfig = { urls: [...config.urls], signed: config.signed };
-    await this.#o.store.commit(ns, [{ collection: 'settings', id: IPN_SETTINGS_ID, value }]);
-    return { ...value, source: 'merchant' };
+  setConfig(ns: string, config: IpnConfig): Promise<EffectiveIpnConfig> {
+    return this.updateConfig(ns, () => config);
+  }
+
+  /** Changes a merchant's config from its current one in one store transaction (durable on resolve). */
+  async updateConfig(ns: string, change: (current: EffectiveIpnConfig) => IpnConfig): Promise<EffectiveIpnConfig> {
+    return this.#o.store.transact(ns, (view) => {
+      const config = change(this.#effective(view.get('settings', IPN_SETTINGS_ID)));
+      const value: IpnConfig = { urls: [...config.urls], signed: config.signed };
+      return { puts: [{ collection: 'settings', id: IPN_SETTINGS_ID, value }], result: { ...value, source: 'merchant' as const } };
+    });
   }
 
   /** Removes `url` (or every URL) from a merchant's endpoints, as SNS's UnsubscribeURL does; returns the URLs removed. */
   async unsubscribe(ns: string, url?: string): Promise<{ removed: string[]; config: EffectiveIpnConfig }> {
-    const current = this.config(ns);
-    const removed = url === undefined ? current.urls : current.urls.filter((u) => u === url);
-    const config = await this.setConfig(ns, { urls: current.urls.filter((u) => !removed.includes(u)), signed: current.signed });
+    let removed: string[] = [];
+    const config = await this.updateConfig(ns, (current) => {
+      removed = url === undefined ? current.urls : current.urls.filter((u) => u === url);
+      return { urls: current.urls.filter((u) => !removed.includes(u)), signed: current.signed };
+    });
     return { removed, config };
   }
 
   /**
-   * Call after every store commit of namespace `ns`, synchronously, with each record's value from
-   * before the commit. Queues the deliveries the commit causes and returns them; the first attempt
-   * waits for `committed` (the commit's durability promise; a rejected one drops them). Never throws.
+   * Call after a store commit of namespace `ns` with each record's value from before the commit
+   * (`before('settings', 'ipn')` gives the merchant's IPN settings). Queues the deliveries the
+   * commit causes and returns them; the first attempt waits for `committed` (the commit's
+   * durability promise; a rejected one drops them). Never throws.
    */
   onCommit(ns: string, puts: readonly Put[], before: BeforeLookup, committed?: Promise<unknown>): IpnDelivery[] {
+    try {
+      return this.enqueue(ns, notificationsFor(ns, puts, before), before('settings', IPN_SETTINGS_ID), committed);
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Queues one delivery per (notification x endpoint of the merchant's config, given its stored
+   * settings record) and returns them; the first attempt waits for `committed`. Never throws.
+   */
+  enqueue(ns: string, notifications: readonly IpnNotification[], settings: unknown, committed?: Promise<unknown>): IpnDelivery[] {
     if (this.#closed) return [];
     try {
-      const notifications = notificationsFor(ns, puts, before);
       if (notifications.length === 0) return [];
-      const config = this.config(ns);
+      const config = this.#effective(settings);
       if (config.urls.length === 0) return [];
       const signer = config.signed ? signingIdentitySync() : null;
       const publicUrl = this.#o.publicUrl();

@@ -1,56 +1,57 @@
-import type { Collection, DueRecord, Put, Store } from '../store/store.js';
+import type { Collection, DueRecord, Put, Store, TransactionWork } from '../store/store.js';
+import { IPN_SETTINGS_ID } from './ipnConfig.js';
 import type { IpnService } from './ipnService.js';
+import { notificationsFor, type IpnNotification } from './notifications.js';
 
 const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions', 'charges', 'refunds', 'disputes']);
 
 /**
- * A Store that tells `ipn` about every commit: it reads each written record's old value before
- * handing the batch to `inner`, then calls `ipn.onCommit` with the commit's durability promise, so
- * deliveries start once the change is durable. Every other method passes straight through.
+ * A Store that tells `ipn` about every committed transaction: inside the transaction (so from the
+ * same consistent view the writes were decided on) it works out which notifications the puts
+ * cause and reads the merchant's IPN settings; once the puts are durable it hands both to
+ * `ipn.enqueue`. Every other method passes straight through.
  */
 export class NotifyingStore implements Store {
   constructor(
     readonly inner: Store,
-    private readonly ipn: Pick<IpnService, 'onCommit'>,
+    private readonly ipn: Pick<IpnService, 'enqueue'>,
   ) {}
 
-  commit(ns: string, puts: readonly Put[]): Promise<void> {
-    const old = new Map<string, unknown>();
-    for (const p of puts) {
-      const key = `${p.collection}\u0000${p.id}`;
-      if (watched.has(p.collection) && !old.has(key)) old.set(key, this.inner.get(ns, p.collection, p.id));
-    }
-    const committed = this.inner.commit(ns, puts);
-    if (old.size > 0) {
-      // Records outside the batch are unchanged by it, so their current value is their old value.
-      const before = (collection: Collection, id: string) => {
-        const key = `${collection}\u0000${id}`;
-        return old.has(key) ? old.get(key) : this.inner.get(ns, collection, id);
-      };
-      this.ipn.onCommit(ns, puts, before, committed);
-    }
-    return committed;
+  async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
+    let caused: { notifications: IpnNotification[]; settings: unknown } | null = null;
+    const result = await this.inner.transact(ns, (view) => {
+      const outcome = work(view);
+      caused = null; // only the run that commits counts
+      if (outcome.puts.some((p: Put) => watched.has(p.collection))) {
+        const notifications = notificationsFor(ns, outcome.puts, (collection, id) => view.get(collection, id));
+        if (notifications.length > 0) caused = { notifications, settings: view.get('settings', IPN_SETTINGS_ID) };
+      }
+      return outcome;
+    });
+    const done = caused as { notifications: IpnNotification[]; settings: unknown } | null;
+    if (done) this.ipn.enqueue(ns, done.notifications, done.settings);
+    return result;
   }
 
   open(): Promise<void> {
     return this.inner.open();
   }
-  get<T>(ns: string, collection: Collection, id: string): T | undefined {
-    return this.inner.get<T>(ns, collection, id);
+  read<T>(ns: string, collection: Collection, id: string): Promise<T | undefined> {
+    return this.inner.read<T>(ns, collection, id);
   }
-  list<T>(ns: string, collection: Collection): T[] {
-    return this.inner.list<T>(ns, collection);
+  readAll<T>(ns: string, collection: Collection): Promise<T[]> {
+    return this.inner.readAll<T>(ns, collection);
   }
-  due(now: number): DueRecord[] {
+  due(now: number): Promise<DueRecord[]> {
     return this.inner.due(now);
   }
-  nextDue(): number | null {
+  nextDue(): Promise<number | null> {
     return this.inner.nextDue();
   }
   reset(ns?: string): Promise<void> {
     return this.inner.reset(ns);
   }
-  namespaces(): string[] {
+  namespaces(): Promise<string[]> {
     return this.inner.namespaces();
   }
   flush(): Promise<void> {

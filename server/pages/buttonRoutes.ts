@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { transactWithIds } from '../transactWithIds.js';
 import { buttonEnvironment, checkoutProductType, ledgerCurrencyOf, regionOfLedger } from '../domain/button/buttonOptions.js';
 import { changeActions, changeShippingAddress, type ChangeAction } from '../domain/button/changeActions.js';
 import { readSignInPayload, signInBuyerToken, signInScopes } from '../domain/button/signInButton.js';
@@ -20,9 +21,8 @@ import { refused } from '../html/errorPage.js';
 import { FormError, parseForm, requireAction, requireSessionId } from '../html/forms.js';
 import { page, pageErrorHandler, type PageReply } from './pageReply.js';
 import { returnTo, withQueryParam } from '../html/returnUrls.js';
-import { openSession, saveSession } from './sessionAccess.js';
+import { withOpenSession } from './sessionAccess.js';
 import { readSigninValues } from './signinPage.js';
-import { stateView } from '../merchantState.js';
 import type { MockContext } from '../context.js';
 
 /**
@@ -76,14 +76,12 @@ function estimatedOrderAmount(fields: SignedFields): void {
 }
 
 /** The context of a button's merchant: namespace, region from the ledger, environment from key or option. */
-function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedButton): OperationEnv {
+function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedButton): Omit<OperationEnv, 'state' | 'ids'> {
   const ns = merchantNamespace(verified.publicKeyId);
   const region = regionOfLedger(ledgerCurrencyOf(fields.ledgerCurrency));
   const environment = buttonEnvironment(verified.keyEnvironment, fields.sandbox === 'true');
   return {
     ctx: { ns, publicKeyId: verified.publicKeyId, region, environment, now: deps.clocks.for(ns).now() },
-    state: stateView(deps, ns),
-    ids: deps.ids,
     settings: deps.settings,
   };
 }
@@ -138,8 +136,10 @@ function checkoutStart(app: FastifyInstance, deps: MockContext): void {
       const productType = checkoutProductType(fields.productType);
       estimatedOrderAmount(fields);
       const env = buttonEnv(deps, fields, verified);
-      const created = startCheckoutFromButton(env, fields.payloadJSON!, productType);
-      await deps.store.commit(env.ctx.ns, created.writes);
+      const created = await transactWithIds(deps.store, env.ctx.ns, deps.ids, (state, ids) => {
+        const result = startCheckoutFromButton({ ...env, state, ids }, fields.payloadJSON!, productType);
+        return { puts: result.writes, result };
+      });
       const id = created.body.checkoutSessionId;
       // On the host the buyer is on (the mock's own, or a proxied Amazon name).
       return { redirect: `${request.protocol}://${request.host}/checkout/signin?amazonCheckoutSessionId=${encodeURIComponent(id)}`, objectIds: [id] };
@@ -164,7 +164,7 @@ function amazonSignin(app: FastifyInstance, deps: MockContext): void {
       const { values, errors } = readSigninValues(form);
       if (Object.keys(errors).length) return { status: 400, body: amazonSigninPage(fields, scopes, values, errors) };
       const record = signInBuyerToken(payload, values, deps.ids, env.ctx.region);
-      await deps.store.commit(env.ctx.ns, [{ collection: 'buyers', id: record.buyerToken, value: record }]);
+      await deps.store.transact(env.ctx.ns, () => ({ puts: [{ collection: 'buyers', id: record.buyerToken, value: record }], result: undefined }));
       return { redirect: withQueryParam(payload.signInReturnUrl, 'buyerToken', record.buyerToken), objectIds: [record.buyerToken] };
     });
   }));
@@ -192,30 +192,31 @@ function changeRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/checkout/change', { errorHandler: pageErrorHandler }, page(async (request) => {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const action = changeAction(query.changeAction);
-    const { record } = openSession(deps, requireSessionId(query.amazonCheckoutSessionId));
-    requireBuyer(record);
-    return { status: 200, body: action === 'changeAddress' ? changeAddressPage(record) : changePaymentPage(record) };
+    return withOpenSession<PageReply>(deps, requireSessionId(query.amazonCheckoutSessionId), ({ record }) => {
+      requireBuyer(record);
+      return { reply: { status: 200, body: action === 'changeAddress' ? changeAddressPage(record) : changePaymentPage(record) } };
+    });
   }));
 
   app.post('/checkout/change', { errorHandler: pageErrorHandler }, page(async (request) => {
     const form = parseForm(request.headers['content-type'], request.body);
     const action = changeAction(form.get('changeAction'));
     const step = requireAction(form.get('action'), ['save', 'back']);
-    const found = openSession(deps, requireSessionId(form.get('amazonCheckoutSessionId')));
-    requireBuyer(found.record);
-    if (step === 'back') return backToMerchant(found.record);
-    let changed;
-    if (action === 'changeAddress') {
-      const index = Number(form.get('address'));
-      if (!/^\d+$/.test(form.get('address') ?? '')) throw new FormError('Choose one of the listed addresses.');
-      changed = changeShippingAddress(found.record, index, deps.settings.publicUrl);
-    } else {
-      const card = form.get('card');
-      if (card === undefined || !Object.hasOwn(simulatedCards, card)) throw new FormError('Choose one of the listed payment methods.');
-      changed = choosePayment(found.record, card, found.now, deps.settings.publicUrl);
-    }
-    await saveSession(deps, found.ns, changed);
-    return backToMerchant(changed);
+    return withOpenSession<PageReply>(deps, requireSessionId(form.get('amazonCheckoutSessionId')), (found) => {
+      requireBuyer(found.record);
+      if (step === 'back') return { reply: backToMerchant(found.record) };
+      let changed;
+      if (action === 'changeAddress') {
+        const index = Number(form.get('address'));
+        if (!/^\d+$/.test(form.get('address') ?? '')) throw new FormError('Choose one of the listed addresses.');
+        changed = changeShippingAddress(found.record, index, deps.settings.publicUrl);
+      } else {
+        const card = form.get('card');
+        if (card === undefined || !Object.hasOwn(simulatedCards, card)) throw new FormError('Choose one of the listed payment methods.');
+        changed = choosePayment(found.record, card, found.now, deps.settings.publicUrl);
+      }
+      return { save: changed, reply: backToMerchant(changed) };
+    });
   }));
 }
 

@@ -9,7 +9,7 @@ import { parseForm, requireAction, requireSessionId } from '../html/forms.js';
 import { paymentBlockers, paymentPage, selectedCardOf } from './paymentPage.js';
 import { cancelUrlOf, returnTo } from '../html/returnUrls.js';
 import { page, pageErrorHandler, type PageReply } from './pageReply.js';
-import { openSession, saveSession, type LocatedSession } from './sessionAccess.js';
+import { withOpenSession, type LocatedSession, type SessionDecision } from './sessionAccess.js';
 import { readSigninValues, signinDefaults, signinPage } from './signinPage.js';
 import type { MockContext } from '../context.js';
 
@@ -20,11 +20,10 @@ import type { MockContext } from '../context.js';
  */
 
 /** The buyer pressed Cancel: the session ends as BuyerCanceled and the buyer goes back to the merchant. */
-async function cancelCheckout(deps: MockContext, { ns, record, now }: LocatedSession, step: 'signin' | 'payment'): Promise<PageReply> {
+function cancelCheckout(deps: MockContext, { record, now }: LocatedSession, step: 'signin' | 'payment'): SessionDecision<PageReply> {
   const canceled = cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
-  await saveSession(deps, ns, canceled);
   const url = cancelUrlOf(canceled.session, step);
-  return url ? { redirect: returnTo(url, canceled.session) } : { status: 200, body: canceledPage(canceled.session) };
+  return { save: canceled, reply: url ? { redirect: returnTo(url, canceled.session) } : { status: 200, body: canceledPage(canceled.session) } };
 }
 
 /** Sign-in keeps an address the merchant already gave (ProcessOrder's addressDetails). */
@@ -41,55 +40,55 @@ function formOf(request: FastifyRequest): Map<string, string> {
 }
 
 function signinRoutes(app: FastifyInstance, deps: MockContext): void {
-  app.get('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) => {
-    const { record } = openSession(deps, queryId(request));
-    return { status: 200, body: signinPage(record, signinDefaults(record)) };
-  }));
+  app.get('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) =>
+    withOpenSession(deps, queryId(request), ({ record }) => ({ reply: { status: 200, body: signinPage(record, signinDefaults(record)) } })),
+  ));
 
   app.post('/checkout/signin', { errorHandler: pageErrorHandler }, page(async (request) => {
     const fields = formOf(request);
     const id = requireSessionId(fields.get('amazonCheckoutSessionId'));
     const action = requireAction(fields.get('action'), ['continue', 'cancel']);
-    const found = openSession(deps, id);
-    if (action === 'cancel') return cancelCheckout(deps, found, 'signin');
-    const { values, errors } = readSigninValues(fields);
-    if (Object.keys(errors).length) return { status: 400, body: signinPage(found.record, values, errors) };
-    const signedIn = signInBuyer(found.record, { buyer: { name: values.name, email: values.email }, ...keptAddress(found.record) }, deps.ids, deps.settings.publicUrl);
-    // Back to the merchant's review page; a session made without one (ProcessOrder) goes straight to payment.
-    const details = signedIn.session.webCheckoutDetails;
-    const next = details?.checkoutReviewReturnUrl ? returnTo(details.checkoutReviewReturnUrl, signedIn.session) : details?.amazonPayRedirectUrl;
-    if (!next) throw sessionNotReady(signedIn.session, paymentBlockers(signedIn));
-    await saveSession(deps, found.ns, signedIn);
-    return { redirect: next };
+    return withOpenSession<PageReply>(deps, id, (found, ids) => {
+      if (action === 'cancel') return cancelCheckout(deps, found, 'signin');
+      const { values, errors } = readSigninValues(fields);
+      if (Object.keys(errors).length) return { reply: { status: 400, body: signinPage(found.record, values, errors) } };
+      const signedIn = signInBuyer(found.record, { buyer: { name: values.name, email: values.email }, ...keptAddress(found.record) }, ids, deps.settings.publicUrl);
+      // Back to the merchant's review page; a session made without one (ProcessOrder) goes straight to payment.
+      const details = signedIn.session.webCheckoutDetails;
+      const next = details?.checkoutReviewReturnUrl ? returnTo(details.checkoutReviewReturnUrl, signedIn.session) : details?.amazonPayRedirectUrl;
+      if (!next) throw sessionNotReady(signedIn.session, paymentBlockers(signedIn));
+      return { save: signedIn, reply: { redirect: next } };
+    });
   }));
 }
 
 function paymentRoutes(app: FastifyInstance, deps: MockContext): void {
-  app.get('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) => {
-    const { record } = openSession(deps, queryId(request));
-    const blockers = paymentBlockers(record);
-    if (blockers.length) throw sessionNotReady(record.session, blockers);
-    return { status: 200, body: paymentPage(record, selectedCardOf(record)) };
-  }));
+  app.get('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) =>
+    withOpenSession<PageReply>(deps, queryId(request), ({ record }) => {
+      const blockers = paymentBlockers(record);
+      if (blockers.length) throw sessionNotReady(record.session, blockers);
+      return { reply: { status: 200, body: paymentPage(record, selectedCardOf(record)) } };
+    }),
+  ));
 
   app.post('/checkout/processing', { errorHandler: pageErrorHandler }, page(async (request) => {
     const fields = formOf(request);
     const id = requireSessionId(fields.get('amazonCheckoutSessionId'));
     const action = requireAction(fields.get('action'), ['pay', 'cancel']);
-    const found = openSession(deps, id);
-    if (action === 'cancel') return cancelCheckout(deps, found, 'payment');
-    const card = fields.get('card');
-    if (card === undefined || !Object.hasOwn(simulatedCards, card)) {
-      return { status: 400, body: paymentPage(found.record, selectedCardOf(found.record), card === undefined ? 'Choose a payment method.' : 'Choose one of the listed payment methods.') };
-    }
-    // Straight to the payment page without signing in: the test buyer signs in first.
-    const signedIn = found.record.session.buyer ? found.record : signInBuyer(found.record, keptAddress(found.record), deps.ids, deps.settings.publicUrl);
-    const blockers = paymentBlockers(signedIn);
-    if (blockers.length) throw sessionNotReady(signedIn.session, blockers);
-    // Cards 3064 and 3434 leave the session Canceled; Amazon still returns the buyer to the result URL.
-    const paid = choosePayment(signedIn, card, found.now, deps.settings.publicUrl);
-    await saveSession(deps, found.ns, paid);
-    return { redirect: returnTo(paid.session.webCheckoutDetails!.checkoutResultReturnUrl!, paid.session) };
+    return withOpenSession<PageReply>(deps, id, (found, ids) => {
+      if (action === 'cancel') return cancelCheckout(deps, found, 'payment');
+      const card = fields.get('card');
+      if (card === undefined || !Object.hasOwn(simulatedCards, card)) {
+        return { reply: { status: 400, body: paymentPage(found.record, selectedCardOf(found.record), card === undefined ? 'Choose a payment method.' : 'Choose one of the listed payment methods.') } };
+      }
+      // Straight to the payment page without signing in: the test buyer signs in first.
+      const signedIn = found.record.session.buyer ? found.record : signInBuyer(found.record, keptAddress(found.record), ids, deps.settings.publicUrl);
+      const blockers = paymentBlockers(signedIn);
+      if (blockers.length) throw sessionNotReady(signedIn.session, blockers);
+      // Cards 3064 and 3434 leave the session Canceled; Amazon still returns the buyer to the result URL.
+      const paid = choosePayment(signedIn, card, found.now, deps.settings.publicUrl);
+      return { save: paid, reply: { redirect: returnTo(paid.session.webCheckoutDetails!.checkoutResultReturnUrl!, paid.session) } };
+    });
   }));
 }
 

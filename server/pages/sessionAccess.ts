@@ -1,10 +1,12 @@
+import { findNamespace } from '../merchantState.js';
+import type { MockContext } from '../context.js';
+import { transactWithIds } from '../transactWithIds.js';
 import { findSession } from '../domain/checkoutSession/findSession.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../domain/checkoutSession/sessionState.js';
 import { AmazonPayError } from '../domain/errors.js';
+import type { IdGenerator } from '../domain/ids.js';
 import { sessionNotFound, sessionNotOpen } from '../html/errorPage.js';
-import { findNamespace, stateView } from '../merchantState.js';
-import type { MockContext } from '../context.js';
 
 /**
  * How the hosted pages reach a checkout session: the buyer's browser names only the session id,
@@ -18,36 +20,46 @@ export interface LocatedSession {
   now: number;
 }
 
-/** The merchant's "now": the one place the pages read a clock. */
-export function merchantNow(deps: MockContext, ns: string): number {
-  return deps.clocks.for(ns).now();
+/** What a page decided: the session to store (if it changed) and the answer. */
+export interface SessionDecision<R> {
+  save?: SessionRecord;
+  reply: R;
 }
 
-/** The session with this id in whichever merchant holds it, or null when none does. */
-export function locateSession(deps: MockContext, id: string): LocatedSession | null {
-  let ns: string;
+/** The namespace holding this session, or null when none does. */
+async function sessionNamespace(deps: MockContext, id: string): Promise<string | null> {
   try {
-    ns = findNamespace(deps, 'checkoutSessions', id, undefined, 'Checkout Session');
+    return await findNamespace(deps, 'checkoutSessions', id, undefined, 'Checkout Session');
   } catch (err) {
     if (err instanceof AmazonPayError && err.reasonCode === 'ResourceNotFound') return null;
     throw err;
   }
-  const now = merchantNow(deps, ns);
-  return { ns, record: findSession(stateView(deps, ns), id, now, deps.settings.publicUrl).record, now };
 }
 
 /**
- * Stores the changed session. Call it in the same synchronous stretch as `locateSession` (no
- * await in between): commit applies to memory at once, so no other request can interleave.
+ * Runs `decide` on the session with this id (null when no merchant holds it) in one store
+ * transaction, and stores the session it returns with the same transaction. `decide` must be free
+ * of outside effects (the store may run it again); it draws ids from the `ids` it is given.
  */
-export function saveSession(deps: MockContext, ns: string, record: SessionRecord): Promise<void> {
-  return deps.store.commit(ns, [sessionWrite(record)]);
+export async function withSession<R>(deps: MockContext, id: string, decide: (found: LocatedSession | null, ids: IdGenerator) => SessionDecision<R>): Promise<R> {
+  const ns = await sessionNamespace(deps, id);
+  if (ns === null) return decide(null, deps.ids).reply;
+  // The merchant's "now": the one place the pages read a clock.
+  const now = deps.clocks.for(ns).now();
+  return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+    const { reply, save } = decide({ ns, record: findSession(state, id, now, deps.settings.publicUrl).record, now }, ids);
+    return { puts: save ? [sessionWrite(save)] : [], result: reply };
+  });
 }
 
-/** The Open session with this id, or the 404 / 409 page. */
-export function openSession(deps: MockContext, id: string): LocatedSession {
-  const found = locateSession(deps, id);
-  if (!found) throw sessionNotFound(id);
-  if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);
-  return found;
+/**
+ * Runs `decide` on the Open session with this id in one store transaction and stores the session
+ * it returns; the 404 / 409 page when there is no such Open session.
+ */
+export function withOpenSession<R>(deps: MockContext, id: string, decide: (found: LocatedSession, ids: IdGenerator) => SessionDecision<R>): Promise<R> {
+  return withSession(deps, id, (found, ids) => {
+    if (!found) throw sessionNotFound(id);
+    if (found.record.session.statusDetails.state !== 'Open') throw sessionNotOpen(found.record.session);
+    return decide(found, ids);
+  });
 }

@@ -1,7 +1,7 @@
-import type { StoreNote, StoreStatus } from './errors.js';
+import { EmbeddedStore } from './embeddedStore.js';
 import { FileStore } from './fileStore.js';
 import { MemoryStore, type MemoryStoreOptions } from './memoryStore.js';
-import type { Store } from './store.js';
+import type { EmbeddedEngine, Store } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -10,19 +10,14 @@ export function retentionOptions(retentionDays: number): MemoryStoreOptions {
   return { retentionMs: retentionDays > 0 ? retentionDays * DAY_MS : null };
 }
 
-/** The configured Store (`file` is the snapshot path, unused for `memory`); call `open()` next. */
-export function createStore(kind: 'file' | 'memory', file: string, options: MemoryStoreOptions = {}): Store {
-  return kind === 'file' ? new FileStore(file, options) : new MemoryStore(options);
+/** The configured embedded Store (`file` is the snapshot path, unused for `memory`); call `open()` next. */
+export function createStore(kind: 'file' | 'memory', file = '', options: MemoryStoreOptions = {}): Store {
+  return new EmbeddedStore(kind === 'file' ? new FileStore(file, options) : new MemoryStore(options));
 }
 
-/** What a store says about its health: stores that cannot fail a write are always ok. */
-export function statusOf(store: Store): StoreStatus {
-  const own = (store as Partial<{ status: () => StoreStatus }>).status;
-  return typeof own === 'function' ? own.call(store) : { status: 'ok', error: null };
+/** A Store as is, or an embedded engine (a `MemoryStore`, a `FileStore`) wrapped into one. */
+export function asStore(store: Store | EmbeddedEngine): Store {
+  return 'transact' in store ? store : new EmbeddedStore(store);
 }
 
-/** Lines a store wants logged after it opened (torn log tails, converted snapshots). */
-export function notesOf(store: Store): StoreNote[] {
-  const own = (store as Partial<{ notes: () => StoreNote[] }>).notes;
-  return typeof own === 'function' ? own.call(store) : [];
-}
+export { notesOf, statusOf } from './health.js';

@@ -8,7 +8,7 @@ import { readHead } from './lineReader.js';
 import { deleteGenerationsBelow, listGenerations, logFileName, replayLog, syncDirectory, syncFile } from './logFiles.js';
 import { MemoryStore, type MemoryStoreOptions, type Undo } from './memoryStore.js';
 import { readSnapshot, snapshotFormat, writeSnapshot } from './snapshot.js';
-import type { Collection, DueRecord, Put, Store } from './store.js';
+import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
 
 export interface FileStoreOptions extends MemoryStoreOptions {
   /**
@@ -60,7 +60,7 @@ interface Pending {
  * (JSON Lines, see snapshot.ts); the log rotates to a new generation in the same tick the
  * snapshot starts, so nothing written meanwhile is lost. One instance per file (`<file>.lock`).
  */
-export class FileStore implements Store {
+export class FileStore implements EmbeddedEngine {
   readonly #file: string;
   readonly #compactEvery: number;
   readonly #compactBytes: number;

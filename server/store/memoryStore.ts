@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DueIndex } from './dueIndex.js';
 import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
 import { Packer } from './packing.js';
-import type { Collection, DueRecord, Put, Store } from './store.js';
+import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
 
 /** One stored record, as `FileStore` snapshots it. */
 export interface StoredRecord {
@@ -64,7 +64,7 @@ export interface AppliedPut {
  * and unpacked when read. `list` returns records in insertion order. Also the state engine inside
  * `FileStore`.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements EmbeddedEngine {
   readonly #data = new Map<string, Map<Collection, Records>>();
   readonly #due = new DueIndex();
   readonly #packer = new Packer();

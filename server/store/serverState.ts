@@ -14,16 +14,16 @@ const IDS_ID = 'idGenerator';
 /** Saves the clock the control API just moved (a merchant's own, or the global one), so it survives a restart. */
 export function saveClock(store: Store, clocks: ClockBook, merchant?: string): Promise<void> {
   const setting = clocks.control(merchant).setting();
-  return store.commit(merchant ?? SERVER_NAMESPACE, [{ collection: 'settings', id: CLOCK_ID, value: setting }]);
+  return store.transact(merchant ?? SERVER_NAMESPACE, () => ({ puts: [{ collection: 'settings', id: CLOCK_ID, value: setting }], result: undefined }));
 }
 
 /** Puts back the clocks saved before a restart: the global one and every merchant's own. */
-export function restoreClocks(store: Store, clocks: ClockBook): void {
-  const global = store.get<ClockSetting>(SERVER_NAMESPACE, 'settings', CLOCK_ID);
+export async function restoreClocks(store: Store, clocks: ClockBook): Promise<void> {
+  const global = await store.read<ClockSetting>(SERVER_NAMESPACE, 'settings', CLOCK_ID);
   if (global) clocks.global.restore(global);
-  for (const ns of store.namespaces()) {
+  for (const ns of await store.namespaces()) {
     if (ns === SERVER_NAMESPACE) continue;
-    const own = store.get<ClockSetting>(ns, 'settings', CLOCK_ID);
+    const own = await store.read<ClockSetting>(ns, 'settings', CLOCK_ID);
     if (own) clocks.control(ns).restore(own);
   }
 }
@@ -46,7 +46,7 @@ export class IdReservation {
 
   /** Continues after the saved mark, reserves the next block, then watches every draw. */
   async restore(): Promise<void> {
-    const saved = this.store.get<{ reservedWords: number }>(SERVER_NAMESPACE, 'settings', IDS_ID);
+    const saved = await this.store.read<{ reservedWords: number }>(SERVER_NAMESPACE, 'settings', IDS_ID);
     if (saved && Number.isSafeInteger(saved.reservedWords)) this.source.skipTo(saved.reservedWords);
     await this.#reserve();
     this.source.onDraw = (words) => {
@@ -69,6 +69,7 @@ export class IdReservation {
   }
 
   #write(mark: number): Promise<void> {
-    return this.store.commit(SERVER_NAMESPACE, [{ collection: 'settings', id: IDS_ID, value: { reservedWords: mark } }]);
+    // No reads: the embedded store hands the puts to its log at once, ahead of the commit that drew the ids.
+    return this.store.transact(SERVER_NAMESPACE, () => ({ puts: [{ collection: 'settings', id: IDS_ID, value: { reservedWords: mark } }], result: undefined }));
   }
 }

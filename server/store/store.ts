@@ -1,9 +1,10 @@
 /**
  * The Store holds every emulated object, namespaced by merchant (see `merchantNamespace` in
- * signing/keyRegistry). Reads are synchronous from memory; `commit` applies a batch to memory at
- * once (so the next request sees it) and resolves only when the batch is durable. Values are
- * plain JSON and treated as immutable: callers never mutate what `get` returns or what they
- * passed to `commit`.
+ * signing/keyRegistry). Everything outside `server/store/` uses the asynchronous `Store` below, so
+ * the same code runs on the embedded stores (memory, file) and on a store shared by several
+ * processes (Redis): reads are `read`/`readAll`, and every read-then-write is one `transact`.
+ * Values are plain JSON and treated as immutable: callers never mutate what they read or what
+ * they pass in a put.
  */
 // The domain owns what it writes; the store holds it.
 import type { Collection, Put } from '../domain/writes.js';
@@ -17,7 +18,55 @@ export interface DueRecord {
   dueAt: number;
 }
 
+/** A consistent, synchronous view of one namespace, as a transaction's work sees it. */
+export interface StoreView {
+  get<T>(collection: Collection, id: string): T | undefined;
+  /** Every record of one collection, in insertion order. */
+  list<T>(collection: Collection): T[];
+}
+
+/** What a transaction's work returns: the writes to commit together, and the caller's result. */
+export interface Transaction<R> {
+  puts: readonly Put[];
+  result: R;
+}
+
+/** The work of a transaction: pure (no outside effects), since the store may run it more than once. */
+export type TransactionWork<R> = (view: StoreView) => Transaction<R>;
+
 export interface Store {
+  /** Loads persisted state or connects. Call once before use. */
+  open(): Promise<void>;
+  /** One record as last committed durably, or undefined. */
+  read<T>(ns: string, collection: Collection, id: string): Promise<T | undefined>;
+  /** Every record of one collection, in insertion order. */
+  readAll<T>(ns: string, collection: Collection): Promise<T[]>;
+  /**
+   * Runs `work` against a consistent view of `ns`; commits its puts atomically if nothing it read
+   * changed meanwhile, else runs it again. Resolves with the result once the puts are durable;
+   * rejects with what `work` threw, or with the store's error (nothing written). No puts: no write
+   * at all.
+   */
+  transact<R>(ns: string, work: TransactionWork<R>): Promise<R>;
+  /** Records whose dueAt is at or before `now`, earliest first (then ns, collection, id). */
+  due(now: number): Promise<DueRecord[]>;
+  /** The earliest dueAt of any record, or null. */
+  nextDue(): Promise<number | null>;
+  /** Clears one namespace, or everything when ns is undefined. Durable on resolve. */
+  reset(ns?: string): Promise<void>;
+  /** Namespaces holding at least one record, sorted. */
+  namespaces(): Promise<string[]>;
+  /** Waits for pending writes. */
+  flush(): Promise<void>;
+  /** Flushes and releases files or connections; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * An embedded engine: the whole state in this process's memory, read synchronously, one writer
+ * per process (`MemoryStore`, `FileStore`). `EmbeddedStore` turns one into a `Store`.
+ */
+export interface EmbeddedEngine {
   /** Loads persisted state (a no-op for the memory store). Call once before use. */
   open(): Promise<void>;
   get<T>(ns: string, collection: Collection, id: string): T | undefined;
@@ -33,6 +82,6 @@ export interface Store {
   namespaces(): string[];
   /** Waits for pending writes. */
   flush(): Promise<void>;
-  /** Flushes and releases files; the store is unusable afterwards. */
+  /** Flushes and releases files; the engine is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -38,7 +38,7 @@ describe('clock', () => {
   it('expires sessions as soon as the clock passes 24 hours, without anyone polling', async () => {
     const id = (await t.call('POST', '/v2/checkoutSessions', readySessionBody())).body.checkoutSessionId;
     await t.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 86_400 } });
-    const stored = t.app.mock.store.get<any>('AMZNPAYMOCKDEMO000000001', 'checkoutSessions', id);
+    const stored = (await t.app.mock.store.read<any>('AMZNPAYMOCKDEMO000000001', 'checkoutSessions', id));
     expect(stored.session.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'Expired' });
     await t.raw({ method: 'POST', url: '/__admin/reset' });
   });
@@ -103,14 +103,14 @@ describe('public keys', () => {
 describe('reset', () => {
   it('clears one merchant and leaves the others', async () => {
     const store = t.app.mock.store;
-    await store.commit('OTHER', [{ collection: 'checkoutSessions', id: 'x', value: { keep: true } }]);
+    await store.transact('OTHER', () => ({ puts: [{ collection: 'checkoutSessions', id: 'x', value: { keep: true } }], result: undefined }));
     await t.call('POST', '/v2/checkoutSessions', readySessionBody());
     const res = await t.raw({ method: 'POST', url: '/__admin/reset?merchant=SANDBOX-AMZNPAYMOCKDEMO000000001' });
     expect(res.body).toEqual({ reset: 'AMZNPAYMOCKDEMO000000001' });
-    expect(store.list('AMZNPAYMOCKDEMO000000001', 'checkoutSessions')).toHaveLength(0);
-    expect(store.get('OTHER', 'checkoutSessions', 'x')).toEqual({ keep: true });
+    expect(await store.readAll('AMZNPAYMOCKDEMO000000001', 'checkoutSessions')).toHaveLength(0);
+    expect(await store.read('OTHER', 'checkoutSessions', 'x')).toEqual({ keep: true });
     await t.raw({ method: 'POST', url: '/__admin/reset' });
-    expect(store.get('OTHER', 'checkoutSessions', 'x')).toBeUndefined();
+    expect(await store.read('OTHER', 'checkoutSessions', 'x')).toBeUndefined();
   });
 });
 
@@ -119,7 +119,7 @@ describe('control API input', () => {
     await t.call('POST', '/v2/checkoutSessions', readySessionBody());
     const res = await t.raw({ method: 'POST', url: '/__admin/reset?merchant=' });
     expect(res.status).toBe(400);
-    expect(t.app.mock.store.list('AMZNPAYMOCKDEMO000000001', 'checkoutSessions').length).toBeGreaterThan(0);
+    expect((await t.app.mock.store.readAll('AMZNPAYMOCKDEMO000000001', 'checkoutSessions')).length).toBeGreaterThan(0);
   });
 
   it('refuses a clock time without a zone', async () => {

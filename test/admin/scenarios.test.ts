@@ -33,11 +33,11 @@ describe('shipped scenario files', () => {
   it('answers 202 for scenario:pending and settles the charge to Authorized', async () => {
     const { completed } = await completeWithReference('scenario:pending');
     expect(completed.status).toBe(202);
-    const charge = () => t.app.mock.store.get<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.body.chargeId).charge;
-    expect(charge().statusDetails.state).toBe('AuthorizationInitiated');
+    const charge = async () => (await t.app.mock.store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.body.chargeId)).charge;
+    expect((await charge()).statusDetails.state).toBe('AuthorizationInitiated');
     t.clock.advance(31_000);
     await t.app.mock.settler.settleAll();
-    expect(charge().statusDetails.state).toBe('Authorized');
+    expect((await charge()).statusDetails.state).toBe('Authorized');
   });
 
   it('answers 409 AmountMismatch for scenario:amount-mismatch although the amounts agree', async () => {

@@ -10,18 +10,18 @@ afterAll(async () => {
   await t.close();
 });
 
-const sessions = (ns = 'AMZNPAYMOCKDEMO000000001') => t.app.mock.store.list(ns, 'checkoutSessions').length;
+const sessions = async (ns = 'AMZNPAYMOCKDEMO000000001') => (await t.app.mock.store.readAll(ns, 'checkoutSessions')).length;
 
 describe('idempotency keys on POST', () => {
   it('replays the first answer byte for byte for the same key and request, creating one session', async () => {
-    const before = sessions();
+    const before = await sessions();
     const body = readySessionBody();
     const first = await t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'same-key-1' });
     const again = await t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'same-key-1' });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    expect(sessions()).toBe(before + 1);
+    expect(await sessions()).toBe(before + 1);
   });
 
   it('treats /sandbox/v2 and a trailing slash as the same request', async () => {
@@ -43,11 +43,11 @@ describe('idempotency keys on POST', () => {
     ['a dot', 'order.1'],
     ['a space', 'order 1'],
   ])('rejects a key with %s with 400 InvalidHeaderValue', async (_label, key) => {
-    const before = sessions();
+    const before = await sessions();
     const res = await t.call('POST', '/v2/checkoutSessions', readySessionBody(), { idempotencyKey: key });
     expect(res.status).toBe(400);
     expect(res.body.reasonCode).toBe('InvalidHeaderValue');
-    expect(sessions()).toBe(before);
+    expect(await sessions()).toBe(before);
   });
 
   it('requires a key on createCheckoutSession: 400 MissingHeader', async () => {
@@ -91,12 +91,12 @@ describe('idempotency keys on POST', () => {
   it('runs 25 concurrent requests with one key once: one session, 25 identical answers', async () => {
     // A slow operation (scripted delay) leaves room for the requests to overlap.
     await t.raw({ method: 'POST', url: '/__admin/scenarios', payload: { name: 'slow-create', match: { operation: 'createCheckoutSession', merchantReferenceId: 'idem-concurrent' }, outcome: { kind: 'normal' }, delayMs: 50 } });
-    const before = sessions();
+    const before = await sessions();
     const body = readySessionBody({ merchantMetadata: { merchantReferenceId: 'idem-concurrent' } });
     const answers = await Promise.all(Array.from({ length: 25 }, () => t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'concurrent-1' })));
     expect(new Set(answers.map((a) => a.body.checkoutSessionId)).size).toBe(1);
     expect(answers.every((a) => a.status === 201)).toBe(true);
-    expect(sessions()).toBe(before + 1);
+    expect(await sessions()).toBe(before + 1);
   });
 
   it('scopes keys per merchant', async () => {
@@ -110,6 +110,6 @@ describe('idempotency keys on POST', () => {
     const theirs = await t.raw({ method: 'POST', url: '/v2/checkoutSessions', headers: signed.headers, payload: text });
     expect(theirs.status).toBe(201);
     expect(theirs.body.checkoutSessionId).not.toBe(mine.body.checkoutSessionId);
-    expect(sessions('OTHERMERCHANT00000001')).toBe(1);
+    expect(await sessions('OTHERMERCHANT00000001')).toBe(1);
   });
 });

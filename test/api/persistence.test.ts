@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FileStore } from '../../server/store/fileStore.js';
+import type { EmbeddedStore, FileStore } from '../../server/store/index.js';
 import { liveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
 
@@ -24,7 +24,7 @@ describe('state survives a restart', () => {
       expect(got.data.statusDetails.state).toBe('Completed');
       expect(got.data.chargeId).toBe(completed.data.chargeId);
       const store = second.server.app.mock.store;
-      expect(store.get<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId).charge.statusDetails.state).toBe('Authorized');
+      expect((await store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId)).charge.statusDetails.state).toBe('Authorized');
       await store.flush();
     } finally {
       await second.server.close();
@@ -44,15 +44,16 @@ describe('reads write nothing', () => {
       const client = live.sdk();
       const body = readySessionBody();
       const id = (await client.createCheckoutSession(body, { 'x-amz-pay-idempotency-key': 'reads-1' })).data.checkoutSessionId;
-      const store = live.server.app.mock.store as unknown as { inner: FileStore; flush(): Promise<void> };
+      const store = live.server.app.mock.store;
+      const engine = (store as unknown as { inner: EmbeddedStore }).inner.engine as FileStore;
       await store.flush();
-      const before = store.inner.stats();
+      const before = engine.stats();
       const logBefore = logBytes(live.dataDir);
       for (let i = 0; i < 3; i++) expect((await client.getCheckoutSession(id)).status).toBe(200);
       const replayed = await client.createCheckoutSession(body, { 'x-amz-pay-idempotency-key': 'reads-1' });
       expect(replayed.data.checkoutSessionId).toBe(id);
       await store.flush();
-      expect(store.inner.stats()).toMatchObject({ batches: before.batches, entries: before.entries });
+      expect(engine.stats()).toMatchObject({ batches: before.batches, entries: before.entries });
       expect(logBytes(live.dataDir)).toBe(logBefore);
     } finally {
       await live.server.close();

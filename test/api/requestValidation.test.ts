@@ -11,7 +11,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const sessionCount = () => t.app.mock.store.list('AMZNPAYMOCKDEMO000000001', 'checkoutSessions').length;
+const sessionCount = async () => (await t.app.mock.store.readAll('AMZNPAYMOCKDEMO000000001', 'checkoutSessions')).length;
 
 /** Signs an arbitrary body text so only the body is wrong, not the signature. */
 function signedRaw(method: string, path: string, body: string, extra: Record<string, string> = { 'x-amz-pay-idempotency-key': `raw-${Math.random().toString(36).slice(2)}` }) {
@@ -21,12 +21,12 @@ function signedRaw(method: string, path: string, body: string, extra: Record<str
 
 describe('bad input gets an Amazon-shaped answer and changes nothing', () => {
   it('answers malformed JSON with 400 InvalidRequestFormat', async () => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const res = await signedRaw('POST', '/v2/checkoutSessions', '{"storeId": ');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ reasonCode: 'InvalidRequestFormat', message: expect.stringContaining('not valid JSON') });
     expect(res.headers['x-amz-pay-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 
   it('answers a JSON array body with 400 InvalidRequestFormat', async () => {
@@ -65,12 +65,12 @@ describe('bad input gets an Amazon-shaped answer and changes nothing', () => {
     ['a 51-character merchantStoreName', { merchantMetadata: { merchantStoreName: 'S'.repeat(51) } }, "'merchantMetadata.merchantStoreName'"],
     ['a boolean as string', { paymentDetails: { canHandlePendingAuthorization: 'yes' } }, "'paymentDetails.canHandlePendingAuthorization'"],
   ])('answers %s with 400 InvalidParameterValue', async (_label, patch, field) => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const res = await t.call('POST', '/v2/checkoutSessions', readySessionBody(patch));
     expect(res.status).toBe(400);
     expect(res.body.reasonCode).toBe('InvalidParameterValue');
     expect(res.body.message).toContain(field);
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 
   it('answers a missing storeId with 400 MissingParameterValue', async () => {
@@ -94,11 +94,11 @@ describe('bad input gets an Amazon-shaped answer and changes nothing', () => {
   });
 
   it('answers a body over the limit with 413 RequestEntityTooLarge', async () => {
-    const before = sessionCount();
+    const before = await sessionCount();
     const res = await signedRaw('POST', '/v2/checkoutSessions', JSON.stringify({ ...readySessionBody(), supplementaryData: 'x'.repeat(5000) }));
     expect(res.status).toBe(413);
     expect(res.body.reasonCode).toBe('RequestEntityTooLarge');
-    expect(sessionCount()).toBe(before);
+    expect(await sessionCount()).toBe(before);
   });
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../server/app.js';
-import type { AppDeps } from '../../server/appDeps.js';
+import type { GivenDeps } from '../../server/appDeps.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { ControlledClock } from '../../server/domain/clock.js';
 import { MemoryStore } from '../../server/store/memoryStore.js';
@@ -43,7 +43,7 @@ function parse(payload: string): unknown {
 }
 
 /** Builds an app for one test file. The clock starts frozen at a fixed instant unless told otherwise. */
-export async function testApp(overrides: Partial<Config> = {}, deps: Partial<AppDeps> = {}): Promise<TestApp> {
+export async function testApp(overrides: Partial<Config> = {}, deps: GivenDeps = {}): Promise<TestApp> {
   const clock = deps.clock ?? new ControlledClock(() => Date.now());
   const app = await buildApp(testConfig(overrides), { store: new MemoryStore(), clock, ...deps });
   const inject = async (options: InjectOptions) => {

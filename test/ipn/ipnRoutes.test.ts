@@ -6,18 +6,19 @@ import { installErrorHandling } from '../../server/api/errorHandler.js';
 import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import { merchantIdOf } from '../../server/ipn/snsEnvelope.js';
-import { MemoryStore } from '../../server/store/memoryStore.js';
+import { createStore } from '../../server/store/createStore.js';
+import type { Store } from '../../server/store/store.js';
 import { chargeRecord } from './records.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 let app: FastifyInstance;
 let ipn: IpnService;
-let store: MemoryStore;
+let store: Store;
 let r: Receiver;
 
 beforeEach(async () => {
   r = await startReceiver();
-  store = new MemoryStore();
+  store = createStore('memory');
   const ids = new IdGenerator(seededRandom('t'));
   ipn = new IpnService({ store, ids, publicUrl: () => 'http://127.0.0.1:8080', defaultUrls: [r.url], retryDelaysMs: [], timeoutMs: 2000 });
   app = Fastify();
@@ -62,7 +63,7 @@ describe('/__admin/ipn config', () => {
     const set = await call('POST', '/__admin/ipn?merchant=SANDBOX-SHOP1', { urls: ['http://127.0.0.1:1/a', 'https://localhost/b', 'http://127.0.0.1:1/a'], signed: false });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ merchant: 'SHOP1', urls: ['http://127.0.0.1:1/a', 'https://localhost/b'], signed: false, source: 'merchant' });
-    expect(store.get('SHOP1', 'settings', 'ipn')).toEqual({ urls: ['http://127.0.0.1:1/a', 'https://localhost/b'], signed: false });
+    expect(await store.read('SHOP1', 'settings', 'ipn')).toEqual({ urls: ['http://127.0.0.1:1/a', 'https://localhost/b'], signed: false });
     const flip = await call('POST', '/__admin/ipn?merchant=SHOP1', { signed: true });
     expect(flip.body).toMatchObject({ urls: ['http://127.0.0.1:1/a', 'https://localhost/b'], signed: true });
     expect((await call('GET', '/__admin/ipn?merchant=LIVE-SHOP1')).body.source).toBe('merchant');
@@ -84,7 +85,7 @@ describe('/__admin/ipn config', () => {
     const res = await call('POST', `/__admin/ipn${query}`, payload);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ reasonCode: code, message: expect.any(String) });
-    expect(store.namespaces()).toEqual([]);
+    expect(await store.namespaces()).toEqual([]);
   });
 
   it('accepts exactly 10 URLs', async () => {
@@ -134,7 +135,8 @@ describe('/__admin/ipn signing certificate and unsubscribe', () => {
     const res = await call('GET', `${url.pathname}${url.search}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ unsubscribed: [r.url], merchant: 'SHOP', urls: [], source: 'merchant' });
-    expect(ipn.onCommit('SHOP', [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], () => undefined)).toEqual([]);
+    const settings = await store.read('SHOP', 'settings', 'ipn');
+    expect(ipn.onCommit('SHOP', [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], (c, id) => (c === 'settings' && id === 'ipn' ? settings : undefined))).toEqual([]);
     // Others keep the defaults.
     expect((await call('GET', '/__admin/ipn?merchant=OTHER')).body.urls).toEqual([r.url]);
   });

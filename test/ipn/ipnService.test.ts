@@ -4,14 +4,17 @@ import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
 import { IpnService, type IpnServiceOptions } from '../../server/ipn/ipnService.js';
 import type { BeforeLookup } from '../../server/ipn/notifications.js';
 import { merchantIdOf, snsStringToSign, type SnsEnvelope } from '../../server/ipn/snsEnvelope.js';
-import { MemoryStore } from '../../server/store/memoryStore.js';
-import type { Put } from '../../server/store/store.js';
+import { createStore } from '../../server/store/createStore.js';
+import type { Put, Store } from '../../server/store/store.js';
 import { chargeRecord } from './records.js';
 import { closedPortUrl, startReceiver, type Receiver } from './receiver.js';
 
 const CP = 'S01-1111111-2222222';
 const CH = `${CP}-C000001`;
 const nothingBefore: BeforeLookup = () => undefined;
+/** Records as they stood before a commit: none, except the merchant's stored IPN settings. */
+const settingsBefore = (settings: { urls: string[]; signed: boolean }): BeforeLookup => (collection, id) =>
+  collection === 'settings' && id === 'ipn' ? { urls: settings.urls, signed: settings.signed } : undefined;
 const captured: Put[] = [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') }];
 
 const cleanups: Array<() => unknown> = [];
@@ -25,8 +28,8 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
   return r;
 }
 
-function service(options: Partial<IpnServiceOptions> = {}): { ipn: IpnService; store: MemoryStore } {
-  const store = (options.store as MemoryStore | undefined) ?? new MemoryStore();
+function service(options: Partial<IpnServiceOptions> = {}): { ipn: IpnService; store: Store } {
+  const store = options.store ?? createStore('memory');
   const ipn = new IpnService({
     store,
     ids: new IdGenerator(seededRandom('ipn')),
@@ -182,9 +185,9 @@ describe('IpnService outbox', () => {
     const ok = await receiver();
     const down = await receiver(() => 503);
     const { ipn } = service({ defaultUrls: [ok.url], retryDelaysMs: [60_000] });
-    await ipn.setConfig('OTHER', { urls: [down.url], signed: false });
+    const other = await ipn.setConfig('OTHER', { urls: [down.url], signed: false });
     ipn.onCommit('DEMO', captured, nothingBefore);
-    ipn.onCommit('OTHER', captured, nothingBefore);
+    ipn.onCommit('OTHER', captured, settingsBefore(other));
     await vi.waitFor(() => expect(ipn.deliveries().every((d) => d.attempts.length === 1)).toBe(true));
     expect(ipn.deliveries({ merchant: 'DEMO' }).map((d) => d.status)).toEqual(['delivered']);
     const [pending] = ipn.deliveries({ status: 'pending' });
@@ -223,9 +226,9 @@ describe('IpnService per-merchant config', () => {
     const fallback = await receiver();
     const own = await receiver();
     const { ipn } = service({ defaultUrls: [fallback.url] });
-    expect(ipn.config('SHOP')).toEqual({ urls: [fallback.url], signed: true, source: 'default' });
-    await ipn.setConfig('SHOP', { urls: [own.url], signed: false });
-    ipn.onCommit('SHOP', captured, nothingBefore);
+    expect(await ipn.config('SHOP')).toEqual({ urls: [fallback.url], signed: true, source: 'default' });
+    const stored = await ipn.setConfig('SHOP', { urls: [own.url], signed: false });
+    ipn.onCommit('SHOP', captured, settingsBefore(stored));
     ipn.onCommit('DEMO', captured, nothingBefore);
     await ipn.flush();
     expect(own.received).toHaveLength(1);
@@ -239,19 +242,19 @@ describe('IpnService per-merchant config', () => {
   it('an empty URL list turns a merchant off even when defaults exist', async () => {
     const fallback = await receiver();
     const { ipn } = service({ defaultUrls: [fallback.url] });
-    await ipn.setConfig('SHOP', { urls: [], signed: true });
-    expect(ipn.onCommit('SHOP', captured, nothingBefore)).toEqual([]);
+    const off = await ipn.setConfig('SHOP', { urls: [], signed: true });
+    expect(ipn.onCommit('SHOP', captured, settingsBefore(off))).toEqual([]);
   });
 
   it('config lives in the store (settings/ipn) and is seen by a new service on the same store', async () => {
-    const store = new MemoryStore();
+    const store = createStore('memory');
     const { ipn } = service({ store });
     await ipn.setConfig('SHOP', { urls: ['http://127.0.0.1:1/a'], signed: false });
-    expect(store.get('SHOP', 'settings', 'ipn')).toEqual({ urls: ['http://127.0.0.1:1/a'], signed: false });
+    expect(await store.read('SHOP', 'settings', 'ipn')).toEqual({ urls: ['http://127.0.0.1:1/a'], signed: false });
     const { ipn: again } = service({ store });
-    expect(again.config('SHOP')).toEqual({ urls: ['http://127.0.0.1:1/a'], signed: false, source: 'merchant' });
+    expect(await again.config('SHOP')).toEqual({ urls: ['http://127.0.0.1:1/a'], signed: false, source: 'merchant' });
     await store.reset('SHOP');
-    expect(again.config('SHOP').source).toBe('default');
+    expect((await again.config('SHOP')).source).toBe('default');
   });
 
   it('unsubscribe removes one URL or all of them', async () => {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
-import type { BeforeLookup } from '../../server/ipn/notifications.js';
+import type { IpnNotification } from '../../server/ipn/notifications.js';
 import { NotifyingStore } from '../../server/ipn/notifyingStore.js';
-import { MemoryStore } from '../../server/store/memoryStore.js';
-import type { Put } from '../../server/store/store.js';
+import { createStore } from '../../server/store/createStore.js';
+import type { Put, Store } from '../../server/store/store.js';
 import { chargeRecord, refundRecord } from './records.js';
 import { startReceiver } from './receiver.js';
 
@@ -16,46 +16,64 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+const write = (store: Store, ns: string, puts: Put[]) => store.transact(ns, () => ({ puts, result: undefined }));
+
 describe('NotifyingStore', () => {
-  it('hands onCommit the old values of written records and the current value of others', async () => {
-    const inner = new MemoryStore();
-    await inner.commit('M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
-    const seen: Array<{ puts: readonly Put[]; charge: unknown; refund: unknown; committed: unknown }> = [];
+  it('judges notifications against the values before the transaction and hands them over with the IPN settings read in the same transaction', async () => {
+    const inner = createStore('memory');
+    await write(inner, 'M', [
+      { collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') },
+      { collection: 'settings', id: 'ipn', value: { urls: ['http://127.0.0.1:1/'], signed: false } },
+    ]);
+    const seen: Array<{ ns: string; notifications: readonly IpnNotification[]; settings: unknown }> = [];
     const store = new NotifyingStore(inner, {
-      onCommit: (_ns: string, puts: readonly Put[], before: BeforeLookup, committed?: Promise<unknown>) => {
-        seen.push({ puts, charge: before('charges', CH), refund: before('refunds', RF), committed });
+      enqueue: (ns, notifications, settings) => {
+        seen.push({ ns, notifications, settings });
         return [];
       },
     });
-    const done = store.commit('M', [
-      { collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') },
-      { collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'RefundInitiated') },
-    ]);
-    await done;
+    const result = await store.transact('M', (view) => {
+      expect(view.get<ReturnType<typeof chargeRecord>>('charges', CH)!.charge.statusDetails.state).toBe('Authorized');
+      return {
+        puts: [
+          { collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') },
+          { collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'RefundInitiated') },
+        ],
+        result: 'done',
+      };
+    });
+    expect(result).toBe('done');
     expect(seen).toHaveLength(1);
-    expect((seen[0]!.charge as ReturnType<typeof chargeRecord>).charge.statusDetails.state).toBe('Authorized');
-    expect(seen[0]!.refund).toBeUndefined();
-    expect(seen[0]!.committed).toBe(done);
-    expect(store.get<ReturnType<typeof chargeRecord>>('M', 'charges', CH)!.charge.statusDetails.state).toBe('Captured');
+    expect(seen[0]!.notifications.map((n) => `${n.objectType} ${n.notificationType}`)).toEqual(['CHARGE STATE_CHANGE', 'REFUND STATE_CHANGE']);
+    expect(seen[0]!.settings).toEqual({ urls: ['http://127.0.0.1:1/'], signed: false });
+    expect((await store.read<ReturnType<typeof chargeRecord>>('M', 'charges', CH))!.charge.statusDetails.state).toBe('Captured');
   });
 
-  it('does not call onCommit for commits touching no notifying collection', async () => {
+  it('hands nothing over for transactions touching no notifying collection, or writing nothing', async () => {
     let calls = 0;
-    const store = new NotifyingStore(new MemoryStore(), { onCommit: () => (calls++, []) });
-    await store.commit('M', [{ collection: 'settings', id: 'ipn', value: { urls: [], signed: true } }, { collection: 'checkoutSessions', id: 's', value: {} }]);
+    const store = new NotifyingStore(createStore('memory'), { enqueue: () => (calls++, []) });
+    await write(store, 'M', [{ collection: 'settings', id: 'ipn', value: { urls: [], signed: true } }, { collection: 'checkoutSessions', id: 's', value: {} }]);
+    await store.transact('M', () => ({ puts: [], result: null }));
+    expect(calls).toBe(0);
+  });
+
+  it('hands nothing over when the transaction fails', async () => {
+    let calls = 0;
+    const store = new NotifyingStore(createStore('memory'), { enqueue: () => (calls++, []) });
+    await expect(write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }, { collection: 'nope' as never, id: 'x', value: {} }])).rejects.toThrow(/unknown collection/);
     expect(calls).toBe(0);
   });
 
   it('end to end: a charge settling through the store reaches the receiver once', async () => {
     const r = await startReceiver();
     cleanups.push(() => r.close());
-    const inner = new MemoryStore();
+    const inner = createStore('memory');
     const ipn = new IpnService({ store: inner, ids: new IdGenerator(seededRandom('s')), publicUrl: () => 'http://127.0.0.1:9', defaultUrls: [r.url], retryDelaysMs: [], timeoutMs: 2000 });
     cleanups.push(() => ipn.close());
     const store = new NotifyingStore(inner, ipn);
-    await store.commit('M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'AuthorizationInitiated') }]);
-    await store.commit('M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'AuthorizationInitiated'), dueAt: null }]);
-    await store.commit('M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
+    await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'AuthorizationInitiated') }]);
+    await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'AuthorizationInitiated'), dueAt: null }]);
+    await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
     await ipn.flush();
     expect(r.received).toHaveLength(2);
     expect(ipn.deliveries().every((d) => d.status === 'delivered')).toBe(true);

@@ -64,7 +64,7 @@ describe('official Node SDK: create -> update -> complete', () => {
     const { completed } = await checkout(live.sdk(), 'Confirm');
     expect(completed.status).toBe(200);
     expect(completed.data.chargeId).toBeNull();
-    const permission = live.server.app.mock.store.get<any>('AMZNPAYMOCKDEMO000000001', 'chargePermissions', completed.data.chargePermissionId);
+    const permission = (await live.server.app.mock.store.read<any>('AMZNPAYMOCKDEMO000000001', 'chargePermissions', completed.data.chargePermissionId));
     expect(permission.chargePermission.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
     expect(permission.chargePermission.limits.amountBalance).toEqual({ amount: '19.99', currencyCode: 'USD' });
   });
@@ -72,7 +72,7 @@ describe('official Node SDK: create -> update -> complete', () => {
   it('captures at once with AuthorizeWithCapture', async () => {
     const { completed } = await checkout(live.sdk(), 'AuthorizeWithCapture', '5.10');
     expect(completed.status).toBe(200);
-    const charge = live.server.app.mock.store.get<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId);
+    const charge = (await live.server.app.mock.store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId));
     expect(charge.charge.statusDetails.state).toBe('Captured');
     expect(charge.charge.captureAmount).toEqual({ amount: '5.10', currencyCode: 'USD' });
     expect(charge.charge.refundedAmount).toEqual({ amount: '0.00', currencyCode: 'USD' });
@@ -163,10 +163,10 @@ describe('official Node SDK: buyer approval and simulated cards (manual approval
     const completed = await client.completeCheckoutSession(id, { chargeAmount: { amount: '50.00', currencyCode: 'USD' } });
     expect(completed.status).toBe(202);
     const store = manual.server.app.mock.store;
-    const chargeState = () => store.get<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId).charge.statusDetails.state;
-    expect(chargeState()).toBe('AuthorizationInitiated');
+    const chargeState = async () => (await store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId)).charge.statusDetails.state;
+    expect(await chargeState()).toBe('AuthorizationInitiated');
     await manual.admin('POST', '/__admin/clock', { advanceSeconds: 31 });
-    expect(chargeState()).toBe('Authorized');
+    expect(await chargeState()).toBe('Authorized');
   });
 
   it('declines card 4354 after the pending delay with HardDeclined', async () => {
@@ -174,7 +174,7 @@ describe('official Node SDK: buyer approval and simulated cards (manual approval
     const completed = await client.completeCheckoutSession(id, { chargeAmount: { amount: '50.00', currencyCode: 'USD' } });
     expect(completed.status).toBe(202);
     await manual.admin('POST', '/__admin/clock', { advanceSeconds: 31 });
-    const charge = manual.server.app.mock.store.get<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId);
+    const charge = (await manual.server.app.mock.store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId));
     expect(charge.charge.statusDetails).toMatchObject({ state: 'Declined', reasonCode: 'HardDeclined' });
   });
 

@@ -71,15 +71,15 @@ describe.each(['memory', 'file'] as const)(`${PARALLEL} parallel requests on one
     const permission = (await client.getChargePermission(chargePermissionId)).data;
     expect(permission.statusDetails.state).toBe('Chargeable');
     expect(permission.limits).toEqual({ amountLimit: usd('80.00'), amountBalance: usd('30.00') });
-    const stored = live.server.app.mock.store.get<any>(DEMO_NS, 'chargePermissions', chargePermissionId);
+    const stored = (await live.server.app.mock.store.read<any>(DEMO_NS, 'chargePermissions', chargePermissionId));
     expect(stored.meta.capturedMinor).toBe(5000);
     expect(stored.meta.openChargeIds).toEqual([]);
   });
 
   it('completes a checkout session exactly once: one 200, the rest 422 InvalidCheckoutSessionStatus, one permission and one charge', async () => {
     const id = await readySession(client, { intent: 'Authorize', amount: '40.00' });
-    const permissionsBefore = live.server.app.mock.store.list<any>(DEMO_NS, 'chargePermissions').length;
-    const chargesBefore = live.server.app.mock.store.list<any>(DEMO_NS, 'charges').length;
+    const permissionsBefore = (await live.server.app.mock.store.readAll<any>(DEMO_NS, 'chargePermissions')).length;
+    const chargesBefore = (await live.server.app.mock.store.readAll<any>(DEMO_NS, 'charges')).length;
 
     const results = await Promise.all(
       Array.from({ length: PARALLEL }, () => send('POST', `/v2/checkoutSessions/${id}/complete`, { chargeAmount: usd('40.00') }, { 'x-amz-pay-idempotency-key': newKey() })),
@@ -91,17 +91,17 @@ describe.each(['memory', 'file'] as const)(`${PARALLEL} parallel requests on one
     expect(session.statusDetails.state).toBe('Completed');
     expect(session.chargePermissionId).toBe(winner.body.chargePermissionId);
     expect(session.chargeId).toBe(winner.body.chargeId);
-    expect(live.server.app.mock.store.list<any>(DEMO_NS, 'chargePermissions').length).toBe(permissionsBefore + 1);
-    expect(live.server.app.mock.store.list<any>(DEMO_NS, 'charges').length).toBe(chargesBefore + 1);
+    expect((await live.server.app.mock.store.readAll<any>(DEMO_NS, 'chargePermissions')).length).toBe(permissionsBefore + 1);
+    expect((await live.server.app.mock.store.readAll<any>(DEMO_NS, 'charges')).length).toBe(chargesBefore + 1);
     expect((await client.getCharge(winner.body.chargeId)).data.statusDetails.state).toBe('Authorized');
   });
 
   it('completes a checkout session exactly once when the racing requests carry no idempotency key', async () => {
     const id = await readySession(client, { intent: 'Confirm', amount: '40.00' });
-    const permissionsBefore = live.server.app.mock.store.list<any>(DEMO_NS, 'chargePermissions').length;
+    const permissionsBefore = (await live.server.app.mock.store.readAll<any>(DEMO_NS, 'chargePermissions')).length;
     const results = await Promise.all(Array.from({ length: PARALLEL }, () => send('POST', `/v2/checkoutSessions/${id}/complete`, { chargeAmount: usd('40.00') })));
     expect(tally(results)).toEqual({ '200': 1, '422 InvalidCheckoutSessionStatus': PARALLEL - 1 });
-    expect(live.server.app.mock.store.list<any>(DEMO_NS, 'chargePermissions').length).toBe(permissionsBefore + 1);
+    expect((await live.server.app.mock.store.readAll<any>(DEMO_NS, 'chargePermissions')).length).toBe(permissionsBefore + 1);
   });
 
   it('creates one charge for 100 parallel createCharge calls on one OneTime permission', async () => {
@@ -111,7 +111,7 @@ describe.each(['memory', 'file'] as const)(`${PARALLEL} parallel requests on one
       Array.from({ length: PARALLEL }, () => send('POST', '/v2/charges', { chargePermissionId, chargeAmount: usd('40.00') }, { 'x-amz-pay-idempotency-key': newKey() })),
     );
     expect(tally(results)).toEqual({ '201': 1, '422 InvalidChargePermissionStatus': PARALLEL - 1 });
-    const charges = live.server.app.mock.store.list<any>(DEMO_NS, 'charges').filter((c) => c.charge.chargePermissionId === chargePermissionId);
+    const charges = (await live.server.app.mock.store.readAll<any>(DEMO_NS, 'charges')).filter((c) => c.charge.chargePermissionId === chargePermissionId);
     expect(charges).toHaveLength(1);
   });
 

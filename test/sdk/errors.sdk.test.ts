@@ -21,7 +21,7 @@ const PENDING_DELAY = 30;
 
 const suite = useLiveServer({ pendingDelaySeconds: PENDING_DELAY });
 
-const stored = (collection: 'charges' | 'refunds') => suite.live.server.app.mock.store.list<any>(DEMO_NS, collection);
+const stored = async (collection: 'charges' | 'refunds'): Promise<any[]> => (await suite.live.server.app.mock.store.readAll<any>(DEMO_NS, collection));
 const key = (k: string) => ({ 'x-amz-pay-idempotency-key': k });
 
 async function expectError(promise: Promise<unknown>, status: number, reasonCode: string) {
@@ -41,7 +41,7 @@ describe('idempotent replay: same key + same body -> the same answer, one object
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.data).toEqual(first.data);
-    expect(stored('charges').filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
+    expect((await stored('charges')).filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
     expect((await permissionStatus(suite.client, chargePermissionId)).reasons?.map((r) => r.reasonCode)).toEqual(['ChargeInProgress']);
   });
 
@@ -67,7 +67,7 @@ describe('idempotent replay: same key + same body -> the same answer, one object
     expect(second.status).toBe(201);
     expect(second.data.refundId).toBe(first.data.refundId);
     expect(second.data).toEqual(first.data);
-    expect(stored('refunds').filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
+    expect((await stored('refunds')).filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
     // Counted once: the remaining allowance (15.00 of 115.00) is still there.
     expect((await suite.client.createRefund({ chargeId, refundAmount: usd('15.00') }, idem())).status).toBe(201);
     await advanceClock(suite.live, PENDING_DELAY);
@@ -117,7 +117,7 @@ describe('400 DuplicateIdempotencyKey: same key, different request', () => {
     const k = newKey();
     await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('10.00') }, key(k));
     await expectError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('11.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
-    expect(stored('charges').filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
+    expect((await stored('charges')).filter((c) => c.charge.chargePermissionId === chargePermissionId)).toHaveLength(1);
   });
 
   it('captureCharge with another amount', async () => {
@@ -142,7 +142,7 @@ describe('400 DuplicateIdempotencyKey: same key, different request', () => {
     const k = newKey();
     await suite.client.createRefund({ chargeId, refundAmount: usd('10.00') }, key(k));
     await expectError(suite.client.createRefund({ chargeId, refundAmount: usd('12.00') }, key(k)), 400, 'DuplicateIdempotencyKey');
-    expect(stored('refunds').filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
+    expect((await stored('refunds')).filter((r) => r.refund.chargeId === chargeId)).toHaveLength(1);
   });
 
   it('a key of createCharge reused on createRefund', async () => {

@@ -236,7 +236,7 @@ describe('official Node SDK: close charge permission', () => {
   it('keeps exactly one stored charge per createCharge', async () => {
     const chargePermissionId = await chargeablePermission(suite.client, '10.00');
     await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('10.00') }, idem());
-    const charges = suite.live.server.app.mock.store.list<any>(DEMO_NS, 'charges').filter((c) => c.charge.chargePermissionId === chargePermissionId);
+    const charges = (await suite.live.server.app.mock.store.readAll<any>(DEMO_NS, 'charges')).filter((c) => c.charge.chargePermissionId === chargePermissionId);
     expect(charges).toHaveLength(1);
   });
 });

@@ -19,7 +19,7 @@ describe('a Checkout Session is deleted 30 days after creation (Checkout Session
       expect(gone.body.reasonCode).toBe('ResourceNotFound');
     }
     // The scheduler deleted them, with nobody polling first.
-    expect(suite.live.server.app.mock.store.get(DEMO_NS, 'checkoutSessions', completed)).toBeUndefined();
+    expect(await suite.live.server.app.mock.store.read(DEMO_NS, 'checkoutSessions', completed)).toBeUndefined();
   });
 });
 

@@ -28,8 +28,8 @@ const PENDING_DELAY = 30;
 
 const suite = useLiveServer({ pendingDelaySeconds: PENDING_DELAY });
 
-const chargesOf = (chargePermissionId: string) =>
-  suite.live.server.app.mock.store.list<any>(DEMO_NS, 'charges').filter((c) => c.charge.chargePermissionId === chargePermissionId);
+const chargesOf = async (chargePermissionId: string): Promise<any[]> =>
+  (await suite.live.server.app.mock.store.readAll<any>(DEMO_NS, 'charges')).filter((c) => c.charge.chargePermissionId === chargePermissionId);
 
 /** Complete with a code that cancels the session: 422 CheckoutSessionCanceled, session Canceled with that reason. */
 async function completeCanceled(code: string) {
@@ -81,7 +81,7 @@ async function createChargeDeclined(code: string) {
   const err = await sdkError(suite.client.createCharge({ chargePermissionId: syncPermission, chargeAmount: usd('30.00') }, simulate(code)));
   expect(err.status).toBe(expectedStatus);
   expect(err.body.reasonCode).toBe(code);
-  expect(chargesOf(syncPermission)).toHaveLength(0);
+  expect(await chargesOf(syncPermission)).toHaveLength(0);
   const after = await permissionStatus(suite.client, syncPermission);
   if (code === 'HardDeclined') {
     expect(after.state).toBe('NonChargeable');
@@ -264,7 +264,7 @@ describe('invalid simulation codes', () => {
     const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('25.00') }, simulate('AmazonClosed')));
     expect(err.status).toBe(400);
     expect(err.body.reasonCode).toBe('InvalidSandboxSimulationSpecified');
-    expect(chargesOf(chargePermissionId)).toHaveLength(0);
+    expect(await chargesOf(chargePermissionId)).toHaveLength(0);
   });
 
   it('answers 400 InvalidSandboxSimulationSpecified for a code on an operation that accepts none', async () => {

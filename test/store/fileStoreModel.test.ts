@@ -1,7 +1,7 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileStore, collections, type Collection, type Store } from '../../server/store/index.js';
+import { FileStore, collections, type Collection, type EmbeddedEngine } from '../../server/store/index.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -28,7 +28,7 @@ async function crashCopy(dir: string): Promise<string> {
 }
 
 /** Everything a store holds, in a comparable form. */
-function dump(store: Store): unknown {
+function dump(store: EmbeddedEngine): unknown {
   const records: Record<string, unknown> = {};
   for (const ns of store.namespaces()) {
     for (const collection of collections) {

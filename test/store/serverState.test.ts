@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlledClock } from '../../server/domain/clock.js';
 import { seededSource } from '../../server/domain/ids.js';
-import { FileStore, MemoryStore } from '../../server/store/index.js';
+import { EmbeddedStore, FileStore, MemoryStore } from '../../server/store/index.js';
 import { IdReservation, SERVER_NAMESPACE } from '../../server/store/serverState.js';
 import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';
 import { tempDirs } from './tempDir.js';
@@ -54,16 +54,17 @@ describe('--seed across restarts', () => {
   });
 
   it('moves its mark ahead before the ids of a new block are used, and writes it again after a full reset', async () => {
-    const store = new MemoryStore();
+    const engine = new MemoryStore();
+    const store = new EmbeddedStore(engine);
     const source = seededSource('s');
     const reservation = new IdReservation(store, source, 100);
     await reservation.restore();
-    expect(store.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 100 });
+    expect(engine.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 100 });
     source.random(4 * 60); // 60 words: past half the block
-    expect(store.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 160 });
+    expect(engine.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 160 });
     await store.reset();
     await reservation.persist();
-    expect(store.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 160 });
+    expect(engine.get(SERVER_NAMESPACE, 'settings', 'idGenerator')).toEqual({ reservedWords: 160 });
 
     const restarted = seededSource('s');
     await new IdReservation(store, restarted, 100).restore();

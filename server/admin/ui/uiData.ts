@@ -55,16 +55,15 @@ function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
 
 /** Every merchant with objects, and how many of each kind it has. */
 export async function merchants(deps: MockContext): Promise<MerchantSummary[]> {
-  return deps.store
-    .namespaces()
-    .sort()
-    .map((ns) => ({ ns, counts: Object.fromEntries(objectKinds.map((k) => [k.collection, deps.store.list(ns, k.collection).length])) }));
+  const namespaces = (await deps.store.namespaces()).sort();
+  return Promise.all(
+    namespaces.map(async (ns) => ({ ns, counts: Object.fromEntries(await Promise.all(objectKinds.map(async (k) => [k.collection, (await deps.store.readAll(ns, k.collection)).length] as const))) })),
+  );
 }
 
 /** One page of a merchant's objects of one kind, newest first, optionally only in one state. */
 export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind, page: number, state: string | null): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
-  const all = deps.store
-    .list(ns, kind.collection)
+  const all = (await deps.store.readAll(ns, kind.collection))
     .map((r) => rowOf(kind, r))
     .filter((r): r is ObjectRow => r !== null);
   const states = [...new Set(all.map((r) => r.state))].sort();
@@ -78,7 +77,7 @@ export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind
 
 /** One object with its timeline and the journal entries that name it; null when it does not exist. */
 export async function objectDetail(deps: MockContext, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
-  const row = rowOf(kind, deps.store.get(ns, kind.collection, id));
+  const row = rowOf(kind, await deps.store.read(ns, kind.collection, id));
   if (!row) return null;
   const entries = deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });
   return { row, timeline: stateTimeline(id, row.object, entries), entries };

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { transactWithIds } from '../../transactWithIds.js';
 import { approveSession } from '../../domain/checkoutSession/approveSession.js';
 import { findSession } from '../../domain/checkoutSession/findSession.js';
 import { cancelSession, sessionWrite } from '../../domain/checkoutSession/sessionState.js';
@@ -16,7 +17,7 @@ import { isCrossSite, LOGIN_PATH, uiCookie } from './uiAuth.js';
 import { journalEntry, journalPage, kindOf, merchants, objectDetail, objectKinds, objectPage as loadObjectPage } from './uiData.js';
 import { uiHeaders, uiLayout } from './uiLayout.js';
 import { uiScript } from './uiScript.js';
-import { stateView, findNamespace } from '../../merchantState.js';
+import { findNamespace } from '../../merchantState.js';
 import type { MockContext } from '../../context.js';
 
 /**
@@ -49,8 +50,8 @@ function pageNumber(value: unknown): number {
   return Number(t);
 }
 
-function known(deps: MockContext, ns: string): string {
-  if (!deps.store.namespaces().includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
+async function known(deps: MockContext, ns: string): Promise<string> {
+  if (!(await deps.store.namespaces()).includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
   return ns;
 }
 
@@ -94,7 +95,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/ui/app.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(uiScript));
 
   app.get('/__admin/ui/merchants/:merchant', async (request, reply) => {
-    const ns = known(deps, (request.params as { merchant: string }).merchant);
+    const ns = await known(deps, (request.params as { merchant: string }).merchant);
     const q = query(request);
     const collection = text(q.collection) ?? 'checkoutSessions';
     const kind = kindOf(collection);
@@ -119,7 +120,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
   });
 
   app.get('/__admin/ui/merchants/:merchant/journal', async (request, reply) => {
-    const ns = known(deps, (request.params as { merchant: string }).merchant);
+    const ns = await known(deps, (request.params as { merchant: string }).merchant);
     const page = pageNumber(query(request).page);
     const { entries, pages, total } = await journalPage(deps, ns, page);
     return sendPage(reply, 200, journalListPage(ns, entries, Math.min(page, pages), pages, total));
@@ -127,7 +128,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
 
   app.get('/__admin/ui/merchants/:merchant/:collection/:id', async (request, reply) => {
     const { merchant, collection, id } = request.params as { merchant: string; collection: string; id: string };
-    const ns = known(deps, merchant);
+    const ns = await known(deps, merchant);
     const kind = kindOf(collection);
     if (!kind) throw new UiProblem(404, `Unknown object kind '${collection.slice(0, 40)}'.`);
     const detail = await objectDetail(deps, ns, kind, id);
@@ -163,7 +164,7 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     }
     const frozen = form.get('frozen');
     if (frozen !== undefined && frozen !== 'true' && frozen !== 'false') throw new UiProblem(400, 'frozen must be true or false.');
-    if (merchant !== undefined) known(deps, merchant);
+    if (merchant !== undefined) await known(deps, merchant);
     const clock = deps.clocks.control(merchant);
     const before = clock.setting();
     if (frozen !== undefined) clock.freeze(frozen === 'true');
@@ -183,12 +184,14 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     app.post(`/__admin/ui/checkoutSessions/:checkoutSessionId/${name}`, async (request, reply) => {
       const form = formOf(request);
       const { checkoutSessionId } = request.params as { checkoutSessionId: string };
-      const ns = findNamespace(deps, 'checkoutSessions', checkoutSessionId, form.get('merchant') || undefined, 'Checkout Session');
+      const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, form.get('merchant') || undefined, 'Checkout Session');
       const now = deps.clocks.for(ns).now();
-      const { record } = findSession(stateView(deps, ns), checkoutSessionId, now, deps.settings.publicUrl);
-      if (record.session.statusDetails.state !== 'Open') throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can be ${name === 'approve' ? 'approved' : 'canceled'}.`);
-      const changed = name === 'approve' ? approveSession(record, { card: form.get('card') ?? null }, deps.ids, now, deps.settings.publicUrl) : cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
-      await deps.store.commit(ns, [sessionWrite(changed)]);
+      await transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+        const { record } = findSession(state, checkoutSessionId, now, deps.settings.publicUrl);
+        if (record.session.statusDetails.state !== 'Open') throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can be ${name === 'approve' ? 'approved' : 'canceled'}.`);
+        const changed = name === 'approve' ? approveSession(record, { card: form.get('card') ?? null }, ids, now, deps.settings.publicUrl) : cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
+        return { puts: [sessionWrite(changed)], result: undefined };
+      });
       return reply.redirect(`/__admin/ui/merchants/${encodeURIComponent(ns)}/checkoutSessions/${encodeURIComponent(checkoutSessionId)}`, 303);
     });
   sessionAction('approve');

@@ -13,12 +13,12 @@ describe('/__admin/ui', () => {
   it('lists merchants and pages through thousands of sessions fifty at a time', async () => {
     t = await testApp({ buyerApproval: 'manual' });
     const first = await t.call('POST', '/v2/checkoutSessions', readySessionBody());
-    const template = (await t.app.mock.store.get(merchant, 'checkoutSessions', first.body.checkoutSessionId)) as SessionRecord;
+    const template = (await t.app.mock.store.read(merchant, 'checkoutSessions', first.body.checkoutSessionId)) as SessionRecord;
     const records = Array.from({ length: 2500 }, (_, i) => {
       const id = `bulk-${String(i).padStart(5, '0')}`;
       return sessionWrite({ ...template, session: { ...template.session, checkoutSessionId: id, creationTimestamp: `2030${String(i).padStart(10, '0')}Z` } });
     });
-    await t.app.mock.store.commit(merchant, records);
+    await t.app.mock.store.transact(merchant, () => ({ puts: records, result: undefined }));
 
     const overview = await t.app.inject({ method: 'GET', url: '/__admin/ui' });
     expect(overview.statusCode).toBe(200);
