@@ -2,13 +2,13 @@ import type { ChargePermissionRecord } from './chargePermission/chargePermission
 import { apiError } from './errors.js';
 import type { OperationEnv, OperationResult } from './operation.js';
 import type { Put } from './writes.js';
-import { obj, str, validateBody, type Schema } from './validation.js';
+import { obj, str, validateBody, type Fields } from './validation.js';
 
-export const deliveryTrackerFields: Record<string, Schema> = {
+export const deliveryTrackerFields = {
   amazonOrderReferenceId: str(64),
   chargePermissionId: str(64),
   deliveryDetails: { type: 'array', items: obj({ trackingNumber: str(100), carrierCode: str(50) }, ['trackingNumber', 'carrierCode']), max: 10 },
-};
+} satisfies Fields;
 
 export interface DeliveryTracker {
   amazonOrderReferenceId: string | null;
@@ -35,16 +35,16 @@ const trackingId = (d: { carrierCode: string; trackingNumber: string }) => `${d.
  * once", so a code already sent (or sent twice in one call) is 400 InvalidParameterValue too.
  */
 export function createDeliveryTracker(env: OperationEnv, body: unknown): OperationResult<DeliveryTracker> {
-  const b = validateBody(body, deliveryTrackerFields, ['deliveryDetails']) as Record<string, any>;
-  const byPermission = b.chargePermissionId != null;
-  if (byPermission === (b.amazonOrderReferenceId != null)) {
+  const b = validateBody(body, deliveryTrackerFields, ['deliveryDetails']);
+  const permissionId = b.chargePermissionId ?? null;
+  if ((permissionId !== null) === (b.amazonOrderReferenceId != null)) {
     throw apiError('InvalidParameterCombination', 'Send exactly one of chargePermissionId and amazonOrderReferenceId.');
   }
   if (b.deliveryDetails.length === 0) throw apiError('MissingParameterValue', "The parameter 'deliveryDetails' needs at least one entry.");
-  if (byPermission && !env.state.get<ChargePermissionRecord>('chargePermissions', b.chargePermissionId)) {
-    throw apiError('InvalidParameterValue', `The chargePermissionId '${b.chargePermissionId}' is invalid.`);
+  if (permissionId !== null && !env.state.get<ChargePermissionRecord>('chargePermissions', permissionId)) {
+    throw apiError('InvalidParameterValue', `The chargePermissionId '${permissionId}' is invalid.`);
   }
-  const details: DeliveryTracker['deliveryDetails'] = b.deliveryDetails.map((d: any) => ({ trackingNumber: d.trackingNumber, carrierCode: d.carrierCode }));
+  const details: DeliveryTracker['deliveryDetails'] = b.deliveryDetails.map((d) => ({ trackingNumber: d.trackingNumber, carrierCode: d.carrierCode }));
   const seen = new Set<string>();
   for (const d of details) {
     const id = trackingId(d);
@@ -55,7 +55,7 @@ export function createDeliveryTracker(env: OperationEnv, body: unknown): Operati
   }
   const tracker: DeliveryTracker = {
     amazonOrderReferenceId: b.amazonOrderReferenceId ?? null,
-    chargePermissionId: b.chargePermissionId ?? null,
+    chargePermissionId: permissionId,
     deliveryDetails: details,
   };
   const writes: Put[] = details.map((d) => {

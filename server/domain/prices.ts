@@ -1,14 +1,14 @@
 import { apiError } from './errors.js';
 import { ledgerCurrency, price, toMinor } from './money.js';
 import type { Price, Region } from './types.js';
+import type { PriceInput } from './validation.js';
 
 /** A validated request Price (amount as string or number) in Amazon's normalised form. */
-export function normalizePrice(raw: unknown, field: string): Price {
-  const p = raw as { amount: unknown; currencyCode: string };
-  return price(toMinor(p.amount, p.currencyCode, `${field}.amount`), p.currencyCode);
+export function normalizePrice(raw: PriceInput, field: string): Price {
+  return price(toMinor(raw.amount, raw.currencyCode, `${field}.amount`), raw.currencyCode);
 }
 
-export function normalizeOptionalPrice(raw: unknown, field: string): Price | null {
+export function normalizeOptionalPrice(raw: PriceInput | null | undefined, field: string): Price | null {
   return raw === null || raw === undefined ? null : normalizePrice(raw, field);
 }
 

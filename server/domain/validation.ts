@@ -6,6 +6,7 @@ import { currencies, maxTransactionMinor, toMinor } from './money.js';
  * A small schema language for request bodies, so every operation states its fields once and every
  * violation gets Amazon's answer: unknown field -> UnrecognizedField, wrong type or value ->
  * InvalidParameterValue, required but absent -> MissingParameterValue. JSON null counts as absent.
+ * `Infer<typeof schema>` is the TypeScript type of what a schema accepts.
  */
 export type Schema =
   | { type: 'string'; max?: number; pattern?: RegExp; enum?: readonly string[] }
@@ -14,10 +15,49 @@ export type Schema =
   | { type: 'amountOrNumberString' }
   /** A whole number from 0 to `max`, as a JSON number or a string of digits. */
   | { type: 'wholeNumber'; max: number }
-  | { type: 'object'; fields: Record<string, Schema>; required?: readonly string[]; open?: boolean }
+  | { type: 'object'; fields: Fields; required?: readonly string[]; open?: boolean }
   | { type: 'array'; items: Schema; max?: number }
   /** A JSON object used as a map: keys matching `keys`, each value of one schema, at most `max` entries. */
   | { type: 'map'; keys: RegExp; values: Schema; max: number };
+
+/** The fields of an object schema, by name. */
+export type Fields = { readonly [name: string]: Schema };
+
+/** A request Price as accepted: the amount may still be a JSON number. */
+export interface PriceInput {
+  amount: string | number;
+  currencyCode: string;
+}
+
+/** Flattens an intersection so editors show one object type. */
+type Flat<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * The type of an object with `fields`: the `required` ones present, the others optional and
+ * nullable. Fields not known by name (a plain `Fields`) give an untyped record.
+ */
+export type InferFields<F extends Fields, R extends PropertyKey = never> = string extends keyof F ? Record<string, unknown> : Flat<
+  { -readonly [K in keyof F & R]: Infer<F[K]> } & { -readonly [K in Exclude<keyof F, R>]?: Infer<F[K]> | null }
+>;
+
+/** The TypeScript type of the values a schema accepts (after `validate`). */
+export type Infer<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
+  ? E
+  : S extends { type: 'string' }
+    ? string
+    : S extends { type: 'boolean' }
+      ? boolean
+      : S extends { type: 'price' }
+        ? PriceInput
+        : S extends { type: 'amountOrNumberString' } | { type: 'wholeNumber' }
+          ? string | number
+          : S extends { type: 'object'; fields: infer F extends Fields }
+            ? InferFields<F, S extends { required: readonly (infer R extends PropertyKey)[] } ? R : never> & (S extends { open: true } ? Record<string, unknown> : {})
+            : S extends { type: 'array'; items: infer I }
+              ? Infer<I>[]
+              : S extends { type: 'map'; values: infer V }
+                ? Record<string, Infer<V> | null>
+                : never;
 
 /** Strings with no stated limit still have one, so no field can carry a megabyte. */
 export const DEFAULT_STRING_MAX = 2048;
@@ -106,20 +146,39 @@ function checkObject(value: unknown, fields: Record<string, Schema>, required: r
 }
 
 /** Validates a whole request body (`{}` when the body is empty). */
-export function validateBody(body: unknown, fields: Record<string, Schema>, required: readonly string[] = []): Record<string, unknown> {
-  return checkObject(body ?? {}, fields, required, '');
+export function validateBody<const F extends Fields, const R extends keyof F & string = never>(body: unknown, fields: F, required: readonly R[] = []): InferFields<F, R> {
+  return checkObject(body ?? {}, fields, required, '') as InferFields<F, R>;
+}
+
+/** Validates `value` against an object schema; the typed form of `validate` for a whole document. */
+export function validateObject<const S extends Schema & { type: 'object' }>(value: unknown, schema: S, path: string): Infer<S> {
+  return validate(value ?? {}, schema, path) as Infer<S>;
+}
+
+/** Some of an object's fields, typed by their names. */
+export function pickFields<F extends Fields, const K extends keyof F & string>(fields: F, keys: readonly K[]): Pick<F, K> {
+  return Object.fromEntries(keys.map((k) => [k, fields[k]])) as Pick<F, K>;
+}
+
+/** An object's fields but the named ones. */
+export function omitFields<F extends Fields, const K extends keyof F & string>(fields: F, keys: readonly K[]): Omit<F, K> {
+  return Object.fromEntries(Object.entries(fields).filter(([k]) => !(keys as readonly string[]).includes(k))) as Omit<F, K>;
 }
 
 // Reusable field schemas.
-export const str = (max?: number): Schema => (max === undefined ? { type: 'string' } : { type: 'string', max });
-export const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
-export const bool: Schema = { type: 'boolean' };
-export const priceSchema: Schema = { type: 'price' };
+export const str = (max?: number): { type: 'string'; max?: number } => (max === undefined ? { type: 'string' } : { type: 'string', max });
+export const oneOf = <const V extends string>(...values: readonly V[]): { type: 'string'; enum: readonly V[] } => ({ type: 'string', enum: values });
+export const bool = { type: 'boolean' } as const satisfies Schema;
+export const priceSchema = { type: 'price' } as const satisfies Schema;
 /** A transaction amount (charge, capture, refund): above the maximum is TransactionAmountExceeded. */
-export const transactionPrice: Schema = { type: 'price', overMaximum: 'TransactionAmountExceeded' };
-export const obj = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required });
+export const transactionPrice = { type: 'price', overMaximum: 'TransactionAmountExceeded' } as const satisfies Schema;
+export const obj = <const F extends Fields, const R extends keyof F & string = never>(fields: F, required?: readonly R[]): { type: 'object'; fields: F; required: readonly R[] } => ({
+  type: 'object',
+  fields,
+  required: required ?? [],
+});
 /** An http(s) URL a browser is sent to: no whitespace or control characters (they cannot go in a Location header). */
-export const url: Schema = { type: 'string', max: 2048, pattern: /^https?:\/\/[^\s\x00-\x1f\x7f]+$/ };
+export const url = { type: 'string', max: 2048, pattern: /^https?:\/\/[^\s\x00-\x1f\x7f]+$/ } as const satisfies Schema;
 
 /** merchantMetadata limits (docs/amazon-pay-notes.md, "Field length limits"). */
 export const merchantMetadataSchema = obj({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AmazonPayError } from '../../server/domain/errors.js';
 import { createSessionFields, updateSessionFields } from '../../server/domain/checkoutSession/sessionSchema.js';
 import { deliveryTrackerFields } from '../../server/domain/deliveryTrackers.js';
@@ -6,7 +6,7 @@ import { createChargeFields, captureChargeFields, cancelChargeFields, updateChar
 import { closeChargePermissionFields, updateChargePermissionFields } from '../../server/domain/chargePermission/chargePermissionSchema.js';
 import { createRefundFields } from '../../server/domain/refund/refundOperations.js';
 import { approveFields } from '../../server/domain/checkoutSession/approveSession.js';
-import { validateBody, type Schema } from '../../server/domain/validation.js';
+import { bool, obj, oneOf, priceSchema, str, validateBody, type Infer, type PriceInput, type Schema } from '../../server/domain/validation.js';
 import { bodyWith, schemaPaths, wrongTypes } from '../fuzz/schemaPaths.js';
 
 const bodies: [string, Record<string, Schema>][] = [
@@ -76,5 +76,28 @@ describe('limits', () => {
     expect(reasonOf(() => validateBody(tooDeep, createSessionFields))).toBe('UnrecognizedField');
     const badKey = { deliverySpecifications: { addressRestrictions: { restrictions: { usa: {} } } } };
     expect(reasonOf(() => validateBody(badKey, createSessionFields))).toBe('InvalidParameterValue');
+  });
+});
+
+describe('typed bodies', () => {
+  const fields = {
+    name: str(10),
+    intent: oneOf('Confirm', 'Authorize'),
+    amount: priceSchema,
+    pending: bool,
+    tags: { type: 'array', items: str() },
+    nested: obj({ id: str(), note: str() }, ['id']),
+  } as const;
+
+  it('types what validateBody returns from the schema: required fields present, others optional and nullable', () => {
+    const body = validateBody({ name: 'a', intent: 'Confirm', nested: { id: 'x' } }, fields, ['name', 'intent']);
+    expectTypeOf(body.name).toEqualTypeOf<string>();
+    expectTypeOf(body.intent).toEqualTypeOf<'Confirm' | 'Authorize'>();
+    expectTypeOf(body.amount).toEqualTypeOf<PriceInput | null | undefined>();
+    expectTypeOf(body.pending).toEqualTypeOf<boolean | null | undefined>();
+    expectTypeOf(body.tags).toEqualTypeOf<string[] | null | undefined>();
+    expectTypeOf<NonNullable<typeof body.nested>>().toEqualTypeOf<{ id: string; note?: string | null }>();
+    expectTypeOf<Infer<typeof fields.nested>>().toEqualTypeOf<{ id: string; note?: string | null }>();
+    expect(body).toEqual({ name: 'a', intent: 'Confirm', nested: { id: 'x' } });
   });
 });

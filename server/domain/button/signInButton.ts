@@ -35,7 +35,7 @@ export function readSignInPayload(payloadJSON: string): SignInPayload {
   } catch {
     throw apiError('InvalidParameterValue', "The button's payloadJSON is not valid JSON.");
   }
-  const b = validateBody(payload, signInFields, ['signInReturnUrl', 'storeId']) as Record<string, any>;
+  const b = validateBody(payload, signInFields, ['signInReturnUrl', 'storeId']);
   return { signInReturnUrl: b.signInReturnUrl, storeId: b.storeId, signInScopes: b.signInScopes ?? null, signInCancelUrl: b.signInCancelUrl ?? null };
 }
 

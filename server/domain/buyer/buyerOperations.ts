@@ -3,7 +3,7 @@ import { apiError } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
 import type { Address, Region } from '../types.js';
-import { addressSchema, obj, str, validateBody, type Schema } from '../validation.js';
+import { addressSchema, obj, str, validateBody, type Fields } from '../validation.js';
 
 /** The Buyer object of Amazon Sign-In (Amazon Pay API reference: "Buyer"). */
 export interface BuyerProfile {
@@ -24,18 +24,18 @@ export interface BuyerRecord {
 }
 
 /** Body of POST /__admin/buyers: what the signed-in buyer looks like (everything optional). */
-export const issueBuyerTokenFields: Record<string, Schema> = {
+export const issueBuyerTokenFields = {
   buyer: obj({ buyerId: str(64), name: str(50), email: str(256), phoneNumber: str(20), primeMembershipTypes: { type: 'array', items: str(64), max: 10 } }),
   shippingAddress: addressSchema,
   billingAddress: addressSchema,
-};
+} satisfies Fields;
 
 /**
  * What Amazon Sign-In would hand the merchant's page: a buyer token for a (demo) buyer. The real
  * token comes from the sign-in redirect; here the control API issues it.
  */
 export function issueBuyerToken(body: unknown, ids: IdGenerator, region: Region): BuyerRecord {
-  const b = validateBody(body, issueBuyerTokenFields) as Record<string, any>;
+  const b = validateBody(body, issueBuyerTokenFields);
   const base = demoBuyer(b.buyer?.buyerId ?? ids.buyerId(), region);
   const shipping = completeAddress({ ...demoAddress(region), ...(b.shippingAddress ?? {}) })!;
   const billing = completeAddress({ ...shipping, ...(b.billingAddress ?? {}) })!;

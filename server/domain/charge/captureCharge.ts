@@ -13,7 +13,6 @@ import { findCharge } from './findCharge.js';
 import { moveCharge } from './moveCharge.js';
 import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 
-type Body = Record<string, any>;
 
 /**
  * Capture Charge (200), once per Authorized charge (Amazon Pay API reference: "Charge"): up to the authorized amount and the
@@ -22,7 +21,7 @@ type Body = Record<string, any>;
  */
 export function captureCharge(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult<Charge | { reasonCode: string; message: string }> {
   const { ctx, settings } = env;
-  const b = validateBody(body, captureChargeFields, ['captureAmount']) as Body;
+  const b = validateBody(body, captureChargeFields, ['captureAmount']);
   const { charge, permission } = findCharge(env.state, id, ctx.now);
   checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   const c = charge.charge;

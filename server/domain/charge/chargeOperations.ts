@@ -8,7 +8,6 @@ import { chargeWrite } from './chargeState.js';
 import { findCharge } from './findCharge.js';
 import { moveCharge, type ChargeTarget } from './moveCharge.js';
 
-type Body = Record<string, any>;
 
 /** Get Charge (200), with due transitions applied. */
 export function getCharge(env: OperationEnv, id: string): OperationResult<Charge> {
@@ -18,7 +17,7 @@ export function getCharge(env: OperationEnv, id: string): OperationResult<Charge
 
 /** Cancel Charge (200): an Authorized or AuthorizationInitiated charge becomes Canceled/MerchantCanceled. */
 export function cancelCharge(env: OperationEnv, id: string, body: unknown): OperationResult<Charge> {
-  const b = validateBody(body, cancelChargeFields) as Body;
+  const b = validateBody(body, cancelChargeFields);
   const { charge, permission } = findCharge(env.state, id, env.ctx.now);
   const state = charge.charge.statusDetails.state;
   if (state !== 'Authorized' && state !== 'AuthorizationInitiated') {
@@ -37,10 +36,10 @@ const pspTransitions: Record<string, readonly ChargeTarget[]> = {
 
 /** Update Charge (200), for payment service providers: reports the charge's new state. */
 export function updateCharge(env: OperationEnv, id: string, body: unknown): OperationResult<Charge> {
-  const b = validateBody(body, updateChargeFields, ['statusDetails']) as Body;
+  const b = validateBody(body, updateChargeFields, ['statusDetails']);
   const { charge, permission } = findCharge(env.state, id, env.ctx.now);
   const from = charge.charge.statusDetails.state;
-  const to = b.statusDetails.state as ChargeTarget;
+  const to = b.statusDetails.state;
   if (!pspTransitions[from]?.includes(to)) {
     throw apiError('InvalidChargeStatus', `A Charge in state ${from} cannot be updated to ${to}.`);
   }

@@ -1,10 +1,10 @@
-import { bool, merchantMetadataSchema, obj, oneOf, str, transactionPrice, url, type Schema } from '../validation.js';
+import { bool, merchantMetadataSchema, obj, oneOf, str, transactionPrice, url, type Fields } from '../validation.js';
 
 export const channels = ['Web', 'Phone', 'App', 'Alexa', 'PointOfSale', 'FireTv', 'Offline', 'Amazon'] as const;
 export const chargeInitiators = ['CITU', 'MITU', 'CITR', 'MITR'] as const;
 
 /** Create Charge body (Amazon Pay API reference: "Charge"). */
-export const createChargeFields: Record<string, Schema> = {
+export const createChargeFields = {
   chargePermissionId: str(64),
   chargeAmount: transactionPrice,
   captureNow: bool,
@@ -16,20 +16,20 @@ export const createChargeFields: Record<string, Schema> = {
   chargeInitiator: oneOf(...chargeInitiators),
   channel: oneOf(...channels),
   webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
-};
+} satisfies Fields;
 
-export const captureChargeFields: Record<string, Schema> = {
+export const captureChargeFields = {
   captureAmount: transactionPrice,
   softDescriptor: str(16),
-};
+} satisfies Fields;
 
 /** Cancel Charge body (DELETE with JSON); the 255 limit is UNCONFIRMED (docs/amazon-pay-notes.md, "Field length limits"). */
-export const cancelChargeFields: Record<string, Schema> = {
+export const cancelChargeFields = {
   cancellationReason: str(255),
-};
+} satisfies Fields;
 
 /** Update Charge (PSP): the status the PSP reports. */
-export const updateChargeFields: Record<string, Schema> = {
+export const updateChargeFields = {
   statusDetails: obj(
     {
       state: oneOf('Authorized', 'Captured', 'Declined', 'Canceled'),
@@ -37,4 +37,4 @@ export const updateChargeFields: Record<string, Schema> = {
     },
     ['state'],
   ),
-};
+} satisfies Fields;

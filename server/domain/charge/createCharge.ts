@@ -16,7 +16,6 @@ import { chargeWrite } from './chargeState.js';
 import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
 
-type Body = Record<string, any>;
 
 /**
  * Create Charge (201) on a Chargeable permission (Amazon Pay API reference: "Charge"; "Manage errors"): Authorized, Captured with
@@ -26,7 +25,7 @@ type Body = Record<string, any>;
  */
 export function createCharge(env: OperationEnv, body: unknown, override?: Override): OperationResult<Charge | { reasonCode: string; message: string }> {
   const { ctx, ids, settings } = env;
-  const b = validateBody(body, createChargeFields, ['chargePermissionId', 'chargeAmount']) as Body;
+  const b = validateBody(body, createChargeFields, ['chargePermissionId', 'chargeAmount']);
   const { record: permission } = findChargePermission(env.state, b.chargePermissionId, ctx.now);
   const cp = permission.chargePermission;
   if (cp.statusDetails.state !== 'Chargeable') {

@@ -11,7 +11,6 @@ import { closeChargePermissionFields, updateChargePermissionFields } from './cha
 import { findChargePermission } from './findChargePermission.js';
 import { permissionWrite, refreshPermission } from './permissionState.js';
 
-type Body = Record<string, any>;
 
 /** Get Charge Permission (200). */
 export function getChargePermission(env: OperationEnv, id: string): OperationResult<ChargePermission> {
@@ -21,7 +20,7 @@ export function getChargePermission(env: OperationEnv, id: string): OperationRes
 
 /** Update Charge Permission (200): merchantMetadata and recurringMetadata; 422 once Closed. */
 export function updateChargePermission(env: OperationEnv, id: string, body: unknown): OperationResult<ChargePermission> {
-  const b = validateBody(body, updateChargePermissionFields) as Body;
+  const b = validateBody(body, updateChargePermissionFields);
   const { record } = findChargePermission(env.state, id, env.ctx.now);
   const cp = record.chargePermission;
   if (cp.statusDetails.state === 'Closed') {
@@ -47,7 +46,7 @@ export function updateChargePermission(env: OperationEnv, id: string, body: unkn
  * Closing a Closed permission is 422 InvalidChargePermissionStatus.
  */
 export function closeChargePermission(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult<ChargePermission> {
-  const b = validateBody(body, closeChargePermissionFields) as Body;
+  const b = validateBody(body, closeChargePermissionFields);
   const { now } = env.ctx;
   const { record } = findChargePermission(env.state, id, now);
   if (record.chargePermission.statusDetails.state === 'Closed') {

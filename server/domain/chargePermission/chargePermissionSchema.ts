@@ -1,15 +1,13 @@
-import { priceSchema, bool, merchantMetadataSchema, obj, oneOf, str, type Schema } from '../validation.js';
+import { recurringMetadataSchema } from '../checkoutSession/sessionSchema.js';
+import { bool, merchantMetadataSchema, str, type Fields } from '../validation.js';
 
-export const updateChargePermissionFields: Record<string, Schema> = {
+export const updateChargePermissionFields = {
   merchantMetadata: merchantMetadataSchema,
-  recurringMetadata: obj({
-    frequency: obj({ unit: oneOf('Year', 'Month', 'Week', 'Day', 'Variable'), value: { type: 'amountOrNumberString' } }),
-    amount: priceSchema,
-  }),
-};
+  recurringMetadata: recurringMetadataSchema,
+} satisfies Fields;
 
 /** Close Charge Permission body (DELETE with JSON); closureReason limit 255 (docs/amazon-pay-notes.md, "Field length limits"). */
-export const closeChargePermissionFields: Record<string, Schema> = {
+export const closeChargePermissionFields = {
   closureReason: str(255),
   cancelPendingCharges: bool,
-};
+} satisfies Fields;

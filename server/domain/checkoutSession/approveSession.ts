@@ -3,19 +3,19 @@ import { completeAddress, demoAddress, demoBuyer } from '../demoBuyer.js';
 import { apiError } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { Address, Buyer } from '../types.js';
-import { addressSchema, obj, str, validateBody, type Schema } from '../validation.js';
+import { addressSchema, obj, str, validateBody, type Fields } from '../validation.js';
 import { withConstraints } from './constraints.js';
 import { shippingAddressList, withMultiAddress } from './multiAddress.js';
 import type { SessionRecord } from './sessionRecord.js';
 import { cancelSession } from './sessionState.js';
 
 /** Body of POST /__admin/checkoutSessions/{id}/approve: everything optional. */
-export const approveFields: Record<string, Schema> = {
+export const approveFields = {
   card: { type: 'string', enum: Object.keys(simulatedCards) },
   buyer: obj({ buyerId: str(64), name: str(50), email: str(256), phoneNumber: str(20) }),
   shippingAddress: addressSchema,
   billingAddress: addressSchema,
-};
+} satisfies Fields;
 
 export interface ApproveInput {
   card?: string | null;

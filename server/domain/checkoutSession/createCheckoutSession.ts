@@ -3,19 +3,18 @@ import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
 import { normalizeOptionalPrice } from '../prices.js';
 import { formatTimestamp } from '../time.js';
-import { releaseEnvironmentOf, type Address, type CheckoutSession, type ChargePermissionType, type MerchantMetadata, type RecurringMetadata } from '../types.js';
-import { validateBody } from '../validation.js';
+import { releaseEnvironmentOf, type CheckoutSession, type MerchantMetadata, type RecurringMetadata } from '../types.js';
+import { validateBody, type Infer, type merchantMetadataSchema } from '../validation.js';
 import { approveSession } from './approveSession.js';
 import { withConstraints } from './constraints.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 import { withMultiAddress, type MultiAddressEntry } from './multiAddress.js';
 import { SESSION_LIFETIME_MS, type SessionRecord } from './sessionRecord.js';
-import { createSessionFields } from './sessionSchema.js';
+import { createSessionFields, type multiAddressesSchema, type recurringMetadataSchema } from './sessionSchema.js';
 import { sessionWrite, status } from './sessionState.js';
 
-type Body = Record<string, any>;
 
-export function merchantMetadataOf(raw: Body | null, current: MerchantMetadata | null = null): MerchantMetadata {
+export function merchantMetadataOf(raw: Infer<typeof merchantMetadataSchema> | null, current: MerchantMetadata | null = null): MerchantMetadata {
   const base = current ?? { merchantReferenceId: null, merchantStoreName: null, noteToBuyer: null, customInformation: null };
   if (!raw) return base;
   return {
@@ -26,7 +25,7 @@ export function merchantMetadataOf(raw: Body | null, current: MerchantMetadata |
   };
 }
 
-export function recurringMetadataOf(raw: Body | null, current: RecurringMetadata | null = null): RecurringMetadata | null {
+export function recurringMetadataOf(raw: Infer<typeof recurringMetadataSchema> | null, current: RecurringMetadata | null = null): RecurringMetadata | null {
   if (!raw) return current;
   const frequency = raw.frequency
     ? { unit: raw.frequency.unit ?? null, value: raw.frequency.value === null || raw.frequency.value === undefined ? null : String(raw.frequency.value) }
@@ -35,20 +34,20 @@ export function recurringMetadataOf(raw: Body | null, current: RecurringMetadata
 }
 
 /** Normalised multiAddressesCheckoutMetadata, or null when absent. */
-export function multiAddressEntries(raw: unknown): MultiAddressEntry[] | null {
-  if (!Array.isArray(raw)) return null;
-  return raw.map((e: Body, i) => ({ addressId: e.addressId, price: normalizeOptionalPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`) }));
+export function multiAddressEntries(raw: Infer<typeof multiAddressesSchema> | null | undefined): MultiAddressEntry[] | null {
+  if (!raw) return null;
+  return raw.map((e, i) => ({ addressId: e.addressId, price: normalizeOptionalPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`) }));
 }
 
 /** Create Checkout Session (201): a new Open session with its constraints ("Checkout Session"). */
 export function createCheckoutSession(env: OperationEnv, body: unknown): OperationResult<CheckoutSession> {
   const { ctx, ids, settings } = env;
-  const b = validateBody(body, createSessionFields, ['storeId', 'webCheckoutDetails']) as Body;
-  const wcd = b.webCheckoutDetails as Body;
+  const b = validateBody(body, createSessionFields, ['storeId', 'webCheckoutDetails']);
+  const wcd = b.webCheckoutDetails;
   const processOrder = wcd.checkoutMode === 'ProcessOrder';
   const urlField = processOrder ? 'checkoutResultReturnUrl' : 'checkoutReviewReturnUrl';
   if (!wcd[urlField]) throw apiError('MissingParameterValue', `The parameter 'webCheckoutDetails.${urlField}' is required but was not provided.`);
-  const type = (b.chargePermissionType ?? 'OneTime') as ChargePermissionType;
+  const type = b.chargePermissionType ?? 'OneTime';
   const id = ids.uuid();
   const session: CheckoutSession = {
     checkoutSessionId: id,
@@ -71,7 +70,7 @@ export function createCheckoutSession(env: OperationEnv, body: unknown): Operati
     billingAddress: null,
     paymentPreferences: [null],
     statusDetails: status('Open', ctx.now),
-    shippingAddress: completeAddress(b.addressDetails as Partial<Address> | null),
+    shippingAddress: completeAddress(b.addressDetails),
     platformId: b.platformId ?? null,
     chargePermissionId: b.chargePermissionId ?? null,
     chargeId: null,

@@ -3,14 +3,14 @@ import type { OperationEnv, OperationResult } from '../operation.js';
 import type { Override } from '../override.js';
 import { normalizeOptionalPrice, normalizePrice } from '../prices.js';
 import type { Address, CheckoutSession } from '../types.js';
-import { addressSchema, bool, oneOf, priceSchema, str, validateBody, type Schema } from '../validation.js';
+import { addressSchema, bool, oneOf, priceSchema, str, validateBody, type Fields } from '../validation.js';
 import { completeRecord, refuseTerminal, sparse } from './completeCheckoutSession.js';
 import { withConstraints } from './constraints.js';
 import { findSession } from './findSession.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 
 /** Finalize Checkout Session body (Buy Now / checkout.js flow; "Checkout Session"). */
-export const finalizeSessionFields: Record<string, Schema> = {
+export const finalizeSessionFields = {
   shippingAddress: addressSchema,
   billingAddress: addressSchema,
   chargeAmount: priceSchema,
@@ -18,7 +18,7 @@ export const finalizeSessionFields: Record<string, Schema> = {
   paymentIntent: oneOf('Confirm', 'Authorize', 'AuthorizeWithCapture'),
   canHandlePendingAuthorization: bool,
   supplementaryData: str(1024),
-};
+} satisfies Fields;
 
 /** The address fields a merchant echoes back; compared to what the buyer chose on Amazon. */
 const compared: (keyof Address)[] = ['name', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'stateOrRegion', 'postalCode', 'countryCode'];
@@ -47,7 +47,7 @@ function sparseWithCart(s: CheckoutSession): unknown {
  */
 export function finalizeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
   const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
-  const b = validateBody(body, finalizeSessionFields, ['chargeAmount', 'paymentIntent']) as Record<string, any>;
+  const b = validateBody(body, finalizeSessionFields, ['chargeAmount', 'paymentIntent']);
   const refused = refuseTerminal(record, changed);
   if (refused) return refused;
   const s = record.session;

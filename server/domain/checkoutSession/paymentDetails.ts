@@ -2,15 +2,18 @@ import { apiError } from '../errors.js';
 import { ledgerCurrency } from '../money.js';
 import { assertCurrencyAllowed, normalizeOptionalPrice } from '../prices.js';
 import type { PaymentDetails, Region } from '../types.js';
+import type { Infer } from '../validation.js';
+import type { paymentDetailsSchema } from './sessionSchema.js';
 
-type Raw = Record<string, unknown> | null;
+/** Requested paymentDetails, as validated. */
+export type PaymentDetailsInput = Infer<typeof paymentDetailsSchema>;
 
 /**
  * Merges requested paymentDetails onto the current ones (create starts from none). The charged
  * currency decides presentmentCurrency; asking for a different presentmentCurrency outright is an
  * error ("Multi-currency integration"; code UNCONFIRMED: InvalidParameterValue chosen).
  */
-export function mergePaymentDetails(current: PaymentDetails | null, raw: Raw, region: Region): PaymentDetails {
+export function mergePaymentDetails(current: PaymentDetails | null, raw: PaymentDetailsInput | null, region: Region): PaymentDetails {
   const base: PaymentDetails = current ?? {
     paymentIntent: null,
     canHandlePendingAuthorization: false,
@@ -30,21 +33,20 @@ export function mergePaymentDetails(current: PaymentDetails | null, raw: Raw, re
   if (chargeAmount && totalOrderAmount && chargeAmount.currencyCode !== totalOrderAmount.currencyCode) {
     throw apiError('CurrencyMismatch', 'paymentDetails.chargeAmount and paymentDetails.totalOrderAmount must use the same currency.');
   }
-  const requested = (raw.presentmentCurrency as string | null) ?? null;
+  const requested = raw.presentmentCurrency ?? null;
   const charged = chargeAmount?.currencyCode ?? null;
   if (requested && charged && requested !== charged) {
     throw apiError('InvalidParameterValue', `The value '${requested}' provided for 'paymentDetails.presentmentCurrency' is invalid. It must match the currency of chargeAmount (${charged}).`);
   }
   if (requested) assertCurrencyAllowed(region, requested, 'paymentDetails.presentmentCurrency');
-  const pick = <K extends keyof PaymentDetails>(key: K): PaymentDetails[K] => (raw[key] ?? base[key]) as PaymentDetails[K];
   return {
-    paymentIntent: pick('paymentIntent'),
-    canHandlePendingAuthorization: pick('canHandlePendingAuthorization'),
+    paymentIntent: raw.paymentIntent ?? base.paymentIntent,
+    canHandlePendingAuthorization: raw.canHandlePendingAuthorization ?? base.canHandlePendingAuthorization,
     chargeAmount,
     totalOrderAmount,
-    softDescriptor: pick('softDescriptor'),
+    softDescriptor: raw.softDescriptor ?? base.softDescriptor,
     presentmentCurrency: charged ?? requested ?? base.presentmentCurrency ?? ledgerCurrency(region),
-    allowOvercharge: pick('allowOvercharge'),
-    extendExpiration: pick('extendExpiration'),
+    allowOvercharge: raw.allowOvercharge ?? base.allowOvercharge,
+    extendExpiration: raw.extendExpiration ?? base.extendExpiration,
   };
 }

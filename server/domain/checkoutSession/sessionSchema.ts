@@ -1,9 +1,10 @@
 import { currencies } from '../money.js';
-import { addressSchema, bool, merchantMetadataSchema, obj, oneOf, priceSchema, str, url, type Schema } from '../validation.js';
+import { addressSchema, bool, merchantMetadataSchema, obj, oneOf, pickFields, priceSchema, str, url, type Fields, type Schema } from '../validation.js';
 
 const paymentIntent = oneOf('Confirm', 'Authorize', 'AuthorizeWithCapture');
 const chargePermissionType = oneOf('OneTime', 'Recurring', 'PaymentMethodOnFile');
-const recurringMetadata = obj({
+/** recurringMetadata, as Create/Update Checkout Session and Update Charge Permission take it. */
+export const recurringMetadataSchema = obj({
   frequency: obj({ unit: oneOf('Year', 'Month', 'Week', 'Day', 'Variable'), value: { type: 'amountOrNumberString' } }),
   amount: priceSchema,
 });
@@ -13,15 +14,16 @@ const providerMetadata = obj({ providerReferenceId: str(256) });
  * postal codes that are allowed or not (Checkout Session docs, "Restriction"). A fixed shape, so
  * its depth and size are bounded like every other field.
  */
-const addressRestrictionMap: Schema = {
+const addressRestrictionMap = {
   type: 'map',
   keys: /^[A-Z]{2}$/,
   max: 250,
   values: obj({ statesOrRegions: { type: 'array', items: str(50), max: 200 }, zipCodes: { type: 'array', items: str(20), max: 1000 } }),
-};
-const multiAddresses: Schema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }, ['addressId']), max: 100 };
+} satisfies Schema;
+export const multiAddressesSchema = { type: 'array', items: obj({ addressId: str(256), price: priceSchema }, ['addressId']), max: 100 } satisfies Schema;
 
-const paymentDetailsFields = {
+/** paymentDetails as Create and Update Checkout Session take it. */
+export const paymentDetailsSchema = obj({
   paymentIntent,
   canHandlePendingAuthorization: bool,
   chargeAmount: priceSchema,
@@ -31,14 +33,14 @@ const paymentDetailsFields = {
   allowOvercharge: bool,
   extendExpiration: bool,
   estimateOrderTotal: priceSchema,
-};
+});
 
 /** Fields Create Checkout Session accepts ("Checkout Session": request parameters). */
-export const createSessionFields: Record<string, Schema> = {
+export const createSessionFields = {
   storeId: { type: 'string', max: 128, pattern: /^amzn1\.application-oa2-client\.[A-Za-z0-9]+$/ },
   webCheckoutDetails: obj({ checkoutReviewReturnUrl: url, checkoutResultReturnUrl: url, checkoutCancelUrl: url, checkoutMode: oneOf('ProcessOrder') }),
   chargePermissionType,
-  recurringMetadata,
+  recurringMetadata: recurringMetadataSchema,
   paymentMethodOnFileMetadata: obj({ setupOnly: bool }),
   chargePermissionId: str(64),
   scopes: { type: 'array', items: oneOf('name', 'email', 'postalCode', 'shippingAddress', 'phoneNumber', 'primeStatus', 'billingAddress'), max: 7 },
@@ -47,24 +49,22 @@ export const createSessionFields: Record<string, Schema> = {
     addressRestrictions: obj({ type: oneOf('Allowed', 'NotAllowed'), restrictions: addressRestrictionMap }),
   }),
   addressDetails: addressSchema,
-  paymentDetails: obj(paymentDetailsFields),
+  paymentDetails: paymentDetailsSchema,
   merchantMetadata: merchantMetadataSchema,
   supplementaryData: str(1024),
   platformId: str(64),
   providerMetadata,
-  multiAddressesCheckoutMetadata: multiAddresses,
-};
-
-const pick = (keys: string[]): Record<string, Schema> => Object.fromEntries(keys.map((k) => [k, createSessionFields[k]!]));
+  multiAddressesCheckoutMetadata: multiAddressesSchema,
+} satisfies Fields;
 
 /** The subset Update Checkout Session accepts (the fields "Checkout Session" lists for Update); of webCheckoutDetails only the result URL. */
-export const updateSessionFields: Record<string, Schema> = {
+export const updateSessionFields = {
   webCheckoutDetails: obj({ checkoutResultReturnUrl: url }),
-  ...pick(['chargePermissionType', 'recurringMetadata', 'paymentDetails', 'merchantMetadata', 'supplementaryData', 'platformId', 'providerMetadata', 'multiAddressesCheckoutMetadata']),
-};
+  ...pickFields(createSessionFields, ['chargePermissionType', 'recurringMetadata', 'paymentDetails', 'merchantMetadata', 'supplementaryData', 'platformId', 'providerMetadata', 'multiAddressesCheckoutMetadata']),
+} satisfies Fields;
 
 /** Complete Checkout Session body ("Checkout Session"). */
-export const completeSessionFields: Record<string, Schema> = {
+export const completeSessionFields = {
   chargeAmount: priceSchema,
   totalOrderAmount: priceSchema,
-};
+} satisfies Fields;

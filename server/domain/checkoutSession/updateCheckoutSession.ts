@@ -1,6 +1,6 @@
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
-import type { CheckoutSession, ChargePermissionType } from '../types.js';
+import type { CheckoutSession } from '../types.js';
 import { validateBody } from '../validation.js';
 import { withConstraints } from './constraints.js';
 import { merchantMetadataOf, multiAddressEntries, recurringMetadataOf } from './createCheckoutSession.js';
@@ -10,12 +10,11 @@ import { mergePaymentDetails } from './paymentDetails.js';
 import { updateSessionFields } from './sessionSchema.js';
 import { sessionWrite } from './sessionState.js';
 
-type Body = Record<string, any>;
 
 /** Update Checkout Session (200): only while Open; fields given replace, fields absent stay. */
 export function updateCheckoutSession(env: OperationEnv, id: string, body: unknown): OperationResult<CheckoutSession> {
   const { record } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
-  const b = validateBody(body, updateSessionFields) as Body;
+  const b = validateBody(body, updateSessionFields);
   const s = record.session;
   if (s.statusDetails.state !== 'Open') {
     throw apiError('InvalidCheckoutSessionStatus', `You tried to call an operation on a Checkout Session that is in a state where that operation is not allowed. The Checkout Session is ${s.statusDetails.state}.`);
@@ -26,7 +25,7 @@ export function updateCheckoutSession(env: OperationEnv, id: string, body: unkno
       ...s.webCheckoutDetails!,
       checkoutResultReturnUrl: b.webCheckoutDetails?.checkoutResultReturnUrl ?? s.webCheckoutDetails?.checkoutResultReturnUrl ?? null,
     },
-    chargePermissionType: (b.chargePermissionType as ChargePermissionType | null) ?? s.chargePermissionType,
+    chargePermissionType: b.chargePermissionType ?? s.chargePermissionType,
     recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, s.recurringMetadata),
     paymentDetails: mergePaymentDetails(s.paymentDetails, b.paymentDetails ?? null, record.meta.region),
     merchantMetadata: merchantMetadataOf(b.merchantMetadata ?? null, s.merchantMetadata),

@@ -7,7 +7,7 @@ import { errorResult, type OperationEnv, type OperationResult } from '../operati
 import { normalizePrice } from '../prices.js';
 import { formatTimestamp } from '../time.js';
 import { releaseEnvironmentOf } from '../types.js';
-import { obj, oneOf, priceSchema, str, validateBody, type Schema } from '../validation.js';
+import { obj, oneOf, priceSchema, str, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   CHARGEBACK_RESPONSE_WINDOW_MS,
   disputeReasonCodes,
@@ -22,12 +22,11 @@ import {
   type MerchantEvidence,
 } from './disputeRecord.js';
 
-type Body = Record<string, any>;
 
 /** Times in dispute requests are epoch numbers: milliseconds (Node SDK example) or seconds (PHP SDK example). */
-const epoch: Schema = { type: 'amountOrNumberString' };
+const epoch = { type: 'amountOrNumberString' } satisfies Schema;
 
-export const createDisputeFields: Record<string, Schema> = {
+export const createDisputeFields = {
   chargeId: str(64),
   providerMetadata: obj({ providerDisputeId: str(255) }),
   disputeAmount: priceSchema,
@@ -36,18 +35,18 @@ export const createDisputeFields: Record<string, Schema> = {
   creationTimestamp: epoch,
   statusDetails: obj({ state: oneOf('ActionRequired', 'UnderReview') }),
   merchantResponseDeadline: epoch,
-};
+} satisfies Fields;
 
-export const updateDisputeFields: Record<string, Schema> = {
+export const updateDisputeFields = {
   statusDetails: obj(
     { state: oneOf(...disputeStates), resolution: oneOf(...disputeResolutions), reasonCode: oneOf(...disputeReasonCodes), reasonDescription: str(1024) },
     ['state'],
   ),
   closureTimestamp: epoch,
-};
+} satisfies Fields;
 
 const evidenceSchema = obj({ evidenceType: oneOf(...evidenceTypes), fileId: str(128), evidenceText: str(10_000) }, ['evidenceType']);
-export const contestDisputeFields: Record<string, Schema> = { merchantEvidences: { type: 'array', items: evidenceSchema, max: 10 } };
+export const contestDisputeFields = { merchantEvidences: { type: 'array', items: evidenceSchema, max: 10 } } satisfies Fields;
 
 function epochMs(value: unknown, field: string): number {
   const n = Number(value);
@@ -97,7 +96,7 @@ function findDispute(env: OperationEnv, id: string): { record: DisputeRecord; wr
  */
 export function createDispute(env: OperationEnv, body: unknown): OperationResult<Dispute> {
   const { ctx, ids } = env;
-  const b = validateBody(body, createDisputeFields, ['chargeId', 'disputeAmount', 'filingReason']) as Body;
+  const b = validateBody(body, createDisputeFields, ['chargeId', 'disputeAmount', 'filingReason']);
   const charge = env.state.get<ChargeRecord>('charges', b.chargeId);
   if (!charge) throw apiError('ResourceNotFound', `The Charge '${b.chargeId}' was not found.`);
   const c = charge.charge;
@@ -149,7 +148,7 @@ function openOrRefuse(record: DisputeRecord, what: string): void {
  * state; Resolved needs a `resolution`. A Resolved or Closed dispute cannot change.
  */
 export function updateDispute(env: OperationEnv, id: string, body: unknown): OperationResult<Dispute> {
-  const b = validateBody(body, updateDisputeFields, ['statusDetails']) as Body;
+  const b = validateBody(body, updateDisputeFields, ['statusDetails']);
   const { record } = findDispute(env, id);
   openOrRefuse(record, 'updated');
   const s = b.statusDetails;
@@ -166,12 +165,12 @@ export function updateDispute(env: OperationEnv, id: string, body: unknown): Ope
  * UnderReview.
  */
 export function contestDispute(env: OperationEnv, id: string, body: unknown): OperationResult<Dispute | { reasonCode: string; message: string }> {
-  const b = validateBody(body, contestDisputeFields, ['merchantEvidences']) as Body;
+  const b = validateBody(body, contestDisputeFields, ['merchantEvidences']);
   const { record, writes } = findDispute(env, id);
   if (record.dispute.statusDetails.state !== 'ActionRequired') {
     return errorResult(apiError('InvalidDisputeStatus', `The Dispute ${id} is ${record.dispute.statusDetails.state}; only an ActionRequired dispute can be contested.`), writes);
   }
-  const evidences = (b.merchantEvidences as Body[]).map((e, i): MerchantEvidence => {
+  const evidences = b.merchantEvidences.map((e, i): MerchantEvidence => {
     if (!e.fileId && !e.evidenceText) throw apiError('MissingParameterValue', `The evidence merchantEvidences[${i}] needs a fileId or an evidenceText.`);
     if (e.fileId) {
       const file = env.state.get<FileRecord>('files', e.fileId);

@@ -11,7 +11,7 @@ export const uploadFileFields = { type: oneOf(...fileTypes), purpose: oneOf(...f
  * content to (size 0 until then). Contest Dispute takes the id.
  */
 export function uploadFile(env: OperationEnv, body: unknown): OperationResult<UploadedFile> {
-  const b = validateBody(body, uploadFileFields, ['type', 'purpose']) as { type: string; purpose: string };
+  const b = validateBody(body, uploadFileFields, ['type', 'purpose']);
   const id = `amzn1.file.${env.ids.uuid()}`;
   const token = env.ids.token();
   const expiresMs = env.ctx.now + UPLOAD_URL_VALIDITY_MS;

@@ -3,7 +3,7 @@ import { apiError } from '../errors.js';
 import { minorOf } from '../money.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
 import { normalizePrice } from '../prices.js';
-import { obj, str, transactionPrice, validateBody, type Schema } from '../validation.js';
+import { obj, str, transactionPrice, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   MAX_IN_STORE_REFUNDS,
   type InStoreChargeRecord,
@@ -12,38 +12,37 @@ import {
   type InStoreRefundRecord,
 } from './inStoreRecord.js';
 
-type Body = Record<string, any>;
 
 const metadata = obj({
   merchantNote: str(255),
   customInformation: str(4096),
   communicationContext: obj({ merchantStoreName: str(50), merchantOrderId: str(256) }),
 });
-const country: Schema = { type: 'string', pattern: /^[A-Z]{2}$/ };
-const currency: Schema = { type: 'string', pattern: /^[A-Z]{3}$/ };
+const country = { type: 'string', pattern: /^[A-Z]{2}$/ } satisfies Schema;
+const currency = { type: 'string', pattern: /^[A-Z]{3}$/ } satisfies Schema;
 
-export const merchantScanFields: Record<string, Schema> = {
+export const merchantScanFields = {
   scanData: str(1024),
   scanReferenceId: str(32),
   merchantCOE: country,
   ledgerCurrency: currency,
   storeLocation: obj({ countryCode: country }),
   metadata,
-};
-export const inStoreChargeFields: Record<string, Schema> = {
+} satisfies Fields;
+export const inStoreChargeFields = {
   chargePermissionId: str(64),
   chargeReferenceId: str(32),
   chargeTotal: transactionPrice,
   softDescriptor: str(16),
   metadata,
-};
-export const inStoreRefundFields: Record<string, Schema> = {
+} satisfies Fields;
+export const inStoreRefundFields = {
   chargeId: str(64),
   refundReferenceId: str(32),
   refundTotal: transactionPrice,
   softDescriptor: str(16),
   metadata,
-};
+} satisfies Fields;
 
 /** Reference ids are the merchant's idempotency for in-store calls: each names one object, once. */
 function claimReference(env: OperationEnv, kind: 'scan' | 'charge' | 'refund', reference: string, objectId: string): Put {
@@ -60,7 +59,7 @@ function claimReference(env: OperationEnv, kind: 'scan' | 'charge' | 'refund', r
  * code as read (any non-empty text: the emulator has no buyer wallets behind it).
  */
 export function merchantScan(env: OperationEnv, body: unknown): OperationResult<{ chargePermissionId: string }> {
-  const b = validateBody(body, merchantScanFields, ['scanData', 'scanReferenceId', 'merchantCOE', 'ledgerCurrency']) as Body;
+  const b = validateBody(body, merchantScanFields, ['scanData', 'scanReferenceId', 'merchantCOE', 'ledgerCurrency']);
   if (b.scanData.trim() === '') throw apiError('InvalidParameterValue', "The value provided for 'scanData' is invalid. Send the code as scanned.");
   const { ctx, ids } = env;
   const chargePermissionId = ids.chargePermissionId(ctx.region, ctx.environment, 'OneTime');
@@ -83,7 +82,7 @@ export function merchantScan(env: OperationEnv, body: unknown): OperationResult<
  * ledger currency, captured at once.
  */
 export function inStoreCharge(env: OperationEnv, body: unknown): OperationResult<{ chargeId: string; chargeStatus: { state: string } }> {
-  const b = validateBody(body, inStoreChargeFields, ['chargePermissionId', 'chargeReferenceId', 'chargeTotal']) as Body;
+  const b = validateBody(body, inStoreChargeFields, ['chargePermissionId', 'chargeReferenceId', 'chargeTotal']);
   const permission = env.state.get<InStorePermissionRecord>('inStorePermissions', b.chargePermissionId);
   if (!permission) throw apiError('ResourceNotFound', `The in-store Charge Permission '${b.chargePermissionId}' was not found (it comes from merchantScan).`);
   if (permission.chargeId) throw apiError('InvalidChargePermissionStatus', `The Charge Permission ${permission.chargePermissionId} was already charged (${permission.chargeId}); scan the buyer's code again.`);
@@ -114,7 +113,7 @@ export function inStoreCharge(env: OperationEnv, body: unknown): OperationResult
  * at most the charged amount, in its currency.
  */
 export function inStoreRefund(env: OperationEnv, body: unknown): OperationResult<{ refundId: string; refundStatus: { state: string } }> {
-  const b = validateBody(body, inStoreRefundFields, ['chargeId', 'refundReferenceId', 'refundTotal']) as Body;
+  const b = validateBody(body, inStoreRefundFields, ['chargeId', 'refundReferenceId', 'refundTotal']);
   const charge = env.state.get<InStoreChargeRecord>('inStoreCharges', b.chargeId);
   if (!charge) throw apiError('ResourceNotFound', `The in-store Charge '${b.chargeId}' was not found.`);
   const refundId = env.ids.refundId(charge.chargeId);

@@ -2,7 +2,7 @@ import type { Put } from '../writes.js';
 import type { AuthorizationTokenRecord } from '../authorizationTokens.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
-import { obj, oneOf, str, validateBody, type Schema } from '../validation.js';
+import { obj, omitFields, oneOf, str, validateBody, type Fields, type Schema } from '../validation.js';
 import {
   businessTypes,
   ledgerCurrencies,
@@ -11,10 +11,10 @@ import {
   type MerchantAccountRecord,
 } from './merchantAccountRecord.js';
 
-type Body = Record<string, any>;
-const open = (fields: Record<string, Schema>, required?: readonly string[]): Schema => ({ type: 'object', fields, required, open: true });
-const anyObject: Schema = { type: 'object', fields: {}, open: true };
-const anyArray: Schema = { type: 'array', items: anyObject, max: 100 };
+/** An object schema that keeps fields it does not name (the account documents are large and free-form). */
+const open = <const F extends Fields>(fields: F) => ({ type: 'object', fields, open: true }) as const;
+const anyObject = { type: 'object', fields: {}, open: true } satisfies Schema;
+const anyArray = { type: 'array', items: anyObject, max: 100 } satisfies Schema;
 
 const businessInfo = open({
   email: str(256),
@@ -28,7 +28,7 @@ const businessInfo = open({
   customerSupportInformation: anyObject,
 });
 
-const accountFields: Record<string, Schema> = {
+const accountFields = {
   uniqueReferenceId: str(256),
   ledgerCurrency: oneOf(...ledgerCurrencies),
   businessInfo,
@@ -37,11 +37,11 @@ const accountFields: Record<string, Schema> = {
   integrationInfo: obj({ ipnEndpointUrls: { type: 'array', items: { type: 'string', max: 2048, pattern: /^https?:\/\/\S+$/ }, max: 10 } }),
   stores: anyArray,
   merchantStatus: anyObject,
-};
+} satisfies Fields;
 export const createMerchantAccountFields = accountFields;
 /** Updates take the same fields but cannot move the account to another reference or ledger. */
-export const updateMerchantAccountFields: Record<string, Schema> = Object.fromEntries(Object.entries(accountFields).filter(([k]) => k !== 'uniqueReferenceId' && k !== 'ledgerCurrency'));
-export const claimMerchantAccountFields: Record<string, Schema> = { uniqueReferenceId: str(256) };
+export const updateMerchantAccountFields = omitFields(accountFields, ['uniqueReferenceId', 'ledgerCurrency']);
+export const claimMerchantAccountFields = { uniqueReferenceId: str(256) } satisfies Fields;
 
 const indexOf = (env: OperationEnv): MerchantAccountIndex => env.state.get<MerchantAccountIndex>('merchantAccounts', MERCHANT_ACCOUNT_INDEX_ID) ?? { byReference: {} };
 const indexWrite = (index: MerchantAccountIndex): Put => ({ collection: 'merchantAccounts', id: MERCHANT_ACCOUNT_INDEX_ID, value: index });
@@ -53,7 +53,7 @@ function findAccount(env: OperationEnv, id: string): MerchantAccountRecord {
   return record;
 }
 
-function merge(details: Record<string, unknown>, update: Body): Record<string, unknown> {
+function merge(details: Record<string, unknown>, update: object): Record<string, unknown> {
   const out: Record<string, unknown> = { ...details };
   for (const [k, v] of Object.entries(update)) {
     if (v === null || v === undefined) continue;
@@ -71,7 +71,7 @@ function merge(details: Record<string, unknown>, update: Body): Record<string, u
  * uniqueReferenceId names one live account of the caller.
  */
 export function createMerchantAccount(env: OperationEnv, body: unknown): OperationResult<Record<string, string>> {
-  const b = validateBody(body, createMerchantAccountFields, ['uniqueReferenceId', 'ledgerCurrency', 'businessInfo']) as Body;
+  const b = validateBody(body, createMerchantAccountFields, ['uniqueReferenceId', 'ledgerCurrency', 'businessInfo']);
   for (const key of ['businessType', 'countryOfEstablishment', 'businessLegalName']) {
     if (b.businessInfo[key] == null) throw apiError('MissingParameterValue', `The parameter 'businessInfo.${key}' is required but was not provided.`);
   }
@@ -107,7 +107,7 @@ export function createMerchantAccount(env: OperationEnv, body: unknown): Operati
  * merged into the account.
  */
 export function updateMerchantAccount(env: OperationEnv, id: string, body: unknown, authToken: string | undefined): OperationResult<Record<string, string> | undefined> {
-  const b = validateBody(body, updateMerchantAccountFields) as Body;
+  const b = validateBody(body, updateMerchantAccountFields);
   const record = findAccount(env, id);
   if (authToken !== undefined) {
     if (record.kind !== 'created' || authToken !== record.authorizationToken) throw apiError('InvalidAuthorizationToken', `The x-amz-pay-authtoken is not the one issued for merchant account ${id}.`);
@@ -136,7 +136,7 @@ const sellerCentral = { na: 'https://sellercentral.amazon.com', eu: 'https://sel
  * follow it: the Node SDK calls with maxRedirects 0 and takes the 303 as success).
  */
 export function claimMerchantAccount(env: OperationEnv, id: string, body: unknown): OperationResult<Record<string, string>> {
-  const b = validateBody(body, claimMerchantAccountFields, ['uniqueReferenceId']) as Body;
+  const b = validateBody(body, claimMerchantAccountFields, ['uniqueReferenceId']);
   const record = findAccount(env, id);
   if (b.uniqueReferenceId !== record.uniqueReferenceId) throw apiError('InvalidParameterValue', `The uniqueReferenceId '${b.uniqueReferenceId}' is not the one of merchant account ${id}.`);
   if (record.kind !== 'created') throw apiError('InvalidRequest', `The merchant account ${id} was registered by the merchant itself; there is nothing to claim.`);

@@ -10,19 +10,18 @@ import type { Override } from '../override.js';
 import { normalizePrice } from '../prices.js';
 import { formatTimestamp } from '../time.js';
 import { releaseEnvironmentOf } from '../types.js';
-import { str, transactionPrice, validateBody, type Schema } from '../validation.js';
+import { str, transactionPrice, validateBody, type Fields } from '../validation.js';
 import { MAX_REFUNDS_PER_CHARGE, type Refund, type RefundRecord } from './refundRecord.js';
 import { refundStatus, refundWrite } from './refundState.js';
 import { settleRefund } from './settleRefund.js';
 import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 
-type Body = Record<string, any>;
 
-export const createRefundFields: Record<string, Schema> = {
+export const createRefundFields = {
   chargeId: str(64),
   refundAmount: transactionPrice,
   softDescriptor: str(16),
-};
+} satisfies Fields;
 
 /** How far refunds may exceed the captured amount ("Refund"): min(15 %, 75 USD/EUR/GBP, 8,400 JPY). */
 export function refundAllowanceMinor(capturedMinor: number, currency: string): number {
@@ -37,7 +36,7 @@ export function refundAllowanceMinor(capturedMinor: number, currency: string): n
  */
 export function createRefund(env: OperationEnv, body: unknown, override?: Override): OperationResult<Refund> {
   const { ctx, ids, settings } = env;
-  const b = validateBody(body, createRefundFields, ['chargeId', 'refundAmount']) as Body;
+  const b = validateBody(body, createRefundFields, ['chargeId', 'refundAmount']);
   const { charge, permission, changed } = findCharge(env.state, b.chargeId, ctx.now);
   checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   const c = charge.charge;

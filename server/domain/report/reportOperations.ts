@@ -2,7 +2,7 @@ import type { Put } from '../writes.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
 import { parseTimestamp } from '../time.js';
-import { bool, oneOf, str, validateBody, type Schema } from '../validation.js';
+import { bool, oneOf, str, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   REPORT_INDEX_ID,
   type Report,
@@ -23,19 +23,18 @@ import {
   type ReportType,
 } from './reportTypes.js';
 
-type Body = Record<string, any>;
 
 /** Report times are ISO 8601 with milliseconds, as Get Disbursements shows them (UNCONFIRMED for reports). */
 export const isoTime = (ms: number) => new Date(ms).toISOString();
 
-const time: Schema = { type: 'string', max: 32 };
-export const createReportFields: Record<string, Schema> = { reportType: oneOf(...reportTypes), startTime: time, endTime: time };
-export const createReportScheduleFields: Record<string, Schema> = {
+const time = { type: 'string', max: 32 } satisfies Schema;
+export const createReportFields = { reportType: oneOf(...reportTypes), startTime: time, endTime: time } satisfies Fields;
+export const createReportScheduleFields = {
   reportType: oneOf(...reportTypes),
   scheduleFrequency: oneOf(...Object.keys(scheduleFrequencies)),
   nextReportCreationTime: time,
   deleteExistingSchedule: bool,
-};
+} satisfies Fields;
 
 export function timeField(value: string, field: string): number {
   const ms = parseTimestamp(value);
@@ -132,7 +131,7 @@ function findReport(env: OperationEnv, id: string): ReportRecord {
 
 /** Create Report (201 `{reportId}`): IN_PROGRESS now, COMPLETED once the pending delay has passed on the clock. */
 export function createReport(env: OperationEnv, body: unknown): OperationResult<{ reportId: string }> {
-  const b = validateBody(body, createReportFields, ['reportType', 'startTime', 'endTime']) as Body;
+  const b = validateBody(body, createReportFields, ['reportType', 'startTime', 'endTime']);
   manualType(b.reportType, 'created on request');
   const startMs = timeField(b.startTime, 'startTime');
   const endMs = timeField(b.endTime, 'endTime');
@@ -265,7 +264,7 @@ export function getReportDocument(env: OperationEnv, documentId: string): Operat
  * for the type is refused unless `deleteExistingSchedule` is true, which replaces it.
  */
 export function createReportSchedule(env: OperationEnv, body: unknown): OperationResult<{ reportScheduleId: string }> {
-  const b = validateBody(body, createReportScheduleFields, ['reportType', 'scheduleFrequency']) as Body;
+  const b = validateBody(body, createReportScheduleFields, ['reportType', 'scheduleFrequency']);
   manualType(b.reportType, 'scheduled');
   const periodMs = scheduleFrequencies[b.scheduleFrequency]!;
   const nextMs = b.nextReportCreationTime === null || b.nextReportCreationTime === undefined ? env.ctx.now + periodMs : timeField(b.nextReportCreationTime, 'nextReportCreationTime');
