@@ -50,7 +50,7 @@ export class Settler {
   #settleOne(d: DueRecord): Promise<void> {
     return this.store.transact(d.ns, (view) => {
       const now = this.clocks.for(d.ns).now();
-      const writes = settleRecord(view, d.collection, d.id, now, this.publicUrl);
+      const writes = settleRecord(view, d, { now, publicUrl: this.publicUrl });
       if (writes.length > 0) return { puts: writes, result: undefined };
       // Nothing to do although listed as due: either rescheduled meanwhile (leave it), or its
       // schedule is stale (clear it, so it is not retried forever).

@@ -16,8 +16,9 @@ export function checkoutSessionRoutes(app: FastifyInstance, deps: MockContext): 
     const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
     const now = deps.clocks.for(ns).now();
     return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
-      const { record } = findSession(state, checkoutSessionId, now, deps.settings.publicUrl);
-      const approved = approveSession(record, input, ids, now, deps.settings.publicUrl);
+      const tools = { now, publicUrl: deps.settings.publicUrl, ids };
+      const { record } = findSession(state, checkoutSessionId, tools);
+      const approved = approveSession(record, input, tools);
       return { puts: [sessionWrite(approved)], result: approved.session };
     });
   });

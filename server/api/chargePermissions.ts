@@ -9,5 +9,5 @@ const path = '/chargePermissions/:chargePermissionId';
 export const chargePermissionRoutes: OperationRoute[] = [
   { name: 'getChargePermission', method: 'GET', path, hasBody: false, facts: callFacts, run: (env, call) => getChargePermission(env, id(call)) },
   { name: 'updateChargePermission', method: 'PATCH', path, hasBody: true, facts: callFacts, run: (env, call) => updateChargePermission(env, id(call), call.body) },
-  { name: 'closeChargePermission', method: 'DELETE', path: `${path}/close`, hasBody: true, facts: callFacts, run: (env, call) => closeChargePermission(env, id(call), call.body, call.override) },
+  { name: 'closeChargePermission', method: 'DELETE', path: `${path}/close`, hasBody: true, facts: callFacts, run: (env, call) => closeChargePermission(env, id(call), call) },
 ];

@@ -21,7 +21,7 @@ export const checkoutSessionRoutes: OperationRoute[] = [
     hasBody: true,
     idempotency: 'optional',
     facts: callFacts,
-    run: (env, call) => completeCheckoutSession(env, id(call), call.body, call.override),
+    run: (env, call) => completeCheckoutSession(env, id(call), call),
   },
   {
     name: 'finalizeCheckoutSession',
@@ -30,6 +30,6 @@ export const checkoutSessionRoutes: OperationRoute[] = [
     hasBody: true,
     idempotency: 'optional',
     facts: callFacts,
-    run: (env, call) => finalizeCheckoutSession(env, id(call), call.body, call.override),
+    run: (env, call) => finalizeCheckoutSession(env, id(call), call),
   },
 ];

@@ -10,7 +10,7 @@ const path = '/merchantAccounts/:merchantAccountId';
  */
 export const merchantAccountRoutes: OperationRoute[] = [
   { name: 'createMerchantAccount', method: 'POST', path: '/merchantAccounts', hasBody: true, idempotency: 'optional', run: (env, call) => createMerchantAccount(env, call.body) },
-  { name: 'updateMerchantAccount', method: 'PATCH', path, hasBody: true, run: (env, call) => updateMerchantAccount(env, id(call.params), call.body, call.authToken) },
+  { name: 'updateMerchantAccount', method: 'PATCH', path, hasBody: true, run: (env, call) => updateMerchantAccount(env, id(call.params), call) },
   { name: 'deleteAmazonPayAccount', method: 'DELETE', path, hasBody: false, run: (env, call) => deleteMerchantAccount(env, id(call.params)) },
   { name: 'merchantAccountClaim', method: 'POST', path: `${path}/claim`, hasBody: true, idempotency: 'optional', run: (env, call) => claimMerchantAccount(env, id(call.params), call.body) },
 ];

@@ -1,5 +1,4 @@
-import type { Override } from '../domain/override.js';
-import type { OperationEnv, OperationResult } from '../domain/operation.js';
+import type { OperationEnv, OperationInput, OperationResult } from '../domain/operation.js';
 import type { OperationName } from '../domain/operations.js';
 import type { CallFacts } from '../scenarios/facts.js';
 import type { StateView } from '../domain/operation.js';
@@ -7,13 +6,9 @@ import type { StateView } from '../domain/operation.js';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** The parsed parts of a call a domain operation gets. */
-export interface Call {
+export interface Call extends OperationInput {
   params: Record<string, string>;
   query: Record<string, unknown>;
-  body: unknown;
-  override?: Override;
-  /** The x-amz-pay-authtoken a solution provider sent (already checked to be one the mock issued). */
-  authToken?: string;
 }
 
 /** One emulated operation: where it is served and which domain function answers it. */

@@ -44,7 +44,7 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
     const now = deps.clocks.for(merchant).now();
     const token = (request.query as Record<string, unknown>).token;
     const updated = await deps.store.transact(merchant, (state) => {
-      const file = receiveFileContent(state.get<FileRecord>('files', fileId), token, now, body.length, contentType);
+      const file = receiveFileContent(state.get<FileRecord>('files', fileId), { token, now, bytes: body.length, contentType });
       return { puts: [{ collection: 'files', id: fileId, value: file }], result: file };
     });
     return reply.code(200).send({ id: fileId, size: updated.file.size });

@@ -17,6 +17,14 @@ export interface OperationResult<B = unknown> {
   headers?: Record<string, string>;
 }
 
+/** What a call brings besides its path id: the JSON body, a scripted outcome, a solution provider's token. */
+export interface OperationInput {
+  body: unknown;
+  override?: import('./override.js').Override;
+  /** The x-amz-pay-authtoken a solution provider sent (already checked to be one the mock issued). */
+  authToken?: string;
+}
+
 /** Settings the domain reads that come from the Config. */
 export interface DomainSettings {
   /** Base URL of the mock's hosted pages, used for amazonPayRedirectUrl. */

@@ -1,5 +1,6 @@
 import { apiError } from './errors.js';
 import { formatMinor, minorOf } from './money.js';
+import type { Price } from './types.js';
 
 /**
  * Amazon's "Monthly recurring charge limits" page: how much one Recurring Charge Permission may
@@ -26,7 +27,9 @@ const monthOf = (now: number) => new Date(now).toISOString().slice(0, 7);
  * total would pass the limit. The period is the calendar month whatever recurringMetadata.frequency
  * says (the page states a calendar-month limit; UNCONFIRMED for other frequencies).
  */
-export function chargeWithinMonthlyLimit(period: RecurringPeriod | undefined, amountMinor: number, currency: string, now: number): RecurringPeriod {
+export function chargeWithinMonthlyLimit(period: RecurringPeriod | undefined, amount: Price, now: number): RecurringPeriod {
+  const amountMinor = minorOf(amount);
+  const currency = amount.currencyCode;
   const month = monthOf(now);
   const already = period?.month === month ? period.chargedMinor : 0;
   const limit = MONTHLY_RECURRING_LIMITS[currency];

@@ -6,7 +6,7 @@ import { chargeWrite } from './charge/chargeState.js';
 import { settleCharge } from './charge/settleCharge.js';
 import type { ChargePermissionRecord } from './chargePermission/chargePermissionRecord.js';
 import { permissionWrite } from './chargePermission/permissionState.js';
-import type { SessionRecord } from './checkoutSession/sessionRecord.js';
+import type { SessionRecord, SessionTime } from './checkoutSession/sessionRecord.js';
 import { sessionAsOf, sessionWrite } from './checkoutSession/sessionState.js';
 import type { StateView } from './operation.js';
 import { permissionAsOf } from './chargePermission/findChargePermission.js';
@@ -20,12 +20,13 @@ import { isSessionDeleted } from './retention.js';
  * settlement, authorization expiry, permission expiry and buyer-detail retention. Empty when nothing is due. Called by the scheduler for
  * records whose dueAt has passed, whether or not a client is polling.
  */
-export function settleRecord(state: StateView, collection: string, id: string, now: number, publicUrl: string): Put[] {
+export function settleRecord(state: StateView, { collection, id }: { collection: string; id: string }, at: SessionTime): Put[] {
+  const { now } = at;
   if (collection === 'checkoutSessions') {
     const record = state.get<SessionRecord>('checkoutSessions', id);
     if (!record) return [];
     if (isSessionDeleted(record, now)) return [{ collection: 'checkoutSessions', id, value: null }];
-    const next = sessionAsOf(record, now, publicUrl);
+    const next = sessionAsOf(record, at);
     return next === record ? [] : [sessionWrite(next)];
   }
   if (collection === 'charges') {

@@ -20,6 +20,9 @@ export type Schema =
   /** A JSON object used as a map: keys matching `keys`, each value of one schema, at most `max` entries. */
   | { type: 'map'; keys: RegExp; values: Schema; max: number };
 
+/** An object schema: its fields, which of them are required, and whether other fields are kept. */
+type ObjectSchema = Extract<Schema, { type: 'object' }>;
+
 /** The fields of an object schema, by name. */
 export type Fields = { readonly [name: string]: Schema };
 
@@ -93,7 +96,7 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       return value;
     }
     case 'price': {
-      const p = checkObject(value, { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, ['amount', 'currencyCode'], path);
+      const p = checkObject(value, priceObject, path);
       const currency = p.currencyCode as string;
       if (!(currencies as readonly string[]).includes(currency)) throw invalid(`${path}.currencyCode`, currency, `Supported currencies: ${currencies.join(', ')}.`);
       const minor = toMinor(p.amount, currency, `${path}.amount`);
@@ -105,7 +108,7 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       return p;
     }
     case 'object':
-      return checkObject(value, schema.fields, schema.required ?? [], path, schema.open);
+      return checkObject(value, schema, path);
     case 'array': {
       if (!Array.isArray(value)) throw invalid(path, value, 'Expected an array.');
       if (schema.max !== undefined && value.length > schema.max) throw invalid(path, `[${value.length} items]`, `At most ${schema.max} items are allowed.`);
@@ -128,7 +131,10 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
   }
 }
 
-function checkObject(value: unknown, fields: Record<string, Schema>, required: readonly string[], path: string, open = false): Record<string, unknown> {
+/** The shape of a Price, checked before its amount and currency are. */
+const priceObject = { type: 'object', fields: { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, required: ['amount', 'currencyCode'] } as const;
+
+function checkObject(value: unknown, { fields, required = [], open = false }: ObjectSchema, path: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, value, 'Expected a JSON object.');
   const record = value as Record<string, unknown>;
   const prefix = path ? `${path}.` : '';
@@ -147,7 +153,7 @@ function checkObject(value: unknown, fields: Record<string, Schema>, required: r
 
 /** Validates a whole request body (`{}` when the body is empty). */
 export function validateBody<const F extends Fields, const R extends keyof F & string = never>(body: unknown, fields: F, required: readonly R[] = []): InferFields<F, R> {
-  return checkObject(body ?? {}, fields, required, '') as InferFields<F, R>;
+  return checkObject(body ?? {}, { type: 'object', fields, required }, '') as InferFields<F, R>;
 }
 
 /** Validates `value` against an object schema; the typed form of `validate` for a whole document. */

@@ -79,7 +79,7 @@ function estimatedOrderAmount(fields: SignedFields): void {
 function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedButton): Omit<OperationEnv, 'state' | 'ids'> {
   const ns = merchantNamespace(verified.publicKeyId);
   const region = regionOfLedger(ledgerCurrencyOf(fields.ledgerCurrency));
-  const environment = buttonEnvironment(verified.keyEnvironment, fields.sandbox === 'true');
+  const environment = buttonEnvironment(verified.keyEnvironment, fields.sandbox === 'true' ? 'sandbox' : 'live');
   return {
     ctx: { ns, publicKeyId: verified.publicKeyId, region, environment, now: deps.clocks.for(ns).now() },
     settings: deps.settings,
@@ -163,7 +163,7 @@ function amazonSignin(app: FastifyInstance, deps: MockContext): void {
       }
       const { values, errors } = readSigninValues(form);
       if (Object.keys(errors).length) return { status: 400, body: amazonSigninPage(fields, scopes, values, errors) };
-      const record = signInBuyerToken(payload, values, deps.ids, env.ctx.region);
+      const record = signInBuyerToken(payload, values, { ids: deps.ids, region: env.ctx.region });
       await deps.store.transact(env.ctx.ns, () => ({ puts: [{ collection: 'buyers', id: record.buyerToken, value: record }], result: undefined }));
       return { redirect: withQueryParam(payload.signInReturnUrl, 'buyerToken', record.buyerToken), objectIds: [record.buyerToken] };
     });
@@ -213,7 +213,7 @@ function changeRoutes(app: FastifyInstance, deps: MockContext): void {
       } else {
         const card = form.get('card');
         if (card === undefined || !Object.hasOwn(simulatedCards, card)) throw new FormError('Choose one of the listed payment methods.');
-        changed = choosePayment(found.record, card, found.now, deps.settings.publicUrl);
+        changed = choosePayment(found.record, card, { now: found.now, publicUrl: deps.settings.publicUrl });
       }
       return { save: changed, reply: backToMerchant(changed) };
     });

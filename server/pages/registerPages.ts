@@ -21,7 +21,7 @@ import type { MockContext } from '../context.js';
 
 /** The buyer pressed Cancel: the session ends as BuyerCanceled and the buyer goes back to the merchant. */
 function cancelCheckout(deps: MockContext, { record, now }: LocatedSession, step: 'signin' | 'payment'): SessionDecision<PageReply> {
-  const canceled = cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
+  const canceled = cancelSession(record, 'BuyerCanceled', { now, publicUrl: deps.settings.publicUrl });
   const url = cancelUrlOf(canceled.session, step);
   return { save: canceled, reply: url ? { redirect: returnTo(url, canceled.session) } : { status: 200, body: canceledPage(canceled.session) } };
 }
@@ -52,7 +52,7 @@ function signinRoutes(app: FastifyInstance, deps: MockContext): void {
       if (action === 'cancel') return cancelCheckout(deps, found, 'signin');
       const { values, errors } = readSigninValues(fields);
       if (Object.keys(errors).length) return { reply: { status: 400, body: signinPage(found.record, values, errors) } };
-      const signedIn = signInBuyer(found.record, { buyer: { name: values.name, email: values.email }, ...keptAddress(found.record) }, ids, deps.settings.publicUrl);
+      const signedIn = signInBuyer(found.record, { buyer: { name: values.name, email: values.email }, ...keptAddress(found.record) }, { ids, now: found.now, publicUrl: deps.settings.publicUrl });
       // Back to the merchant's review page; a session made without one (ProcessOrder) goes straight to payment.
       const details = signedIn.session.webCheckoutDetails;
       const next = details?.checkoutReviewReturnUrl ? returnTo(details.checkoutReviewReturnUrl, signedIn.session) : details?.amazonPayRedirectUrl;
@@ -82,11 +82,11 @@ function paymentRoutes(app: FastifyInstance, deps: MockContext): void {
         return { reply: { status: 400, body: paymentPage(found.record, selectedCardOf(found.record), card === undefined ? 'Choose a payment method.' : 'Choose one of the listed payment methods.') } };
       }
       // Straight to the payment page without signing in: the test buyer signs in first.
-      const signedIn = found.record.session.buyer ? found.record : signInBuyer(found.record, keptAddress(found.record), ids, deps.settings.publicUrl);
+      const signedIn = found.record.session.buyer ? found.record : signInBuyer(found.record, keptAddress(found.record), { ids, now: found.now, publicUrl: deps.settings.publicUrl });
       const blockers = paymentBlockers(signedIn);
       if (blockers.length) throw sessionNotReady(signedIn.session, blockers);
       // Cards 3064 and 3434 leave the session Canceled; Amazon still returns the buyer to the result URL.
-      const paid = choosePayment(signedIn, card, found.now, deps.settings.publicUrl);
+      const paid = choosePayment(signedIn, card, { now: found.now, publicUrl: deps.settings.publicUrl });
       return { save: paid, reply: { redirect: returnTo(paid.session.webCheckoutDetails!.checkoutResultReturnUrl!, paid.session) } };
     });
   }));

@@ -7,6 +7,6 @@ import type { domainWorld } from './domainEnv.js';
 export function completedCheckout(world: ReturnType<typeof domainWorld>, paymentDetails: Record<string, unknown> = {}) {
   const pd = { paymentIntent: 'Authorize', chargeAmount: { amount: '100.00', currencyCode: 'USD' }, ...paymentDetails };
   const id = world.apply(createCheckoutSession(world.env(), readySessionBody({ paymentDetails: pd }))).body.checkoutSessionId;
-  const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: pd.chargeAmount, totalOrderAmount: (pd as any).totalOrderAmount })).body as any;
+  const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: pd.chargeAmount, totalOrderAmount: (pd as any).totalOrderAmount } })).body as any;
   return { sessionId: id, chargePermissionId: body.chargePermissionId as string, chargeId: body.chargeId as string | null };
 }

@@ -187,9 +187,10 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
       const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, form.get('merchant') || undefined, 'Checkout Session');
       const now = deps.clocks.for(ns).now();
       await transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
-        const { record } = findSession(state, checkoutSessionId, now, deps.settings.publicUrl);
+        const tools = { now, publicUrl: deps.settings.publicUrl, ids };
+        const { record } = findSession(state, checkoutSessionId, tools);
         if (record.session.statusDetails.state !== 'Open') throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can be ${name === 'approve' ? 'approved' : 'canceled'}.`);
-        const changed = name === 'approve' ? approveSession(record, { card: form.get('card') ?? null }, ids, now, deps.settings.publicUrl) : cancelSession(record, 'BuyerCanceled', now, deps.settings.publicUrl);
+        const changed = name === 'approve' ? approveSession(record, { card: form.get('card') ?? null }, tools) : cancelSession(record, 'BuyerCanceled', tools);
         return { puts: [sessionWrite(changed)], result: undefined };
       });
       return reply.redirect(`/__admin/ui/merchants/${encodeURIComponent(ns)}/checkoutSessions/${encodeURIComponent(checkoutSessionId)}`, 303);

@@ -21,10 +21,10 @@ export function regionOfLedger(currency: LedgerCurrency): Region {
 
 /**
  * The environment of a button: the key id's prefix decides; an unprefixed key follows the
- * `sandbox` option, which defaults to false (live), as the reference states.
+ * button's `sandbox` option (`optioned`), which defaults to false (live), as the reference states.
  */
-export function buttonEnvironment(keyEnvironment: Environment | null, sandbox: boolean): Environment {
-  return keyEnvironment ?? (sandbox ? 'sandbox' : 'live');
+export function buttonEnvironment(keyEnvironment: Environment | null, optioned: Environment): Environment {
+  return keyEnvironment ?? optioned;
 }
 
 /** The product type a checkout button sends (SignIn has its own route); PayAndShip when absent. */

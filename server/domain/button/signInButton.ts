@@ -3,7 +3,7 @@ import { apiError } from '../errors.js';
 import type { IdGenerator } from '../ids.js';
 import type { BuyerRecord } from '../buyer/buyerOperations.js';
 import type { Region } from '../types.js';
-import { oneOf, str, url, validateBody } from '../validation.js';
+import { oneOf, url, validateBody } from '../validation.js';
 
 /**
  * Amazon Sign-in ("Amazon Sign-in" page): the signed payload names where the buyer returns
@@ -43,7 +43,7 @@ export function readSignInPayload(payloadJSON: string): SignInPayload {
  * The buyer token the sign-in returns. buyerId, name and email are always shared; the other
  * details only when their scope was asked for (no scopes asked: all of them).
  */
-export function signInBuyerToken(payload: SignInPayload, who: { name: string; email: string }, ids: IdGenerator, region: Region): BuyerRecord {
+export function signInBuyerToken(payload: SignInPayload, who: { name: string; email: string }, { ids, region }: { ids: IdGenerator; region: Region }): BuyerRecord {
   const asked = new Set(payload.signInScopes ?? signInScopes);
   const base = demoBuyer(ids.buyerId(), region);
   const shipping = completeAddress({ ...demoAddress(region), name: who.name })!;

@@ -35,8 +35,7 @@ export interface AuthorizeInput {
 export function authorizeCharge(
   permission: ChargePermissionRecord,
   input: AuthorizeInput,
-  ids: IdGenerator,
-  now: number,
+  { ids, now }: { ids: IdGenerator; now: number },
 ): { charge: ChargeRecord; permission: ChargePermissionRecord } {
   const cp = permission.chargePermission;
   const currency = permission.meta.currency;

@@ -1,7 +1,6 @@
 import { apiError } from '../errors.js';
 import { minorOf } from '../money.js';
-import { errorResult, type OperationEnv, type OperationResult } from '../operation.js';
-import type { Override } from '../override.js';
+import { errorResult, type OperationEnv, type OperationInput, type OperationResult } from '../operation.js';
 import { permissionWrite } from '../chargePermission/permissionState.js';
 import { normalizePrice } from '../prices.js';
 import type { Charge } from '../types.js';
@@ -19,7 +18,7 @@ import { checkSoftDescriptorRegion } from '../softDescriptor.js';
  * permission's balance. More than 7 days after authorization the capture is asynchronous:
  * CaptureInitiated, then Captured after the pending delay.
  */
-export function captureCharge(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult<Charge | { reasonCode: string; message: string }> {
+export function captureCharge(env: OperationEnv, id: string, { body, override }: OperationInput): OperationResult<Charge | { reasonCode: string; message: string }> {
   const { ctx, settings } = env;
   const b = validateBody(body, captureChargeFields, ['captureAmount']);
   const { charge, permission } = findCharge(env.state, id, ctx.now);
@@ -45,7 +44,7 @@ export function captureCharge(env: OperationEnv, id: string, body: unknown, over
   }
   if (override?.kind === 'decline') {
     if (override.reasonCode === 'ProcessingFailure') return errorResult(apiError('ProcessingFailure'), []);
-    const declined = moveCharge(charge, permission, 'Declined', ctx.now, override.reasonCode);
+    const declined = moveCharge({ charge, permission, to: 'Declined', at: ctx.now, reasonCode: override.reasonCode });
     return errorResult(apiError(override.reasonCode, `The capture was declined (${override.reasonCode}).`), [chargeWrite(declined.charge), permissionWrite(declined.permission)]);
   }
   const late = charge.meta.authorizedAt !== null && ctx.now - charge.meta.authorizedAt > SYNC_CAPTURE_WINDOW_MS;
@@ -60,6 +59,6 @@ export function captureCharge(env: OperationEnv, id: string, body: unknown, over
     };
     return { status: 200, body: initiated.charge, writes: [chargeWrite(initiated)] };
   }
-  const captured = moveCharge(charge, permission, 'Captured', ctx.now, null, { captureMinor: minor, softDescriptor: b.softDescriptor ?? null });
+  const captured = moveCharge({ charge, permission, to: 'Captured', at: ctx.now, captureMinor: minor, softDescriptor: b.softDescriptor ?? null });
   return { status: 200, body: captured.charge.charge, writes: [chargeWrite(captured.charge), permissionWrite(captured.permission)] };
 }

@@ -23,7 +23,7 @@ export function cancelCharge(env: OperationEnv, id: string, body: unknown): Oper
   if (state !== 'Authorized' && state !== 'AuthorizationInitiated') {
     throw apiError('InvalidChargeStatus', `The Charge ${id} is ${state}; only an Authorized or AuthorizationInitiated charge can be canceled.`);
   }
-  const moved = moveCharge(charge, permission, 'Canceled', env.ctx.now, 'MerchantCanceled', { reasonDescription: b.cancellationReason ?? null });
+  const moved = moveCharge({ charge, permission, to: 'Canceled', at: env.ctx.now, reasonCode: 'MerchantCanceled', reasonDescription: b.cancellationReason ?? null });
   return { status: 200, body: moved.charge.charge, writes: [chargeWrite(moved.charge), permissionWrite(moved.permission)] };
 }
 
@@ -45,6 +45,6 @@ export function updateCharge(env: OperationEnv, id: string, body: unknown): Oper
   }
   const reasonCode = b.statusDetails.reasonCode ?? (to === 'Declined' ? 'ProcessingFailure' : to === 'Canceled' ? 'MerchantCanceled' : null);
   const captureMinor = charge.meta.settle?.captureMinor;
-  const moved = moveCharge(charge, permission, to, env.ctx.now, reasonCode, { captureMinor });
+  const moved = moveCharge({ charge, permission, to, at: env.ctx.now, reasonCode, captureMinor });
   return { status: 200, body: moved.charge.charge, writes: [chargeWrite(moved.charge), permissionWrite(moved.permission)] };
 }

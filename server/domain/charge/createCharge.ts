@@ -4,8 +4,7 @@ import { findChargePermission } from '../chargePermission/findChargePermission.j
 import { permissionWrite, refreshPermission } from '../chargePermission/permissionState.js';
 import { apiError } from '../errors.js';
 import { formatMinor, minorOf } from '../money.js';
-import { errorResult, type OperationEnv, type OperationResult } from '../operation.js';
-import type { Override } from '../override.js';
+import { errorResult, type OperationEnv, type OperationInput, type OperationResult } from '../operation.js';
 import { normalizePrice } from '../prices.js';
 import type { Charge } from '../types.js';
 import { validateBody } from '../validation.js';
@@ -23,7 +22,7 @@ import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
  * A decline answers an error (422, ProcessingFailure 500) unless canHandlePendingAuthorization,
  * in which case the charge settles to Declined later.
  */
-export function createCharge(env: OperationEnv, body: unknown, override?: Override): OperationResult<Charge | { reasonCode: string; message: string }> {
+export function createCharge(env: OperationEnv, { body, override }: OperationInput): OperationResult<Charge | { reasonCode: string; message: string }> {
   const { ctx, ids, settings } = env;
   const b = validateBody(body, createChargeFields, ['chargePermissionId', 'chargeAmount']);
   const { record: permission } = findChargePermission(env.state, b.chargePermissionId, ctx.now);
@@ -46,7 +45,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       throw apiError('TransactionAmountExceeded', `The chargeAmount ${amount.amount} exceeds the Charge Permission's amountBalance ${formatMinor(Math.max(0, limit - permission.meta.capturedMinor), amount.currencyCode)}.`);
     }
   }
-  const recurringPeriod = cp.chargePermissionType === 'Recurring' ? chargeWithinMonthlyLimit(permission.meta.recurringPeriod, minor, amount.currencyCode, ctx.now) : undefined;
+  const recurringPeriod = cp.chargePermissionType === 'Recurring' ? chargeWithinMonthlyLimit(permission.meta.recurringPeriod, amount, ctx.now) : undefined;
   checkSoftDescriptorRegion(ctx.region, b.softDescriptor);
   if (b.softDescriptor && b.captureNow !== true) {
     throw apiError('InvalidParameterCombination', 'softDescriptor can only be set together with captureNow: true.');
@@ -91,8 +90,7 @@ export function createCharge(env: OperationEnv, body: unknown, override?: Overri
       checkoutResultReturnUrl: b.webCheckoutDetails?.checkoutResultReturnUrl ?? null,
       conversionRates: settings.conversionRates,
     },
-    ids,
-    ctx.now,
+    { ids, now: ctx.now },
   );
   const after = recurringPeriod ? { ...result.permission, meta: { ...result.permission.meta, recurringPeriod } } : result.permission;
   return { status: 201, body: result.charge.charge, writes: [chargeWrite(result.charge), permissionWrite(after)] };

@@ -6,19 +6,26 @@ import { chargeStatus } from './chargeState.js';
 
 export type ChargeTarget = 'Authorized' | 'Captured' | 'Declined' | 'Canceled';
 
+/** A charge's move: which charge on which permission goes to which state, when, and why. */
+export interface ChargeMove {
+  charge: ChargeRecord;
+  permission: ChargePermissionRecord;
+  to: ChargeTarget;
+  at: number;
+  reasonCode?: string | null;
+  /** What a capture takes (default: the whole charge amount). */
+  captureMinor?: number;
+  reasonDescription?: string | null;
+  softDescriptor?: string | null;
+}
+
 /**
  * The one place a charge changes state, with its permission's bookkeeping: a capture adds to the
  * captured total, a final state frees the permission (no longer ChargeInProgress), a hard decline
  * marks the payment method invalid. Used by settlement, capture, cancel and the PSP update.
  */
-export function moveCharge(
-  record: ChargeRecord,
-  permission: ChargePermissionRecord,
-  to: ChargeTarget,
-  at: number,
-  reasonCode: string | null = null,
-  options: { captureMinor?: number; reasonDescription?: string | null; softDescriptor?: string | null } = {},
-): { charge: ChargeRecord; permission: ChargePermissionRecord } {
+export function moveCharge(move: ChargeMove): { charge: ChargeRecord; permission: ChargePermissionRecord } {
+  const { charge: record, permission, to, at, reasonCode = null, ...options } = move;
   const c = record.charge;
   const currency = c.chargeAmount.currencyCode;
   const status = chargeStatus(to, at, reasonCode);

@@ -15,11 +15,11 @@ export function settleCharge(
 ): { charge: ChargeRecord; permission: ChargePermissionRecord } | null {
   const settle = record.meta.settle;
   if (settle && now >= settle.at) {
-    return moveCharge(record, permission, settle.to, settle.at, settle.reasonCode, { captureMinor: settle.captureMinor });
+    return moveCharge({ charge: record, permission, to: settle.to, at: settle.at, reasonCode: settle.reasonCode, captureMinor: settle.captureMinor });
   }
   const authorizedAt = record.meta.authorizedAt;
   if (record.charge.statusDetails.state === 'Authorized' && authorizedAt !== null && now >= authorizedAt + AUTHORIZATION_VALIDITY_MS) {
-    return moveCharge(record, permission, 'Canceled', authorizedAt + AUTHORIZATION_VALIDITY_MS, 'ExpiredUnused');
+    return moveCharge({ charge: record, permission, to: 'Canceled', at: authorizedAt + AUTHORIZATION_VALIDITY_MS, reasonCode: 'ExpiredUnused' });
   }
   return null;
 }

@@ -2,8 +2,7 @@ import type { ChargeRecord } from '../charge/chargeRecord.js';
 import { chargeStatus, chargeWrite } from '../charge/chargeState.js';
 import { merchantMetadataOf, recurringMetadataOf } from '../checkoutSession/createCheckoutSession.js';
 import { apiError } from '../errors.js';
-import type { OperationEnv, OperationResult } from '../operation.js';
-import type { Override } from '../override.js';
+import type { OperationEnv, OperationInput, OperationResult } from '../operation.js';
 import { formatTimestamp } from '../time.js';
 import type { ChargePermission } from '../types.js';
 import { validateBody } from '../validation.js';
@@ -45,7 +44,7 @@ export function updateChargePermission(env: OperationEnv, id: string, body: unkn
  * With cancelPendingCharges, charges still open become Canceled/ChargePermissionCanceled.
  * Closing a Closed permission is 422 InvalidChargePermissionStatus.
  */
-export function closeChargePermission(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult<ChargePermission> {
+export function closeChargePermission(env: OperationEnv, id: string, { body, override }: OperationInput): OperationResult<ChargePermission> {
   const b = validateBody(body, closeChargePermissionFields);
   const { now } = env.ctx;
   const { record } = findChargePermission(env.state, id, now);

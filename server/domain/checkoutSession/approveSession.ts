@@ -1,12 +1,11 @@
 import { defaultCard, paymentDescriptor, simulatedCards } from '../cards.js';
 import { completeAddress, demoAddress, demoBuyer } from '../demoBuyer.js';
 import { apiError } from '../errors.js';
-import type { IdGenerator } from '../ids.js';
 import type { Address, Buyer } from '../types.js';
 import { addressSchema, obj, str, validateBody, type Fields } from '../validation.js';
 import { withConstraints } from './constraints.js';
 import { shippingAddressList, withMultiAddress } from './multiAddress.js';
-import type { SessionRecord } from './sessionRecord.js';
+import type { SessionRecord, SessionTime, SessionTools } from './sessionRecord.js';
 import { cancelSession } from './sessionState.js';
 
 /** Body of POST /__admin/checkoutSessions/{id}/approve: everything optional. */
@@ -34,7 +33,7 @@ function assertOpen(record: SessionRecord, what: string): void {
  * The buyer signs in on Amazon (the review step): buyer and addresses attach to the session,
  * which clears BuyerNotAssociated. The payment method stays the default card until chosen.
  */
-export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'card'>, ids: IdGenerator, publicUrl: string): SessionRecord {
+export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'card'>, { ids, publicUrl }: SessionTools): SessionRecord {
   validateBody(input, approveFields);
   assertOpen(record, 'be signed in to');
   const region = record.meta.region;
@@ -69,7 +68,7 @@ export function signInBuyer(record: SessionRecord, input: Omit<ApproveInput, 'ca
  * The buyer picks a payment method on the Amazon page and returns to the merchant. Cards 3064
  * and 3434 cancel the session on return ("Use Sandbox simulations").
  */
-export function choosePayment(record: SessionRecord, card: string, now: number, publicUrl: string): SessionRecord {
+export function choosePayment(record: SessionRecord, card: string, at: SessionTime): SessionRecord {
   assertOpen(record, 'take a payment method');
   const entry = simulatedCards[card];
   if (!entry) throw apiError('InvalidParameterValue', `The value '${card}' provided for 'card' is invalid. Allowed values: ${Object.keys(simulatedCards).join(', ')}.`);
@@ -77,14 +76,14 @@ export function choosePayment(record: SessionRecord, card: string, now: number, 
     session: { ...record.session, paymentPreferences: [{ paymentDescriptor: paymentDescriptor(card) }] },
     meta: { ...record.meta, card },
   };
-  return entry.behaviour.kind === 'cancelOnReturn' ? cancelSession(chosen, entry.behaviour.reasonCode, now, publicUrl) : chosen;
+  return entry.behaviour.kind === 'cancelOnReturn' ? cancelSession(chosen, entry.behaviour.reasonCode, at) : chosen;
 }
 
 /** Sign-in and payment choice in one step (the control API's approve, and auto approval). */
-export function approveSession(record: SessionRecord, input: ApproveInput, ids: IdGenerator, now: number, publicUrl: string): SessionRecord {
+export function approveSession(record: SessionRecord, input: ApproveInput, tools: SessionTools): SessionRecord {
   validateBody(input, approveFields);
   const { card, ...signIn } = input;
-  return choosePayment(signInBuyer(record, signIn, ids, publicUrl), card ?? defaultCard, now, publicUrl);
+  return choosePayment(signInBuyer(record, signIn, tools), card ?? defaultCard, tools);
 }
 
 function stripNulls<T extends object>(value: T | null | undefined): Partial<T> {

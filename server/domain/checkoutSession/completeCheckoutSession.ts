@@ -6,15 +6,15 @@ import { permissionWrite } from '../chargePermission/permissionState.js';
 import { apiError, type AmazonPayError } from '../errors.js';
 import { minorOf, samePrice } from '../money.js';
 import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
-import { errorResult, type OperationEnv, type OperationResult } from '../operation.js';
+import { errorResult, type OperationEnv, type OperationInput, type OperationResult } from '../operation.js';
 import { normalizeOptionalPrice } from '../prices.js';
 import type { CheckoutSession, Price } from '../types.js';
 import { validateBody } from '../validation.js';
 import type { Override } from '../override.js';
-import { findSession } from './findSession.js';
-import type { SessionRecord } from './sessionRecord.js';
+import { findSession, type FoundSession } from './findSession.js';
+import { sessionToolsOf, type SessionRecord } from './sessionRecord.js';
 import { completeSessionFields } from './sessionSchema.js';
-import { cancelSession, sessionWrite, status, withoutCardCancel } from './sessionState.js';
+import { cancelSession, sessionStatusOf, sessionWrite, withoutCardCancel } from './sessionState.js';
 
 /** The error a terminal session answers with: Canceled by buyer/decline vs anything else ("Checkout Session": Complete Checkout Session). */
 function terminalError(record: SessionRecord): AmazonPayError {
@@ -63,37 +63,38 @@ export interface ConfirmedAmounts {
  * charge unless the intent is Confirm) and marks the session Completed. 200, or 202 when the
  * authorization is pending. The outcome comes from `override` if given, else the buyer's card.
  */
-export function completeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
-  const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
+export function completeCheckoutSession(env: OperationEnv, id: string, { body, override }: OperationInput): OperationResult {
+  const found = findSession(env.state, id, sessionToolsOf(env));
   const b = validateBody(body, completeSessionFields);
   const amounts = {
     chargeAmount: normalizeOptionalPrice(b.chargeAmount, 'chargeAmount'),
     totalOrderAmount: normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'),
   };
-  return completeRecord(env, record, changed, amounts, override, sparse);
+  return completeRecord(env, { ...found, amounts, override, answer: sparse });
 }
 
 /** Refuses a session that is not Open (persisting an expiry just applied), or returns null. */
-export function refuseTerminal(record: SessionRecord, changed: boolean): OperationResult | null {
+export function refuseTerminal({ record, changed }: FoundSession): OperationResult | null {
   if (record.session.statusDetails.state === 'Open') return null;
   return errorResult(terminalError(record), changed ? [sessionWrite(record)] : []);
 }
 
+/** A completion: the session as found, the amounts confirmed, the scripted outcome and how to shape the answer. */
+export interface Completion extends FoundSession {
+  amounts: ConfirmedAmounts;
+  override: Override | undefined;
+  answer: (s: CheckoutSession) => unknown;
+}
+
 /** The completion itself, shared by Complete and Finalize; `answer` shapes the response body. */
-export function completeRecord(
-  env: OperationEnv,
-  record: SessionRecord,
-  changed: boolean,
-  amounts: ConfirmedAmounts,
-  override: Override | undefined,
-  answer: (s: CheckoutSession) => unknown,
-): OperationResult {
+export function completeRecord(env: OperationEnv, completion: Completion): OperationResult {
   const { ctx, ids, settings } = env;
+  const { record, amounts, override, answer } = completion;
   if (override) {
-    const reopened = withoutCardCancel(record, ctx.now, settings.publicUrl);
-    if (reopened !== record) return completeRecord(env, reopened, true, amounts, override, answer);
+    const reopened = withoutCardCancel(record, sessionToolsOf(env));
+    if (reopened !== record) return completeRecord(env, { ...completion, record: reopened, changed: true });
   }
-  const refused = refuseTerminal(record, changed);
+  const refused = refuseTerminal(completion);
   if (refused) return refused;
   const s = record.session;
   if (s.constraints && s.constraints.length > 0) {
@@ -105,7 +106,7 @@ export function completeRecord(
   checkAmount('totalOrderAmount', amounts.totalOrderAmount, pd.totalOrderAmount);
 
   if (override?.kind === 'cancel') {
-    const canceled = cancelSession(record, override.reasonCode, ctx.now, settings.publicUrl);
+    const canceled = cancelSession(record, override.reasonCode, sessionToolsOf(env));
     return errorResult(terminalError(canceled), [sessionWrite(canceled)]);
   }
   const intent = setupOnly ? 'Confirm' : (pd.paymentIntent ?? 'Confirm');
@@ -134,7 +135,7 @@ export function completeRecord(
   if (intent !== 'Confirm') {
     // "Monthly recurring charge limits": the charge made at completion counts toward the month too.
     if (permission.chargePermission.chargePermissionType === 'Recurring') {
-      const recurringPeriod = chargeWithinMonthlyLimit(undefined, minorOf(pd.chargeAmount!), pd.chargeAmount!.currencyCode, ctx.now);
+      const recurringPeriod = chargeWithinMonthlyLimit(undefined, pd.chargeAmount!, ctx.now);
       permission = { ...permission, meta: { ...permission.meta, recurringPeriod } };
     }
     const result = authorizeCharge(
@@ -152,8 +153,7 @@ export function completeRecord(
         checkoutResultReturnUrl: null,
         conversionRates: settings.conversionRates,
       },
-      ids,
-      ctx.now,
+      { ids, now: ctx.now },
     );
     permission = result.permission;
     chargeId = result.charge.charge.chargeId;
@@ -163,7 +163,7 @@ export function completeRecord(
     ...record,
     session: {
       ...s,
-      statusDetails: status('Completed', ctx.now),
+      statusDetails: sessionStatusOf('Completed', ctx.now),
       chargePermissionId: permission.chargePermission.chargePermissionId,
       chargeId,
       constraints: [],

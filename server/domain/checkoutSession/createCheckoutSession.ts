@@ -9,9 +9,9 @@ import { approveSession } from './approveSession.js';
 import { withConstraints } from './constraints.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 import { withMultiAddress, type MultiAddressEntry } from './multiAddress.js';
-import { SESSION_LIFETIME_MS, type SessionRecord } from './sessionRecord.js';
+import { SESSION_LIFETIME_MS, sessionToolsOf, type SessionRecord } from './sessionRecord.js';
 import { createSessionFields, type multiAddressesSchema, type recurringMetadataSchema } from './sessionSchema.js';
-import { sessionWrite, status } from './sessionState.js';
+import { sessionStatusOf, sessionWrite } from './sessionState.js';
 
 
 export function merchantMetadataOf(raw: Infer<typeof merchantMetadataSchema> | null, current: MerchantMetadata | null = null): MerchantMetadata {
@@ -69,7 +69,7 @@ export function createCheckoutSession(env: OperationEnv, body: unknown): Operati
     buyer: null,
     billingAddress: null,
     paymentPreferences: [null],
-    statusDetails: status('Open', ctx.now),
+    statusDetails: sessionStatusOf('Open', ctx.now),
     shippingAddress: completeAddress(b.addressDetails),
     platformId: b.platformId ?? null,
     chargePermissionId: b.chargePermissionId ?? null,
@@ -90,7 +90,7 @@ export function createCheckoutSession(env: OperationEnv, body: unknown): Operati
     meta: { region: ctx.region, environment: ctx.environment, publicKeyId: ctx.publicKeyId, createdAt: ctx.now, expiresAt: ctx.now + SESSION_LIFETIME_MS, card: null },
   };
   if (settings.buyerApproval === 'auto') {
-    record = approveSession(record, { shippingAddress: b.addressDetails ?? null }, ids, ctx.now, settings.publicUrl);
+    record = approveSession(record, { shippingAddress: b.addressDetails ?? null }, sessionToolsOf(env));
   }
   return { status: 201, body: record.session, writes: [sessionWrite(record)] };
 }

@@ -1,12 +1,12 @@
 import { apiError } from '../errors.js';
-import type { OperationEnv, OperationResult } from '../operation.js';
-import type { Override } from '../override.js';
+import type { OperationEnv, OperationInput, OperationResult } from '../operation.js';
 import { normalizeOptionalPrice, normalizePrice } from '../prices.js';
 import type { Address, CheckoutSession } from '../types.js';
 import { addressSchema, bool, oneOf, priceSchema, str, validateBody, type Fields } from '../validation.js';
 import { completeRecord, refuseTerminal, sparse } from './completeCheckoutSession.js';
 import { withConstraints } from './constraints.js';
 import { findSession } from './findSession.js';
+import { sessionToolsOf } from './sessionRecord.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 
 /** Finalize Checkout Session body (Buy Now / checkout.js flow; "Checkout Session"). */
@@ -45,10 +45,11 @@ function sparseWithCart(s: CheckoutSession): unknown {
  * address the buyer chose (shipping for PayAndShip, billing for PayOnly) and any
  * supplementaryData, then the session completes exactly as Complete does (200 / 202).
  */
-export function finalizeCheckoutSession(env: OperationEnv, id: string, body: unknown, override?: Override): OperationResult {
-  const { record, changed } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
+export function finalizeCheckoutSession(env: OperationEnv, id: string, { body, override }: OperationInput): OperationResult {
+  const found = findSession(env.state, id, sessionToolsOf(env));
+  const { record } = found;
   const b = validateBody(body, finalizeSessionFields, ['chargeAmount', 'paymentIntent']);
-  const refused = refuseTerminal(record, changed);
+  const refused = refuseTerminal(found);
   if (refused) return refused;
   const s = record.session;
   if (s.productType === 'PayOnly') checkAddress('billingAddress', b.billingAddress ?? null, s.billingAddress);
@@ -64,5 +65,6 @@ export function finalizeCheckoutSession(env: OperationEnv, id: string, body: unk
     record.meta.region,
   );
   const updated = { ...record, session: withConstraints({ ...s, paymentDetails, supplementaryData: b.supplementaryData ?? s.supplementaryData }, env.settings.publicUrl) };
-  return completeRecord(env, updated, true, { chargeAmount, totalOrderAmount: totalOrderAmount ?? paymentDetails.totalOrderAmount }, override, sparseWithCart);
+  const amounts = { chargeAmount, totalOrderAmount: totalOrderAmount ?? paymentDetails.totalOrderAmount };
+  return completeRecord(env, { record: updated, changed: true, amounts, override, answer: sparseWithCart });
 }

@@ -2,7 +2,7 @@ import { formatTimestamp } from '../time.js';
 import type { CheckoutSession, StatusDetails } from '../types.js';
 import { withConstraints } from './constraints.js';
 import { simulatedCards } from '../cards.js';
-import type { SessionRecord } from './sessionRecord.js';
+import type { SessionRecord, SessionTime } from './sessionRecord.js';
 import { sessionDeletedAt } from '../retention.js';
 
 const descriptions: Record<string, string> = {
@@ -12,7 +12,8 @@ const descriptions: Record<string, string> = {
   Expired: 'The Checkout Session expired because it was not completed within 24 hours.',
 };
 
-export function status(state: string, now: number, reasonCode: string | null = null): StatusDetails {
+/** A session's statusDetails for `state` entered at `now`, with the reason's description. */
+export function sessionStatusOf(state: string, now: number, reasonCode: string | null = null): StatusDetails {
   return {
     state,
     reasonCode,
@@ -22,18 +23,18 @@ export function status(state: string, now: number, reasonCode: string | null = n
 }
 
 /** Moves a session to Canceled with a reason; constraints and redirect URL follow. */
-export function cancelSession(record: SessionRecord, reasonCode: string, now: number, publicUrl: string): SessionRecord {
-  const session: CheckoutSession = { ...record.session, statusDetails: status('Canceled', now, reasonCode) };
-  return { ...record, session: withConstraints(session, publicUrl) };
+export function cancelSession(record: SessionRecord, reasonCode: string, at: SessionTime): SessionRecord {
+  const session: CheckoutSession = { ...record.session, statusDetails: sessionStatusOf('Canceled', at.now, reasonCode) };
+  return { ...record, session: withConstraints(session, at.publicUrl) };
 }
 
 /**
  * The session as it stands at `now`: an Open session past its 24 h expiry is Canceled/Expired
  * (reason code UNCONFIRMED; see the README's "Choices"). Returns the same object when nothing changed.
  */
-export function sessionAsOf(record: SessionRecord, now: number, publicUrl: string): SessionRecord {
-  if (record.session.statusDetails.state === 'Open' && now >= record.meta.expiresAt) {
-    return cancelSession(record, 'Expired', record.meta.expiresAt, publicUrl);
+export function sessionAsOf(record: SessionRecord, at: SessionTime): SessionRecord {
+  if (record.session.statusDetails.state === 'Open' && at.now >= record.meta.expiresAt) {
+    return cancelSession(record, 'Expired', { now: record.meta.expiresAt, publicUrl: at.publicUrl });
   }
   return record;
 }
@@ -60,8 +61,8 @@ export function canceledByCard(record: SessionRecord): boolean {
  * session is taken as the card never canceled it (still Open, within its 24 hours), so the
  * simulation decides. Returns the same object otherwise.
  */
-export function withoutCardCancel(record: SessionRecord, now: number, publicUrl: string): SessionRecord {
-  if (!canceledByCard(record) || now >= record.meta.expiresAt) return record;
-  const session: CheckoutSession = { ...record.session, statusDetails: status('Open', now) };
-  return { ...record, session: withConstraints(session, publicUrl) };
+export function withoutCardCancel(record: SessionRecord, at: SessionTime): SessionRecord {
+  if (!canceledByCard(record) || at.now >= record.meta.expiresAt) return record;
+  const session: CheckoutSession = { ...record.session, statusDetails: sessionStatusOf('Open', at.now) };
+  return { ...record, session: withConstraints(session, at.publicUrl) };
 }

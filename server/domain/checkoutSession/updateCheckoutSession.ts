@@ -6,6 +6,7 @@ import { withConstraints } from './constraints.js';
 import { merchantMetadataOf, multiAddressEntries, recurringMetadataOf } from './createCheckoutSession.js';
 import { shippingAddressList, withMultiAddress } from './multiAddress.js';
 import { findSession } from './findSession.js';
+import { sessionToolsOf } from './sessionRecord.js';
 import { mergePaymentDetails } from './paymentDetails.js';
 import { updateSessionFields } from './sessionSchema.js';
 import { sessionWrite } from './sessionState.js';
@@ -13,7 +14,7 @@ import { sessionWrite } from './sessionState.js';
 
 /** Update Checkout Session (200): only while Open; fields given replace, fields absent stay. */
 export function updateCheckoutSession(env: OperationEnv, id: string, body: unknown): OperationResult<CheckoutSession> {
-  const { record } = findSession(env.state, id, env.ctx.now, env.settings.publicUrl);
+  const { record } = findSession(env.state, id, sessionToolsOf(env));
   const b = validateBody(body, updateSessionFields);
   const s = record.session;
   if (s.statusDetails.state !== 'Open') {

@@ -62,13 +62,21 @@ const disputeWrite = (record: DisputeRecord): Put => ({
   dueAt: record.dispute.statusDetails.state === 'ActionRequired' ? record.meta.deadlineMs : null,
 });
 
-function withStatus(record: DisputeRecord, state: DisputeState, now: number, more: Partial<Dispute['statusDetails']> = {}, dispute: Partial<Dispute> = {}): DisputeRecord {
+/** A dispute's move to `state` at `at`: its status details beyond the state, and other fields that change with it. */
+interface DisputeMove {
+  state: DisputeState;
+  at: number;
+  details?: Partial<Dispute['statusDetails']>;
+  changes?: Partial<Dispute>;
+}
+
+function withStatus(record: DisputeRecord, { state, at, details = {}, changes = {} }: DisputeMove): DisputeRecord {
   return {
     ...record,
     dispute: {
       ...record.dispute,
-      ...dispute,
-      statusDetails: { state, reasonCode: null, reasonDescription: null, resolution: null, ...more, lastUpdatedTimestamp: formatTimestamp(now) },
+      ...changes,
+      statusDetails: { state, reasonCode: null, reasonDescription: null, resolution: null, ...details, lastUpdatedTimestamp: formatTimestamp(at) },
     },
   };
 }
@@ -79,7 +87,12 @@ function withStatus(record: DisputeRecord, state: DisputeState, now: number, mor
  */
 export function disputeAsOf(record: DisputeRecord, now: number): DisputeRecord {
   if (record.dispute.statusDetails.state !== 'ActionRequired' || now < record.meta.deadlineMs) return record;
-  return withStatus(record, 'Resolved', record.meta.deadlineMs, { resolution: 'BuyerWon', reasonCode: 'MerchantResponseDeadlineExpired' }, { closureTimestamp: formatTimestamp(record.meta.deadlineMs) });
+  return withStatus(record, {
+    state: 'Resolved',
+    at: record.meta.deadlineMs,
+    details: { resolution: 'BuyerWon', reasonCode: 'MerchantResponseDeadlineExpired' },
+    changes: { closureTimestamp: formatTimestamp(record.meta.deadlineMs) },
+  });
 }
 
 function findDispute(env: OperationEnv, id: string): { record: DisputeRecord; writes: Put[] } {
@@ -155,7 +168,12 @@ export function updateDispute(env: OperationEnv, id: string, body: unknown): Ope
   if (s.state === 'Resolved' && !s.resolution) throw apiError('MissingParameterValue', "The parameter 'statusDetails.resolution' is required when the state is Resolved.");
   const final = s.state === 'Resolved' || s.state === 'Closed';
   const closedMs = b.closureTimestamp != null ? epochMs(b.closureTimestamp, 'closureTimestamp') : env.ctx.now;
-  const next = withStatus(record, s.state, env.ctx.now, { resolution: s.resolution ?? null, reasonCode: s.reasonCode ?? null, reasonDescription: s.reasonDescription ?? null }, final ? { closureTimestamp: formatTimestamp(closedMs) } : {});
+  const next = withStatus(record, {
+    state: s.state,
+    at: env.ctx.now,
+    details: { resolution: s.resolution ?? null, reasonCode: s.reasonCode ?? null, reasonDescription: s.reasonDescription ?? null },
+    changes: final ? { closureTimestamp: formatTimestamp(closedMs) } : {},
+  });
   return { status: 200, body: next.dispute, writes: [disputeWrite(next)] };
 }
 
@@ -179,7 +197,7 @@ export function contestDispute(env: OperationEnv, id: string, body: unknown): Op
     return { evidenceType: e.evidenceType, fileId: e.fileId ?? null, evidenceText: e.evidenceText ?? null };
   });
   if (evidences.length === 0) throw apiError('MissingParameterValue', "The parameter 'merchantEvidences' needs at least one evidence.");
-  const next = withStatus(record, 'UnderReview', env.ctx.now, {}, { merchantEvidences: [...(record.dispute.merchantEvidences ?? []), ...evidences] });
+  const next = withStatus(record, { state: 'UnderReview', at: env.ctx.now, changes: { merchantEvidences: [...(record.dispute.merchantEvidences ?? []), ...evidences] } });
   return { status: 200, body: next.dispute, writes: [disputeWrite(next)] };
 }
 

@@ -31,7 +31,8 @@ export function uploadFile(env: OperationEnv, body: unknown): OperationResult<Up
 }
 
 /** The content PUT to a file's upload URL: checked against the URL's token, expiry and size limit. */
-export function receiveFileContent(record: FileRecord | undefined, token: unknown, now: number, bytes: number, contentType: string | null): FileRecord {
+export function receiveFileContent(record: FileRecord | undefined, upload: { token: unknown; now: number; bytes: number; contentType: string | null }): FileRecord {
+  const { token, now, bytes, contentType } = upload;
   if (!record || token !== record.meta.token) throw apiError('ResourceNotFound', 'No file upload is expected at this URL.');
   if (now > record.meta.expiresMs) throw apiError('InvalidAuthentication', 'This upload URL has expired; call uploadFile for a new one.');
   if (bytes > MAX_FILE_BYTES) throw apiError('RequestEntityTooLarge', `A file may have at most ${MAX_FILE_BYTES} bytes.`);

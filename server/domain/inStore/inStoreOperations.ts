@@ -45,7 +45,7 @@ export const inStoreRefundFields = {
 } satisfies Fields;
 
 /** Reference ids are the merchant's idempotency for in-store calls: each names one object, once. */
-function claimReference(env: OperationEnv, kind: 'scan' | 'charge' | 'refund', reference: string, objectId: string): Put {
+function claimReference(env: OperationEnv, { kind, reference, objectId }: { kind: 'scan' | 'charge' | 'refund'; reference: string; objectId: string }): Put {
   const id = `${kind}:${reference}`;
   const used = env.state.get<InStoreReferenceRecord>('inStoreReferences', id);
   if (used) throw apiError('InvalidRequest', `The ${kind}ReferenceId '${reference}' was already used (for ${used.objectId}); use a new one.`);
@@ -73,7 +73,7 @@ export function merchantScan(env: OperationEnv, body: unknown): OperationResult<
     environment: ctx.environment,
     createdAt: ctx.now,
   };
-  const writes: Put[] = [claimReference(env, 'scan', b.scanReferenceId, chargePermissionId), { collection: 'inStorePermissions', id: chargePermissionId, value: record }];
+  const writes: Put[] = [claimReference(env, { kind: 'scan', reference: b.scanReferenceId, objectId: chargePermissionId }), { collection: 'inStorePermissions', id: chargePermissionId, value: record }];
   return { status: 200, body: { chargePermissionId }, writes };
 }
 
@@ -101,7 +101,7 @@ export function inStoreCharge(env: OperationEnv, body: unknown): OperationResult
     createdAt: env.ctx.now,
   };
   const writes: Put[] = [
-    claimReference(env, 'charge', b.chargeReferenceId, chargeId),
+    claimReference(env, { kind: 'charge', reference: b.chargeReferenceId, objectId: chargeId }),
     { collection: 'inStoreCharges', id: chargeId, value: charge },
     { collection: 'inStorePermissions', id: permission.chargePermissionId, value: { ...permission, chargeId } },
   ];
@@ -117,7 +117,7 @@ export function inStoreRefund(env: OperationEnv, body: unknown): OperationResult
   const charge = env.state.get<InStoreChargeRecord>('inStoreCharges', b.chargeId);
   if (!charge) throw apiError('ResourceNotFound', `The in-store Charge '${b.chargeId}' was not found.`);
   const refundId = env.ids.refundId(charge.chargeId);
-  const reference = claimReference(env, 'refund', b.refundReferenceId, refundId);
+  const reference = claimReference(env, { kind: 'refund', reference: b.refundReferenceId, objectId: refundId });
   const total = normalizePrice(b.refundTotal, 'refundTotal');
   if (total.currencyCode !== charge.chargeTotal.currencyCode) throw apiError('CurrencyMismatch', `The currency ${total.currencyCode} of refundTotal differs from the charge's ${charge.chargeTotal.currencyCode}.`);
   const minor = minorOf(total);

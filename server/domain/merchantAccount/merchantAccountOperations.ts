@@ -1,7 +1,7 @@
 import type { Put } from '../writes.js';
 import type { AuthorizationTokenRecord } from '../authorizationTokens.js';
 import { apiError } from '../errors.js';
-import type { OperationEnv, OperationResult } from '../operation.js';
+import type { OperationEnv, OperationInput, OperationResult } from '../operation.js';
 import { obj, omitFields, oneOf, str, validateBody, type Fields, type Schema } from '../validation.js';
 import {
   businessTypes,
@@ -106,7 +106,7 @@ export function createMerchantAccount(env: OperationEnv, body: unknown): Operati
  * is claimed) / Update Amazon Pay Account (204, without: a registered account). The fields sent are
  * merged into the account.
  */
-export function updateMerchantAccount(env: OperationEnv, id: string, body: unknown, authToken: string | undefined): OperationResult<Record<string, string> | undefined> {
+export function updateMerchantAccount(env: OperationEnv, id: string, { body, authToken }: OperationInput): OperationResult<Record<string, string> | undefined> {
   const b = validateBody(body, updateMerchantAccountFields);
   const record = findAccount(env, id);
   if (authToken !== undefined) {

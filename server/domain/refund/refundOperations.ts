@@ -5,8 +5,7 @@ import { findCharge } from '../charge/findCharge.js';
 import type { ChargeRecord } from '../charge/chargeRecord.js';
 import { apiError } from '../errors.js';
 import { formatMinor, minorOf } from '../money.js';
-import type { OperationEnv, OperationResult } from '../operation.js';
-import type { Override } from '../override.js';
+import type { OperationEnv, OperationInput, OperationResult } from '../operation.js';
 import { normalizePrice } from '../prices.js';
 import { formatTimestamp } from '../time.js';
 import { releaseEnvironmentOf } from '../types.js';
@@ -34,7 +33,7 @@ export function refundAllowanceMinor(capturedMinor: number, currency: string): n
  * pending delay. Only a Captured charge can be refunded, several times, up to the captured amount
  * plus the allowance.
  */
-export function createRefund(env: OperationEnv, body: unknown, override?: Override): OperationResult<Refund> {
+export function createRefund(env: OperationEnv, { body, override }: OperationInput): OperationResult<Refund> {
   const { ctx, ids, settings } = env;
   const b = validateBody(body, createRefundFields, ['chargeId', 'refundAmount']);
   const { charge, permission, changed } = findCharge(env.state, b.chargeId, ctx.now);

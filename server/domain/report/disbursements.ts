@@ -31,7 +31,10 @@ const yyyymmdd = (day: number) => new Date(day * DAY).toISOString().slice(0, 10)
  * negative net is a debit and shows as a negative amount). Ids are derived from the day and
  * currency, so every call lists the same disbursement the same way.
  */
-export function disbursementsOf(sellerId: string, charges: readonly ChargeRecord[], refunds: readonly RefundRecord[], now: number): Disbursement[] {
+export function disbursementsOf(
+  { sellerId, charges, refunds }: { sellerId: string; charges: readonly ChargeRecord[]; refunds: readonly RefundRecord[] },
+  now: number,
+): Disbursement[] {
   const net = new Map<string, number>(); // `${day}|${currency}` → minor units
   const add = (timestamp: string, currency: string, minor: number) => {
     const ms = parseTimestamp(timestamp);
@@ -82,7 +85,7 @@ export function getDisbursements(env: OperationEnv, query: Record<string, unknow
     if (untilMs <= sinceMs) throw apiError('InvalidParameterValue', `The endTime '${String(query.endTime)}' must be later than the startTime '${String(query.startTime)}'.`);
     page = { offset: 0, types: null, statuses: null, sinceMs, untilMs, size: pageSizeOf(query) };
   }
-  const all = disbursementsOf(env.ctx.ns, env.state.list<ChargeRecord>('charges'), env.state.list<RefundRecord>('refunds'), env.ctx.now);
+  const all = disbursementsOf({ sellerId: env.ctx.ns, charges: env.state.list<ChargeRecord>('charges'), refunds: env.state.list<RefundRecord>('refunds') }, env.ctx.now);
   const matching = all.filter((d) => {
     const ms = Date.parse(d.transactionTime);
     return ms >= page.sinceMs && ms < page.untilMs;

@@ -2,7 +2,7 @@ import type { Put } from '../writes.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
 import { parseTimestamp } from '../time.js';
-import { bool, oneOf, str, validateBody, type Schema, type Fields } from '../validation.js';
+import { bool, oneOf, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   REPORT_INDEX_ID,
   type Report,
@@ -55,8 +55,17 @@ export function reportAsOf(record: ReportRecord, now: number): Report {
   return { ...record.report, processingStatus: 'COMPLETED', processingEndTime: isoTime(record.meta.completesAt), reportDocumentId: record.meta.documentId };
 }
 
+/** What a new report covers: its type, [startMs, endMs), when it is created and by which schedule (if any). */
+interface ReportRequest {
+  type: ReportType;
+  startMs: number;
+  endMs: number;
+  createdMs: number;
+  scheduleId: string | null;
+}
+
 /** A new report over [startMs, endMs), created at `createdMs`; its document waits for the pending delay. */
-function newReport(env: OperationEnv, type: ReportType, startMs: number, endMs: number, createdMs: number, scheduleId: string | null): { record: ReportRecord; writes: Put[] } {
+function newReport(env: OperationEnv, { type, startMs, endMs, createdMs, scheduleId }: ReportRequest): { record: ReportRecord; writes: Put[] } {
   const reportId = env.ids.numericId();
   const documentId = env.ids.reportDocumentId();
   const record: ReportRecord = {
@@ -102,7 +111,7 @@ function catchUpSchedules(env: OperationEnv, index: ReportIndex): { index: Repor
     const due = Math.floor((now - stored.meta.nextMs) / periodMs) + 1;
     let at = stored.meta.nextMs + Math.max(0, due - MAX_CATCH_UP) * periodMs;
     for (; at <= now; at += periodMs) {
-      const made = newReport(env, stored.schedule.reportType, at - periodMs, at, at, scheduleId);
+      const made = newReport(env, { type: stored.schedule.reportType, startMs: at - periodMs, endMs: at, createdMs: at, scheduleId });
       writes.push(...made.writes);
       reports = [...reports, made.record.report.reportId];
     }
@@ -138,7 +147,7 @@ export function createReport(env: OperationEnv, body: unknown): OperationResult<
   if (endMs <= startMs) throw apiError('InvalidParameterValue', `The endTime '${b.endTime}' must be later than the startTime '${b.startTime}'.`);
   if (startMs > env.ctx.now) throw apiError('InvalidParameterValue', `The startTime '${b.startTime}' is in the future.`);
   const { index, writes } = caughtUp(env);
-  const made = newReport(env, b.reportType, startMs, endMs, env.ctx.now, null);
+  const made = newReport(env, { type: b.reportType, startMs, endMs, createdMs: env.ctx.now, scheduleId: null });
   const next: ReportIndex = { ...index, reports: [...index.reports, made.record.report.reportId] };
   return { status: 201, body: { reportId: made.record.report.reportId }, writes: withIndex(writes, next, made.writes) };
 }

@@ -13,19 +13,19 @@ const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
 
 
 function settleAll(world: ReturnType<typeof domainWorld>, ids: [string, string][]) {
-  for (const [collection, id] of ids) for (const w of settleRecord(world.env().state, collection, id, world.now, 'https://mock.test')) world.apply({ status: 200, body: null, writes: [w] });
+  for (const [collection, id] of ids) for (const w of settleRecord(world.env().state, { collection, id }, { now: world.now, publicUrl: 'https://mock.test' })) world.apply({ status: 200, body: null, writes: [w] });
 }
 
 describe('capture', () => {
   it('captures part of an authorization once; the permission balance drops by the captured amount', () => {
     const world = domainWorld();
     const { chargeId, chargePermissionId } = completedCheckout(world, { totalOrderAmount: usd('150.00') });
-    const captured = world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('60') }));
+    const captured = world.apply(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('60') } }));
     expect(captured.body).toMatchObject({ statusDetails: { state: 'Captured' }, captureAmount: usd('60.00'), refundedAmount: usd('0.00') });
     const cp = getChargePermission(world.env(), chargePermissionId).body;
     expect(cp.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
     expect(cp.limits).toEqual({ amountLimit: usd('150.00'), amountBalance: usd('90.00') });
-    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') })).reasonCode).toBe('InvalidChargeStatus');
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('1') } })).reasonCode).toBe('InvalidChargeStatus');
   });
 
   it.each([
@@ -35,14 +35,14 @@ describe('capture', () => {
   ])('refuses a capture of %s', (_label, body, expected) => {
     const world = domainWorld();
     const { chargeId } = completedCheckout(world);
-    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, body)).reasonCode).toBe(expected);
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { body })).reasonCode).toBe(expected);
   });
 
   it('is asynchronous more than 7 days after authorization: CaptureInitiated, then Captured', () => {
     const world = domainWorld();
     const { chargeId, chargePermissionId } = completedCheckout(world);
     world.advance(7 * DAY + 1);
-    const initiated = world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('40') }));
+    const initiated = world.apply(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('40') } }));
     expect((initiated.body as any).statusDetails.state).toBe('CaptureInitiated');
     world.advance(30_000);
     settleAll(world, [['charges', chargeId!]]);
@@ -54,7 +54,7 @@ describe('capture', () => {
     const world = domainWorld();
     const { chargeId } = completedCheckout(world);
     world.advance(7 * DAY);
-    expect(captureCharge(world.env(), chargeId!, { captureAmount: usd('40') }).body).toMatchObject({ statusDetails: { state: 'Captured' } });
+    expect(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('40') } }).body).toMatchObject({ statusDetails: { state: 'Captured' } });
   });
 });
 
@@ -62,36 +62,36 @@ describe('create charge on a permission', () => {
   it('needs a Chargeable permission: NonChargeable while a charge is in progress', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world);
-    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('5') })).reasonCode).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('5') } })).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('charges a Confirm permission up to its balance, then TransactionAmountExceeded', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm', totalOrderAmount: usd('100.00') });
-    const first = world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('70'), captureNow: true }));
+    const first = world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('70'), captureNow: true } }));
     expect(first.status).toBe(201);
     expect((first.body as any).chargeId).toMatch(new RegExp(`^${chargePermissionId}-C\\d{6}$`));
-    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('30.01') })).reasonCode).toBe('TransactionAmountExceeded');
-    expect(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('30'), captureNow: true }).status).toBe(201);
+    expect(thrownAmazonError(() => createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('30.01') } })).reasonCode).toBe('TransactionAmountExceeded');
+    expect(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('30'), captureNow: true } }).status).toBe(201);
   });
 
   it('allows 25 charges on a OneTime permission, then TransactionCountExceeded', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm', chargeAmount: usd('1000'), totalOrderAmount: usd('1000') });
-    for (let i = 0; i < 25; i++) world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), captureNow: true }));
-    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), captureNow: true })).reasonCode).toBe('TransactionCountExceeded');
+    for (let i = 0; i < 25; i++) world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('1'), captureNow: true } }));
+    expect(thrownAmazonError(() => createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('1'), captureNow: true } })).reasonCode).toBe('TransactionCountExceeded');
   });
 
   it('refuses softDescriptor without captureNow', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm' });
-    expect(thrownAmazonError(() => createCharge(world.env(), { chargePermissionId, chargeAmount: usd('1'), softDescriptor: 'SHOP' })).reasonCode).toBe('InvalidParameterCombination');
+    expect(thrownAmazonError(() => createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('1'), softDescriptor: 'SHOP' } })).reasonCode).toBe('InvalidParameterCombination');
   });
 
   it('declines synchronously without canHandlePendingAuthorization, and a hard decline makes the permission NonChargeable', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm' });
-    const declined = world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('5') }, { kind: 'decline', reasonCode: 'HardDeclined' }));
+    const declined = world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('5') }, override: { kind: 'decline', reasonCode: 'HardDeclined' } }));
     expect(declined.status).toBe(422);
     expect(declined.body).toMatchObject({ reasonCode: 'HardDeclined' });
     expect(getChargePermission(world.env(), chargePermissionId).body.statusDetails).toMatchObject({ state: 'NonChargeable', reasons: [{ reasonCode: 'PaymentMethodInvalid' }] });
@@ -100,7 +100,7 @@ describe('create charge on a permission', () => {
   it('declines later with canHandlePendingAuthorization: AuthorizationInitiated, then Declined', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm' });
-    const pending = world.apply(createCharge(world.env(), { chargePermissionId, chargeAmount: usd('5'), canHandlePendingAuthorization: true }, { kind: 'decline', reasonCode: 'SoftDeclined' }));
+    const pending = world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('5'), canHandlePendingAuthorization: true }, override: { kind: 'decline', reasonCode: 'SoftDeclined' } }));
     const chargeId = (pending.body as any).chargeId;
     expect((pending.body as any).statusDetails.state).toBe('AuthorizationInitiated');
     world.advance(30_000);
@@ -130,19 +130,19 @@ describe('cancel, PSP update, close', () => {
   it('closes with cancelPendingCharges: the open charge is Canceled/ChargePermissionCanceled; then nothing may change', () => {
     const world = domainWorld();
     const { chargeId, chargePermissionId } = completedCheckout(world);
-    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { closureReason: 'Order canceled', cancelPendingCharges: true }));
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { body: { closureReason: 'Order canceled', cancelPendingCharges: true } }));
     expect(closed.body.statusDetails).toEqual({ state: 'Closed', reasons: [{ reasonCode: 'MerchantClosed', reasonDescription: 'Order canceled' }], lastUpdatedTimestamp: expect.any(String) });
     expect(getCharge(world.env(), chargeId!).body.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ChargePermissionCanceled' });
     expect(thrownAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { merchantMetadata: { noteToBuyer: 'x' } })).reasonCode).toBe('ChargePermissionNotModifiable');
-    expect(thrownAmazonError(() => closeChargePermission(world.env(), chargePermissionId, {})).reasonCode).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => closeChargePermission(world.env(), chargePermissionId, { body: {} })).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('closes without cancelPendingCharges: the charge stays Authorized but cannot be captured', () => {
     const world = domainWorld();
     const { chargeId, chargePermissionId } = completedCheckout(world);
-    world.apply(closeChargePermission(world.env(), chargePermissionId, {}));
+    world.apply(closeChargePermission(world.env(), chargePermissionId, { body: {} }));
     expect(getCharge(world.env(), chargeId!).body.statusDetails.state).toBe('Authorized');
-    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { captureAmount: usd('1') })).reasonCode).toBe('InvalidChargePermissionStatus');
+    expect(thrownAmazonError(() => captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('1') } })).reasonCode).toBe('InvalidChargePermissionStatus');
   });
 
   it('closes a OneTime permission at 180 days', () => {

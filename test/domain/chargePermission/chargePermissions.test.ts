@@ -23,7 +23,7 @@ describe('getChargePermission', () => {
     const before = getChargePermission(world.env(), chargePermissionId);
     expect(before.writes).toEqual([]);
     expect(before.body.statusDetails).toMatchObject({ state: 'NonChargeable', reasons: [{ reasonCode: 'ChargeInProgress' }] });
-    world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('40.00') }));
+    world.apply(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('40.00') } }));
     const after = getChargePermission(world.env(), chargePermissionId).body;
     expect(after.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
     expect(after.limits).toEqual({ amountLimit: usd('100.00'), amountBalance: usd('60.00') });
@@ -82,15 +82,15 @@ describe('closeChargePermission', () => {
   it('records the closure reason and answers 422 InvalidChargePermissionStatus to a second close', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world);
-    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { closureReason: 'Order shipped' }));
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { body: { closureReason: 'Order shipped' } }));
     expect(closed.body.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'MerchantClosed', reasonDescription: 'Order shipped' }] });
-    expectAmazonError(() => closeChargePermission(world.env(), chargePermissionId, {}), 'InvalidChargePermissionStatus', 422);
+    expectAmazonError(() => closeChargePermission(world.env(), chargePermissionId, { body: {} }), 'InvalidChargePermissionStatus', 422);
   });
 
   it('records another closer when a simulation says so', () => {
     const world = domainWorld();
     const { chargePermissionId } = completedCheckout(world);
-    const closed = closeChargePermission(world.env(), chargePermissionId, {}, { kind: 'close', reasonCode: 'AmazonClosed' });
+    const closed = closeChargePermission(world.env(), chargePermissionId, { body: {}, override: { kind: 'close', reasonCode: 'AmazonClosed' } });
     expect(closed.body.statusDetails.reasons).toEqual([{ reasonCode: 'AmazonClosed', reasonDescription: null }]);
   });
 
@@ -98,9 +98,9 @@ describe('closeChargePermission', () => {
     const world = domainWorld();
     const { chargePermissionId, chargeId } = completedCheckout(world);
     world.advance(8 * DAY);
-    world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd('10.00') }));
+    world.apply(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd('10.00') } }));
     expect(world.get<any>('charges', chargeId!).charge.statusDetails.state).toBe('CaptureInitiated');
-    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { cancelPendingCharges: true }));
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { body: { cancelPendingCharges: true } }));
     expect(closed.writes.map((w) => w.collection)).toEqual(['chargePermissions']);
     expect(world.get<any>('charges', chargeId!).charge.statusDetails.state).toBe('CaptureInitiated');
     expect(world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId).meta.openChargeIds).toEqual([chargeId]);

@@ -53,7 +53,7 @@ describe('updateCheckoutSession', () => {
 
   it('refuses to update a completed session with 422 InvalidCheckoutSessionStatus', () => {
     const { world, id } = ready();
-    world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } }));
+    world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } }));
     expect(thrownAmazonError(() => updateCheckoutSession(world.env(), id, {})).reasonCode).toBe('InvalidCheckoutSessionStatus');
   });
 });
@@ -62,7 +62,7 @@ describe('completeCheckoutSession', () => {
   it('compares amounts numerically: 50, "50" and "50.00" all match', () => {
     for (const amount of [50, '50', '50.00']) {
       const { world, id } = ready();
-      expect(completeCheckoutSession(world.env(), id, { chargeAmount: { amount, currencyCode: 'USD' } }).status).toBe(200);
+      expect(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount, currencyCode: 'USD' } } }).status).toBe(200);
     }
   });
 
@@ -72,24 +72,24 @@ describe('completeCheckoutSession', () => {
     ['no chargeAmount', {}, 'MissingParameterValue'],
   ])('rejects %s', (_label, body, code) => {
     const { world, id } = ready();
-    const err = thrownAmazonError(() => completeCheckoutSession(world.env(), id, body));
+    const err = thrownAmazonError(() => completeCheckoutSession(world.env(), id, { body }));
     expect(err.reasonCode).toBe(code);
     expect(world.get<any>('checkoutSessions', id).session.statusDetails.state).toBe('Open');
   });
 
   it('requires totalOrderAmount when the session has one, and it must match', () => {
     const { world, id } = ready(domainWorld(), { totalOrderAmount: { amount: '80.00', currencyCode: 'USD' } });
-    expect(thrownAmazonError(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).reasonCode).toBe('MissingParameterValue');
+    expect(thrownAmazonError(() => completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } })).reasonCode).toBe('MissingParameterValue');
     expect(
-      thrownAmazonError(() => completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '70', currencyCode: 'USD' } })).reasonCode,
+      thrownAmazonError(() => completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '70', currencyCode: 'USD' } } })).reasonCode,
     ).toBe('AmountMismatch');
-    const ok = completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: 80, currencyCode: 'USD' } });
+    const ok = completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: 80, currencyCode: 'USD' } } });
     expect(ok.status).toBe(200);
   });
 
   it('makes the OneTime permission NonChargeable/ChargeInProgress with an Authorized charge, limit = order total', () => {
     const { world, id } = ready(domainWorld(), { totalOrderAmount: { amount: '80.00', currencyCode: 'USD' } });
-    const result = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '80', currencyCode: 'USD' } }));
+    const result = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' }, totalOrderAmount: { amount: '80', currencyCode: 'USD' } } }));
     const body = result.body as any;
     const permission = world.get<any>('chargePermissions', body.chargePermissionId).chargePermission;
     expect(permission.statusDetails.state).toBe('NonChargeable');
@@ -102,19 +102,19 @@ describe('completeCheckoutSession', () => {
 
   it('raises the limit with allowOvercharge to max(9x, 500)', () => {
     const { world, id } = ready(domainWorld(), { allowOvercharge: true, paymentIntent: 'Confirm' });
-    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } })).body as any;
     expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.limits.amountLimit.amount).toBe('500.00');
   });
 
   it('gives 13-month expiry with extendExpiration', () => {
     const { world, id } = ready(domainWorld(), { extendExpiration: true, paymentIntent: 'Confirm' });
-    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } })).body as any;
     expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.expirationTimestamp).toBe('20270215T120000Z');
   });
 
   it('answers with the sparse session: every key present, only the completion facts filled', () => {
     const { world, id } = ready();
-    const body = completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } }).body as any;
+    const body = completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } }).body as any;
     const filled = Object.entries(body).filter(([, v]) => v !== null).map(([k]) => k);
     expect(filled).toEqual(['checkoutSessionId', 'statusDetails', 'chargePermissionId', 'chargeId', 'creationTimestamp']);
     expect(Object.keys(body)).toHaveLength(28);
@@ -133,7 +133,7 @@ describe('completeCheckoutSession', () => {
   it('settles a due expiry through settleRecord as the scheduler does', () => {
     const { world, id } = ready();
     world.advance(25 * 3600_000);
-    const writes = settleRecord(world.env().state, 'checkoutSessions', id, world.now, 'https://mock.test');
+    const writes = settleRecord(world.env().state, { collection: 'checkoutSessions', id }, { now: world.now, publicUrl: 'https://mock.test' });
     expect((writes[0]!.value as any).session.statusDetails.reasonCode).toBe('Expired');
     // Next due: its deletion 30 days after creation (Checkout Session page).
     const createdAt = (writes[0]!.value as any).meta.createdAt as number;
@@ -142,9 +142,9 @@ describe('completeCheckoutSession', () => {
 
   it('expires an authorization unused for 30 days: Canceled/ExpiredUnused, permission Chargeable again', () => {
     const { world, id } = ready();
-    const body = world.apply(completeCheckoutSession(world.env(), id, { chargeAmount: { amount: '50', currencyCode: 'USD' } })).body as any;
+    const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } })).body as any;
     world.advance(30 * 24 * 3600_000);
-    for (const w of settleRecord(world.env().state, 'charges', body.chargeId, world.now, 'https://mock.test')) world.apply({ status: 200, body: null, writes: [w] });
+    for (const w of settleRecord(world.env().state, { collection: 'charges', id: body.chargeId }, { now: world.now, publicUrl: 'https://mock.test' })) world.apply({ status: 200, body: null, writes: [w] });
     expect(world.get<any>('charges', body.chargeId).charge.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused' });
     expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.statusDetails.state).toBe('Chargeable');
   });

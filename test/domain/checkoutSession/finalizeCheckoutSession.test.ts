@@ -22,7 +22,7 @@ describe('finalizeCheckoutSession', () => {
   it('completes with the final amount and intent: Completed session, charge permission and Authorized charge', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
-    const result = world.apply(finalizeCheckoutSession(world.env(), id, { shippingAddress, chargeAmount: usd('42.50'), paymentIntent: 'Authorize' }));
+    const result = world.apply(finalizeCheckoutSession(world.env(), id, { body: { shippingAddress, chargeAmount: usd('42.50'), paymentIntent: 'Authorize' } }));
     expect(result.status).toBe(200);
     const answer = result.body as Record<string, any>;
     expect(answer.statusDetails.state).toBe('Completed');
@@ -37,24 +37,24 @@ describe('finalizeCheckoutSession', () => {
   it('answers like Complete with cartDetails right after paymentDetails', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
-    const keys = Object.keys(finalizeCheckoutSession(world.env(), id, { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Confirm' }).body as object);
+    const keys = Object.keys(finalizeCheckoutSession(world.env(), id, { body: { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Confirm' } }).body as object);
     expect(keys[keys.indexOf('paymentDetails') + 1]).toBe('cartDetails');
   });
 
   it('needs chargeAmount and paymentIntent', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
-    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { shippingAddress, paymentIntent: 'Authorize' }), 'MissingParameterValue', 400);
-    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { shippingAddress, chargeAmount: usd('50.00') }), 'MissingParameterValue', 400);
+    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body: { shippingAddress, paymentIntent: 'Authorize' } }), 'MissingParameterValue', 400);
+    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body: { shippingAddress, chargeAmount: usd('50.00') } }), 'MissingParameterValue', 400);
   });
 
   it('needs the shipping address the buyer chose, unchanged, for PayAndShip', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
     const body = { chargeAmount: usd('50.00'), paymentIntent: 'Authorize' };
-    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, body), 'MissingParameterValue').message).toContain('shippingAddress');
+    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body }), 'MissingParameterValue').message).toContain('shippingAddress');
     const moved = { ...shippingAddress, city: 'Portland' };
-    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { ...body, shippingAddress: moved }), 'InvalidParameterValue').message).toContain('city');
+    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body: { ...body, shippingAddress: moved } }), 'InvalidParameterValue').message).toContain('city');
   });
 
   it('compares the billing address instead for PayOnly', () => {
@@ -63,24 +63,24 @@ describe('finalizeCheckoutSession', () => {
     const record = world.get<SessionRecord>('checkoutSessions', id);
     world.apply({ status: 200, body: null, writes: [sessionWrite({ ...record, session: { ...record.session, productType: 'PayOnly' } })] });
     const body = { chargeAmount: usd('50.00'), paymentIntent: 'Authorize' };
-    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, body), 'MissingParameterValue').message).toContain('billingAddress');
-    expect(finalizeCheckoutSession(world.env(), id, { ...body, billingAddress }).status).toBe(200);
+    expect(expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body }), 'MissingParameterValue').message).toContain('billingAddress');
+    expect(finalizeCheckoutSession(world.env(), id, { body: { ...body, billingAddress } }).status).toBe(200);
   });
 
   it("refuses supplementaryData that differs from the session's", () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world, { supplementaryData: 'original' });
     const body = { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Authorize' };
-    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { ...body, supplementaryData: 'changed' }), 'InvalidParameterValue');
-    expect(finalizeCheckoutSession(world.env(), id, { ...body, supplementaryData: 'original' }).status).toBe(200);
+    expectAmazonError(() => finalizeCheckoutSession(world.env(), id, { body: { ...body, supplementaryData: 'changed' } }), 'InvalidParameterValue');
+    expect(finalizeCheckoutSession(world.env(), id, { body: { ...body, supplementaryData: 'original' } }).status).toBe(200);
   });
 
   it('answers 422 InvalidCheckoutSessionStatus to a second finalize, changing nothing', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
     const body = { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Authorize' };
-    world.apply(finalizeCheckoutSession(world.env(), id, body));
-    const again = finalizeCheckoutSession(world.env(), id, body);
+    world.apply(finalizeCheckoutSession(world.env(), id, { body }));
+    const again = finalizeCheckoutSession(world.env(), id, { body });
     expect(again).toMatchObject({ status: 422, body: { reasonCode: 'InvalidCheckoutSessionStatus' }, writes: [] });
   });
 
@@ -88,7 +88,7 @@ describe('finalizeCheckoutSession', () => {
     const world = domainWorld();
     const { id, shippingAddress } = approvedSession(world);
     const body = { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Authorize', canHandlePendingAuthorization: true };
-    const result = world.apply(finalizeCheckoutSession(world.env(), id, body, { kind: 'pending', settleTo: 'Authorized', reasonCode: null }));
+    const result = world.apply(finalizeCheckoutSession(world.env(), id, { body: body, override: { kind: 'pending', settleTo: 'Authorized', reasonCode: null } }));
     expect(result.status).toBe(202);
     const chargeId = (result.body as Record<string, any>).chargeId;
     expect(world.get<any>('charges', chargeId).charge.statusDetails.state).toBe('AuthorizationInitiated');

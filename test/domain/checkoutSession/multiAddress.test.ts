@@ -19,7 +19,7 @@ describe('multi-address checkout', () => {
       { addressId: 'office', price: { amount: '40.00', currencyCode: 'USD' } },
     ]);
     const record = world.get<SessionRecord>('checkoutSessions', created.body.checkoutSessionId);
-    const approved = approveSession(record, { card: '1111' }, world.ids, world.now, 'https://mock.test');
+    const approved = approveSession(record, { card: '1111' }, { ids: world.ids, now: world.now, publicUrl: 'https://mock.test' });
     const list = approved.session.shippingAddressList!;
     expect(list).toHaveLength(2);
     expect(list.every((entry) => typeof entry === 'string')).toBe(true);

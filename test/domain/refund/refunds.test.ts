@@ -11,7 +11,7 @@ const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
 function captured(amount = '100') {
   const world = domainWorld();
   const { chargeId } = completedCheckout(world);
-  world.apply(captureCharge(world.env(), chargeId!, { captureAmount: usd(amount) }));
+  world.apply(captureCharge(world.env(), chargeId!, { body: { captureAmount: usd(amount) } }));
   return { world, chargeId: chargeId! };
 }
 
@@ -27,7 +27,7 @@ describe('refunds', () => {
 
   it('starts RefundInitiated, settles to Refunded after the delay, and adds to refundedAmount', () => {
     const { world, chargeId } = captured();
-    const created = world.apply(createRefund(world.env(), { chargeId, refundAmount: usd('30') }));
+    const created = world.apply(createRefund(world.env(), { body: { chargeId, refundAmount: usd('30') } }));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ chargeId, refundAmount: usd('30.00'), statusDetails: { state: 'RefundInitiated' }, releaseEnvironment: 'Sandbox' });
     expect(created.body.refundId).toMatch(new RegExp(`^${chargeId.replace(/-C\d{6}$/, '')}-R\\d{6}$`));
@@ -40,11 +40,11 @@ describe('refunds', () => {
 
   it('counts pending refunds against the limit: 100 captured allows 115 in all', () => {
     const { world, chargeId } = captured();
-    world.apply(createRefund(world.env(), { chargeId, refundAmount: usd('100') }));
-    world.apply(createRefund(world.env(), { chargeId, refundAmount: usd('15') }));
+    world.apply(createRefund(world.env(), { body: { chargeId, refundAmount: usd('100') } }));
+    world.apply(createRefund(world.env(), { body: { chargeId, refundAmount: usd('15') } }));
     const err = (() => {
       try {
-        createRefund(world.env(), { chargeId, refundAmount: usd('0.01') });
+        createRefund(world.env(), { body: { chargeId, refundAmount: usd('0.01') } });
       } catch (e) {
         return e as AmazonPayError;
       }
@@ -55,22 +55,22 @@ describe('refunds', () => {
 
   it('gives a declined refund\'s amount back', () => {
     const { world, chargeId } = captured();
-    const declined = world.apply(createRefund(world.env(), { chargeId, refundAmount: usd('115') }, { kind: 'refundDeclined', reasonCode: 'AmazonRejected' }));
+    const declined = world.apply(createRefund(world.env(), { body: { chargeId, refundAmount: usd('115') }, override: { kind: 'refundDeclined', reasonCode: 'AmazonRejected' } }));
     world.advance(30_000);
     world.apply(getRefund(world.env(), declined.body.refundId));
     expect(getRefund(world.env(), declined.body.refundId).body.statusDetails).toMatchObject({ state: 'Declined', reasonCode: 'AmazonRejected' });
-    expect(createRefund(world.env(), { chargeId, refundAmount: usd('115') }).status).toBe(201);
+    expect(createRefund(world.env(), { body: { chargeId, refundAmount: usd('115') } }).status).toBe(201);
   });
 
   it('refuses to refund a charge that is not Captured', () => {
     const world = domainWorld();
     const { chargeId } = completedCheckout(world);
-    expect(() => createRefund(world.env(), { chargeId, refundAmount: usd('1') })).toThrow(/only a Captured charge/);
+    expect(() => createRefund(world.env(), { body: { chargeId, refundAmount: usd('1') } })).toThrow(/only a Captured charge/);
   });
 
   it('allows 10 refunds per charge, then TransactionCountExceeded', () => {
     const { world, chargeId } = captured();
-    for (let i = 0; i < 10; i++) world.apply(createRefund(world.env(), { chargeId, refundAmount: usd('1') }));
-    expect(() => createRefund(world.env(), { chargeId, refundAmount: usd('1') })).toThrow(AmazonPayError);
+    for (let i = 0; i < 10; i++) world.apply(createRefund(world.env(), { body: { chargeId, refundAmount: usd('1') } }));
+    expect(() => createRefund(world.env(), { body: { chargeId, refundAmount: usd('1') } })).toThrow(AmazonPayError);
   });
 });

@@ -12,17 +12,19 @@ const now = Date.parse('2026-01-10T12:00:00.000Z');
 
 describe('disbursementsOf', () => {
   it('nets each ended UTC day per currency, skips nets of zero, and shows a negative net as a debit', () => {
-    const list = disbursementsOf('SELLER', [
+    const charges = [
       captured('2026-01-07T10:00:00.000Z', '10.00'),
       captured('2026-01-07T23:59:59.000Z', '5.00'),
       captured('2026-01-07T11:00:00.000Z', '700', 'JPY'),
       captured('2026-01-08T09:00:00.000Z', '4.00'),
-    ], [
+    ];
+    const refunds = [
       refunded('2026-01-07T12:00:00.000Z', '1.50'),
       refunded('2026-01-08T10:00:00.000Z', '4.00'),
       refunded('2026-01-09T10:00:00.000Z', '3.00'),
       refunded('2026-01-09T11:00:00.000Z', '9.00', 'Declined'),
-    ], now);
+    ];
+    const list = disbursementsOf({ sellerId: 'SELLER', charges, refunds }, now);
     expect(list.map((d) => [d.transactionTime, d.amount, d.currencyCode])).toEqual([
       ['2026-01-08T00:00:00.000Z', '700', 'JPY'],
       ['2026-01-08T00:00:00.000Z', '13.50', 'USD'],
@@ -34,11 +36,12 @@ describe('disbursementsOf', () => {
 
   it('leaves out the day still running on the clock and charges that are not captured', () => {
     const authorized = { charge: { statusDetails: { state: 'Authorized', lastUpdatedTimestamp: at('2026-01-09T10:00:00.000Z') }, captureAmount: null } } as unknown as ChargeRecord;
-    expect(disbursementsOf('SELLER', [captured('2026-01-10T01:00:00.000Z', '10.00'), authorized], [], now)).toEqual([]);
+    expect(disbursementsOf({ sellerId: 'SELLER', charges: [captured('2026-01-10T01:00:00.000Z', '10.00'), authorized], refunds: [] }, now)).toEqual([]);
   });
 
   it('gives the same ids on every call', () => {
     const charges = [captured('2026-01-07T10:00:00.000Z', '10.00')];
-    expect(disbursementsOf('SELLER', charges, [], now)).toEqual(disbursementsOf('SELLER', charges, [], now + 86_400_000));
+    const ledger = { sellerId: 'SELLER', charges, refunds: [] };
+    expect(disbursementsOf(ledger, now)).toEqual(disbursementsOf(ledger, now + 86_400_000));
   });
 });
