@@ -1,11 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { dbFilePath, packagePath, publicUrlOf } from './config.js';
 import { IpnService } from './ipn/ipnService.js';
 import { NotifyingStore } from './ipn/notifyingStore.js';
-import { ClockBook, ControlledClock } from './domain/clock.js';
-import { IdGenerator, pooledRandom, seededRandom, seededSource } from './domain/ids.js';
+import { ClockBook } from './clock/clockBook.js';
+import { ControlledClock, systemTime } from './clock/controlledClock.js';
+import type { IdGenerator } from './domain/ids.js';
+import { seededRandom, seededSource, systemRandom } from './ids/random.js';
+import { RandomIdGenerator } from './ids/randomIdGenerator.js';
 import { IdReservation } from './store/serverState.js';
 import { KeyRegistry } from './signing/keyRegistry.js';
 import { createVerifier } from './signing/createVerifier.js';
@@ -48,7 +50,7 @@ export type GivenDeps = Partial<Omit<AppDeps, 'store'>> & { store?: Store | Embe
 
 /** Fills in every dependency the caller did not provide, from the Config. */
 export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
-  const wallTime = given.wallTime ?? (() => Date.now());
+  const wallTime = given.wallTime ?? systemTime;
   const startupNotes: string[] = [...(given.startupNotes ?? [])];
   let keys = given.keys;
   if (!keys) {
@@ -67,7 +69,7 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
   const inner = given.store ? asStore(given.store) : createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
-  const ipnIds = new IdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : pooledRandom((n) => randomBytes(n)));
+  const ipnIds = new RandomIdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : systemRandom());
   const ipn =
     given.ipn ??
     new IpnService({
@@ -90,7 +92,7 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
     wallTime,
     keys,
     verifier: given.verifier ?? createVerifier(config.verifier),
-    ids: given.ids ?? new IdGenerator(seeded ? seeded.random : pooledRandom((n) => randomBytes(n))),
+    ids: given.ids ?? new RandomIdGenerator(seeded ? seeded.random : systemRandom()),
     scenarios,
     startupNotes,
     logStream: given.logStream,

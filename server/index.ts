@@ -1,5 +1,5 @@
 export { buildApp, publicUrlOf } from './app.js';
-export type { AppDeps } from './appDeps.js';
+export type { AppDeps, GivenDeps } from './appDeps.js';
 export { loadConfig, defaults, options, ConfigError, type Config } from './config.js';
 export { startServer, type RunningServer } from './server.js';
 export { reasonCodes, type ReasonCode } from './domain/reasonCodes.js';

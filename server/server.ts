@@ -4,6 +4,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import type { GivenDeps } from './appDeps.js';
 import { answerClientError } from './clientErrors.js';
 import type { Config } from './config.js';
 import type { Duplex } from 'node:stream';
@@ -69,16 +70,12 @@ type NodeServer = http.Server | https.Server;
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
-// buildApp takes an optional deps argument once the app grows one; this keeps the pass-through typed either way.
-type AppDeps = Parameters<typeof buildApp> extends [unknown, (infer D)?, ...unknown[]] ? D : never;
-const build = buildApp as (config: Config, deps?: AppDeps) => Promise<FastifyInstance>;
-
 /**
  * Serves one app over HTTP and/or HTTPS as the config says. The listeners bind first, so the app
  * is built with the ports they really got (port 0 resolved, e.g. for its public URL); a request
  * that arrives while the app is still being built waits for it.
  */
-export async function startServer(config: Config, deps?: AppDeps, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(config: Config, deps?: GivenDeps, options: StartOptions = {}): Promise<RunningServer> {
   const closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   let app: FastifyInstance | null = null;
   // Names warned about once each: a client asked for a TLS name the mock does not serve.
@@ -139,7 +136,7 @@ export async function startServer(config: Config, deps?: AppDeps, options: Start
     const httpsListener = config.https ? await listen(configure(https.createServer(tls.listenerOptions, handler)), config, 'https', opened) : null;
     listeners = { http: httpListener, https: httpsListener };
     const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
-    const built = deps === undefined ? await build(effective) : await build(effective, deps);
+    const built = await buildApp(effective, deps);
     try {
       await built.ready();
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { ClockBook } from './domain/clock.js';
+import type { ClockBook } from './clock/clockBook.js';
 import { dueAtOf, settleRecord } from './domain/settle.js';
 import type { DueRecord, Store } from './store/store.js';
 

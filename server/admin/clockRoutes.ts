@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ControlledClock } from '../domain/clock.js';
+import type { ControlledClock } from '../clock/controlledClock.js';
 import { echo } from '../domain/echo.js';
 import { apiError } from '../domain/errors.js';
 import { formatTimestamp } from '../domain/time.js';
@@ -49,7 +49,8 @@ export function clockRoutes(app: FastifyInstance, deps: MockContext): void {
     const merchant = merchantParam(request.query);
     const clock = deps.clocks.control(merchant);
     const before = clock.setting();
-    if (frozen !== undefined) clock.freeze(frozen);
+    if (frozen === true) clock.freeze();
+    if (frozen === false) clock.thaw();
     if (instant !== undefined) clock.set(instant);
     if (advanceSeconds !== undefined) clock.advance(Math.round((advanceSeconds as number) * 1000));
     // A move that takes this clock (or, moving the server clock, any merchant's) out of range changes nothing.

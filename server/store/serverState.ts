@@ -1,5 +1,6 @@
-import type { ClockBook, ClockSetting } from '../domain/clock.js';
-import type { SeededSource } from '../domain/ids.js';
+import type { ClockBook } from '../clock/clockBook.js';
+import type { ClockSetting } from '../clock/controlledClock.js';
+import type { SeededSource } from '../ids/random.js';
 import type { Store } from './store.js';
 
 /**

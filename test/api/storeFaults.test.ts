@@ -57,9 +57,9 @@ describe.skipIf(!existsSync('/dev/full'))('the API on a full disk (/dev/full)', 
 
 describe('ids that are already stored', () => {
   it('fails a create loudly instead of overwriting a stored object with the same id', async () => {
-    const { IdGenerator } = await import('../../server/domain/ids.js');
+    const { RandomIdGenerator } = await import('../../server/ids/randomIdGenerator.js');
     // Every id comes out the same: the second create draws the first session's id again.
-    t = await testApp({}, { ids: new IdGenerator((n) => new Uint8Array(n)) });
+    t = await testApp({}, { ids: new RandomIdGenerator((n) => new Uint8Array(n)) });
     const first = await t.call('POST', '/v2/checkoutSessions', readySessionBody({ merchantMetadata: { merchantReferenceId: 'first' } }));
     expect(first.status).toBe(201);
     const second = await t.call('POST', '/v2/checkoutSessions', readySessionBody({ merchantMetadata: { merchantReferenceId: 'second' } }));

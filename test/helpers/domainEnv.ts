@@ -1,5 +1,6 @@
 import { DEFAULT_CONVERSION_RATES, parseConversionRates } from '../../server/domain/conversion.js';
-import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
+import { seededRandom } from '../../server/ids/random.js';
+import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import type { OperationEnv, OperationResult } from '../../server/domain/operation.js';
 import type { Region } from '../../server/domain/types.js';
 
@@ -7,7 +8,7 @@ import type { Region } from '../../server/domain/types.js';
 export function domainWorld(options: { region?: Region; buyerApproval?: 'auto' | 'manual'; now?: number } = {}) {
   const records = new Map<string, unknown>();
   let now = options.now ?? Date.UTC(2026, 0, 15, 12, 0, 0);
-  const ids = new IdGenerator(seededRandom('domain-tests'));
+  const ids = new RandomIdGenerator(seededRandom('domain-tests'));
   const env = (): OperationEnv => ({
     ctx: { ns: 'TEST', publicKeyId: 'SANDBOX-TEST', region: options.region ?? 'na', environment: 'sandbox', now },
     state: {

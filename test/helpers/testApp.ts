@@ -3,7 +3,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import type { GivenDeps } from '../../server/appDeps.js';
 import { loadConfig, type Config } from '../../server/config.js';
-import { ControlledClock } from '../../server/domain/clock.js';
+import { ControlledClock } from '../../server/clock/controlledClock.js';
 import { MemoryStore } from '../../server/store/memoryStore.js';
 import type { SigningAlgorithm } from '../../server/signing/algorithms.js';
 import { signRequest } from '../../server/signing/signRequest.js';

@@ -3,7 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ipnRoutes } from '../../server/admin/ipnRoutes.js';
 import { installErrorHandling } from '../../server/api/errorHandler.js';
-import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
+import { seededRandom } from '../../server/ids/random.js';
+import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import { merchantIdOf } from '../../server/ipn/snsEnvelope.js';
 import { createStore } from '../../server/store/createStore.js';
@@ -19,7 +20,7 @@ let r: Receiver;
 beforeEach(async () => {
   r = await startReceiver();
   store = createStore('memory');
-  const ids = new IdGenerator(seededRandom('t'));
+  const ids = new RandomIdGenerator(seededRandom('t'));
   ipn = new IpnService({ store, ids, publicUrl: () => 'http://127.0.0.1:8080', defaultUrls: [r.url], retryDelaysMs: [], timeoutMs: 2000 });
   app = Fastify();
   // As the app does: every body arrives as a raw Buffer, errors answer {reasonCode, message}.

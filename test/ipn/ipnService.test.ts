@@ -1,6 +1,7 @@
 import { X509Certificate, verify } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
+import { seededRandom } from '../../server/ids/random.js';
+import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService, type IpnServiceOptions } from '../../server/ipn/ipnService.js';
 import type { BeforeLookup } from '../../server/ipn/notifications.js';
 import { merchantIdOf, snsStringToSign, type SnsEnvelope } from '../../server/ipn/snsEnvelope.js';
@@ -32,7 +33,7 @@ function service(options: Partial<IpnServiceOptions> = {}): { ipn: IpnService; s
   const store = options.store ?? createStore('memory');
   const ipn = new IpnService({
     store,
-    ids: new IdGenerator(seededRandom('ipn')),
+    ids: new RandomIdGenerator(seededRandom('ipn')),
     publicUrl: () => 'http://127.0.0.1:9',
     defaultUrls: [],
     retryDelaysMs: [20, 40],

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { IdGenerator, seededRandom } from '../../server/domain/ids.js';
+import { seededRandom } from '../../server/ids/random.js';
+import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import type { IpnNotification } from '../../server/ipn/notifications.js';
 import { NotifyingStore } from '../../server/ipn/notifyingStore.js';
@@ -68,7 +69,7 @@ describe('NotifyingStore', () => {
     const r = await startReceiver();
     cleanups.push(() => r.close());
     const inner = createStore('memory');
-    const ipn = new IpnService({ store: inner, ids: new IdGenerator(seededRandom('s')), publicUrl: () => 'http://127.0.0.1:9', defaultUrls: [r.url], retryDelaysMs: [], timeoutMs: 2000 });
+    const ipn = new IpnService({ store: inner, ids: new RandomIdGenerator(seededRandom('s')), publicUrl: () => 'http://127.0.0.1:9', defaultUrls: [r.url], retryDelaysMs: [], timeoutMs: 2000 });
     cleanups.push(() => ipn.close());
     const store = new NotifyingStore(inner, ipn);
     await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'AuthorizationInitiated') }]);

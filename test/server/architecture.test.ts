@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
  * - `domain/` is pure and self-contained: it imports nothing outside `domain/`, no package either;
  * - the emulated API (`api/`), the control API (`admin/`) and the hosted pages (`pages/`) are
  *   siblings: none of them imports another;
- * - no file reaches itself through its imports.
+ * - no file reaches itself through its imports;
+ * - `domain/` reads no time and draws no randomness itself: "now" comes in as a number, ids from an
+ *   IdGenerator it is given (the clock lives in `clock/`, the generator in `ids/`).
  */
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server');
 
@@ -64,6 +66,18 @@ export function cyclesOf(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
+/** What reads the time or draws randomness (in code, not in comments). */
+const timeOrRandomness = [/\bDate\.now\b/, /\bnew Date\(\s*\)/, /\bperformance\.now\b/, /\bprocess\.hrtime\b/, /\bMath\.random\b/, /\brandom(Bytes|UUID|Int|Fill)\b/, /\bgetRandomValues\b/];
+
+/** The lines of `text` that read the time or draw randomness, comments left out. */
+export function timeOrRandomnessIn(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return code.split('\n').filter((line) => timeOrRandomness.some((pattern) => pattern.test(line))).map((line) => line.trim());
+}
+
+/** Classes declared in `text` (a domain that only receives its clock and ids declares none of theirs). */
+const classesIn = (text: string) => [...text.matchAll(/^\s*export\s+class\s+(\w+)/gm)].map((m) => m[1]!);
+
 describe('server architecture', () => {
   it('finds the imports it checks', () => {
     expect(edges.filter((e) => e.from.startsWith('domain/') && e.local).length).toBeGreaterThan(50);
@@ -73,6 +87,20 @@ describe('server architecture', () => {
   it('keeps domain/ free of anything outside it', () => {
     const outside = edges.filter((e) => e.from.startsWith('domain/') && (!e.local || !e.to.startsWith('domain/')));
     expect(outside.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('keeps domain/ from reading the time or drawing randomness, and from implementing a clock or an id generator', () => {
+    const domainFiles = sources(path.join(serverDir, 'domain'));
+    const found = domainFiles.flatMap((file) => timeOrRandomnessIn(readFileSync(file, 'utf8')).map((line) => `${rel(file)}: ${line}`));
+    expect(found).toEqual([]);
+    const implementations = domainFiles.flatMap((file) => classesIn(readFileSync(file, 'utf8')).filter((name) => /Clock|Id(s|Generator)\b/.test(name)).map((name) => `${rel(file)}: ${name}`));
+    expect(implementations).toEqual([]);
+  });
+
+  it('spots the time and randomness it looks for, in code only', () => {
+    expect(timeOrRandomnessIn('const a = Date.now();\nconst b = new Date();\nconst c = crypto.randomBytes(4);\nconst d = new Date(ms);')).toEqual(['const a = Date.now();', 'const b = new Date();', 'const c = crypto.randomBytes(4);']);
+    expect(timeOrRandomnessIn('// Date.now() is never read here\n/** nor Math.random */\nconst url = "https://x";')).toEqual([]);
+    expect(classesIn('export class ControlledClock {}\nexport class RandomIdGenerator {}')).toEqual(['ControlledClock', 'RandomIdGenerator']);
   });
 
   it('keeps api/, admin/ and pages/ from importing each other', () => {

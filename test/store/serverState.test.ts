@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlledClock } from '../../server/domain/clock.js';
-import { seededSource } from '../../server/domain/ids.js';
+import { ControlledClock } from '../../server/clock/controlledClock.js';
+import { seededSource } from '../../server/ids/random.js';
 import { EmbeddedStore, FileStore, MemoryStore } from '../../server/store/index.js';
 import { IdReservation, SERVER_NAMESPACE } from '../../server/store/serverState.js';
 import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';

@@ -1,4 +1,4 @@
-import type { ClockState } from '../../domain/clock.js';
+import type { ClockState } from '../../clock/controlledClock.js';
 import { formatTimestamp } from '../../domain/time.js';
 import { html, type SafeHtml } from '../../html/html.js';
 

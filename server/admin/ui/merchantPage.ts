@@ -1,4 +1,4 @@
-import type { ClockState } from '../../domain/clock.js';
+import type { ClockState } from '../../clock/controlledClock.js';
 import { html, type SafeHtml } from '../../html/html.js';
 import type { IpnDelivery } from '../../ipn/ipnService.js';
 import type { JournalEntry } from '../../journal/journal.js';

@@ -1,4 +1,4 @@
-import type { ClockState } from '../../domain/clock.js';
+import type { ClockState } from '../../clock/controlledClock.js';
 import { html } from '../../html/html.js';
 import { clockPanel } from './clockPanel.js';
 import { uiLayout } from './uiLayout.js';

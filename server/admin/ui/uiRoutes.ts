@@ -167,7 +167,8 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     if (merchant !== undefined) await known(deps, merchant);
     const clock = deps.clocks.control(merchant);
     const before = clock.setting();
-    if (frozen !== undefined) clock.freeze(frozen === 'true');
+    if (frozen === 'true') clock.freeze();
+    if (frozen === 'false') clock.thaw();
     if (seconds !== null) clock.advance(seconds * 1000);
     // The control API's rules: every clock stays in range, and a move survives a restart.
     const inRange = (t: number) => t >= EARLIEST_CLOCK && t <= LATEST_CLOCK;

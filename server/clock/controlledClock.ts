@@ -18,8 +18,8 @@ export interface ClockSetting {
 }
 
 /**
- * A clock the control API can move. The wall-time source is injected so the domain never reads
- * the system time itself.
+ * A clock the control API can move: the wall time (injected, so tests can drive it) plus an
+ * offset, or frozen at an instant. The domain never reads it: operations get its "now".
  */
 export class ControlledClock implements Clock {
   private offsetMs = 0;
@@ -47,13 +47,16 @@ export class ControlledClock implements Clock {
     else this.offsetMs = instant - this.wallTime();
   }
 
-  /** Freezes at the current instant, or thaws so time flows again from where it stands. */
-  freeze(frozen: boolean): void {
-    if (frozen && this.frozenAt === null) this.frozenAt = this.now();
-    if (!frozen && this.frozenAt !== null) {
-      this.offsetMs = this.frozenAt - this.wallTime();
-      this.frozenAt = null;
-    }
+  /** Freezes at the current instant (a frozen clock stays where it is). */
+  freeze(): void {
+    if (this.frozenAt === null) this.frozenAt = this.now();
+  }
+
+  /** Thaws a frozen clock, so time flows again from where it stands. */
+  thaw(): void {
+    if (this.frozenAt === null) return;
+    this.offsetMs = this.frozenAt - this.wallTime();
+    this.frozenAt = null;
   }
 
   reset(): void {
@@ -73,43 +76,5 @@ export class ControlledClock implements Clock {
   }
 }
 
-/**
- * The server clock plus one clock per merchant that has moved its own: each merchant's clock
- * follows the global one with its own offset (or freeze), so parallel CI jobs sharing one server
- * can each cross a 24-hour boundary without moving anyone else's time.
- */
-export class ClockBook {
-  private readonly merchants = new Map<string, ControlledClock>();
-
-  constructor(readonly global: ControlledClock) {}
-
-  /** The clock a merchant's requests run on. */
-  for(ns: string): Clock {
-    return this.merchants.get(ns) ?? this.global;
-  }
-
-  /** The clock the control API moves: the merchant's own (created on first use), or the global one. */
-  control(ns?: string): ControlledClock {
-    if (ns === undefined) return this.global;
-    let clock = this.merchants.get(ns);
-    if (!clock) this.merchants.set(ns, (clock = new ControlledClock(() => this.global.now())));
-    return clock;
-  }
-
-  /** The latest "now" of any clock: nothing is due for anyone later than this. */
-  latestNow(): number {
-    let latest = this.global.now();
-    for (const clock of this.merchants.values()) latest = Math.max(latest, clock.now());
-    return latest;
-  }
-
-  /** Drops a merchant's own clock, or resets the global one and drops every merchant's. */
-  reset(ns?: string): void {
-    if (ns !== undefined) {
-      this.merchants.delete(ns);
-      return;
-    }
-    this.global.reset();
-    this.merchants.clear();
-  }
-}
+/** The system's wall time: what a ControlledClock runs on outside tests. */
+export const systemTime = (): number => Date.now();
