@@ -1,5 +1,5 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { journalEntryOf } from './journal/journalEntry.js';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { recordCalls } from './journal/recordCalls.js';
 import { existsSync } from 'node:fs';
 import { registerAdmin } from './admin/registerAdmin.js';
 import { registerPages } from './pages/registerPages.js';
@@ -9,9 +9,9 @@ import { answerFrameworkError } from './api/frameworkErrors.js';
 import { installServedHost } from './proxy/servedHost.js';
 import { registerApi } from './api/registerApi.js';
 import { documentationRoutes } from './docs/documentationRoutes.js';
-import { IdempotencyGate } from './api/idempotencyGate.js';
+import { IdempotencyKeys } from './api/idempotency.js';
 import { originForm } from './api/rawUrl.js';
-import './api/requestFacts.js';
+import { installCallTrace } from './api/callTrace.js';
 import { createDeps, type AppDeps, type GivenDeps } from './appDeps.js';
 import type { MockContext } from './context.js';
 import { packagePath, publicUrlOf, type Config } from './config.js';
@@ -20,11 +20,6 @@ import { parseConversionRates } from './domain/conversion.js';
 import { Settler } from './settler.js';
 import { restoreClocks } from './store/serverState.js';
 import { restoreKeys } from './admin/registeredKeys.js';
-
-/** Calls to the emulated API (the journal records these): an operation, or a path in its URL space. */
-function isApiRequest(request: FastifyRequest): boolean {
-  return request.operation !== undefined || /^(?:\/(?:sandbox|live))?\/v\d+\//.test(request.raw.url ?? '');
-}
 
 export { publicUrlOf };
 
@@ -61,15 +56,9 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const context: MockContext = { ...deps, config, settings, settler, idempotency: new IdempotencyGate(deps.store) };
+  const context: MockContext = { ...deps, config, settings, settler, idempotency: new IdempotencyKeys(deps.store, config.idempotencyKey) };
   app.decorate('mock', context);
-  app.decorateRequest('merchant', undefined);
-  app.decorateRequest('scenario', undefined);
-  app.decorateRequest('amazonError', undefined);
-  app.decorateRequest('replayed', false);
-  app.decorateRequest('operation', undefined);
-  app.decorateRequest('publicKeyId', undefined);
-  app.decorateRequest('responsePayload', undefined);
+  installCallTrace(app);
 
   // Keep every body raw: the signature covers its exact bytes, and JSON errors must be Amazon's.
   app.removeAllContentTypeParsers();
@@ -77,22 +66,23 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-amz-pay-request-id', request.id);
-    request.responsePayload = payload;
+    request.trace.responsePayload = payload;
     return payload;
   });
 
+  recordCalls(app, deps.journal);
   app.addHook('onResponse', async (request, reply) => {
-    if (isApiRequest(request)) deps.journal.record(journalEntryOf(request, reply, request.responsePayload));
+    const trace = request.trace;
     request.log.info(
       {
         method: request.method,
         url: request.raw.url,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
-        merchant: request.merchant,
-        reasonCode: request.amazonError?.reasonCode,
-        scenario: request.scenario,
-        replayed: request.replayed || undefined,
+        merchant: trace.caller?.ns,
+        reasonCode: trace.error?.reasonCode,
+        scenario: trace.scenario ?? undefined,
+        replayed: trace.replayed || undefined,
       },
       'request',
     );

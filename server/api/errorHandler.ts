@@ -1,3 +1,4 @@
+import { traceOf } from './callTrace.js';
 import { sendAmazonJson } from './contentType.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { echo } from '../domain/echo.js';
@@ -53,7 +54,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     const amazon = toAmazonError(error, bodyLimit);
     if (amazon.status >= 500 && !(error instanceof AmazonPayError)) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ reasonCode: amazon.reasonCode }, amazon.message);
-    request.amazonError = amazon;
+    traceOf(request).error = amazon;
     return sendAmazonJson(reply, amazon.status, JSON.stringify(amazon.toBody()));
   });
 
@@ -70,7 +71,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     } else {
       error = apiError('ResourceNotFound', `No operation is served at ${request.method} ${echo(path)}.`);
     }
-    request.amazonError = error;
+    traceOf(request).error = error;
     // A buyer's browser on a hosted-page path gets a page, never JSON.
     if (isPagePath(path)) {
       const page = refused(error.status, error.message);

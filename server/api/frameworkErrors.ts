@@ -1,3 +1,4 @@
+import { traceOf } from './callTrace.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import { badRequest } from '../html/errorPage.js';
@@ -28,7 +29,7 @@ export function routerError(error: FastifyError): AmazonPayError {
  */
 export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const amazon = routerError(error);
-  request.amazonError = amazon;
+  traceOf(request).error = amazon;
   reply.header('x-amz-pay-request-id', request.id);
   if (isPagePath(request.raw.url)) {
     const page = badRequest('The address of this page is not valid.');

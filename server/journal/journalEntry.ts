@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { JournalEntry } from './journal.js';
 
 const idKeys = ['checkoutSessionId', 'chargePermissionId', 'chargeId', 'refundId', 'buyerToken'] as const;
@@ -56,27 +56,35 @@ function answeredReasonCode(status: number, body: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
-/** Builds the journal entry of an answered call from what Fastify kept of it. */
-export function journalEntryOf(request: FastifyRequest, reply: FastifyReply, responsePayload: unknown): Omit<JournalEntry, 'id'> {
+/** How a call ended: its status (0 for a dropped connection), the time it took and the body sent. */
+export interface CallEnd {
+  status: number;
+  elapsedMs: number;
+  responsePayload: unknown;
+}
+
+/** Builds the journal entry of a call from what Fastify kept of it and the request's trace. */
+export function journalEntryOf(request: FastifyRequest, end: CallEnd): Omit<JournalEntry, 'id'> {
+  const trace = request.trace;
   const requestBody = bodyOf(request.body);
-  const responseBody = bodyOf(responsePayload);
+  const responseBody = bodyOf(end.responsePayload);
   const ids = new Set<string>();
   for (const value of Object.values((request.params ?? {}) as Record<string, string>)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
   collectIds(ids, requestBody);
   collectIds(ids, responseBody);
-  const diagnostics = request.amazonError?.diagnostics;
+  const diagnostics = trace.error?.diagnostics;
   return {
-    time: new Date(Date.now() - reply.elapsedTime).toISOString(),
-    merchant: request.merchant ?? null,
-    publicKeyId: request.publicKeyId ?? null,
-    operation: request.operation ?? null,
+    time: new Date(Date.now() - end.elapsedMs).toISOString(),
+    merchant: trace.caller?.ns ?? null,
+    publicKeyId: trace.caller?.publicKeyId ?? null,
+    operation: trace.operation,
     method: request.method,
     path: request.raw.url ?? '/',
-    status: reply.statusCode,
-    durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    reasonCode: request.amazonError?.reasonCode ?? answeredReasonCode(reply.statusCode, responseBody),
-    scenario: request.scenario ?? null,
-    replayed: request.replayed === true,
+    status: end.status,
+    durationMs: Math.round(end.elapsedMs * 10) / 10,
+    reasonCode: trace.error?.reasonCode ?? answeredReasonCode(end.status, responseBody),
+    scenario: trace.scenario,
+    replayed: trace.replayed,
     objectIds: [...ids],
     request: { headers: headersOf(request), body: requestBody },
     response: { body: responseBody },

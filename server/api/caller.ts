@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import { parseRegion, resolveEnvironment } from '../domain/environment.js';
+import { apiError } from '../domain/errors.js';
+import type { Environment, RequestContext } from '../domain/types.js';
+import { peekPublicKeyId } from '../signing/authorizationHeader.js';
+import { headerText } from '../signing/headers.js';
+import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.js';
+import { verifyRequest } from '../signing/verifyRequest.js';
+import type { MockContext } from '../context.js';
+import { splitTarget } from './rawUrl.js';
+
+/** Namespace used when signature checking is off and the caller sent no key id. */
+export const ANONYMOUS_NAMESPACE = 'anonymous';
+
+/** Who is calling, and which of Amazon's systems (environment, region) the call is for. */
+export type Caller = Omit<RequestContext, 'now'>;
+
+/**
+ * Identifies the caller of an emulated operation, once: the key id of the Authorization header
+ * (verified, unless `--signature off`), its merchant namespace, the environment (key prefix and
+ * the URL's `/sandbox` or `/live` segment) and the region header. Throws the Amazon-shaped refusal
+ * of a bad signature or an unknown environment segment.
+ */
+export function identifyCaller(request: FastifyRequest, raw: Buffer, deps: MockContext): Caller {
+  const pathEnv = environmentSegment(request);
+  // The key id the header claims; verification (unless `--signature off`) confirms it or refuses.
+  let publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
+  try {
+    if (deps.config.signature !== 'off') publicKeyId = verifySignature(request, raw, deps);
+  } finally {
+    // Known even when the signature is refused, so the refusal lands in its merchant's journal
+    // (a signed call always names a key; only with --signature off may it stay anonymous).
+    if (publicKeyId !== null || deps.config.signature === 'off') request.trace.caller = { publicKeyId, ns: namespaceOf(publicKeyId) };
+  }
+  const environment = resolveEnvironment(publicKeyId ? environmentFromKeyId(publicKeyId) : null, pathEnv, deps.config.envConflict, publicKeyId);
+  return { ns: namespaceOf(publicKeyId), publicKeyId, environment, region: parseRegion(headerText(request.headers, 'x-amz-pay-region')) };
+}
+
+const namespaceOf = (publicKeyId: string | null) => (publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE);
+
+/** Verifies the request's signature; the verified key id, or the Amazon-shaped refusal. */
+function verifySignature(request: FastifyRequest, raw: Buffer, deps: MockContext): string {
+  const { path, query } = splitTarget(request.raw.url ?? '/');
+  const signed = { method: request.method, path, query, headers: request.headers, body: raw };
+  return verifyRequest(signed, { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds }).publicKeyId;
+}
+
+/** The environment named by the URL (`/sandbox/v2/...`, `/live/v2/...`), or null for `/v2/...`. */
+function environmentSegment(request: FastifyRequest): Environment | null {
+  const segment = (request.params as { environment?: string }).environment;
+  if (segment === undefined) return null;
+  if (segment !== 'sandbox' && segment !== 'live') {
+    throw apiError('ResourceNotFound', `Unknown environment segment '/${segment}/'. Use /v2/..., /sandbox/v2/... or /live/v2/....`);
+  }
+  return segment;
+}

@@ -1,0 +1,114 @@
+import type { FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
+import { AmazonPayError } from '../domain/errors.js';
+import { recordingIds } from '../domain/ids.js';
+import type { OperationEnv, OperationResult } from '../domain/operation.js';
+import { scopedView } from '../domain/scope.js';
+import { applyScenarios } from '../scenarios/apply.js';
+import type { CallFacts } from '../scenarios/facts.js';
+import { headerText } from '../signing/headers.js';
+import type { Transaction } from '../store/store.js';
+import { transactWithIds } from '../transactWithIds.js';
+import type { MockContext } from '../context.js';
+import type { Caller } from './caller.js';
+import { rememberAnswer, storedAnswer, type HeldKey, type Replay } from './idempotency.js';
+import type { Call, OperationRoute } from './operationRoute.js';
+
+/** Thrown by a scenario rule that closes the connection instead of answering. */
+export class DroppedConnection extends Error {
+  constructor(readonly rule: string) {
+    super(`connection dropped by scenario rule ${rule}`);
+  }
+}
+
+/** The answer to send: the operation's own, or one stored under the idempotency key by another process. */
+export interface Answer extends Replay {
+  headers?: Record<string, string>;
+  replayed: boolean;
+}
+
+export interface OperationRun {
+  route: OperationRoute;
+  deps: MockContext;
+  request: FastifyRequest;
+  caller: Caller;
+  call: Call;
+  /** The idempotency key the call holds, if it sent one. */
+  key: HeldKey | null;
+}
+
+/**
+ * Settles due transitions, applies a matching scenario rule, then runs the domain operation in one
+ * store transaction: the state it reads, the writes it makes and the answer kept under the
+ * idempotency key commit together or not at all. A refusal (scripted or the domain's) is thrown
+ * once it is kept under the key, so the same request with the same key gets it again.
+ */
+export async function runOperation(run: OperationRun): Promise<Answer> {
+  const { route, deps, caller, call, key } = run;
+  try {
+    await applyScenario(run);
+  } catch (err) {
+    if (!(err instanceof AmazonPayError) || !key) throw err;
+    const kept = await deps.store.transact(caller.ns, (state) => refusal(state, key, err, deps.clocks.for(caller.ns).now()));
+    if ('refused' in kept) throw kept.refused;
+    return kept;
+  }
+  const now = deps.clocks.for(caller.ns).now();
+  const outcome = await transactWithIds<Answer | { refused: AmazonPayError }>(deps.store, caller.ns, deps.ids, (state, ids) => {
+    const stored = storedAnswer(state, key);
+    if (stored) return { puts: [], result: { ...stored, replayed: true } };
+    const issued = new Set<string>();
+    const env: OperationEnv = { ctx: { ...caller, now }, state: scopedView(state, caller), ids: recordingIds(ids, issued), settings: deps.settings };
+    let result: OperationResult;
+    try {
+      result = route.run(env, call);
+    } catch (err) {
+      if (!(err instanceof AmazonPayError)) throw err;
+      return refusal(state, key, err, now);
+    }
+    for (const w of result.writes) {
+      // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
+      if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
+    }
+    // No body at all (204, 202): nothing to serialise.
+    const answer = { status: result.status, payload: result.body === undefined ? undefined : JSON.stringify(result.body) };
+    return { puts: [...result.writes, ...rememberAnswer(key, answer, now)], result: { ...answer, headers: result.headers, replayed: false } };
+  });
+  if ('refused' in outcome) throw outcome.refused;
+  return outcome;
+}
+
+/** A refusal kept under the key (if another request did not store an answer first). */
+function refusal(state: Parameters<typeof storedAnswer>[0], key: HeldKey | null, error: AmazonPayError, now: number): Transaction<Answer | { refused: AmazonPayError }> {
+  const stored = storedAnswer(state, key);
+  if (stored) return { puts: [], result: { ...stored, replayed: true } };
+  return { puts: rememberAnswer(key, { status: error.status, payload: JSON.stringify(error.toBody()) }, now), result: { refused: error } };
+}
+
+/** Settles what is due, then takes the scenario rule matching this call: its delay, error, drop or override. */
+async function applyScenario({ route, deps, request, caller, call }: OperationRun): Promise<void> {
+  await deps.settler.settleNamespace(caller.ns);
+  const routeFacts = await deps.store.transact(caller.ns, (view) => {
+    const state = scopedView(view, caller);
+    checkAuthorizationToken(state, call.authToken);
+    return { puts: [], result: route.facts?.(state, call) ?? {} };
+  });
+  const facts: CallFacts = {
+    operation: route.name,
+    checkoutSessionId: call.params.checkoutSessionId ?? null,
+    merchantReferenceId: null,
+    amount: null,
+    currency: null,
+    publicKeyId: caller.publicKeyId,
+    headers: request.headers,
+    ...routeFacts,
+  };
+  const scripted = applyScenarios(deps.scenarios, facts, caller.ns);
+  if (!scripted) return;
+  request.trace.scenario = scripted.names.join(', ');
+  if (scripted.delayMs > 0) await sleep(scripted.delayMs);
+  if (scripted.error) throw scripted.error;
+  if (scripted.drop) throw new DroppedConnection(scripted.decidedBy!);
+  if (scripted.override) call.override = scripted.override;
+}
