@@ -9,117 +9,149 @@ export function compareDue(a: DueRecord, b: DueRecord): number {
   return 0;
 }
 
-function keyOf(ns: string, collection: Collection, id: string): string {
-  // JSON of the triple: unambiguous whatever characters ns or id contain.
-  return JSON.stringify([ns, collection, id]);
+/** A stored version of a record, as the index knows it: `due` is its live item, or null. */
+export interface DueOwner {
+  due: DueItem | null;
 }
 
+/** One due time in the heap, for one version (`owner`) of a record; live while `owner.due` is this item. */
+export class DueItem implements DueRecord {
+  constructor(
+    readonly dueAt: number,
+    readonly ns: string,
+    readonly collection: Collection,
+    readonly id: string,
+    readonly owner: DueOwner,
+  ) {}
+}
+
+/** Appended items beyond this share of the heap are placed by rebuilding it whole (O(n)) rather than one by one. */
+const REBUILD_SHARE = 0.125;
+
 /**
- * Which records change on their own, and when. A min-heap with lazy deletion: replacing or
- * removing a record only drops it from the map, and the heap forgets stale entries when they
- * surface or when they outnumber live ones. Every operation is O(log n), so replaying a long log
- * at start-up stays O(n log n) instead of the O(n²) of a sorted array.
+ * Which records change on their own, and when: a min-heap with lazy deletion. Each stored version
+ * of a record with a due time owns one item; replacing or removing the version only unlinks it
+ * (`owner.due = null`), and the heap forgets stale items when they surface or once they outnumber
+ * live ones. No map of keys: liveness is one pointer comparison. New items are appended unordered
+ * and put in place at the next query, all at once (O(n)) when there are many, so loading a
+ * million records costs no sifting, and a running store O(log n) per change.
  */
 export class DueIndex {
-  /** The live record of each key; a heap entry is live only if it is this very object. */
-  readonly #live = new Map<string, DueRecord>();
-  #heap: DueRecord[] = [];
+  #heap: DueItem[] = [];
+  /** Items from this index on were appended and are not in heap order yet. */
+  #placed = 0;
+  #live = 0;
 
   get size(): number {
-    return this.#live.size;
+    return this.#live;
   }
 
-  /** Sets (dueAt a number) or removes (null) the due time of one record. */
-  set(ns: string, collection: Collection, id: string, dueAt: number | null): void {
-    const key = keyOf(ns, collection, id);
-    if (dueAt === null) {
-      if (this.#live.delete(key)) this.#maybeRebuild();
-      return;
-    }
-    const record: DueRecord = Object.freeze({ ns, collection, id, dueAt });
-    this.#live.set(key, record);
-    this.#push(record);
-    this.#maybeRebuild();
+  /** A version of a record with a due time is now stored. */
+  add(ns: string, collection: Collection, id: string, dueAt: number, owner: DueOwner): void {
+    if (owner.due !== null) this.remove(owner);
+    const item = new DueItem(dueAt, ns, collection, id, owner);
+    owner.due = item;
+    this.#live++;
+    this.#heap.push(item);
   }
 
-  /** Drops every record of one namespace, or all records. */
-  clear(ns?: string): void {
-    if (ns === undefined) {
-      this.#live.clear();
-      this.#heap = [];
-      return;
-    }
-    for (const [key, record] of this.#live) if (record.ns === ns) this.#live.delete(key);
-    this.#rebuild();
+  /** A version is no longer stored (replaced or deleted): its item goes stale. */
+  remove(owner: DueOwner): void {
+    if (owner.due === null) return;
+    owner.due = null;
+    this.#live--;
+    if (this.#heap.length > 2 * this.#live + 64) this.#rebuild();
   }
 
   /** Records with dueAt <= now, earliest first. */
   due(now: number): DueRecord[] {
+    this.#order();
     const out: DueRecord[] = [];
+    const heap = this.#heap;
     // Walk only the part of the heap that is <= now: a node's children are never earlier than it.
-    const stack = this.#heap.length > 0 ? [0] : [];
+    const stack = heap.length > 0 ? [0] : [];
     while (stack.length > 0) {
       const i = stack.pop()!;
-      const record = this.#heap[i]!;
-      if (record.dueAt > now) continue;
-      if (this.#isLive(record)) out.push(record);
+      const item = heap[i]!;
+      if (item.dueAt > now) continue;
+      if (item.owner.due === item) out.push(recordOf(item));
       const left = 2 * i + 1;
-      if (left < this.#heap.length) stack.push(left);
-      if (left + 1 < this.#heap.length) stack.push(left + 1);
+      if (left < heap.length) stack.push(left);
+      if (left + 1 < heap.length) stack.push(left + 1);
     }
     return out.sort(compareDue);
   }
 
   /** The earliest dueAt, or null. */
   next(): number | null {
-    while (this.#heap.length > 0 && !this.#isLive(this.#heap[0]!)) this.#pop();
-    return this.#heap.length > 0 ? this.#heap[0]!.dueAt : null;
+    this.#order();
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0]!.owner.due !== heap[0]) this.#pop();
+    return heap.length > 0 ? heap[0]!.dueAt : null;
   }
 
   /** Every live record, earliest first. */
   all(): DueRecord[] {
-    return [...this.#live.values()].sort(compareDue);
+    return this.#heap.filter((item) => item.owner.due === item).map(recordOf).sort(compareDue);
   }
 
-  #isLive(record: DueRecord): boolean {
-    return this.#live.get(keyOf(record.ns, record.collection, record.id)) === record;
-  }
-
-  #maybeRebuild(): void {
-    if (this.#heap.length > 2 * this.#live.size + 64) this.#rebuild();
-  }
-
-  #rebuild(): void {
-    this.#heap = [...this.#live.values()].sort(compareDue); // a sorted array is a valid heap
-  }
-
-  #push(record: DueRecord): void {
+  /** Puts appended items in heap order: one by one when few, else by rebuilding. */
+  #order(): void {
     const heap = this.#heap;
-    heap.push(record);
-    let i = heap.length - 1;
+    if (this.#placed === heap.length) return;
+    if (heap.length - this.#placed > heap.length * REBUILD_SHARE) {
+      this.#rebuild();
+      return;
+    }
+    for (let i = this.#placed; i < heap.length; i++) this.#siftUp(i);
+    this.#placed = heap.length;
+  }
+
+  /** Drops stale items and builds the heap bottom-up (Floyd, O(n)). */
+  #rebuild(): void {
+    const heap = this.#heap.filter((item) => item.owner.due === item);
+    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, heap[i]!);
+    this.#heap = heap;
+    this.#placed = heap.length;
+  }
+
+  #siftUp(from: number): void {
+    const heap = this.#heap;
+    const item = heap[from]!;
+    let i = from;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (compareDue(heap[parent]!, record) <= 0) break;
+      if (compareDue(heap[parent]!, item) <= 0) break;
       heap[i] = heap[parent]!;
       i = parent;
     }
-    heap[i] = record;
+    heap[i] = item;
   }
 
+  /** Removes the top (the heap is in order). */
   #pop(): void {
     const heap = this.#heap;
     const last = heap.pop()!;
-    if (heap.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && compareDue(heap[right]!, heap[left]!) < 0 ? right : left;
-      if (compareDue(heap[child]!, last) >= 0) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
+    this.#placed = heap.length;
+    if (heap.length > 0) siftDown(heap, 0, last);
   }
+}
+
+function siftDown(heap: DueItem[], from: number, item: DueItem): void {
+  let i = from;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && compareDue(heap[right]!, heap[left]!) < 0 ? right : left;
+    if (compareDue(heap[child]!, item) >= 0) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = item;
+}
+
+/** What callers get: a plain frozen record, not the heap's item. */
+function recordOf(item: DueItem): DueRecord {
+  return Object.freeze({ ns: item.ns, collection: item.collection, id: item.id, dueAt: item.dueAt });
 }

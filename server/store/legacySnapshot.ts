@@ -1,4 +1,4 @@
-import { readLines } from './lineReader.js';
+import { eachLine } from './lineReader.js';
 import { isCollection } from './encoding.js';
 import type { Collection } from './store.js';
 
@@ -50,62 +50,62 @@ export async function readLegacySnapshot(
     record = null;
   };
 
-  for await (const line of readLines(file)) {
-    lineNo++;
-    if (lineNo === 1) {
-      if (line !== '{') throw new Error(`${where()}: not a legacy snapshot`);
-      continue;
-    }
-    const indent = indentOf(line);
-    if (record !== null) {
-      (record as { text: string[] }).text.push(line.slice(8));
-      if (indent === 8 && /^[}\]]/.test(line.trimStart())) finishRecord();
-      continue;
-    }
-    if (due !== null) {
-      due.push(line);
-      if (indent === 4) {
-        const entry = JSON.parse(withoutComma(due.join('\n'))) as { ns?: unknown; collection?: unknown; id?: unknown; dueAt?: unknown };
-        if (typeof entry.ns !== 'string' || !isCollection(entry.collection) || typeof entry.id !== 'string' || typeof entry.dueAt !== 'number') {
-          throw new Error(`bad "due" entry before ${where()}`);
+  await eachLine(file, (line) => {
+      lineNo++;
+      if (lineNo === 1) {
+        if (line !== '{') throw new Error(`${where()}: not a legacy snapshot`);
+        return;
+      }
+      const indent = indentOf(line);
+      if (record !== null) {
+        (record as { text: string[] }).text.push(line.slice(8));
+        if (indent === 8 && /^[}\]]/.test(line.trimStart())) finishRecord();
+        return;
+      }
+      if (due !== null) {
+        due.push(line);
+        if (indent === 4) {
+          const entry = JSON.parse(withoutComma(due.join('\n'))) as { ns?: unknown; collection?: unknown; id?: unknown; dueAt?: unknown };
+          if (typeof entry.ns !== 'string' || !isCollection(entry.collection) || typeof entry.id !== 'string' || typeof entry.dueAt !== 'number') {
+            throw new Error(`bad "due" entry before ${where()}`);
+          }
+          onDue(entry.ns, entry.collection, entry.id, entry.dueAt);
+          due = null;
         }
-        onDue(entry.ns, entry.collection, entry.id, entry.dueAt);
-        due = null;
+        return;
       }
-      continue;
-    }
-    if (indent === 2) {
-      if (!line.trimStart().startsWith('"')) {
-        section = 'top'; // the closing brace of a section
-        continue;
+      if (indent === 2) {
+        if (!line.trimStart().startsWith('"')) {
+          section = 'top'; // the closing brace of a section
+          return;
+        }
+        const [key, rest] = keyAndRest(line, where);
+        if (key === 'namespaces') section = rest.startsWith('{}') ? 'top' : 'namespaces';
+        else if (key === 'due') section = rest.startsWith('[]') ? 'top' : 'due';
+        else {
+          section = 'top';
+          if (key === 'format') format = JSON.parse(withoutComma(rest));
+          if (key === 'logGeneration') logGeneration = JSON.parse(withoutComma(rest));
+        }
+        return;
       }
-      const [key, rest] = keyAndRest(line, where);
-      if (key === 'namespaces') section = rest.startsWith('{}') ? 'top' : 'namespaces';
-      else if (key === 'due') section = rest.startsWith('[]') ? 'top' : 'due';
-      else {
-        section = 'top';
-        if (key === 'format') format = JSON.parse(withoutComma(rest));
-        if (key === 'logGeneration') logGeneration = JSON.parse(withoutComma(rest));
+      if (section === 'namespaces') {
+        if (indent === 4 && line.trimStart().startsWith('"')) {
+          ns = keyAndRest(line, where)[0];
+          if (ns === '') throw new Error(`an empty namespace name at ${where()}`);
+        } else if (indent === 6 && line.trimStart().startsWith('"')) {
+          const [name] = keyAndRest(line, where);
+          if (!isCollection(name)) throw new Error(`unknown collection ${JSON.stringify(name)} at ${where()}`);
+          collection = name;
+        } else if (indent === 8 && line.trimStart().startsWith('"')) {
+          const [id, rest] = keyAndRest(line, where);
+          record = { id, text: [rest] };
+          if (!/[{[]$/.test(rest)) finishRecord();
+        }
+        return;
       }
-      continue;
-    }
-    if (section === 'namespaces') {
-      if (indent === 4 && line.trimStart().startsWith('"')) {
-        ns = keyAndRest(line, where)[0];
-        if (ns === '') throw new Error(`an empty namespace name at ${where()}`);
-      } else if (indent === 6 && line.trimStart().startsWith('"')) {
-        const [name] = keyAndRest(line, where);
-        if (!isCollection(name)) throw new Error(`unknown collection ${JSON.stringify(name)} at ${where()}`);
-        collection = name;
-      } else if (indent === 8 && line.trimStart().startsWith('"')) {
-        const [id, rest] = keyAndRest(line, where);
-        record = { id, text: [rest] };
-        if (!/[{[]$/.test(rest)) finishRecord();
-      }
-      continue;
-    }
-    if (section === 'due' && indent === 4 && line.trim() === '{') due = [line];
-  }
+      if (section === 'due' && indent === 4 && line.trim() === '{') due = [line];
+  });
   if (format !== legacySnapshotFormat) throw new Error(`format is ${JSON.stringify(format)}, expected "${legacySnapshotFormat}"`);
   if (!Number.isSafeInteger(logGeneration) || (logGeneration as number) < 0) throw new Error('logGeneration is not a non-negative integer');
   return { logGeneration: logGeneration as number };

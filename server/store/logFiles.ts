@@ -1,7 +1,7 @@
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { checkLogEntry, type LogEntry } from './encoding.js';
-import { readLines, type LineTail } from './lineReader.js';
+import { eachLine, type LineTail } from './lineReader.js';
 
 /** `<file>.<generation>.log`: the write-ahead log files of one store file. */
 export function logFileName(file: string, generation: number): string {
@@ -48,22 +48,27 @@ export async function replayLog(logFile: string, apply: (entry: LogEntry) => voi
   let lineNo = 0;
   let entries = 0;
   let pending: { line: string; error: Error } | null = null;
-  for await (const line of readLines(logFile, tail)) {
-    if (pending) throw new Error(`${logFile} line ${lineNo} is corrupt (${pending.error.message}); move the file away to start without it`);
-    lineNo++;
-    try {
-      const entry: unknown = JSON.parse(line);
-      checkLogEntry(entry);
-      apply(entry);
-      entries++;
-    } catch (err) {
-      pending = { line, error: err as Error }; // fine if it is the last line
-    }
-  }
+  await eachLine(
+    logFile,
+    (line) => {
+      if (pending) throw new Error(`${logFile} line ${lineNo} is corrupt (${pending.error.message}); move the file away to start without it`);
+      lineNo++;
+      try {
+        const entry: unknown = JSON.parse(line);
+        checkLogEntry(entry);
+        apply(entry);
+        entries++;
+      } catch (err) {
+        pending = { line, error: err as Error }; // fine if it is the last line
+      }
+    },
+    tail,
+  );
   let tornBytes = Buffer.byteLength(tail.text, 'utf8');
-  if (pending) {
-    if (tornBytes > 0) throw new Error(`${logFile} line ${lineNo} is corrupt (${pending.error.message}); move the file away to start without it`);
-    tornBytes = Buffer.byteLength(pending.line, 'utf8') + 1;
+  const last = pending as { line: string; error: Error } | null; // set inside the callback
+  if (last) {
+    if (tornBytes > 0) throw new Error(`${logFile} line ${lineNo} is corrupt (${last.error.message}); move the file away to start without it`);
+    tornBytes = Buffer.byteLength(last.line, 'utf8') + 1;
   }
   return { entries, tornBytes };
 }

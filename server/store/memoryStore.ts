@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DueIndex } from './dueIndex.js';
+import { DueIndex, type DueItem, type DueOwner } from './dueIndex.js';
 import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
 import { Packer } from './packing.js';
 import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
@@ -17,7 +17,10 @@ export interface StoredRecord {
  * the deflated JSON (see Packer) and `value` is undefined. `changedAt` is the real time of the
  * last write (retention counts from it); `dueAt` feeds the due index.
  */
-export class Entry {
+export class Entry implements DueOwner {
+  /** This version's item in the due index while it is stored with a due time. */
+  due: DueItem | null = null;
+
   constructor(
     public value: unknown,
     public packed: string | null,
@@ -441,7 +444,8 @@ export class MemoryStore implements EmbeddedEngine {
     else if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     records.set(id, entry);
     if (entry.packed !== null) this.#packedBytes += entry.packed.length;
-    if (entry.dueAt !== null || (previous !== undefined && previous.dueAt !== null)) this.#due.set(ns, collection, id, entry.dueAt);
+    if (previous !== undefined) this.#due.remove(previous);
+    if (entry.dueAt !== null) this.#due.add(ns, collection, id, entry.dueAt, entry);
     if (entry.packed === null) this.#makeHot(records, id, entry);
     return records;
   }
@@ -451,7 +455,7 @@ export class MemoryStore implements EmbeddedEngine {
     const records = byCollection?.get(collection);
     const previous = records?.get(id);
     if (!byCollection || !records || previous === undefined) return;
-    if (previous.dueAt !== null) this.#due.set(ns, collection, id, null);
+    this.#due.remove(previous);
     records.delete(id);
     if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     this.#records--;

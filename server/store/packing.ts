@@ -43,17 +43,20 @@ export class Packer {
     this.#dictionaries.set(collection, Buffer.from(text || samples[0]!.slice(0, MAX_DICTIONARY), 'utf8'));
   }
 
-  /** Deflates one record's JSON; the result is a latin1 string (one byte per char, compact in V8). */
+  /**
+   * Deflates one record's JSON; the result is base64, the form the snapshot stores, so loading a
+   * snapshot keeps each packed record's text as it was read instead of converting it.
+   */
   pack(collection: Collection, json: string): string {
     const dictionary = this.#dictionaries.get(collection);
     const options = dictionary ? { dictionary, level: 6 } : { level: 6 };
-    return deflateRawSync(Buffer.from(json, 'utf8'), options).toString('latin1');
+    return deflateRawSync(Buffer.from(json, 'utf8'), options).toString('base64');
   }
 
   /** The JSON text of a packed record. */
   unpack(collection: Collection, packed: string): string {
     const dictionary = this.#dictionaries.get(collection);
-    const bytes = Buffer.from(packed, 'latin1');
+    const bytes = Buffer.from(packed, 'base64');
     return inflateRawSync(bytes, dictionary ? { dictionary } : {}).toString('utf8');
   }
 }

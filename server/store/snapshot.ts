@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkNamespace, isCollection } from './encoding.js';
-import { readLines, type LineTail } from './lineReader.js';
+import { eachLine, type LineTail } from './lineReader.js';
 import type { MemoryStore } from './memoryStore.js';
 import type { Collection } from './store.js';
 
@@ -74,7 +74,7 @@ export async function writeSnapshot(
           written.add(collection);
           await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
         }
-        await push(JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, Buffer.from(packed, 'latin1').toString('base64'), entry.seq]));
+        await push(JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, packed, entry.seq]));
       } else {
         await push(JSON.stringify(['r', ns, collection, id, entry.changedAt, entry.dueAt, entry.value, entry.seq]));
       }
@@ -108,54 +108,68 @@ export async function readSnapshot(file: string, state: MemoryStore): Promise<{ 
   let logGeneration = -1;
   let records = 0;
   let end: number | null = null;
+  // Every record names its namespace and collection: keep one string of each, not a copy per record.
+  let lastNs = '';
+  let lastCollection: Collection | '' = '';
   const tail: LineTail = { text: '' };
-  for await (const line of readLines(file, tail)) {
-    lineNo++;
-    let item: unknown;
-    try {
-      item = JSON.parse(line);
-    } catch (err) {
-      fail(file, lineNo, (err as Error).message);
-    }
-    if (lineNo === 1) {
-      const header = item as Partial<SnapshotHeader> | null;
-      if (header?.format !== snapshotFormat) fail(file, lineNo, `format is ${JSON.stringify(header?.format)}, expected "${snapshotFormat}"`);
-      if (!Number.isSafeInteger(header.logGeneration) || header.logGeneration! < 0) fail(file, lineNo, 'logGeneration is not a non-negative integer');
-      logGeneration = header.logGeneration!;
-      continue;
-    }
-    if (end !== null) fail(file, lineNo, 'a line after the end');
-    if (!Array.isArray(item)) {
-      const trailer = item as { end?: unknown } | null;
-      if (typeof trailer?.end !== 'number') fail(file, lineNo, 'neither a record nor the end');
-      end = trailer.end;
-      continue;
-    }
-    const [kind, a, b, c, changedAt, dueAt, value, seq] = item as unknown[];
-    if (kind === 'd') {
-      if (!isCollection(a) || typeof b !== 'string') fail(file, lineNo, 'a bad dictionary');
-      state.packer.setDictionary(a, Buffer.from(b, 'base64'));
-      continue;
-    }
-    if (kind !== 'r' && kind !== 'z') fail(file, lineNo, `unknown kind ${JSON.stringify(kind)}`);
-    try {
-      checkNamespace(a);
-    } catch {
-      fail(file, lineNo, 'a bad namespace');
-    }
-    if (!isCollection(b)) fail(file, lineNo, `unknown collection ${JSON.stringify(b)}`);
-    if (typeof c !== 'string' || c === '') fail(file, lineNo, 'a bad id');
-    if (typeof changedAt !== 'number' || (dueAt !== null && typeof dueAt !== 'number')) fail(file, lineNo, 'bad times');
-    if (!Number.isSafeInteger(seq)) fail(file, lineNo, 'a bad insertion number');
-    if (kind === 'z') {
-      if (typeof value !== 'string' || !state.packer.dictionary(b)) fail(file, lineNo, 'a packed record without its dictionary');
-      state.load(a, b, c, undefined, Buffer.from(value, 'base64').toString('latin1'), dueAt as number | null, changedAt, seq as number);
-    } else {
-      if (value === undefined || value === null) fail(file, lineNo, 'a record without a value');
-      state.load(a, b, c, value, null, dueAt as number | null, changedAt, seq as number);
-    }
-    records++;
-  }
+  await eachLine(
+    file,
+    (line) => {
+      lineNo++;
+      let item: unknown;
+      try {
+        item = JSON.parse(line);
+      } catch (err) {
+        fail(file, lineNo, (err as Error).message);
+      }
+      if (lineNo === 1) {
+        const header = item as Partial<SnapshotHeader> | null;
+        if (header?.format !== snapshotFormat) fail(file, lineNo, `format is ${JSON.stringify(header?.format)}, expected "${snapshotFormat}"`);
+        if (!Number.isSafeInteger(header.logGeneration) || header.logGeneration! < 0) fail(file, lineNo, 'logGeneration is not a non-negative integer');
+        logGeneration = header.logGeneration!;
+        return;
+      }
+      if (end !== null) fail(file, lineNo, 'a line after the end');
+      if (!Array.isArray(item)) {
+        const trailer = item as { end?: unknown } | null;
+        if (typeof trailer?.end !== 'number') fail(file, lineNo, 'neither a record nor the end');
+        end = trailer.end;
+        return;
+      }
+      const [kind, a, b, c, changedAt, dueAt, value, seq] = item as unknown[];
+      if (kind === 'd') {
+        if (!isCollection(a) || typeof b !== 'string') fail(file, lineNo, 'a bad dictionary');
+        state.packer.setDictionary(a, Buffer.from(b, 'base64'));
+        return;
+      }
+      if (kind !== 'r' && kind !== 'z') fail(file, lineNo, `unknown kind ${JSON.stringify(kind)}`);
+      if (a !== lastNs) {
+        try {
+          checkNamespace(a);
+        } catch {
+          fail(file, lineNo, 'a bad namespace');
+        }
+        lastNs = a;
+      }
+      if (b !== lastCollection) {
+        if (!isCollection(b)) fail(file, lineNo, `unknown collection ${JSON.stringify(b)}`);
+        lastCollection = b;
+      }
+      const collection = lastCollection as Collection;
+      if (typeof c !== 'string' || c === '') fail(file, lineNo, 'a bad id');
+      if (typeof changedAt !== 'number' || (dueAt !== null && typeof dueAt !== 'number')) fail(file, lineNo, 'bad times');
+      if (!Number.isSafeInteger(seq)) fail(file, lineNo, 'a bad insertion number');
+      if (kind === 'z') {
+        if (typeof value !== 'string' || !state.packer.dictionary(collection)) fail(file, lineNo, 'a packed record without its dictionary');
+        state.load(lastNs, collection, c, undefined, value, dueAt as number | null, changedAt, seq as number);
+      } else {
+        if (value === undefined || value === null) fail(file, lineNo, 'a record without a value');
+        state.load(lastNs, collection, c, value, null, dueAt as number | null, changedAt, seq as number);
+      }
+      records++;
+    },
+    tail,
+  );
   if (lineNo === 0) fail(file, 1, 'the file is empty');
   if (end === null || tail.text !== '') fail(file, lineNo + 1, 'the file ends before its trailer (it was cut short)');
   if (end !== records) fail(file, lineNo, `the trailer says ${end} records, the file holds ${records}`);
