@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { packagePath } from '../server/config.js';
 import { signRequest } from '../server/signing/signRequest.js';
-import { benchUsage, parseBenchArgs, type BenchOptions } from './bench/args.js';
+import { benchUsage, parseBenchArgs, type BenchOptions, type MockKind } from './bench/args.js';
+import { benchColdStart, formatColdStart, type ColdStartReport } from './bench/coldStart.js';
 import { connectionPool, runLoad, type LoadResult, type PreparedRequest } from './bench/load.js';
 import { presign } from './bench/presign.js';
 import type { TargetStats } from './bench/protocol.js';
@@ -31,6 +32,7 @@ const WARMUP_MS = 1_000;
 const MAX_TIMED_REQUESTS = 20_000;
 const FIRST_CALIBRATION = 200;
 const MAX_CALIBRATION = 2_500;
+const COLD_START_ROUNDS = 5;
 
 const privateKeyPem = readFileSync(packagePath(demoPrivateKeyFile), 'utf8');
 const tempDirs = new Set<string>();
@@ -107,12 +109,14 @@ async function benchBaseline(options: BenchOptions) {
   }
 }
 
-async function benchMock(verifier: 'native' | 'forge', options: BenchOptions) {
-  const name = `mock, ${verifier} verify`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), `apm-bench-${verifier}-`));
+async function benchMock(kind: MockKind, options: BenchOptions) {
+  const verifier = kind === 'forge' ? 'forge' : 'native';
+  const store = kind === 'memory' ? 'memory' : 'file';
+  const name = `mock, ${verifier} verify, ${store} store`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `apm-bench-${kind}-`));
   tempDirs.add(dataDir);
-  progress(`${name}: starting (file store in ${dataDir})`);
-  const target = await Target.start({ kind: 'mock', verifier, dataDir });
+  progress(`${name}: starting${store === 'file' ? ` (file store in ${dataDir})` : ''}`);
+  const target = await Target.start({ kind: 'mock', verifier, dataDir, ...(store === 'memory' ? { store } : {}) });
   const threads = Math.max(1, os.availableParallelism());
 
   /** Creates `n` sessions (signed creates, not timed) and pre-signs one complete for each. */
@@ -202,7 +206,12 @@ async function main(): Promise<void> {
   }
 
   const host = machine(); // before our own load shows in the load average
-  const results = options.storedOnly ? [] : [await benchBaseline(options), await benchMock('native', options), await benchMock('forge', options)];
+  const results = [];
+  if (!options.storedOnly) {
+    results.push(await benchBaseline(options));
+    for (const kind of options.mocks) results.push(await benchMock(kind, options));
+  }
+  const coldStart: ColdStartReport | null = options.storedOnly ? null : await benchColdStart(COLD_START_ROUNDS, progress, tempDirs);
   const stored: StoredBenchReport | null =
     options.stored.length > 0
       ? await benchStored(options.stored, { privateKeyPem, connections: options.connections, durationMs: options.durationSeconds * 1000, progress, tempDirs })
@@ -215,6 +224,7 @@ async function main(): Promise<void> {
   for (const c of results.length > 0 ? compareToBaseline(results, BASELINE) : []) {
     out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
   }
+  if (coldStart) out.push(formatColdStart(coldStart));
   out.push(formatMachine(host, options.connections, options.durationSeconds));
   for (const r of results) out.push(formatServerLine(r.name, r.server));
   out.push(...formatErrors(results));
@@ -222,7 +232,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
     const comparisons = results.length > 0 ? compareToBaseline(results, BASELINE) : [];
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, stored };
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   if (results.some((r) => r.errors > 0) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;

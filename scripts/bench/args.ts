@@ -12,9 +12,14 @@ export interface BenchOptions {
   help: boolean;
   /** Stored-object counts for the stored-objects report (empty: skip it). */
   stored: number[];
-  /** Skip the main comparison (baseline, native, forge) and run only the stored-objects report. */
+  /** Skip the main comparison (baseline and the mocks) and the cold start; run only the stored-objects report. */
   storedOnly: boolean;
+  /** Mock configurations of the main comparison: native or forge verify on the file store, native on the memory store. */
+  mocks: MockKind[];
 }
+
+export const mockKinds = ['native', 'memory', 'forge'] as const;
+export type MockKind = (typeof mockKinds)[number];
 
 export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--json]
   --duration     length of each timed phase in seconds (default: 8)
@@ -23,6 +28,8 @@ export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--conne
   --stored       stored-object counts for the start / memory / disk / rate report,
                  comma-separated, or none (default: 1000,100000,1000000)
   --stored-only  run only that report
+  --mocks        mocks of the main comparison, comma-separated: native (file store),
+                 memory (memory store), forge (forge verify, file store) (default: all three)
   -h, --help     this text`;
 
 const MAX_DURATION_SECONDS = 600;
@@ -42,6 +49,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         json: { type: 'boolean', default: false },
         stored: { type: 'string' },
         'stored-only': { type: 'boolean', default: false },
+        mocks: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -56,7 +64,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   }
   const stored = values.stored === undefined ? [1_000, 100_000, 1_000_000] : values.stored.trim() === 'none' ? [] : values.stored.split(',').map((n) => positiveNumber('--stored', n));
   if (stored.some((n) => !Number.isInteger(n) || n > 5_000_000)) throw new UsageError(`--stored ${values.stored}: whole numbers up to 5000000, or none`);
-  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false, stored, storedOnly: values['stored-only'] ?? false };
+  const mocks = values.mocks === undefined ? [...mockKinds] : values.mocks.split(',').map((m) => m.trim());
+  const unknown = mocks.find((m) => !(mockKinds as readonly string[]).includes(m));
+  if (unknown !== undefined) throw new UsageError(`--mocks ${values.mocks}: unknown mock ${JSON.stringify(unknown)} (known: ${mockKinds.join(', ')})`);
+  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false, stored, storedOnly: values['stored-only'] ?? false, mocks: mocks as MockKind[] };
 }
 
 function positiveNumber(flag: string, raw: string): number {

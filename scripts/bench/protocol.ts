@@ -1,12 +1,23 @@
 /** Messages between the bench (parent) and a target process (scripts/bench/target.ts) over IPC. */
 
-/** What a target runs: the bare-Fastify baseline, or the mock with one RSA-PSS verifier. */
-export type TargetSpec = { kind: 'baseline' } | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string };
+/** What a target runs: the bare-Fastify baseline, or the mock with one RSA-PSS verifier and one store (`dataDir` unused for memory). */
+export type TargetSpec = { kind: 'baseline' } | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store?: 'file' | 'memory' };
 
-/** Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it (after a full GC); `close` stops gracefully. */
+/**
+ * Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it (after a full
+ * GC); `compact` writes a snapshot of the file store now and reports how long the event loop was
+ * blocked meanwhile; `close` stops gracefully.
+ */
 export interface TargetCommand {
   id: number;
-  cmd: 'mark' | 'stats' | 'close';
+  cmd: 'mark' | 'stats' | 'compact' | 'close';
+}
+
+/** A snapshot written on request: how long it took and the longest event-loop stall meanwhile. */
+export interface CompactionStats {
+  ms: number;
+  loopDelayMaxMs: number;
+  records: number;
 }
 
 /** The server's own view of a phase. */
@@ -29,16 +40,19 @@ export interface TargetStats {
 export type TargetMessage =
   | { type: 'ready'; port: number }
   | { type: 'failed'; message: string }
-  | { type: 'reply'; id: number; stats?: TargetStats; closeMs?: number };
+  | { type: 'reply'; id: number; stats?: TargetStats; closeMs?: number; compaction?: CompactionStats; error?: string };
 
 /** argv of the target process for a spec, and back. */
 export function targetArgv(spec: TargetSpec): string[] {
-  return spec.kind === 'baseline' ? ['baseline'] : ['mock', spec.verifier, spec.dataDir];
+  return spec.kind === 'baseline' ? ['baseline'] : ['mock', spec.verifier, spec.dataDir, ...(spec.store === 'memory' ? ['memory'] : [])];
 }
 
 export function parseTargetArgv(argv: readonly string[]): TargetSpec {
-  const [kind, verifier, dataDir] = argv;
+  const [kind, verifier, dataDir, store] = argv;
   if (kind === 'baseline' && argv.length === 1) return { kind };
-  if (kind === 'mock' && (verifier === 'native' || verifier === 'forge') && dataDir && argv.length === 3) return { kind, verifier, dataDir };
-  throw new Error(`target: expected "baseline" or "mock native|forge <dataDir>", got ${JSON.stringify(argv)}`);
+  if (kind === 'mock' && (verifier === 'native' || verifier === 'forge') && dataDir) {
+    if (argv.length === 3) return { kind, verifier, dataDir };
+    if (argv.length === 4 && store === 'memory') return { kind, verifier, dataDir, store };
+  }
+  throw new Error(`target: expected "baseline" or "mock native|forge <dataDir> [memory]", got ${JSON.stringify(argv)}`);
 }

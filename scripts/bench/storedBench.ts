@@ -13,6 +13,7 @@ import { presign } from './presign.js';
 import { completeBody, completePath, createBody, createPath, demoPublicKeyId, getPath, sessionIdsOf, signedRequest } from './requests.js';
 import { recordTemplates, writeStoredData } from './storedData.js';
 import { summarize } from './stats.js';
+import type { CompactionStats } from './protocol.js';
 import { Target } from './targets.js';
 
 export interface PhaseResult {
@@ -29,11 +30,15 @@ export interface StoredResult {
   snapshotBytes: number;
   /** Fork to listening with the store loaded, ms. */
   startMs: number;
+  /** Fork to the first answer, ms: the restart time a user sees. */
+  firstAnswerMs: number;
   /** Heap after a full GC, per stored object, above the same server with nothing stored. */
   memoryBytesPerObject: number;
   diskBytesPerObject: number;
   complete: PhaseResult;
   get: PhaseResult;
+  /** A snapshot of everything written on request after the phases: its time and the longest event-loop stall meanwhile. */
+  compaction: CompactionStats;
   /** Graceful stop after the phases, ms. */
   closeMs: number;
 }
@@ -125,16 +130,20 @@ export async function benchStored(sizes: readonly number[], ctx: Context, comple
         const complete = await timedPhase(target, ctx, (i) => prepared[i % prepared.length]!, prepared.length - 300, 200);
         const gets = await presignedGets(target, ctx, data.sessionIds.slice(0, 5_000));
         const get = await timedPhase(target, ctx, (i) => gets[i % gets.length]!, Infinity, 200);
+        ctx.progress(`stored objects: ${stored}: compacting (a full snapshot) with the event loop watched`);
+        const compaction = await target.compact();
         const closeMs = await target.close();
         results.push({
           stored,
           generateMs: data.ms,
           snapshotBytes: data.bytes,
           startMs: target.startMs,
+          firstAnswerMs: target.firstAnswerMs,
           memoryBytesPerObject: (memory - emptyHeap) / stored,
           diskBytesPerObject: data.bytes / stored,
           complete,
           get,
+          compaction,
           closeMs,
         });
         ctx.progress(`stored objects: ${stored} done (start ${Math.round(target.startMs)} ms)`);
@@ -156,16 +165,22 @@ export function formatStoredReport(report: StoredBenchReport): string {
   const b = report.baseline;
   const lines = [
     '',
-    `| stored objects | start ms | heap B/object | disk B/object | complete ÷ baseline | CPU µs/complete | get ÷ baseline | CPU µs/get | stop ms |`,
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| stored objects | first answer ms | heap B/object | disk B/object | complete ÷ baseline | CPU µs/complete | get ÷ baseline | CPU µs/get | compaction ms | longest stall ms | stop ms |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.sizes.map(
       (r) =>
-        `| ${r.stored.toLocaleString('en-US')} | ${Math.round(r.startMs)} | ${Math.round(r.memoryBytesPerObject)} | ${Math.round(r.diskBytesPerObject)} | ${ratio(r.complete.rps, b.complete.rps)} | ${Math.round(r.complete.cpuUsPerRequest)} | ${ratio(r.get.rps, b.get.rps)} | ${Math.round(r.get.cpuUsPerRequest)} | ${Math.round(r.closeMs)} |`,
+        `| ${r.stored.toLocaleString('en-US')} | ${Math.round(r.firstAnswerMs)} | ${Math.round(r.memoryBytesPerObject)} | ${Math.round(r.diskBytesPerObject)} | ${ratio(r.complete.rps, b.complete.rps)} | ${Math.round(r.complete.cpuUsPerRequest)} | ${ratio(r.get.rps, b.get.rps)} | ${Math.round(r.get.cpuUsPerRequest)} | ${Math.round(r.compaction.ms)} | ${r.compaction.loopDelayMaxMs.toFixed(1)} | ${Math.round(r.closeMs)} |`,
     ),
     '',
     `bare Fastify: ${Math.round(b.complete.rps)} POST/s (${Math.round(b.complete.cpuUsPerRequest)} µs CPU each), ${Math.round(b.get.rps)} GET/s (${Math.round(b.get.cpuUsPerRequest)} µs); start ${Math.round(b.startMs)} ms`,
-    `mock on an empty data directory: start ${Math.round(report.emptyMockStartMs)} ms (${ratio(report.emptyMockStartMs, b.startMs)}× bare Fastify's)`,
   ];
+  const sizes = report.sizes;
+  if (sizes.length > 1) {
+    const first = sizes[0]!;
+    const last = sizes.at(-1)!;
+    const change = (a: number, z: number) => `${z >= a ? '+' : ''}${((100 * (z - a)) / a).toFixed(1)} %`;
+    lines.push(`from ${first.stored.toLocaleString('en-US')} to ${last.stored.toLocaleString('en-US')} stored: complete rate ${change(first.complete.rps, last.complete.rps)}, get rate ${change(first.get.rps, last.get.rps)}`);
+  }
   for (const r of report.sizes) {
     if (r.complete.errors + r.get.errors > 0) lines.push(`${r.stored}: ${r.complete.errors} complete and ${r.get.errors} get errors`);
   }

@@ -5,6 +5,9 @@
  * and its CPU time, memory and event-loop delay on request. The parent ends it with a signal.
  */
 import Fastify from 'fastify';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../server/config.js';
 import { startServer } from '../../server/server.js';
@@ -16,14 +19,32 @@ function send(message: TargetMessage): void {
 }
 
 /** Starts the server; resolves to its port and a function that stops it. */
-async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () => unknown; close: () => Promise<void> }> {
+interface Started {
+  port: number;
+  storeStats: () => unknown;
+  /** The file store's own compaction, when there is a file store. */
+  compact: (() => Promise<number>) | null;
+  close: () => Promise<void>;
+}
+
+/** The file store under the app's wrappers (IPN notifications, the embedded-store wrapper), if any. */
+function fileStoreOf(store: unknown): { stats(): unknown; compact(): Promise<void>; state: { size: number } } | null {
+  for (let s = store as Record<string, unknown> | undefined, depth = 0; s && depth < 5; depth++) {
+    if (typeof s.compact === 'function' && typeof s.stats === 'function') return s as never;
+    s = (s.inner ?? s.engine) as Record<string, unknown> | undefined;
+  }
+  return null;
+}
+
+async function start(spec: TargetSpec): Promise<Started> {
   if (spec.kind === 'baseline') {
     const app = Fastify({ logger: false });
     app.post('/v2/checkoutSessions/:checkoutSessionId/complete', async () => baselinePayload);
     app.get('/v2/checkoutSessions/:checkoutSessionId', async () => baselinePayload);
+    app.get('/__admin/health', async () => ({ status: 'ok' }));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
-    return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, close: () => app.close() };
+    return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, compact: null, close: () => app.close() };
   }
   // The defaults a user gets (file store, native or forge verifier), minus what would distort the
   // measurement: logging, HTTPS, scripted scenarios; idempotency keys optional so one signed create can be replayed.
@@ -32,7 +53,7 @@ async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () =
     http: true,
     httpPort: 0,
     https: false,
-    store: 'file',
+    store: spec.store ?? 'file',
     dataDir: spec.dataDir,
     verifier: spec.verifier,
     logLevel: 'silent',
@@ -40,10 +61,37 @@ async function start(spec: TargetSpec): Promise<{ port: number; storeStats: () =
     idempotencyKey: 'optional',
   });
   const server = await startServer(config);
-  // The app's store wraps the file store (IPN notifications); the statistics are the inner one's.
-  const wrapped = server.app.mock.store as { inner?: unknown };
-  const store = (wrapped.inner ?? wrapped) as { stats?: () => unknown };
-  return { port: server.http!.port, storeStats: () => store.stats?.() ?? null, close: () => server.close() };
+  const store = fileStoreOf(server.app.mock.store);
+  return {
+    port: server.http!.port,
+    storeStats: () => store?.stats() ?? null,
+    compact: store ? () => store.compact().then(() => store.state.size) : null,
+    close: () => server.close(),
+  };
+}
+
+/**
+ * BENCH_CPU_PROF_DIR=<dir>: a V8 CPU profile of each timed phase (from mark to stats) is written
+ * there as <target>-<pid>-<n>.cpuprofile (open it in Chrome DevTools or VS Code).
+ */
+function phaseProfiler(dir: string): { start(): void; stop(name: string): void } {
+  const session = new Session();
+  session.connect();
+  let running = false;
+  let n = 0;
+  return {
+    start() {
+      session.post('Profiler.enable', () => session.post('Profiler.start'));
+      running = true;
+    },
+    stop(name) {
+      if (!running) return;
+      running = false;
+      session.post('Profiler.stop', (err, result) => {
+        if (!err) writeFileSync(path.join(dir, `${name}-${process.pid}-${++n}.cpuprofile`), JSON.stringify(result.profile));
+      });
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -51,6 +99,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit());
   const spec = parseTargetArgv(process.argv.slice(2));
   const server = await start(spec);
+  const profiler = process.env.BENCH_CPU_PROF_DIR ? phaseProfiler(process.env.BENCH_CPU_PROF_DIR) : null;
   let cpuMark = process.cpuUsage();
   let wallMark = performance.now();
   let storeAtMark = server.storeStats();
@@ -58,15 +107,30 @@ async function main(): Promise<void> {
   loopDelay.enable();
   process.on('message', (raw: TargetCommand) => {
     if (raw.cmd === 'mark') {
+      profiler?.start();
       cpuMark = process.cpuUsage();
       wallMark = performance.now();
       storeAtMark = server.storeStats();
       loopDelay.reset();
       send({ type: 'reply', id: raw.id });
+    } else if (raw.cmd === 'compact') {
+      // A fine-grained monitor of its own: the stall bound in question is a few ms.
+      const stall = monitorEventLoopDelay({ resolution: 1 });
+      stall.enable();
+      const started = performance.now();
+      void (server.compact ?? (() => Promise.reject(new Error('no file store'))))().then(
+        (records) => {
+          const ms = performance.now() - started;
+          stall.disable();
+          send({ type: 'reply', id: raw.id, compaction: { ms, loopDelayMaxMs: stall.max / 1e6, records } });
+        },
+        (err: Error) => send({ type: 'reply', id: raw.id, error: err.message }),
+      );
     } else if (raw.cmd === 'close') {
       const started = performance.now();
       void server.close().then(() => send({ type: 'reply', id: raw.id, closeMs: performance.now() - started }));
     } else if (raw.cmd === 'stats') {
+      profiler?.stop(spec.kind === 'baseline' ? 'baseline' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
       (globalThis as { gc?: () => void }).gc?.(); // memory per object: count only what is live
       const cpu = process.cpuUsage(cpuMark);
       const memory = process.memoryUsage();

@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { targetArgv, type TargetCommand, type TargetMessage, type TargetSpec, type TargetStats } from './protocol.js';
+import { targetArgv, type CompactionStats, type TargetCommand, type TargetMessage, type TargetSpec, type TargetStats } from './protocol.js';
 
 const targetScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'target.js');
 
@@ -24,6 +25,8 @@ export class Target {
     readonly port: number,
     /** From fork to listening (and, for the mock, its store loaded), ms. */
     readonly startMs: number,
+    /** From fork to the first answer (GET /__admin/health), ms: the cold start a user waits for. */
+    readonly firstAnswerMs: number,
   ) {
     child.on('message', (m: TargetMessage) => {
       if (m.type === 'reply') {
@@ -58,7 +61,11 @@ export class Target {
         child.off('message', onMessage);
         child.removeAllListeners('exit');
         child.once('exit', () => live.delete(child));
-        resolve(new Target(child, m.port, performance.now() - forkedAt));
+        const startMs = performance.now() - forkedAt;
+        firstAnswer(m.port).then(
+          () => resolve(new Target(child, m.port, startMs, performance.now() - forkedAt)),
+          (err: Error) => fail(`no first answer: ${err.message}`),
+        );
       });
     });
   }
@@ -89,6 +96,13 @@ export class Target {
     return reply.stats!;
   }
 
+  /** Writes a snapshot of the file store now; how long it took and the longest event-loop stall meanwhile. */
+  async compact(): Promise<CompactionStats> {
+    const reply = await this.#call('compact', 600_000);
+    if (reply.error !== undefined) throw new Error(`compaction failed: ${reply.error}`);
+    return reply.compaction!;
+  }
+
   /** Stops the server gracefully (the store closes as on SIGTERM in production); resolves with how long it took, ms. */
   async close(): Promise<number> {
     const reply = await this.#call('close', 120_000);
@@ -107,4 +121,15 @@ export class Target {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** One plain GET of /__admin/health (node:http, nothing to load first), resolved on the whole answer. */
+function firstAnswer(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/__admin/health', agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.once('error', reject);
+  });
 }

@@ -91,7 +91,12 @@ describe('plannedRequests', () => {
 
 describe('parseBenchArgs', () => {
   it('defaults to 8 s, 32 connections, no JSON, and the stored-objects report at 1k, 100k and 1M', () => {
-    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false });
+    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false, mocks: ['native', 'memory', 'forge'] });
+  });
+
+  it('reads which mocks to compare, and refuses an unknown one', () => {
+    expect(parseBenchArgs(['--mocks', 'native,memory']).mocks).toEqual(['native', 'memory']);
+    expect(() => parseBenchArgs(['--mocks', 'native,redis'])).toThrow(/unknown mock "redis"/);
   });
 
   it('reads the stored-object counts, or none', () => {
@@ -274,7 +279,7 @@ describe('requests and plumbing', () => {
   });
 
   it('round-trips a target spec through argv', () => {
-    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const]) {
+    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const]) {
       expect(parseTargetArgv(targetArgv(spec))).toEqual(spec);
     }
     expect(() => parseTargetArgv(['mock', 'openssl', '/tmp/x'])).toThrow(/expected/);

@@ -1,0 +1,53 @@
+/**
+ * Cold start: from fork to the first answer, bare Fastify against the mock on a fresh data
+ * directory, in interleaved rounds (one start is a noisy sample; the median of a few is not).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Target } from './targets.js';
+
+export interface ColdStartReport {
+  rounds: number;
+  /** Median fork-to-first-answer, ms. */
+  baselineMs: number;
+  mockMs: number;
+  /** Median fork-to-listening of the mock, ms. */
+  mockListeningMs: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export async function benchColdStart(rounds: number, progress: (message: string) => void, tempDirs: Set<string>): Promise<ColdStartReport> {
+  progress(`cold start: ${rounds} interleaved rounds of bare Fastify and the mock on a fresh data directory`);
+  const baseline: number[] = [];
+  const mock: number[] = [];
+  const listening: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const base = await Target.start({ kind: 'baseline' });
+    baseline.push(base.firstAnswerMs);
+    await base.stop();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-bench-cold-'));
+    tempDirs.add(dir);
+    try {
+      const target = await Target.start({ kind: 'mock', verifier: 'native', dataDir: dir });
+      mock.push(target.firstAnswerMs);
+      listening.push(target.startMs);
+      await target.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+      tempDirs.delete(dir);
+    }
+  }
+  return { rounds, baselineMs: median(baseline), mockMs: median(mock), mockListeningMs: median(listening) };
+}
+
+/** One line: both medians and their ratio. */
+export function formatColdStart(r: ColdStartReport): string {
+  const ratio = r.baselineMs > 0 ? (r.mockMs / r.baselineMs).toFixed(2) : 'n/a';
+  return `cold start to first answer (median of ${r.rounds} interleaved rounds): bare Fastify ${Math.round(r.baselineMs)} ms, mock ${Math.round(r.mockMs)} ms on a fresh data directory (listening after ${Math.round(r.mockListeningMs)} ms): ${ratio}× the baseline`;
+}
