@@ -94,7 +94,7 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
 
   const spec = packagePath('openapi.yaml');
   if (existsSync(spec)) {
-    await documentationRoutes(app, spec, packagePath('.'));
+    documentationRoutes(app, spec, packagePath('.'));
   }
 
   registerApi(app, context);

@@ -1,15 +1,28 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The routes the viewer serves (openapi.yaml lists the same). */
+export const documentationPaths = [
+  '/documentation',
+  '/documentation/json',
+  '/documentation/yaml',
+  '/documentation/static/index.html',
+  '/documentation/static/swagger-initializer.js',
+  '/documentation/static/*',
+] as const;
+
+/** Headers that belong to one connection, not to the answer being passed on. */
+const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'upgrade']);
 
 /**
- * /documentation: the OpenAPI document in the interactive viewer @fastify/swagger-ui (its assets
- * ship in the package, so nothing is fetched from a CDN and it works offline), with the raw
- * document at /documentation/json and /documentation/yaml.
+ * The viewer itself: @fastify/swagger reading the document and @fastify/swagger-ui (its assets ship
+ * in the package, so nothing is fetched from a CDN and it works offline), in a Fastify instance of
+ * its own that never listens.
  */
-export async function documentationRoutes(app: FastifyInstance, specPath: string, baseDir: string): Promise<void> {
-  await app.register(swagger, { mode: 'static', specification: { path: specPath, baseDir } });
-  await app.register(async (docs) => {
+async function buildViewer(specPath: string, baseDir: string): Promise<FastifyInstance> {
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([import('fastify'), import('@fastify/swagger'), import('@fastify/swagger-ui')]);
+  const viewer = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+  await viewer.register(swagger, { mode: 'static', specification: { path: specPath, baseDir } });
+  await viewer.register(async (docs) => {
     // swagger-ui answers YAML as application/x-yaml; application/yaml is the registered type (RFC 9512).
     docs.addHook('onSend', async (_request, reply, payload) => {
       if (String(reply.getHeader('content-type') ?? '').startsWith('application/x-yaml')) reply.type('application/yaml');
@@ -24,5 +37,35 @@ export async function documentationRoutes(app: FastifyInstance, specPath: string
       // plain-HTTP listener, and allows outside hosts; this one keeps everything on the mock.
       staticCSP: "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
     });
+  });
+  await viewer.ready();
+  return viewer;
+}
+
+/**
+ * /documentation: the OpenAPI document in the interactive viewer, with the raw document at
+ * /documentation/json and /documentation/yaml. Nothing of it is loaded at start-up (parsing the
+ * document and loading the viewer took most of a cold start): the first request builds the
+ * viewer, and every request is passed to it in-process, so the app's own hooks (request id,
+ * logging) still apply.
+ */
+export function documentationRoutes(app: FastifyInstance, specPath: string, baseDir: string): void {
+  let viewer: Promise<FastifyInstance> | null = null;
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    viewer ??= buildViewer(specPath, baseDir).catch((err: unknown) => {
+      viewer = null; // a later request tries again
+      throw err;
+    });
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(request.headers)) if (value !== undefined && !hopByHop.has(name) && name !== 'host') headers[name] = value;
+    const answer = await (await viewer).inject({ method: 'GET', url: request.url, headers });
+    reply.code(answer.statusCode);
+    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !hopByHop.has(name)) reply.header(name, value);
+    return reply.send(answer.rawPayload);
+  };
+  for (const path of documentationPaths) app.get(path, forward);
+  app.addHook('onClose', async () => {
+    const built = await viewer?.catch(() => null);
+    await built?.close();
   });
 }

@@ -102,9 +102,13 @@ export class IpnService {
     };
   }
 
-  /** Generates the process's signing key off the main thread; call once at start-up so the first signed IPN need not. */
+  /**
+   * Generates the process's signing key off the main thread when notifications are configured by
+   * default (call once at start-up, so the first signed IPN need not wait); without default
+   * endpoints it is made when a merchant configures its own, or by the first signed IPN.
+   */
   async start(): Promise<void> {
-    await signingIdentity();
+    if (this.#o.defaultUrls.length > 0) await signingIdentity();
   }
 
   /** The PEM certificate served at SigningCertURL. */
@@ -135,11 +139,13 @@ export class IpnService {
 
   /** Changes a merchant's config from its current one in one store transaction (durable on resolve). */
   async updateConfig(ns: string, change: (current: EffectiveIpnConfig) => IpnConfig): Promise<EffectiveIpnConfig> {
-    return this.#o.store.transact(ns, (view) => {
+    const result = await this.#o.store.transact(ns, (view) => {
       const config = change(this.#effective(view.get('settings', IPN_SETTINGS_ID)));
       const value: IpnConfig = { urls: [...config.urls], signed: config.signed };
       return { puts: [{ collection: 'settings', id: IPN_SETTINGS_ID, value }], result: { ...value, source: 'merchant' as const } };
     });
+    if (result.signed && result.urls.length > 0) signingIdentity().catch(() => {}); // ready before the first notification
+    return result;
   }
 
   /** Removes `url` (or every URL) from a merchant's endpoints, as SNS's UnsubscribeURL does; returns the URLs removed. */

@@ -1,9 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { AmazonPayError } from '../domain/errors.js';
 import type { CallFacts } from './facts.js';
 import { parseScenarioDocument, ruleMatches, type ScenarioRule } from './rules.js';
+
+/** The YAML parser, loaded only when a YAML scenario file is read (a start without one never needs it). */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof Yaml).parse(text);
+}
 
 /** A rule in force, where it came from, and which merchant it is for (null: everyone). */
 export interface ActiveRule extends ScenarioRule {

@@ -2,8 +2,6 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import type Forge from 'node-forge';
-import { nodeForge } from '../nodeForge.js';
 import { ConfigError, type Config } from '../config.js';
 
 /** A certificate and key given with --tls-cert/--tls-key, served as they are. */
@@ -18,9 +16,6 @@ export interface ConfiguredCertificate {
 export const defaultNames: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
 const hostnamePattern = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
-
-// Present in node-forge's util but missing from @types/node-forge.
-const bytesFromIP = (ip: string): string | null => (nodeForge().util as unknown as { bytesFromIP(ip: string): string | null }).bytesFromIP(ip);
 
 type AltName = { type: 2; value: string } | { type: 7; ip: string };
 
@@ -39,9 +34,19 @@ export function certificateNames(config: Pick<Config, 'tlsNames'>): string[] {
   return names;
 }
 
-/** A comparable identity for a SAN: IPs by their bytes (so `::1` equals `0:0:0:0:0:0:0:1`), DNS names case-insensitively. */
+/**
+ * A comparable identity for a SAN: IPs in their canonical text (so `::1` equals `0:0:0:0:0:0:0:1`;
+ * the URL parser writes IPv6 in RFC 5952 form, without loading node-forge), DNS names case-insensitively.
+ */
 export function nameId(name: string): string {
-  return isIP(name) ? `ip:${nodeForge().util.bytesToHex(bytesFromIP(name) ?? name)}` : `dns:${name.toLowerCase()}`;
+  const version = isIP(name);
+  if (version === 0) return `dns:${name.toLowerCase()}`;
+  if (version === 4) return `ip:${name}`;
+  try {
+    return `ip:${new URL(`http://[${name}]`).hostname}`;
+  } catch {
+    return `ip:${name.toLowerCase()}`; // a zone id (fe80::1%eth0): compared as written
+  }
 }
 
 /** The subjectAltName entry of a name, as node-forge wants it. */

@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPair as generateKeyPairCb } from 'node:crypto';
+import { createPrivateKey, generateKeyPair as generateKeyPairCb, X509Certificate, type KeyObject } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -62,21 +62,23 @@ export function buildAuthorityCertificate(keyPem: string, now: Date = new Date()
   });
 }
 
-/** Why a stored CA cannot be used at `now`, or null when it can. */
+/**
+ * Why a stored CA cannot be used at `now`, or null when it can. Checked with node:crypto, so a
+ * start that reuses its CA loads no node-forge (it is needed only to issue a certificate).
+ */
 export function authorityProblem(certPem: string, keyPem: string, now: Date = new Date()): string | null {
-  let cert: Forge.pki.Certificate;
-  let key: Forge.pki.rsa.PrivateKey;
+  let cert: X509Certificate;
+  let key: KeyObject;
   try {
-    cert = nodeForge().pki.certificateFromPem(certPem);
-    key = nodeForge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
+    cert = new X509Certificate(certPem);
+    key = createPrivateKey(keyPem);
   } catch (err) {
     return `unreadable (${(err as Error).message})`;
   }
-  const publicKey = cert.publicKey as Forge.pki.rsa.PublicKey;
-  if (!publicKey.n || publicKey.n.compareTo(key.n) !== 0) return 'the key does not belong to the certificate';
-  const basic = cert.getExtension('basicConstraints') as { cA?: boolean } | null;
-  if (!basic?.cA) return 'not a CA certificate';
-  if (cert.validity.notAfter.getTime() - renewMarginMs <= now.getTime()) return `expires ${cert.validity.notAfter.toISOString()}`;
+  if (key.asymmetricKeyType !== 'rsa' || !cert.checkPrivateKey(key)) return 'the key does not belong to the certificate';
+  if (!cert.ca) return 'not a CA certificate';
+  const notAfter = new Date(cert.validTo);
+  if (notAfter.getTime() - renewMarginMs <= now.getTime()) return `expires ${notAfter.toISOString()}`;
   return null;
 }
 
@@ -107,15 +109,22 @@ export async function loadOrCreateAuthority(dataDir: string, now: Date = new Dat
     await ensureTlsDir(dataDir);
     await writeAtomically(dataDir, paths.bundle, bundle, 0o644);
   }
-  const cert = nodeForge().pki.certificateFromPem(certPem);
+  // node-forge's forms are parsed on first use: only issuing a leaf needs them.
+  let cert: Forge.pki.Certificate | null = null;
+  let key: Forge.pki.rsa.PrivateKey | null = null;
+  const cn = new X509Certificate(certPem).subject.split('\n').find((line) => line.startsWith('CN='));
   return {
-    cert,
-    key: nodeForge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey,
+    get cert() {
+      return (cert ??= nodeForge().pki.certificateFromPem(certPem));
+    },
+    get key() {
+      return (key ??= nodeForge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey);
+    },
     certPem,
     file: path.resolve(paths.caCert),
     bundleFile: path.resolve(paths.bundle),
     source,
-    name: String(cert.subject.getField('CN')?.value ?? ''),
+    name: cn?.slice(3).replace(/\\(.)/g, '$1') ?? '', // RFC 2253 escapes (`\,`) undone
     ...(replaced !== undefined ? { replaced } : {}),
   };
 }

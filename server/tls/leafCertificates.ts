@@ -26,7 +26,7 @@ export interface Leaf {
 export class LeafCertificates {
   private readonly cache = new Map<string, Leaf>();
   private readonly served = new Map<string, string>();
-  readonly defaultLeaf: Leaf;
+  #defaultLeaf: Leaf | null = null;
 
   private constructor(
     private readonly ca: CertificateAuthority,
@@ -35,10 +35,14 @@ export class LeafCertificates {
     private readonly now: () => Date,
   ) {
     for (const name of [...defaultNames, ...Object.keys(amazonHosts)]) this.served.set(nameId(name), name);
-    this.defaultLeaf = this.issue(defaultNames);
   }
 
-  /** One key for every leaf of this process (given, or generated off the main thread), then the default leaf. */
+  /** The leaf for clients that send no SNI, issued on first use (with HTTPS off only the proxy issues leaves, by name). */
+  get defaultLeaf(): Leaf {
+    return (this.#defaultLeaf ??= this.issue(this.defaultNames));
+  }
+
+  /** One key for every leaf of this process (given, or generated off the main thread). */
   static async create(ca: CertificateAuthority, defaultNames: readonly string[], options: { key?: Promise<string>; now?: () => Date } = {}): Promise<LeafCertificates> {
     return new LeafCertificates(ca, await (options.key ?? newRsaKeyPem()), defaultNames, options.now ?? (() => new Date()));
   }

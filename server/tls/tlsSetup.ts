@@ -39,18 +39,29 @@ export async function prepareTls(config: Config, onUnknownName: (name: string) =
   if (configured) {
     return { ca, leaves, listenerOptions: { cert: configured.cert, key: configured.key }, served: { source: 'configured', file: configured.file, names: null } };
   }
-  const defaultOptions: SecureContextOptions = { cert: `${leaves.defaultLeaf.certPem}${ca.certPem}`, key: leaves.key };
-  const listenerOptions: TlsOptions = {
-    ...defaultOptions,
-    SNICallback: (servername, done) => {
-      try {
-        const leaf = leaves.leafFor(servername);
-        if (leaf === null) onUnknownName(servername);
-        done(null, (leaf ?? leaves.defaultLeaf).context);
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    },
+  // Built on first use: with HTTPS off nothing reads it, and the default leaf is never issued.
+  let listenerOptions: TlsOptions | null = null;
+  const optionsFor = (): TlsOptions => {
+    const defaultOptions: SecureContextOptions = { cert: `${leaves.defaultLeaf.certPem}${ca.certPem}`, key: leaves.key };
+    return {
+      ...defaultOptions,
+      SNICallback: (servername, done) => {
+        try {
+          const leaf = leaves.leafFor(servername);
+          if (leaf === null) onUnknownName(servername);
+          done(null, (leaf ?? leaves.defaultLeaf).context);
+        } catch (err) {
+          done(err as Error, undefined);
+        }
+      },
+    };
   };
-  return { ca, leaves, listenerOptions, served: { source: 'ca', file: ca.file, names } };
+  return {
+    ca,
+    leaves,
+    get listenerOptions() {
+      return (listenerOptions ??= optionsFor());
+    },
+    served: { source: 'ca', file: ca.file, names },
+  };
 }

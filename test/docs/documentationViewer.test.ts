@@ -1,5 +1,11 @@
+import Fastify from 'fastify';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { packagePath } from '../../server/config.js';
+import { documentationRoutes } from '../../server/docs/documentationRoutes.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 
 describe('/documentation', () => {
@@ -38,5 +44,24 @@ describe('/documentation', () => {
     expect(yaml.statusCode).toBe(200);
     expect(yaml.headers['content-type']).toMatch(/^application\/yaml/);
     expect(parseYaml(yaml.payload)).toEqual(json.json());
+  });
+});
+
+describe('/documentation at start-up', () => {
+  it('reads the document only when /documentation is first requested, not when the app starts', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'amazon-pay-mock-docs-'));
+    const spec = path.join(dir, 'openapi.yaml');
+    const app = Fastify({ logger: false });
+    try {
+      documentationRoutes(app, spec, dir);
+      await app.ready(); // the document does not exist yet: starting must not need it
+      await copyFile(packagePath('openapi.yaml'), spec);
+      const json = await app.inject({ method: 'GET', url: '/documentation/json' });
+      expect(json.statusCode).toBe(200);
+      expect(json.json()).toEqual(parseYaml(await readFile(spec, 'utf8')));
+    } finally {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
