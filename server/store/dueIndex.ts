@@ -9,12 +9,12 @@ export function compareDue(a: DueRecord, b: DueRecord): number {
   return 0;
 }
 
-/** A stored version of a record, as the index knows it: `due` is its live item, or null. */
+/** A stored version of a record, as the index knows it: `due` is its item in the heap, or null. */
 export interface DueOwner {
   due: DueItem | null;
 }
 
-/** One due time in the heap, for one version (`owner`) of a record; live while `owner.due` is this item. */
+/** One due time in the heap, for one version (`owner`) of a record; `pos` is its place in the heap array. */
 export class DueItem implements DueRecord {
   constructor(
     readonly dueAt: number,
@@ -22,6 +22,7 @@ export class DueItem implements DueRecord {
     readonly collection: Collection,
     readonly id: string,
     readonly owner: DueOwner,
+    public pos: number,
   ) {}
 }
 
@@ -29,38 +30,45 @@ export class DueItem implements DueRecord {
 const REBUILD_SHARE = 0.125;
 
 /**
- * Which records change on their own, and when: a min-heap with lazy deletion. Each stored version
- * of a record with a due time owns one item; replacing or removing the version only unlinks it
- * (`owner.due = null`), and the heap forgets stale items when they surface or once they outnumber
- * live ones. No map of keys: liveness is one pointer comparison. New items are appended unordered
- * and put in place at the next query, all at once (O(n)) when there are many, so loading a
- * million records costs no sifting, and a running store O(log n) per change.
+ * Which records change on their own, and when: a binary min-heap in which every item knows its
+ * place, so replacing or removing a record takes its item out at once in O(log n). Nothing stale
+ * piles up, so no sweep or rebuild of a large heap ever stalls a running store, and no map of keys
+ * is needed: each stored version owns its item. New items are appended unordered and put in place
+ * at the next query or removal, all at once (O(n)) when there are many, so loading a million
+ * records costs no sifting.
  */
 export class DueIndex {
   #heap: DueItem[] = [];
   /** Items from this index on were appended and are not in heap order yet. */
   #placed = 0;
-  #live = 0;
 
   get size(): number {
-    return this.#live;
+    return this.#heap.length;
   }
 
   /** A version of a record with a due time is now stored. */
   add(ns: string, collection: Collection, id: string, dueAt: number, owner: DueOwner): void {
     if (owner.due !== null) this.remove(owner);
-    const item = new DueItem(dueAt, ns, collection, id, owner);
+    const item = new DueItem(dueAt, ns, collection, id, owner, this.#heap.length);
     owner.due = item;
-    this.#live++;
     this.#heap.push(item);
   }
 
-  /** A version is no longer stored (replaced or deleted): its item goes stale. */
+  /** A version is no longer stored (replaced or deleted): its item leaves the heap. */
   remove(owner: DueOwner): void {
-    if (owner.due === null) return;
+    const item = owner.due;
+    if (item === null) return;
     owner.due = null;
-    this.#live--;
-    if (this.#heap.length > 2 * this.#live + 64) this.#rebuild();
+    this.#order();
+    const heap = this.#heap;
+    const last = heap.pop()!;
+    this.#placed = heap.length;
+    if (last === item) return;
+    // The last item takes the removed one's place, then moves up or down to where it belongs.
+    last.pos = item.pos;
+    heap[item.pos] = last;
+    if (last.pos > 0 && compareDue(last, heap[(last.pos - 1) >> 1]!) < 0) this.#siftUp(last.pos);
+    else siftDown(heap, last.pos, last);
   }
 
   /** Records with dueAt <= now, earliest first. */
@@ -74,7 +82,7 @@ export class DueIndex {
       const i = stack.pop()!;
       const item = heap[i]!;
       if (item.dueAt > now) continue;
-      if (item.owner.due === item) out.push(recordOf(item));
+      out.push(recordOf(item));
       const left = 2 * i + 1;
       if (left < heap.length) stack.push(left);
       if (left + 1 < heap.length) stack.push(left + 1);
@@ -85,14 +93,12 @@ export class DueIndex {
   /** The earliest dueAt, or null. */
   next(): number | null {
     this.#order();
-    const heap = this.#heap;
-    while (heap.length > 0 && heap[0]!.owner.due !== heap[0]) this.#pop();
-    return heap.length > 0 ? heap[0]!.dueAt : null;
+    return this.#heap[0]?.dueAt ?? null;
   }
 
-  /** Every live record, earliest first. */
+  /** Every record, earliest first. */
   all(): DueRecord[] {
-    return this.#heap.filter((item) => item.owner.due === item).map(recordOf).sort(compareDue);
+    return this.#heap.map(recordOf).sort(compareDue);
   }
 
   /** Puts appended items in heap order: one by one when few, else by rebuilding. */
@@ -100,18 +106,11 @@ export class DueIndex {
     const heap = this.#heap;
     if (this.#placed === heap.length) return;
     if (heap.length - this.#placed > heap.length * REBUILD_SHARE) {
-      this.#rebuild();
-      return;
+      // Bottom-up (Floyd, O(n)).
+      for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, heap[i]!);
+    } else {
+      for (let i = this.#placed; i < heap.length; i++) this.#siftUp(i);
     }
-    for (let i = this.#placed; i < heap.length; i++) this.#siftUp(i);
-    this.#placed = heap.length;
-  }
-
-  /** Drops stale items and builds the heap bottom-up (Floyd, O(n)). */
-  #rebuild(): void {
-    const heap = this.#heap.filter((item) => item.owner.due === item);
-    for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, heap[i]!);
-    this.#heap = heap;
     this.#placed = heap.length;
   }
 
@@ -121,22 +120,18 @@ export class DueIndex {
     let i = from;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (compareDue(heap[parent]!, item) <= 0) break;
-      heap[i] = heap[parent]!;
+      const above = heap[parent]!;
+      if (compareDue(above, item) <= 0) break;
+      heap[i] = above;
+      above.pos = i;
       i = parent;
     }
     heap[i] = item;
-  }
-
-  /** Removes the top (the heap is in order). */
-  #pop(): void {
-    const heap = this.#heap;
-    const last = heap.pop()!;
-    this.#placed = heap.length;
-    if (heap.length > 0) siftDown(heap, 0, last);
+    item.pos = i;
   }
 }
 
+/** Moves `item` (now at `from`) down to where it belongs, updating positions. */
 function siftDown(heap: DueItem[], from: number, item: DueItem): void {
   let i = from;
   for (;;) {
@@ -144,11 +139,14 @@ function siftDown(heap: DueItem[], from: number, item: DueItem): void {
     if (left >= heap.length) break;
     const right = left + 1;
     const child = right < heap.length && compareDue(heap[right]!, heap[left]!) < 0 ? right : left;
-    if (compareDue(heap[child]!, item) >= 0) break;
-    heap[i] = heap[child]!;
+    const below = heap[child]!;
+    if (compareDue(below, item) >= 0) break;
+    heap[i] = below;
+    below.pos = i;
     i = child;
   }
   heap[i] = item;
+  item.pos = i;
 }
 
 /** What callers get: a plain frozen record, not the heap's item. */

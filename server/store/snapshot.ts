@@ -27,8 +27,8 @@ export interface SnapshotHeader {
   logGeneration: number;
 }
 
-/** Largest piece written at once. */
-const CHUNK = 1 << 18;
+/** Bytes gathered before a write: each line is encoded straight into this buffer, so no line outlives its turn. */
+const CHUNK = 1 << 20;
 
 /**
  * Writes the state to `file` (temp file, fsync, rename), a few ms of work at a time with the event
@@ -48,38 +48,45 @@ export async function writeSnapshot(
   let records = 0;
   let bytes = 0;
   try {
-    let chunk: string[] = [];
-    let length = 0;
+    let buffer = Buffer.allocUnsafe(CHUNK);
+    let used = 0;
     const flush = async () => {
-      const text = chunk.join('');
-      chunk = [];
-      length = 0;
-      const buffer = Buffer.from(text, 'utf8');
-      bytes += buffer.length;
       let offset = 0;
-      while (offset < buffer.length) offset += (await handle.write(buffer, offset, buffer.length - offset)).bytesWritten;
+      while (offset < used) offset += (await handle.write(buffer, offset, used - offset)).bytesWritten;
+      bytes += used;
+      used = 0;
+    };
+    /** Writes out what is gathered, and grows the buffer for a line larger than it. */
+    const makeRoom = async (bytesNeeded: number) => {
+      await flush();
+      if (bytesNeeded > buffer.length) buffer = Buffer.allocUnsafe(bytesNeeded);
+    };
+    const fits = (line: string) => line.length * 3 + 1 <= buffer.length - used; // UTF-8: at most 3 bytes per UTF-16 unit
+    const add = (line: string) => {
+      used += buffer.write(line, used);
+      buffer[used++] = 10;
     };
     const push = async (line: string) => {
-      chunk.push(line, '\n');
-      length += line.length + 1;
-      if (length >= CHUNK) await flush();
+      if (!fits(line)) await makeRoom(line.length * 3 + 1);
+      add(line);
     };
     await push(JSON.stringify({ format: snapshotFormat, logGeneration }));
     const written = new Set<Collection>();
     let sliceStart = performance.now();
     for (const [ns, collection, id, entry] of state.entries()) {
       const packed = entry.packed;
-      if (packed !== null) {
-        if (!written.has(collection)) {
-          written.add(collection);
-          await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
-        }
-        await push(JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, packed, entry.seq]));
-      } else {
-        await push(JSON.stringify(['r', ns, collection, id, entry.changedAt, entry.dueAt, entry.value, entry.seq]));
+      if (packed !== null && !written.has(collection)) {
+        written.add(collection);
+        await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
       }
+      const line =
+        packed !== null
+          ? JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, packed, entry.seq])
+          : JSON.stringify(['r', ns, collection, id, entry.changedAt, entry.dueAt, entry.value, entry.seq]);
+      if (!fits(line)) await makeRoom(line.length * 3 + 1);
+      add(line);
       records++;
-      if (performance.now() - sliceStart >= sliceMs) {
+      if ((records & 63) === 0 && performance.now() - sliceStart >= sliceMs) {
         await nextTurn();
         sliceStart = performance.now();
       }
