@@ -243,7 +243,7 @@ describe('FileStore: compaction', () => {
   it('loses nothing when writing the snapshot fails, and says why in stats()', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
-    await mkdir(path.join(dir, '.db.json.tmp')); // lowdb's temp file cannot be written
+    await mkdir(path.join(dir, '.db.json.tmp')); // the snapshot's temp file cannot be written
     await expect(store.compact()).rejects.toThrow();
     expect(store.stats().compactionError).toMatch(/EISDIR|illegal operation/i);
     await store.commit('m1', put('C2', { n: 2 }));
