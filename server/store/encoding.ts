@@ -110,12 +110,16 @@ export function takeOwnership(value: unknown, label: string): void {
   try {
     walkOwned(value, label, 0);
   } finally {
-    active.clear();
+    ancestors.length = 0;
   }
 }
 
-/** Objects being frozen by the current `takeOwnership` call (a cycle leads back to one of them). */
-const active = new Set<object>();
+/**
+ * The objects from the root to the one being walked. An object is frozen before its children are
+ * walked, so a cycle leads back to a frozen object that is on this path; a frozen object that is
+ * not (checked by an earlier commit, or shared) is skipped. A short array beats a set here.
+ */
+const ancestors: object[] = [];
 
 function walkOwned(value: unknown, label: string, depth0: number): void {
   const walk = (v: unknown, depth: number): void => {
@@ -126,17 +130,19 @@ function walkOwned(value: unknown, label: string, depth0: number): void {
       return;
     }
     const object = v as Record<string, unknown>;
-    if (active.has(object)) throw new TypeError(`store: ${label} refers to itself (circular)`);
-    if (Object.isFrozen(object)) return;
+    if (Object.isFrozen(object)) {
+      if (ancestors.includes(object)) throw new TypeError(`store: ${label} refers to itself (circular)`);
+      return;
+    }
     const proto: unknown = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
       throw new TypeError(`store: ${label} holds a ${(proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'non-plain object'}; values must be plain JSON`);
     }
     if (depth > MAX_DEPTH) throw new TypeError(`store: ${label} is nested deeper than ${MAX_DEPTH} levels`);
-    active.add(object);
+    ancestors.push(object);
     Object.freeze(object);
     for (const key in object) walk(object[key], depth + 1);
-    active.delete(object);
+    ancestors.pop();
   };
   walk(value, depth0);
 }
