@@ -20,6 +20,7 @@ import { parseConversionRates } from './domain/conversion.js';
 import { Settler } from './settler.js';
 import { restoreClocks } from './store/serverState.js';
 import { restoreKeys } from './admin/registeredKeys.js';
+import { followSharedState, SharedStateFollower } from './sharedState.js';
 
 export { publicUrlOf };
 
@@ -37,7 +38,9 @@ declare module 'fastify' {
 export async function buildApp(config: Config, given: GivenDeps = {}): Promise<FastifyInstance> {
   const deps = createDeps(config, given);
   const settings: DomainSettings = { publicUrl: publicUrlOf(config), buyerApproval: config.buyerApproval, pendingDelayMs: config.pendingDelaySeconds * 1000, conversionRates: parseConversionRates(config.conversionRates) };
-  const settler = new Settler(deps.store, deps.clocks, settings.publicUrl);
+  // On a store shared with other processes, clocks and keys are re-read before use, and background passes run where the lease is.
+  const follower = deps.sharedStore ? new SharedStateFollower(deps.store, deps.clocks, deps.keys) : null;
+  const settler = new Settler(deps.store, deps.clocks, settings.publicUrl, { lease: deps.sweepLease, beforePass: follower ? () => follower.refreshAllClocks() : undefined });
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
@@ -89,6 +92,7 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
   });
 
   installServedHost(app);
+  if (follower) followSharedState(app, follower);
   installErrorHandling(app, config.bodyLimit);
   requireAdminToken(app, config.adminToken);
 
@@ -116,7 +120,8 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
     retentionMs > 0
       ? setInterval(() => {
           const cutoff = deps.wallTime() - retentionMs;
-          deps.journal.dropBefore(cutoff);
+          // A shared journal is swept by the process holding the lease; each process's IPN outbox by itself.
+          if (deps.sweepLease.held) void Promise.resolve(deps.journal.dropBefore(cutoff)).catch(() => {});
           deps.ipn.dropDeliveriesBefore(cutoff);
         }, Math.min(3_600_000, retentionMs / 10)).unref()
       : null;

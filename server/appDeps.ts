@@ -14,7 +14,9 @@ import { createVerifier } from './signing/createVerifier.js';
 import type { SignatureVerifier } from './signing/verifier.js';
 import { asStore, createStore, notesOf, retentionOptions, statusOf } from './store/createStore.js';
 import type { StoreNote, StoreStatus } from './store/errors.js';
-import { Journal } from './journal/journal.js';
+import { Journal, type RequestJournal } from './journal/journal.js';
+import { RedisJournal } from './journal/redisJournal.js';
+import { RedisStore } from './store/redisStore.js';
 import type { EmbeddedEngine, Store } from './store/store.js';
 import { ScenarioBook } from './scenarios/book.js';
 
@@ -38,7 +40,11 @@ export interface AppDeps {
   /** Instant Payment Notifications: the store below tells it about every commit. */
   ipn: IpnService;
   /** The request journal (recent calls to the emulated API). */
-  journal: Journal;
+  journal: RequestJournal;
+  /** Whether this process runs the background sweeps now: always, unless the store is shared (Redis) and another process holds the lease. */
+  sweepLease: { readonly held: boolean };
+  /** The store is shared with other processes (Redis): clocks and registered keys are re-read from it before requests use them. */
+  sharedStore: boolean;
   /** With --seed: keeps the seeded id sequence from repeating stored ids after a restart. */
   idReservation: IdReservation | null;
   /** Where log lines go (stdout when absent). */
@@ -67,7 +73,12 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
     startupNotes.push(...scenarios.loadFiles());
   }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
-  const inner = given.store ? asStore(given.store) : createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
+  const inner = given.store
+    ? asStore(given.store)
+    : config.store === 'redis'
+      ? new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, ...retentionOptions(config.retentionDays) })
+      : createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
+  const redis = inner instanceof RedisStore ? inner : null;
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new RandomIdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : systemRandom());
   const ipn =
@@ -96,6 +107,8 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
     scenarios,
     startupNotes,
     logStream: given.logStream,
-    journal: given.journal ?? new Journal(config.journalSize),
+    journal: given.journal ?? (redis ? new RedisJournal(redis.client, redis.prefix, config.journalSize) : new Journal(config.journalSize)),
+    sweepLease: given.sweepLease ?? redis?.lease ?? { held: true },
+    sharedStore: given.sharedStore ?? redis !== null,
   };
 }

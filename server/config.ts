@@ -31,7 +31,9 @@ export interface Config {
   tlsNames: string[];
   proxyPassthrough: 'none' | 'loopback';
   dataDir: string;
-  store: 'file' | 'memory';
+  store: 'file' | 'memory' | 'redis';
+  redisUrl: string;
+  redisPrefix: string;
   dbFile: string | null;
   retentionDays: number;
   signature: 'on' | 'off';
@@ -81,7 +83,9 @@ export const options: readonly OptionSpec[] = [
   { key: 'tlsNames', flag: '--tls-names', env: env('TLS_NAMES'), kind: 'list', default: [], description: 'Extra DNS names or IPs served over HTTPS, comma-separated; each gets a certificate from the local CA (adding names keeps the CA).' },
   { key: 'proxyPassthrough', flag: '--proxy-passthrough', env: env('PROXY_PASSTHROUGH'), kind: { oneOf: ['none', 'loopback'] }, default: 'none', description: 'CONNECT to anything but the Amazon hosts: `none` refuses it (403); `loopback` tunnels targets on this machine (localhost, 127.x, ::1).' },
   { key: 'dataDir', flag: '--data-dir', env: env('DATA_DIR'), kind: 'string', default: './data', description: 'Directory for the state file and the local CA (tls/ca.pem, kept across restarts).' },
-  { key: 'store', flag: '--store', env: env('STORE'), kind: { oneOf: ['file', 'memory'] }, default: 'file', description: '`file` keeps state in a snapshot file plus a write-ahead log; `memory` forgets it on exit.' },
+  { key: 'store', flag: '--store', env: env('STORE'), kind: { oneOf: ['file', 'memory', 'redis'] }, default: 'file', description: '`file` keeps state in a snapshot file plus a write-ahead log; `memory` forgets it on exit; `redis` keeps it in Redis (--redis-url), shared by every mock pointed at the same one.' },
+  { key: 'redisUrl', flag: '--redis-url', env: env('REDIS_URL'), kind: 'string', default: 'redis://127.0.0.1:6379/0', description: 'Redis for `--store redis`: `redis://[user:password@]host:port/db` (`rediss://` for TLS). Its persistence settings decide what survives a Redis restart.' },
+  { key: 'redisPrefix', flag: '--redis-prefix', env: env('REDIS_PREFIX'), kind: 'string', default: 'amazon-pay-mock:', description: 'Prefix of every key the mock keeps in Redis; mocks with different prefixes keep separate states in one database.' },
   { key: 'dbFile', flag: '--db-file', env: env('DB_FILE'), kind: 'nullableString', default: null, description: 'State file (default `<dataDir>/db.json`).' },
   { key: 'retentionDays', flag: '--retention-days', env: env('RETENTION_DAYS'), kind: 'int', default: 30, description: 'Objects, idempotency keys, journal entries and IPN deliveries unchanged for this many days (real time) are removed; 0 keeps everything.' },
   { key: 'signature', flag: '--signature', env: env('SIGNATURE'), kind: { oneOf: ['on', 'off'] }, default: 'on', description: '`off` skips signature verification (a warning is printed at start-up).' },
@@ -157,6 +161,9 @@ function checkPorts(c: Config): void {
   }
   if ((c.tlsCert === null) !== (c.tlsKey === null)) throw new ConfigError('tlsCert and tlsKey go together: set both or neither');
   if (!c.http && !c.https) throw new ConfigError('both listeners are off: enable --http or --https');
+  if (c.store === 'redis' && !/^rediss?:\/\/[^/?#\s]+(?:\/\d{1,5})?\/?$/.test(c.redisUrl)) {
+    throw new ConfigError(`redisUrl: expected redis://[user:password@]host:port/db, got ${JSON.stringify(c.redisUrl.replace(/:[^:@/]*@/, ':***@'))}`);
+  }
 }
 
 /** Parses command-line flags (`--name value`, `--name=value`, bare `--bool-flag`, `--no-bool-flag`). */

@@ -9,6 +9,7 @@ import { isLoopback } from './loopback.js';
 import { servedHostList } from './proxy/connectProxy.js';
 import { ListenError, startServer, type RunningServer } from './server.js';
 import { StoreOpenError } from './store/errors.js';
+import { redactedUrl } from './store/redisStore.js';
 
 /** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration or unusable state files. */
 /** 0 stopped cleanly; 1 crashed while running; 2 refused to start (bad setting, port taken, unreadable store, anything else). */
@@ -111,7 +112,7 @@ function logSummary(config: Config, running: RunningServer): void {
       // What the Node SDK's overrideServiceUrl wants: host:port, no scheme.
       overrideServiceUrl: running.https ? running.https.url.replace(/^https:\/\//, '') : null,
       dataDir: path.resolve(config.dataDir),
-      store: config.store === 'file' ? path.resolve(dbFilePath(config)) : 'memory',
+      store: config.store === 'file' ? path.resolve(dbFilePath(config)) : config.store === 'redis' ? redactedUrl(config.redisUrl) : 'memory',
       certificate: cert && { source: cert.source, file: cert.file, names: cert.names },
       ca: running.ca,
       proxy: running.http ? running.http.url : null,

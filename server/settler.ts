@@ -16,6 +16,8 @@ export class Settler {
     private readonly store: Store,
     private readonly clocks: ClockBook,
     private readonly publicUrl: string,
+    /** On a store shared by several processes: only the lease holder runs the background pass, after `beforePass` (re-reading the clocks). */
+    private readonly background: { lease?: { readonly held: boolean }; beforePass?: () => Promise<void> } = {},
   ) {}
 
   /** Settles everything due, in every namespace. */
@@ -65,9 +67,12 @@ export class Settler {
   start(intervalMs = 1000): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      void this.store.nextDue().then((next) => {
-        if (next !== null && next <= this.clocks.latestNow()) return this.settleAll();
-      }).catch(() => undefined);
+      if (this.background.lease && !this.background.lease.held) return;
+      void (async () => {
+        await this.background.beforePass?.();
+        const next = await this.store.nextDue();
+        if (next !== null && next <= this.clocks.latestNow()) await this.settleAll();
+      })().catch(() => undefined);
     }, intervalMs);
     this.timer.unref();
   }

@@ -42,8 +42,8 @@ export function journalQuery(raw: unknown): JournalQuery {
 /** GET/DELETE /__admin/requests: the request journal, filtered, newest first; clear one merchant or all. */
 export function journalRoutes(app: FastifyInstance, deps: MockContext): void {
   app.get('/__admin/requests', async (request) => {
-    const entries = deps.journal.query(journalQuery(request.query));
+    const entries = await deps.journal.query(journalQuery(request.query));
     return { requests: entries };
   });
-  app.delete('/__admin/requests', async (request) => ({ cleared: deps.journal.clear(merchantParam(request.query)) }));
+  app.delete('/__admin/requests', async (request) => ({ cleared: await deps.journal.clear(merchantParam(request.query)) }));
 }

@@ -26,7 +26,7 @@ export function patternOf(method: string, url: string): PathPattern {
 function toAmazonError(error: FastifyError, bodyLimit: number): AmazonPayError {
   if (error instanceof AmazonPayError) return error;
   // A write that could not be made durable changed nothing: the client may retry.
-  if (error instanceof StoreUnavailableError) return apiError('ServiceUnavailable', 'The emulator could not save this change (its disk is full or failing); nothing was changed. Retry later.');
+  if (error instanceof StoreUnavailableError) return apiError('ServiceUnavailable', 'The emulator could not reach or write its store (a full or failing disk, or Redis unreachable); nothing was changed. Retry later.');
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return apiError('RequestEntityTooLarge', `The request body is larger than ${bodyLimit} bytes.`);

@@ -35,11 +35,36 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** Whether an entry passes a query's filters (the limit aside). */
+export function matchesQuery(e: JournalEntry, q: JournalQuery): boolean {
+  if (q.merchant !== undefined && e.merchant !== q.merchant) return false;
+  if (q.operation !== undefined && e.operation !== q.operation) return false;
+  if (q.status !== undefined && e.status !== q.status) return false;
+  if (q.publicKeyId !== undefined && e.publicKeyId !== q.publicKeyId) return false;
+  if (q.since !== undefined && Date.parse(e.time) < q.since) return false;
+  if (q.objectId !== undefined && !e.objectIds.includes(q.objectId)) return false;
+  return true;
+}
+
+/**
+ * What the app records calls in and reads them back from: the in-process `Journal` below, or one
+ * shared by every process on a Redis store (`RedisJournal`). Recording never waits; reads may.
+ */
+export interface RequestJournal {
+  record(entry: Omit<JournalEntry, 'id'>): void;
+  /** Matching entries, newest first. */
+  query(q?: JournalQuery): JournalEntry[] | Promise<JournalEntry[]>;
+  /** Drops one merchant's entries, or all. Returns how many went. */
+  clear(merchant?: string): number | Promise<number>;
+  /** Forgets entries recorded before `cutoff` (real ms; retention); returns how many. */
+  dropBefore(cutoff: number): number | Promise<number>;
+}
+
 /**
  * The request journal: a ring of the last `capacity` calls, oldest dropped first. Kept in memory
  * (it is a debugging aid, not state), filtered per merchant so parallel CI jobs see only theirs.
  */
-export class Journal {
+export class Journal implements RequestJournal {
   private entries: JournalEntry[] = [];
   private nextId = 1;
 
@@ -67,13 +92,7 @@ export class Journal {
     const limit = q.limit ?? 100;
     for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
       const e = this.entries[i]!;
-      if (q.merchant !== undefined && e.merchant !== q.merchant) continue;
-      if (q.operation !== undefined && e.operation !== q.operation) continue;
-      if (q.status !== undefined && e.status !== q.status) continue;
-      if (q.publicKeyId !== undefined && e.publicKeyId !== q.publicKeyId) continue;
-      if (q.since !== undefined && Date.parse(e.time) < q.since) continue;
-      if (q.objectId !== undefined && !e.objectIds.includes(q.objectId)) continue;
-      out.push(e);
+      if (matchesQuery(e, q)) out.push(e);
     }
     return out;
   }

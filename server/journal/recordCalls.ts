@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Journal } from './journal.js';
+import type { RequestJournal } from './journal.js';
 import { journalEntryOf } from './journalEntry.js';
 
 /** Calls to the emulated API (the journal records these): an operation, or a path in its URL space. */
@@ -12,12 +12,12 @@ function isApiRequest(request: FastifyRequest): boolean {
  * or, for a call a scenario rule dropped (no answer, so no response hook), when it is dropped
  * (`recordDroppedCall`), with status 0.
  */
-export function recordCalls(app: FastifyInstance, journal: Journal): void {
+export function recordCalls(app: FastifyInstance, journal: RequestJournal): void {
   app.addHook('onResponse', async (request, reply) => {
     if (isApiRequest(request)) journal.record(journalEntryOf(request, { status: reply.statusCode, elapsedMs: reply.elapsedTime, responsePayload: request.trace.responsePayload }));
   });
 }
 
-export function recordDroppedCall(journal: Journal, request: FastifyRequest, afterMs: number): void {
+export function recordDroppedCall(journal: RequestJournal, request: FastifyRequest, afterMs: number): void {
   journal.record(journalEntryOf(request, { status: 0, elapsedMs: afterMs, responsePayload: null }));
 }

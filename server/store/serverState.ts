@@ -18,6 +18,11 @@ export function saveClock(store: Store, clocks: ClockBook, merchant?: string): P
   return store.transact(merchant ?? SERVER_NAMESPACE, () => ({ puts: [{ collection: 'settings', id: CLOCK_ID, value: setting }], result: undefined }));
 }
 
+/** The clock setting saved for a merchant (or, without one, for the server), if any. */
+export function readClock(store: Store, merchant?: string): Promise<ClockSetting | undefined> {
+  return store.read<ClockSetting>(merchant ?? SERVER_NAMESPACE, 'settings', CLOCK_ID);
+}
+
 /** Puts back the clocks saved before a restart: the global one and every merchant's own. */
 export async function restoreClocks(store: Store, clocks: ClockBook): Promise<void> {
   const global = await store.read<ClockSetting>(SERVER_NAMESPACE, 'settings', CLOCK_ID);

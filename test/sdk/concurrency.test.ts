@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, request } from 'undici';
-import { signRequest } from '../../server/signing/signRequest.js';
-import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
+import { Agent } from 'undici';
+import { sendSigned, tally } from '../helpers/signedSend.js';
 import { liveServer, type LiveServer } from '../helpers/runningServer.js';
 import { DEMO_NS, newKey, readySession, usd } from './flows.js';
 
@@ -23,23 +22,7 @@ afterAll(async () => {
 });
 
 /** Sends one signed request as an SDK would; returns status and parsed body. */
-async function send(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const url = `${live.server.http!.url}${path}`;
-  const text = body === undefined ? '' : JSON.stringify(body);
-  const signed = signRequest({ method, url, body: text, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, algorithm: 'AMZN-PAY-RSASSA-PSS-V2', headers });
-  const res = await request(signed.url, { method: method as 'POST', headers: signed.headers, body: text || undefined, dispatcher: agent });
-  const raw = await res.body.text();
-  return { status: res.statusCode, body: raw ? JSON.parse(raw) : null };
-}
-
-function tally(results: { status: number; body: any }[]) {
-  const counts: Record<string, number> = {};
-  for (const r of results) {
-    const label = r.status < 300 ? String(r.status) : `${r.status} ${r.body?.reasonCode}`;
-    counts[label] = (counts[label] ?? 0) + 1;
-  }
-  return counts;
-}
+const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => sendSigned(live.server.http!.url, agent, method, path, body, headers);
 
 describe.each(['memory', 'file'] as const)(`${PARALLEL} parallel requests on one object (%s store)`, (store) => {
   beforeAll(async () => {

@@ -200,6 +200,20 @@ describe('main (compiled, as `npm start` runs it)', () => {
     expect(r.lines).toEqual([]);
   });
 
+  it('refuses to start when Redis is unreachable (--store redis): one line naming the URL and what to do, exit 2', async () => {
+    // A port nothing listens on: bound, then released.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const r = run(['--http-port', '0', '--no-https', '--data-dir', dataDir, '--store', 'redis', '--redis-url', `redis://127.0.0.1:${port}/0`]);
+    expect(await r.exit).toEqual({ code: 2, signal: null });
+    const lines = r.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^amazon-pay-mock: cannot start: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/0 \\(.*ECONNREFUSED.*\\); start Redis or fix --redis-url$`));
+    expect(r.lines).toEqual([]);
+  });
+
   it('exits 2 naming the port and the flag when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

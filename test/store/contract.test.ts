@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore, FileStore, MemoryStore, createStore, type EmbeddedEngine, type Put, type Store } from '../../server/store/index.js';
+import type { RedisStore } from '../../server/store/redisStore.js';
+import { describeSkippedWithoutRedis, hasRedis, isolatedRedisStore, redisForFile, redisWrites } from './redisTestServer.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -29,6 +31,11 @@ const kinds: StoreKind[] = [
   // Log entries written and fsync'ed: what a read must never cost (reads used to append empty commits).
   { name: 'file', make: async () => createStore('file', path.join(await temp.make(), 'db.json')), writes: async (store) => (engineOf(store) as FileStore).stats().entries },
 ];
+
+// The same contract on Redis: one throw-away redis-server for this file, a key prefix per test.
+const redis = redisForFile();
+if (hasRedis) kinds.push({ name: 'redis', make: async () => isolatedRedisStore(redis.server().url), writes: (store) => redisWrites(store as RedisStore) });
+else describeSkippedWithoutRedis('Store contract: redis');
 
 /** Commits `puts` as a transaction that reads nothing. */
 const commit = (store: Store, ns: string, puts: readonly Put[]) => store.transact(ns, () => ({ puts, result: undefined }));

@@ -79,13 +79,13 @@ export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind
 export async function objectDetail(deps: MockContext, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
   const row = rowOf(kind, await deps.store.read(ns, kind.collection, id));
   if (!row) return null;
-  const entries = deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });
+  const entries = await deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });
   return { row, timeline: stateTimeline(id, row.object, entries), entries };
 }
 
 /** One page of a merchant's journal, newest first. */
 export async function journalPage(deps: MockContext, ns: string, page: number): Promise<{ entries: JournalEntry[]; pages: number; total: number }> {
-  const all = deps.journal.query({ merchant: ns, limit: Number.MAX_SAFE_INTEGER });
+  const all = await deps.journal.query({ merchant: ns, limit: Number.MAX_SAFE_INTEGER });
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const start = (Math.min(page, pages) - 1) * PAGE_SIZE;
   return { entries: all.slice(start, start + PAGE_SIZE), pages, total: all.length };
@@ -93,5 +93,5 @@ export async function journalPage(deps: MockContext, ns: string, page: number): 
 
 /** A journal entry by its id, or null. */
 export async function journalEntry(deps: MockContext, id: number): Promise<JournalEntry | null> {
-  return deps.journal.query({ limit: Number.MAX_SAFE_INTEGER }).find((e) => e.id === id) ?? null;
+  return (await deps.journal.query({ limit: Number.MAX_SAFE_INTEGER })).find((e) => e.id === id) ?? null;
 }

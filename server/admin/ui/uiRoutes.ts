@@ -114,7 +114,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         clock: deps.clocks.control(ns).state(),
         rules: deps.scenarios.list(ns),
         deliveries: deps.ipn.deliveries({ merchant: ns }).slice(0, 20),
-        journal: deps.journal.query({ merchant: ns, limit: 20 }),
+        journal: await deps.journal.query({ merchant: ns, limit: 20 }),
       }),
     );
   });

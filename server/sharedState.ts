@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { StoredKey } from './admin/registeredKeys.js';
+import type { ClockBook } from './clock/clockBook.js';
+import type { ClockSetting } from './clock/controlledClock.js';
+import { peekPublicKeyId } from './signing/authorizationHeader.js';
+import { merchantNamespace, type KeyRegistry } from './signing/keyRegistry.js';
+import { readClock, SERVER_NAMESPACE } from './store/serverState.js';
+import type { Store } from './store/store.js';
+
+/**
+ * Keeps what each process holds in memory for speed (the clocks, the registered keys) in step with
+ * a store shared by several processes: another process may have moved a clock or registered a key
+ * since. Before a request uses them they are read again from the store (a couple of reads sent
+ * together); the settler's background pass re-reads every merchant's clock.
+ */
+export class SharedStateFollower {
+  /** Refreshes started so far; per clock, the latest whose answer was applied (an older answer arriving later is dropped). */
+  #started = 0;
+  readonly #applied = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clocks: ClockBook,
+    private readonly keys: KeyRegistry,
+  ) {}
+
+  /** Re-reads the server clock, the clock of `ns` (when given) and the registered key `publicKeyId` (when given). */
+  async refresh(ns?: string, publicKeyId?: string): Promise<void> {
+    const started = ++this.#started;
+    const [global, own, key] = await Promise.all([
+      readClock(this.store),
+      ns === undefined ? undefined : readClock(this.store, ns),
+      publicKeyId === undefined ? undefined : this.store.read<StoredKey>(SERVER_NAMESPACE, 'publicKeys', publicKeyId),
+    ]);
+    if (key && this.keys.get(key.publicKeyId)?.pem !== key.pem) {
+      try {
+        this.keys.add(key.publicKeyId, key.pem, { replace: true });
+      } catch {
+        // Unusable as stored: the process that registered it checked it, so only a hand-edited store gets here.
+      }
+    }
+    this.#apply(started, undefined, global);
+    if (ns !== undefined) this.#apply(started, ns, own);
+  }
+
+  /** Re-reads the server clock and every merchant's own clock (for the settler's background pass). */
+  async refreshAllClocks(): Promise<void> {
+    const started = ++this.#started;
+    const names = (await this.store.namespaces()).filter((ns) => ns !== SERVER_NAMESPACE);
+    const [global, ...own] = await Promise.all([readClock(this.store), ...names.map((ns) => readClock(this.store, ns))]);
+    this.#apply(started, undefined, global);
+    names.forEach((ns, i) => this.#apply(started, ns, own[i]));
+  }
+
+  /** The store is the truth: a clock it holds no setting for (never moved, or reset) is the default one. */
+  #apply(started: number, ns: string | undefined, setting: ClockSetting | undefined): void {
+    const key = ns ?? SERVER_NAMESPACE;
+    if (started < (this.#applied.get(key) ?? 0)) return;
+    this.#applied.set(key, started);
+    if (ns === undefined) {
+      if (setting) this.clocks.global.restore(setting);
+      else this.clocks.global.reset();
+    } else if (setting) this.clocks.control(ns).restore(setting);
+    else this.clocks.reset(ns);
+  }
+}
+
+/** The merchant a request is about, as far as can be told before routing: its signing key, or ?merchant=. */
+function requestTarget(request: FastifyRequest): { ns?: string; publicKeyId?: string } {
+  const publicKeyId = peekPublicKeyId(request.headers.authorization) ?? undefined;
+  if (publicKeyId !== undefined) return { ns: merchantNamespace(publicKeyId), publicKeyId };
+  const merchant = (request.query as Record<string, unknown> | undefined)?.merchant;
+  return typeof merchant === 'string' && merchant !== '' ? { ns: merchantNamespace(merchant) } : {};
+}
+
+/** On a shared store, brings clocks and keys up to date before every request is handled. */
+export function followSharedState(app: FastifyInstance, follower: SharedStateFollower): void {
+  app.addHook('preHandler', async (request) => {
+    const { ns, publicKeyId } = requestTarget(request);
+    // Unreachable store: go on with what this process has; a call that needs the store answers 503 there, and health still answers.
+    await follower.refresh(ns, publicKeyId).catch(() => {});
+  });
+}

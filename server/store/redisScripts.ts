@@ -1,0 +1,162 @@
+/**
+ * The Lua scripts of the Redis store. Redis runs a script atomically, so each one is a consistent
+ * read or an all-or-nothing write, whichever process sends it.
+ *
+ * Keys, all under one prefix `p` (so a database can hold other data too):
+ *   p version              layout version of what follows (checked at start-up)
+ *   p seq                  counter: record versions and insertion order
+ *   p ns                   hash ns -> number of records in it
+ *   p r:<ns>:<collection>  hash id -> JSON value
+ *   p v:<ns>:<collection>  hash id -> version (the seq of its last write; absent: never written)
+ *   p o:<ns>:<collection>  sorted set id -> insertion seq (the order of readAll)
+ *   p cv:<ns>              hash collection -> version of the collection (the seq of its last write)
+ *   p due                  sorted set "<ns>\0<collection>\0<id>" -> dueAt
+ *   p changed              sorted set "<ns>\0<collection>\0<id>" -> real time of its last write (retention)
+ * Collection names hold no ':', so the last segment of a key is the collection whatever the
+ * namespace holds. Scripts compute their keys, so the store needs one Redis, not a Cluster.
+ */
+
+/** Deletes one record with its version, order, count and schedules (a Lua function). */
+const DELETE_RECORD = `
+local function delete_record(p, ns, c, id)
+  local tail = ns .. ':' .. c
+  if redis.call('HDEL', p .. 'r:' .. tail, id) == 1 then
+    redis.call('HSET', p .. 'cv:' .. ns, c, redis.call('INCR', p .. 'seq'))
+    redis.call('HDEL', p .. 'v:' .. tail, id)
+    redis.call('ZREM', p .. 'o:' .. tail, id)
+    if redis.call('HINCRBY', p .. 'ns', ns, -1) <= 0 then redis.call('HDEL', p .. 'ns', ns) end
+  end
+  local member = ns .. '\\0' .. c .. '\\0' .. id
+  redis.call('ZREM', p .. 'due', member)
+  redis.call('ZREM', p .. 'changed', member)
+end
+`;
+
+/**
+ * ARGV: prefix, ns, at, n reads, (collection, id or '' for the whole collection, version) x n,
+ * m puts, (collection, id, json or '', dueAt or '') x m.
+ * Applies the puts only if every record (or collection) read still has the version the transaction
+ * saw. Returns 1, or 0 when something read changed (nothing written).
+ */
+export const COMMIT = `${DELETE_RECORD}
+local p, ns, at = ARGV[1], ARGV[2], ARGV[3]
+local i = 4
+local reads = tonumber(ARGV[i]); i = i + 1
+for k = 1, reads do
+  local cur
+  if ARGV[i + 1] == '' then cur = redis.call('HGET', p .. 'cv:' .. ns, ARGV[i])
+  else cur = redis.call('HGET', p .. 'v:' .. ns .. ':' .. ARGV[i], ARGV[i + 1]) end
+  if (cur or '0') ~= ARGV[i + 2] then return 0 end
+  i = i + 3
+end
+local puts = tonumber(ARGV[i]); i = i + 1
+for k = 1, puts do
+  local c, id, val, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  i = i + 4
+  if val == '' then
+    delete_record(p, ns, c, id)
+  else
+    local tail = ns .. ':' .. c
+    local member = ns .. '\\0' .. c .. '\\0' .. id
+    local seq = redis.call('INCR', p .. 'seq')
+    if redis.call('HSET', p .. 'r:' .. tail, id, val) == 1 then
+      redis.call('HINCRBY', p .. 'ns', ns, 1)
+      redis.call('ZADD', p .. 'o:' .. tail, seq, id)
+    end
+    redis.call('HSET', p .. 'v:' .. tail, id, seq)
+    redis.call('HSET', p .. 'cv:' .. ns, c, seq)
+    if due == '' then redis.call('ZREM', p .. 'due', member) else redis.call('ZADD', p .. 'due', due, member) end
+    redis.call('ZADD', p .. 'changed', at, member)
+  end
+end
+return 1
+`;
+
+/** Every value of one collection, in insertion order (a Lua table of JSON texts). */
+const VALUES_OF = `
+local function values_of(p, tail)
+  local ids = redis.call('ZRANGE', p .. 'o:' .. tail, 0, -1)
+  local out = {}
+  for s = 1, #ids, 1000 do
+    local chunk = {}
+    for k = s, math.min(s + 999, #ids) do chunk[#chunk + 1] = ids[k] end
+    local values = redis.call('HMGET', p .. 'r:' .. tail, unpack(chunk))
+    for k = 1, #values do if values[k] then out[#out + 1] = values[k] end end
+  end
+  return out
+end
+`;
+
+/**
+ * ARGV: prefix, ns, (collection, id or '' for the whole collection) x n. Returns, for each, its
+ * JSON ('' when absent; a JSON array of every value for a whole collection) and its version.
+ */
+export const FETCH = `${VALUES_OF}
+local p, ns = ARGV[1], ARGV[2]
+local out = {}
+for i = 3, #ARGV, 2 do
+  local tail = ns .. ':' .. ARGV[i]
+  if ARGV[i + 1] == '' then
+    out[#out + 1] = '[' .. table.concat(values_of(p, tail), ',') .. ']'
+    out[#out + 1] = redis.call('HGET', p .. 'cv:' .. ns, ARGV[i]) or '0'
+  else
+    out[#out + 1] = redis.call('HGET', p .. 'r:' .. tail, ARGV[i + 1]) or ''
+    out[#out + 1] = redis.call('HGET', p .. 'v:' .. tail, ARGV[i + 1]) or '0'
+  end
+end
+return out
+`;
+
+/** ARGV: prefix, ns, collection. Every value of the collection, in insertion order. */
+export const READ_ALL = `${VALUES_OF}
+return values_of(ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+`;
+
+/** ARGV: prefix, ns or '' (every namespace), every collection name. Clears the records and their schedules. */
+export const RESET = `
+local p, only = ARGV[1], ARGV[2]
+local names
+if only == '' then names = redis.call('HKEYS', p .. 'ns') else names = { only } end
+for _, ns in ipairs(names) do
+  for i = 3, #ARGV do
+    local tail = ns .. ':' .. ARGV[i]
+    if only ~= '' then
+      -- Only this namespace's schedules go: found through its own records, not by scanning everyone's.
+      for _, id in ipairs(redis.call('HKEYS', p .. 'r:' .. tail)) do
+        local member = ns .. '\\0' .. ARGV[i] .. '\\0' .. id
+        redis.call('ZREM', p .. 'due', member)
+        redis.call('ZREM', p .. 'changed', member)
+      end
+    end
+    redis.call('DEL', p .. 'r:' .. tail, p .. 'v:' .. tail, p .. 'o:' .. tail)
+  end
+  -- Versions only grow: a transaction that read before the reset must not commit after it.
+  for i = 3, #ARGV do redis.call('HSET', p .. 'cv:' .. ns, ARGV[i], redis.call('INCR', p .. 'seq')) end
+  redis.call('HDEL', p .. 'ns', ns)
+end
+if only == '' then redis.call('DEL', p .. 'due', p .. 'changed') end
+return 1
+`;
+
+/**
+ * ARGV: prefix, cutoff, limit. Deletes up to `limit` records whose last write is before the cutoff,
+ * each checked at that moment (one script: nothing can change in between). Returns how many.
+ */
+export const SWEEP = `${DELETE_RECORD}
+local p, cutoff, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local members = redis.call('ZRANGEBYSCORE', p .. 'changed', '-inf', '(' .. cutoff, 'LIMIT', 0, limit)
+for _, m in ipairs(members) do
+  local a = string.find(m, '\\0', 1, true)
+  local b = string.find(m, '\\0', a + 1, true)
+  delete_record(p, string.sub(m, 1, a - 1), string.sub(m, a + 1, b - 1), string.sub(m, b + 1))
+end
+return #members
+`;
+
+/** ARGV: key, version. Sets the layout version on an empty database; returns the version found. */
+export const CLAIM_VERSION = `
+local found = redis.call('GET', ARGV[1])
+if found then return found end
+redis.call('SET', ARGV[1], ARGV[2])
+return ARGV[2]
+`;
