@@ -24,6 +24,7 @@ import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile,
 import { plannedRequests, summarize } from './bench/stats.js';
 import { killAllTargets, Target } from './bench/targets.js';
 import { benchStored, formatStoredReport, type StoredBenchReport } from './bench/storedBench.js';
+import { benchRedis, formatRedisReport, type RedisBenchReport } from './bench/redisBench.js';
 import { UsageError } from './lib/cli.js';
 
 const BASELINE = 'bare Fastify 5';
@@ -209,8 +210,10 @@ async function main(): Promise<void> {
   const results = [];
   if (!options.storedOnly) {
     results.push(await benchBaseline(options));
-    for (const kind of options.mocks) results.push(await benchMock(kind, options));
+    for (const kind of options.mocks) if (kind !== 'redis') results.push(await benchMock(kind, options));
   }
+  const redis: RedisBenchReport | null =
+    !options.storedOnly && options.mocks.includes('redis') ? await benchRedis({ privateKeyPem, connections: options.connections, durationSeconds: options.durationSeconds, progress }) : null;
   const coldStart: ColdStartReport | null = options.storedOnly ? null : await benchColdStart(COLD_START_ROUNDS, progress, tempDirs);
   const stored: StoredBenchReport | null =
     options.stored.length > 0
@@ -224,6 +227,7 @@ async function main(): Promise<void> {
   for (const c of results.length > 0 ? compareToBaseline(results, BASELINE) : []) {
     out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
   }
+  if (redis) out.push(...formatRedisReport(redis, results.find((r) => r.name === BASELINE) ?? null));
   if (coldStart) out.push(formatColdStart(coldStart));
   out.push(formatMachine(host, options.connections, options.durationSeconds));
   for (const r of results) out.push(formatServerLine(r.name, r.server));
@@ -232,10 +236,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
     const comparisons = results.length > 0 ? compareToBaseline(results, BASELINE) : [];
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, coldStart, stored };
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, redis, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
-  if (results.some((r) => r.errors > 0) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;
+  if (results.some((r) => r.errors > 0) || (redis && 'phases' in redis && redis.phases.some((p) => p.errors > 0)) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;
 }
 
 main().catch((err: Error) => {

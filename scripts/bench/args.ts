@@ -14,11 +14,11 @@ export interface BenchOptions {
   stored: number[];
   /** Skip the main comparison (baseline and the mocks) and the cold start; run only the stored-objects report. */
   storedOnly: boolean;
-  /** Mock configurations of the main comparison: native or forge verify on the file store, native on the memory store. */
+  /** Mock configurations of the main comparison: native or forge verify on the file store, native on the memory store, the Redis phase. */
   mocks: MockKind[];
 }
 
-export const mockKinds = ['native', 'memory', 'forge'] as const;
+export const mockKinds = ['native', 'memory', 'forge', 'redis'] as const;
 export type MockKind = (typeof mockKinds)[number];
 
 export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--json]
@@ -29,7 +29,8 @@ export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--conne
                  comma-separated, or none (default: 1000,100000,1000000)
   --stored-only  run only that report
   --mocks        mocks of the main comparison, comma-separated: native (file store),
-                 memory (memory store), forge (forge verify, file store) (default: all three)
+                 memory (memory store), forge (forge verify, file store), redis (Redis
+                 store, one and then two instances; needs redis-server) (default: all four)
   -h, --help     this text`;
 
 const MAX_DURATION_SECONDS = 600;

@@ -1,7 +1,11 @@
 /** Messages between the bench (parent) and a target process (scripts/bench/target.ts) over IPC. */
 
 /** What a target runs: the bare-Fastify baseline, or the mock with one RSA-PSS verifier and one store (`dataDir` unused for memory). */
-export type TargetSpec = { kind: 'baseline' } | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store?: 'file' | 'memory' };
+export type TargetSpec =
+  | { kind: 'baseline' }
+  | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store?: 'file' | 'memory' }
+  // The Redis phase (scripts/bench/redisBench.ts): the mock with --store redis on this URL.
+  | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store: 'redis'; redisUrl: string };
 
 /**
  * Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it (after a full
@@ -44,15 +48,18 @@ export type TargetMessage =
 
 /** argv of the target process for a spec, and back. */
 export function targetArgv(spec: TargetSpec): string[] {
-  return spec.kind === 'baseline' ? ['baseline'] : ['mock', spec.verifier, spec.dataDir, ...(spec.store === 'memory' ? ['memory'] : [])];
+  if (spec.kind === 'baseline') return ['baseline'];
+  if (spec.store === 'redis') return ['mock', spec.verifier, spec.dataDir, 'redis', spec.redisUrl];
+  return ['mock', spec.verifier, spec.dataDir, ...(spec.store === 'memory' ? ['memory'] : [])];
 }
 
 export function parseTargetArgv(argv: readonly string[]): TargetSpec {
-  const [kind, verifier, dataDir, store] = argv;
+  const [kind, verifier, dataDir, store, redisUrl] = argv;
   if (kind === 'baseline' && argv.length === 1) return { kind };
   if (kind === 'mock' && (verifier === 'native' || verifier === 'forge') && dataDir) {
     if (argv.length === 3) return { kind, verifier, dataDir };
     if (argv.length === 4 && store === 'memory') return { kind, verifier, dataDir, store };
+    if (argv.length === 5 && store === 'redis' && redisUrl) return { kind, verifier, dataDir, store, redisUrl };
   }
-  throw new Error(`target: expected "baseline" or "mock native|forge <dataDir> [memory]", got ${JSON.stringify(argv)}`);
+  throw new Error(`target: expected "baseline" or "mock native|forge <dataDir> [memory | redis <url>]", got ${JSON.stringify(argv)}`);
 }

@@ -54,6 +54,7 @@ async function start(spec: TargetSpec): Promise<Started> {
     httpPort: 0,
     https: false,
     store: spec.store ?? 'file',
+    ...(spec.store === 'redis' ? { redisUrl: spec.redisUrl } : {}),
     dataDir: spec.dataDir,
     verifier: spec.verifier,
     logLevel: 'silent',

@@ -27,8 +27,8 @@ export interface RedisServerOptions {
 export interface RedisServer {
   url: string;
   port: number;
-  /** Stops the server (SIGTERM, waits for exit); data stays only when durable. */
-  stop(): Promise<void>;
+  /** Stops the server (SIGTERM, or SIGKILL for a crash) and waits for it to exit; data stays only when durable. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -87,13 +87,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
     await waitForPing(port, proc, () => log);
   };
-  const stop = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const proc = child;
     child = null;
     if (!proc || proc.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
-      proc.kill('SIGTERM');
+      proc.kill(signal);
     });
   };
   await start();

@@ -3,6 +3,7 @@ import { parseBenchArgs } from '../../scripts/bench/args.js';
 import { baselinePayload } from '../../scripts/bench/baselinePayload.js';
 import { chunk } from '../../scripts/bench/presign.js';
 import { parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
+import { formatRedisReport } from '../../scripts/bench/redisBench.js';
 import {
   compareToBaseline,
   formatCount,
@@ -91,12 +92,13 @@ describe('plannedRequests', () => {
 
 describe('parseBenchArgs', () => {
   it('defaults to 8 s, 32 connections, no JSON, and the stored-objects report at 1k, 100k and 1M', () => {
-    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false, mocks: ['native', 'memory', 'forge'] });
+    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false, mocks: ['native', 'memory', 'forge', 'redis'] });
   });
 
   it('reads which mocks to compare, and refuses an unknown one', () => {
     expect(parseBenchArgs(['--mocks', 'native,memory']).mocks).toEqual(['native', 'memory']);
-    expect(() => parseBenchArgs(['--mocks', 'native,redis'])).toThrow(/unknown mock "redis"/);
+    expect(parseBenchArgs(['--mocks', 'redis']).mocks).toEqual(['redis']);
+    expect(() => parseBenchArgs(['--mocks', 'native,lowdb'])).toThrow(/unknown mock "lowdb"/);
   });
 
   it('reads the stored-object counts, or none', () => {
@@ -279,10 +281,26 @@ describe('requests and plumbing', () => {
   });
 
   it('round-trips a target spec through argv', () => {
-    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const]) {
+    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' } as const]) {
       expect(parseTargetArgv(targetArgv(spec))).toEqual(spec);
     }
     expect(() => parseTargetArgv(['mock', 'openssl', '/tmp/x'])).toThrow(/expected/);
+    expect(() => parseTargetArgv(['mock', 'native', '/tmp/x', 'redis'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['mock', 'native'])).toThrow(/expected/);
+  });
+});
+
+describe('formatRedisReport', () => {
+  const phase = (instances: number, rps: number) => ({ instances, rps, p99Ms: 12.34, p50Ms: 5, maxMs: 20, requests: 1000, errors: 0, elapsedMs: 1000, statusCounts: { '200': 1000 }, firstError: null });
+
+  it('gives each Redis phase as a ratio to the baseline of the same run', () => {
+    expect(formatRedisReport({ phases: [phase(1, 500), phase(2, 750)] }, { rps: 10_000, p99Ms: 3 })).toEqual([
+      "mock on Redis, 1 instance: 500 completes/s, 0.050× the baseline's req/s; p99 12.3 ms (1000 requests)",
+      "mock on Redis, 2 instances: 750 completes/s, 0.075× the baseline's req/s; p99 12.3 ms (1000 requests)",
+    ]);
+  });
+
+  it('says why the phase was skipped', () => {
+    expect(formatRedisReport({ skipped: 'redis-server is not installed' }, null)).toEqual(['Redis phase skipped: redis-server is not installed']);
   });
 });
