@@ -18,7 +18,7 @@ import { Journal, type RequestJournal } from './journal/journal.js';
 import { RedisJournal } from './journal/redisJournal.js';
 import { RedisStore } from './store/redisStore.js';
 import type { EmbeddedEngine, Store } from './store/store.js';
-import { ScenarioBook } from './scenarios/book.js';
+import { rulesInStore, ScenarioBook } from './scenarios/book.js';
 
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
 export interface AppDeps {
@@ -67,11 +67,6 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
       for (const e of result.errors) startupNotes.push(`key file ${e.file}: ${e.message}`);
     }
   }
-  let scenarios = given.scenarios;
-  if (!scenarios) {
-    scenarios = new ScenarioBook(config.scenariosDir ? packagePath(config.scenariosDir) : null);
-    startupNotes.push(...scenarios.loadFiles());
-  }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);
   const inner = given.store
     ? asStore(given.store)
@@ -79,6 +74,12 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
       ? new RedisStore({ url: config.redisUrl, prefix: config.redisPrefix, ...retentionOptions(config.retentionDays) })
       : createStore(config.store, dbFilePath(config), retentionOptions(config.retentionDays));
   const redis = inner instanceof RedisStore ? inner : null;
+  let scenarios = given.scenarios;
+  if (!scenarios) {
+    // On a shared store, rules added through the control API are shared (and used up) by every instance.
+    scenarios = new ScenarioBook(config.scenariosDir ? packagePath(config.scenariosDir) : null, redis ? rulesInStore(redis) : undefined);
+    startupNotes.push(...scenarios.loadFiles());
+  }
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new RandomIdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : systemRandom());
   const ipn =

@@ -10,13 +10,13 @@ import { FAULTS, parseFault } from '../scenarios/faults.js';
  * source "faults", so scenario files can say the same thing.
  */
 export function faultRoutes(app: FastifyInstance, deps: MockContext): void {
-  app.get('/__admin/faults', async (request) => ({ faults: deps.scenarios.list(merchantParam(request.query)).filter((r) => r.source === FAULTS) }));
+  app.get('/__admin/faults', async (request) => ({ faults: (await deps.scenarios.list(merchantParam(request.query))).filter((r) => r.source === FAULTS) }));
 
   app.post('/__admin/faults', async (request, reply) => {
     const merchant = merchantParam(request.query) ?? null;
-    const [added] = deps.scenarios.add([parseFault(parseJsonBody(request.body))], merchant, FAULTS);
+    const [added] = await deps.scenarios.add([parseFault(parseJsonBody(request.body))], merchant, FAULTS);
     return reply.code(201).send(added);
   });
 
-  app.delete('/__admin/faults', async (request) => ({ cleared: deps.scenarios.removeSource(FAULTS, merchantParam(request.query)) }));
+  app.delete('/__admin/faults', async (request) => ({ cleared: await deps.scenarios.removeSource(FAULTS, merchantParam(request.query)) }));
 }

@@ -20,7 +20,7 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
     const keys = merchant === undefined ? await savedKeys(deps.store) : [];
     await deps.store.reset(merchant);
     await resaveKeys(deps.store, keys); // registered keys outlive a reset, as they always did
-    deps.scenarios.reset(merchant);
+    await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     deps.ipn.clearDeliveries(merchant);
     await deps.journal.clear(merchant);

@@ -104,7 +104,7 @@ async function applyScenario({ route, deps, request, caller, call }: OperationRu
     headers: request.headers,
     ...routeFacts,
   };
-  const scripted = applyScenarios(deps.scenarios, facts, caller.ns);
+  const scripted = await applyScenarios(deps.scenarios, facts, caller.ns);
   if (!scripted) return;
   request.trace.scenario = scripted.names.join(', ');
   if (scripted.delayMs > 0) await sleep(scripted.delayMs);

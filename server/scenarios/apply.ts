@@ -25,8 +25,8 @@ export interface ScriptedEffect {
  * Takes the rules matching this call from the book (using up their counts) and turns the outcome
  * into one effect: delay, override, error or drop. Null when no rule matched.
  */
-export function applyScenarios(book: ScenarioBook, facts: CallFacts, merchant: string): ScriptedEffect | null {
-  const taken = book.take(facts, merchant);
+export async function applyScenarios(book: ScenarioBook, facts: CallFacts, merchant: string): Promise<ScriptedEffect | null> {
+  const taken = await book.take(facts, merchant);
   if (!taken) return null;
   const effect: ScriptedEffect = { names: taken.names, delayMs: taken.delayMs, decidedBy: taken.rule?.name ?? null, override: null, error: null, drop: false };
   const rule = taken.rule;

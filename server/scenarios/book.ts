@@ -5,6 +5,8 @@ import type * as Yaml from 'yaml';
 import { AmazonPayError } from '../domain/errors.js';
 import type { CallFacts } from './facts.js';
 import { parseScenarioDocument, ruleMatches, type ScenarioRule } from './rules.js';
+import { SERVER_NAMESPACE } from '../store/serverState.js';
+import type { Store } from '../store/store.js';
 
 /** The YAML parser, loaded only when a YAML scenario file is read (a start without one never needs it). */
 function parseYaml(text: string): unknown {
@@ -17,16 +19,65 @@ export interface ActiveRule extends ScenarioRule {
   merchant: string | null;
 }
 
+/** What a change to the control-API rules returns: the new list (null: unchanged) and the caller's result. */
+type RulesChange<R> = (rules: readonly ActiveRule[]) => { rules: readonly ActiveRule[] | null; result: R };
+
+/** Where the rules added through the control API live: this process's memory, or a store shared by several processes. */
+interface AddedRules {
+  /** Applies `change` to the current rules as one step (on a shared store, one transaction: `change` may run more than once). */
+  update<R>(change: RulesChange<R>): Promise<R>;
+}
+
+function rulesInMemory(): AddedRules {
+  let rules: readonly ActiveRule[] = [];
+  return {
+    async update(change) {
+      const next = change(rules);
+      if (next.rules) rules = next.rules;
+      return next.result;
+    },
+  };
+}
+
+/** The record under the server namespace that holds the control-API rules on a shared store. */
+const RULES_ID = 'scenarioRules';
+
+/** Control-API rules kept in the store, so every process sharing it applies (and uses up) the same rules. */
+export function rulesInStore(store: Store): AddedRules {
+  return {
+    update(change) {
+      return store.transact(SERVER_NAMESPACE, (view) => {
+        const next = change(view.get<ActiveRule[]>('settings', RULES_ID) ?? []);
+        return { puts: next.rules ? [{ collection: 'settings', id: RULES_ID, value: next.rules }] : [], result: next.result };
+      });
+    },
+  };
+}
+
+/** What the rules made of one call: the deciding rule (null when only latency rules applied), the summed delay, every rule that applied. */
+export interface TakenRules {
+  rule: ActiveRule | null;
+  delayMs: number;
+  names: string[];
+}
+
 /**
  * The scripted outcomes in force: rules read from the scenarios directory at start (for every
  * merchant) plus rules added through the control API. Rules are tried in order: control-API rules
- * first (newest first), then file rules. Kept in memory; reset restores the file rules.
+ * first (newest first), then file rules. Control-API rules live in memory, or with `rulesInStore`
+ * in a store shared by several processes; file rules are each process's own. Reset restores the
+ * file rules.
  */
 export class ScenarioBook {
   private fileRules: ActiveRule[] = [];
-  private addedRules: ActiveRule[] = [];
+  readonly #added: AddedRules;
 
-  constructor(private readonly dir: string | null) {}
+  constructor(
+    private readonly dir: string | null,
+    added: AddedRules = rulesInMemory(),
+  ) {
+    this.#added = added;
+  }
 
   /** (Re)reads every *.json / *.yaml / *.yml in the directory; returns one note per file. */
   loadFiles(): string[] {
@@ -57,46 +108,66 @@ export class ScenarioBook {
   }
 
   /** Adds rules for one merchant (or all when merchant is null), ahead of existing ones. */
-  add(rules: ScenarioRule[], merchant: string | null, source = 'control-api'): ActiveRule[] {
+  add(rules: ScenarioRule[], merchant: string | null, source = 'control-api'): Promise<ActiveRule[]> {
     const active = rules.map((r) => ({ ...r, source, merchant }));
-    this.addedRules.unshift(...active.slice().reverse());
-    return active;
+    return this.#added.update((current) => ({ rules: [...active.slice().reverse(), ...current], result: active }));
   }
 
-  list(merchant?: string | null): ActiveRule[] {
-    return [...this.addedRules, ...this.fileRules].filter((r) => merchant === undefined || r.merchant === null || r.merchant === merchant);
+  list(merchant?: string | null): Promise<ActiveRule[]> {
+    return this.#added.update((current) => ({
+      rules: null,
+      result: [...current, ...this.fileRules].filter((r) => merchant === undefined || r.merchant === null || r.merchant === merchant),
+    }));
   }
 
   /** Drops the control-API rules of one source (e.g. 'faults'), for one merchant or all. */
-  removeSource(source: string, merchant?: string): number {
-    const before = this.addedRules.length;
-    this.addedRules = this.addedRules.filter((r) => r.source !== source || (merchant !== undefined && r.merchant !== merchant));
-    return before - this.addedRules.length;
+  removeSource(source: string, merchant?: string): Promise<number> {
+    return this.#added.update((current) => {
+      const kept = current.filter((r) => r.source !== source || (merchant !== undefined && r.merchant !== merchant));
+      return { rules: kept.length === current.length ? null : kept, result: current.length - kept.length };
+    });
   }
 
   /** Drops control-API rules (of one merchant, or all) and restores file rules' counters. */
-  reset(merchant?: string): void {
-    this.addedRules = merchant === undefined ? [] : this.addedRules.filter((r) => r.merchant !== merchant);
+  async reset(merchant?: string): Promise<void> {
+    await this.#added.update((current) => {
+      const kept = merchant === undefined ? [] : current.filter((r) => r.merchant !== merchant);
+      return { rules: kept.length === current.length ? null : kept, result: undefined };
+    });
     if (merchant === undefined) this.loadFiles();
   }
 
   /**
    * What the rules make of a call. Rules whose outcome is `normal` only add their delay (latency
    * faults) and let the search go on; the first matching rule with another outcome decides it.
-   * Every rule that applied has its remaining count taken down by one.
+   * Every rule that applied has its remaining count taken down by one (a control-API rule's in the
+   * same step as the decision, so two processes sharing the rules never both use its last count).
    */
-  take(facts: CallFacts, merchant: string): { rule: ActiveRule | null; delayMs: number; names: string[] } | null {
-    let delayMs = 0;
-    const names: string[] = [];
-    for (const rule of [...this.addedRules, ...this.fileRules]) {
-      if (rule.merchant !== null && rule.merchant !== merchant) continue;
-      if (!ruleMatches(rule, facts)) continue;
-      if (rule.times !== null) rule.times -= 1;
-      delayMs += rule.delayMs;
-      names.push(rule.name);
-      if (rule.outcome.kind !== 'normal') return { rule, delayMs, names };
-    }
-    return names.length ? { rule: null, delayMs, names } : null;
+  async take(facts: CallFacts, merchant: string): Promise<TakenRules | null> {
+    let fileRulesUsed: ActiveRule[] = [];
+    const taken = await this.#added.update<TakenRules | null>((current) => {
+      const next = [...current];
+      let changed = false;
+      fileRulesUsed = [];
+      let delayMs = 0;
+      const names: string[] = [];
+      const candidates = [...current.map((rule, index) => ({ rule, index })), ...this.fileRules.map((rule) => ({ rule, index: -1 }))];
+      for (const { rule, index } of candidates) {
+        if (rule.merchant !== null && rule.merchant !== merchant) continue;
+        if (!ruleMatches(rule, facts)) continue;
+        if (rule.times !== null && index >= 0) {
+          next[index] = { ...rule, times: rule.times - 1 };
+          changed = true;
+        } else if (rule.times !== null) fileRulesUsed.push(rule);
+        delayMs += rule.delayMs;
+        names.push(rule.name);
+        if (rule.outcome.kind !== 'normal') return { rules: changed ? next : null, result: { rule, delayMs, names } };
+      }
+      return { rules: changed ? next : null, result: names.length ? { rule: null, delayMs, names } : null };
+    });
+    // File rules are this process's own: their counts go down once the step above is done.
+    for (const rule of fileRulesUsed) if (rule.times !== null) rule.times -= 1;
+    return taken;
   }
 }
 

@@ -7,31 +7,31 @@ import { parseRule } from '../../server/scenarios/rules.js';
 
 const facts = (operation: string): CallFacts => ({ operation, checkoutSessionId: null, merchantReferenceId: null, amount: null, currency: null, publicKeyId: null, headers: {} });
 
-function bookWith(...rules: unknown[]): ScenarioBook {
+async function bookWith(...rules: unknown[]): Promise<ScenarioBook> {
   const book = new ScenarioBook(null);
-  book.add(rules.map((r, i) => parseRule(r, `r${i}`)).reverse(), null);
+  await book.add(rules.map((r, i) => parseRule(r, `r${i}`)).reverse(), null);
   return book;
 }
 
 describe('applyScenarios', () => {
-  it('is null when no rule matches', () => {
-    expect(applyScenarios(bookWith({ name: 'x', match: { operation: 'getCharge' }, outcome: { kind: 'drop' } }), facts('getRefund'), 'M')).toBeNull();
+  it('is null when no rule matches', async () => {
+    expect(await applyScenarios(await bookWith({ name: 'x', match: { operation: 'getCharge' }, outcome: { kind: 'drop' } }), facts('getRefund'), 'M')).toBeNull();
   });
 
-  it('sums the latency of rules it passes and lets the first deciding rule answer with an error', () => {
-    const book = bookWith(
+  it('sums the latency of rules it passes and lets the first deciding rule answer with an error', async () => {
+    const book = await bookWith(
       { name: 'slow', match: { operation: '*' }, outcome: { kind: 'normal' }, delayMs: 40 },
       { name: 'throttle', match: { operation: 'getCharge' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, delayMs: 2 },
     );
-    const effect = applyScenarios(book, facts('getCharge'), 'M')!;
+    const effect = (await applyScenarios(book, facts('getCharge'), 'M'))!;
     expect(effect).toMatchObject({ names: ['slow', 'throttle'], delayMs: 42, decidedBy: 'throttle', override: null, drop: false });
     expect(effect.error).toMatchObject({ reasonCode: 'TooManyRequests', status: 429 });
   });
 
-  it('turns a simulate outcome into the operation\'s override, and a drop into drop', () => {
-    const simulated = applyScenarios(bookWith({ name: 'sim', match: { operation: 'createCharge' }, outcome: { kind: 'simulate', code: 'HardDeclined' } }), facts('createCharge'), 'M')!;
+  it('turns a simulate outcome into the operation\'s override, and a drop into drop', async () => {
+    const simulated = (await applyScenarios(await bookWith({ name: 'sim', match: { operation: 'createCharge' }, outcome: { kind: 'simulate', code: 'HardDeclined' } }), facts('createCharge'), 'M'))!;
     expect(simulated.override).toEqual({ kind: 'decline', reasonCode: 'HardDeclined' });
-    expect(applyScenarios(bookWith({ name: 'gone', match: { operation: '*' }, outcome: { kind: 'drop' } }), facts('getCharge'), 'M')).toMatchObject({ drop: true, error: null });
+    expect(await applyScenarios(await bookWith({ name: 'gone', match: { operation: '*' }, outcome: { kind: 'drop' } }), facts('getCharge'), 'M')).toMatchObject({ drop: true, error: null });
   });
 });
 

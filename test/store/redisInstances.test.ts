@@ -114,6 +114,23 @@ else
       expect(created.status).toBe(201);
     });
 
+    it('shares faults and scripted rules: added through one instance, used up once across both', async () => {
+      const id = await readySession(a.sdk(), { intent: 'Authorize', amount: '11.00' });
+      const fault = await a.admin('POST', `/__admin/faults?merchant=${DEMO_NS}`, { operation: 'getCheckoutSession', status: 503, times: 1 });
+      expect(fault.status).toBe(201);
+      expect((await b.admin('GET', `/__admin/faults?merchant=${DEMO_NS}`)).body.faults.map((f: any) => [f.name, f.times])).toEqual([['fault:getCheckoutSession:503', 1]]);
+      const first = await send(b, 'GET', `/v2/checkoutSessions/${id}`, undefined);
+      expect([first.status, first.body.reasonCode]).toEqual([503, 'ServiceUnavailable']);
+      expect((await send(a, 'GET', `/v2/checkoutSessions/${id}`, undefined)).status).toBe(200);
+      expect((await send(b, 'GET', `/v2/checkoutSessions/${id}`, undefined)).status).toBe(200);
+      // A rule with several uses, hit by both at once, answers exactly that many times.
+      await b.admin('POST', `/__admin/scenarios?merchant=${DEMO_NS}`, { name: 'three', match: { operation: 'getCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' }, times: 3 });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 2 ? a : b, 'GET', `/v2/checkoutSessions/${id}`, undefined)));
+      expect(tally(results)).toEqual({ '200': 17, '429 TooManyRequests': 3 });
+      expect((await a.admin('DELETE', `/__admin/scenarios?merchant=${DEMO_NS}`)).status).toBe(200);
+      expect((await b.admin('GET', `/__admin/scenarios?merchant=${DEMO_NS}`)).body.rules).toEqual([]);
+    });
+
     it('runs the background sweeps in one instance only: exactly one holds the lease', async () => {
       await expect.poll(() => [a, b].filter((s) => s.server.app.mock.sweepLease.held).length).toBe(1);
     });

@@ -112,7 +112,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         page,
         objects: await loadObjectPage(deps, ns, kind, page, state),
         clock: deps.clocks.control(ns).state(),
-        rules: deps.scenarios.list(ns),
+        rules: await deps.scenarios.list(ns),
         deliveries: deps.ipn.deliveries({ merchant: ns }).slice(0, 20),
         journal: await deps.journal.query({ merchant: ns, limit: 20 }),
       }),
