@@ -21,6 +21,7 @@ import { Settler } from './settler.js';
 import { restoreClocks } from './store/serverState.js';
 import { restoreKeys } from './admin/registeredKeys.js';
 import { followSharedState, SharedStateFollower } from './sharedState.js';
+import { shareSigningKey } from './ipn/sharedSigningKey.js';
 
 export { publicUrlOf };
 
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
   await restoreClocks(deps.store, deps.clocks);
   for (const problem of await restoreKeys(deps.store, deps.keys)) app.log.warn(problem);
   await deps.idReservation?.restore();
+  // Several processes on one store sign IPN envelopes with one key.
+  if (deps.sharedStore) await shareSigningKey(deps.store);
   // The IPN signing key is generated in the background: a start must not wait for it (the first
   // signed notification generates it at once if it is not ready by then).
   deps.ipn.start().catch((err: unknown) => app.log.warn({ err }, 'could not prepare the IPN signing key; it is made when first needed'));

@@ -32,15 +32,23 @@ export class SharedStateFollower {
       ns === undefined ? undefined : readClock(this.store, ns),
       publicKeyId === undefined ? undefined : this.store.read<StoredKey>(SERVER_NAMESPACE, 'publicKeys', publicKeyId),
     ]);
-    if (key && this.keys.get(key.publicKeyId)?.pem !== key.pem) {
-      try {
-        this.keys.add(key.publicKeyId, key.pem, { replace: true });
-      } catch {
-        // Unusable as stored: the process that registered it checked it, so only a hand-edited store gets here.
-      }
-    }
+    if (key) this.#adopt(key);
     this.#apply(started, undefined, global);
     if (ns !== undefined) this.#apply(started, ns, own);
+  }
+
+  /** Registers every key saved in the store that this process does not have yet (or has with another PEM), for the key list. */
+  async refreshKeys(): Promise<void> {
+    for (const stored of await this.store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) this.#adopt(stored);
+  }
+
+  #adopt(key: StoredKey): void {
+    if (this.keys.get(key.publicKeyId)?.pem === key.pem) return;
+    try {
+      this.keys.add(key.publicKeyId, key.pem, { replace: true });
+    } catch {
+      // Unusable as stored: the process that registered it checked it, so only a hand-edited store gets here.
+    }
   }
 
   /** Re-reads the server clock and every merchant's own clock (for the settler's background pass). */
@@ -77,6 +85,8 @@ function requestTarget(request: FastifyRequest): { ns?: string; publicKeyId?: st
 export function followSharedState(app: FastifyInstance, follower: SharedStateFollower): void {
   app.addHook('preHandler', async (request) => {
     const { ns, publicKeyId } = requestTarget(request);
+    // The key list shows every key registered through any instance.
+    if (request.method === 'GET' && request.routeOptions.url === '/__admin/publicKeys') await follower.refreshKeys().catch(() => {});
     // Unreachable store: go on with what this process has; a call that needs the store answers 503 there, and health still answers.
     await follower.refresh(ns, publicKeyId).catch(() => {});
   });

@@ -54,3 +54,9 @@ export function signingIdentitySync(): SigningIdentity {
   ready = certificateFor(privateKey);
   return ready;
 }
+
+/** Signs with this PKCS#8 PEM key from now on (the key every process sharing a store uses) instead of one of this process's own. */
+export function adoptSigningKey(keyPem: string): void {
+  ready = certificateFor(keyPem);
+  pending = Promise.resolve(ready);
+}

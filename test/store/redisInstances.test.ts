@@ -103,7 +103,7 @@ else
       expect(await entries()).toEqual([]);
     });
 
-    it('accepts on one instance a key registered through the other', async () => {
+    it('accepts and lists on one instance a key registered through the other', async () => {
       const { generateKeyPairSync } = await import('node:crypto');
       const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const publicKeyId = `SANDBOX-REDIS${newKey().slice(0, 12).toUpperCase()}`;
@@ -112,6 +112,12 @@ else
       const client = b.sdk({ publicKeyId, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string });
       const created = await client.createCheckoutSession(readySessionBody(), idem());
       expect(created.status).toBe(201);
+      // Listed by both, though the second never saw a call signed with it before.
+      const [otherPair] = [generateKeyPairSync('rsa', { modulusLength: 2048 })];
+      const listedOnly = `SANDBOX-LISTED${newKey().slice(0, 12).toUpperCase()}`;
+      expect((await b.admin('POST', '/__admin/publicKeys', { publicKeyId: listedOnly, publicKey: otherPair.publicKey.export({ type: 'spki', format: 'pem' }) })).status).toBeLessThan(300);
+      const ids = (await a.admin('GET', '/__admin/publicKeys')).body.publicKeys.map((k: any) => k.publicKeyId);
+      expect(ids).toEqual(expect.arrayContaining([publicKeyId, listedOnly]));
     });
 
     it('shares faults and scripted rules: added through one instance, used up once across both', async () => {
