@@ -1,5 +1,5 @@
 import type { OperationEnv, OperationInput, OperationResult } from '../domain/operation.js';
-import type { OperationName } from '../domain/operations.js';
+import type { OperationName } from '../domain/operationNames.js';
 import type { CallFacts } from '../scenarios/facts.js';
 import type { StateView } from '../domain/operation.js';
 

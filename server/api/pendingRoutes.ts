@@ -1,5 +1,5 @@
 import { notEmulated } from '../domain/notEmulated.js';
-import type { OperationName } from '../domain/operations.js';
+import type { OperationName } from '../domain/operationNames.js';
 import type { HttpMethod, OperationRoute } from './operationRoute.js';
 
 /** An SDK operation that is routed (so it is signed, journaled and scriptable) but not emulated. */

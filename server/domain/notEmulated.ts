@@ -1,5 +1,5 @@
 import { apiError, type AmazonPayError } from './errors.js';
-import type { OperationName } from './operations.js';
+import type { OperationName } from './operationNames.js';
 
 /**
  * The answer of an SDK operation the emulator routes but does not serve (yet): Amazon's error

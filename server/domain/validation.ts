@@ -13,7 +13,7 @@ export type Schema =
   | { type: 'boolean' }
   | { type: 'price'; overMaximum?: 'InvalidParameterValue' | 'TransactionAmountExceeded' }
   | { type: 'amountOrNumberString' }
-  /** A whole number from 0 to `max`, as a JSON number or a string of digits. */
+  /** A whole number from 0 to `max`, as a JSON number or a string of digits (`wholeNumberOf` reads it). */
   | { type: 'wholeNumber'; max: number }
   | { type: 'object'; fields: Fields; required?: readonly string[]; open?: boolean }
   | { type: 'array'; items: Schema; max?: number }
@@ -43,8 +43,10 @@ export type InferFields<F extends Fields, R extends PropertyKey = never> = strin
   { -readonly [K in keyof F & R]: Infer<F[K]> } & { -readonly [K in Exclude<keyof F, R>]?: Infer<F[K]> | null }
 >;
 
-/** The TypeScript type of the values a schema accepts (after `validate`). */
-export type Infer<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
+/** The TypeScript type of the values a schema accepts (after `validate`); unknown for a schema not known in detail. */
+export type Infer<S> = [Schema] extends [S] ? unknown : InferKnown<S>;
+
+type InferKnown<S> = S extends { type: 'string'; enum: readonly (infer E)[] }
   ? E
   : S extends { type: 'string' }
     ? string
@@ -69,7 +71,8 @@ function invalid(path: string, value: unknown, why: string) {
   return apiError('InvalidParameterValue', `The value '${echo(value)}' provided for '${echo(path)}' is invalid. ${why}`);
 }
 
-/** Validates `value` against `schema`; returns it unchanged (nulls kept) or throws an AmazonPayError. */
+/** Validates `value` against `schema`; returns it unchanged (null when absent) or throws an AmazonPayError. */
+export function validate<const S extends Schema>(value: unknown, schema: S, path: string): Infer<S> | null;
 export function validate(value: unknown, schema: Schema, path: string): unknown {
   if (value === null || value === undefined) return null;
   switch (schema.type) {
@@ -156,10 +159,6 @@ export function validateBody<const F extends Fields, const R extends keyof F & s
   return checkObject(body ?? {}, { type: 'object', fields, required }, '') as InferFields<F, R>;
 }
 
-/** Validates `value` against an object schema; the typed form of `validate` for a whole document. */
-export function validateObject<const S extends Schema & { type: 'object' }>(value: unknown, schema: S, path: string): Infer<S> {
-  return validate(value ?? {}, schema, path) as Infer<S>;
-}
 
 /** Some of an object's fields, typed by their names. */
 export function pickFields<F extends Fields, const K extends keyof F & string>(fields: F, keys: readonly K[]): Pick<F, K> {
@@ -170,6 +169,9 @@ export function pickFields<F extends Fields, const K extends keyof F & string>(f
 export function omitFields<F extends Fields, const K extends keyof F & string>(fields: F, keys: readonly K[]): Omit<F, K> {
   return Object.fromEntries(Object.entries(fields).filter(([k]) => !(keys as readonly string[]).includes(k))) as Omit<F, K>;
 }
+
+/** The number a validated `wholeNumber` field holds, or null when absent. */
+export const wholeNumberOf = (value: string | number | null | undefined): number | null => (value === null || value === undefined ? null : Number(value));
 
 // Reusable field schemas.
 export const str = (max?: number): { type: 'string'; max?: number } => (max === undefined ? { type: 'string' } : { type: 'string', max });

@@ -1,5 +1,4 @@
 import { AmazonPayError } from '../domain/errors.js';
-import type { OperationName } from '../domain/operations.js';
 import type { Override } from '../domain/override.js';
 import type { ScenarioBook } from './book.js';
 import type { CallFacts } from './facts.js';
@@ -34,7 +33,7 @@ export async function applyScenarios(book: ScenarioBook, facts: CallFacts, merch
   const o = rule.outcome;
   if (o.kind === 'error') effect.error = new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
   else if (o.kind === 'pending' || o.kind === 'cancel') effect.override = o;
-  else if (o.kind === 'simulate') effect.override = simulationCodes[facts.operation as OperationName]?.[o.code] ?? null;
+  else if (o.kind === 'simulate') effect.override = simulationCodes[facts.operation]?.[o.code] ?? null;
   else if (o.kind === 'drop') effect.drop = true;
   return effect;
 }

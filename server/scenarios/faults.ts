@@ -1,5 +1,5 @@
 import { apiError } from '../domain/errors.js';
-import { operationNames } from '../domain/operations.js';
+import { operationNames } from '../domain/operationNames.js';
 import type { ReasonCode } from '../domain/reasonCodes.js';
 import { validateBody, type Fields } from '../domain/validation.js';
 import { parseRule, type ScenarioRule } from './rules.js';

@@ -1,9 +1,9 @@
 import type { CallFacts } from './facts.js';
 import { apiError } from '../domain/errors.js';
-import { operationNames, type OperationName } from '../domain/operations.js';
+import { operationNames } from '../domain/operationNames.js';
 import { simulationCodes } from './simulations.js';
 import { isReasonCode, reasonCodes, type ReasonCode } from '../domain/reasonCodes.js';
-import { validate, type Schema } from '../domain/validation.js';
+import { obj, oneOf, str, validate, wholeNumberOf } from '../domain/validation.js';
 
 /** What a rule makes the next matching call do. */
 export type ScriptedOutcome =
@@ -40,67 +40,59 @@ export interface ScenarioRule {
 /** Operations on which pending/cancel outcomes make sense. */
 const completionOperations = new Set(['completeCheckoutSession', 'finalizeCheckoutSession']);
 
-const ruleSchema: Schema = {
-  type: 'object',
-  required: ['name', 'match', 'outcome'],
-  fields: {
-    name: { type: 'string', max: 200 },
-    description: { type: 'string', max: 2000 },
-    match: {
-      type: 'object',
-      required: ['operation'],
-      fields: {
-        operation: { type: 'string', enum: ['*', ...operationNames] },
-        checkoutSessionId: { type: 'string' },
-        merchantReferenceId: { type: 'string' },
+const ruleSchema = obj(
+  {
+    name: str(200),
+    description: str(2000),
+    match: obj(
+      {
+        operation: oneOf('*', ...operationNames),
+        checkoutSessionId: str(),
+        merchantReferenceId: str(),
         amount: { type: 'amountOrNumberString' },
         currency: { type: 'string', pattern: /^[A-Z]{3}$/ },
-        publicKeyId: { type: 'string' },
-        header: { type: 'object', required: ['name', 'value'], fields: { name: { type: 'string' }, value: { type: 'string' } } },
+        publicKeyId: str(),
+        header: obj({ name: str(), value: str() }, ['name', 'value']),
       },
-    },
-    outcome: {
-      type: 'object',
-      required: ['kind'],
-      fields: {
-        kind: { type: 'string', enum: ['normal', 'pending', 'cancel', 'error', 'simulate', 'drop'] },
-        code: { type: 'string' },
-        settleTo: { type: 'string', enum: ['Authorized', 'Declined'] },
-        reasonCode: { type: 'string' },
-        status: { type: 'amountOrNumberString' },
-        message: { type: 'string', max: 2000 },
+      ['operation'],
+    ),
+    outcome: obj(
+      {
+        kind: oneOf('normal', 'pending', 'cancel', 'error', 'simulate', 'drop'),
+        code: str(),
+        settleTo: oneOf('Authorized', 'Declined'),
+        reasonCode: str(),
+        status: { type: 'wholeNumber', max: 599 },
+        message: str(2000),
       },
-    },
-    delayMs: { type: 'amountOrNumberString' },
-    times: { type: 'amountOrNumberString' },
+      ['kind'],
+    ),
+    delayMs: { type: 'wholeNumber', max: 60_000 },
+    times: { type: 'wholeNumber', max: 1_000_000 },
   },
-};
+  ['name', 'match', 'outcome'],
+);
 
-const cancelReasons = ['BuyerCanceled', 'Declined', 'AmazonCanceled', 'Expired'] as const;
-
-function wholeNumber(value: unknown, field: string, max: number): number | null {
-  if (value === null || value === undefined) return null;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw apiError('InvalidParameterValue', `The value '${String(value)}' provided for '${field}' is invalid. Use a whole number from 0 to ${max}.`);
-  return n;
-}
+type CancelReason = Extract<ScriptedOutcome, { kind: 'cancel' }>['reasonCode'];
+const cancelReasons: readonly CancelReason[] = ['BuyerCanceled', 'Declined', 'AmazonCanceled', 'Expired'];
+const isCancelReason = (code: string | null | undefined): code is CancelReason => cancelReasons.some((reason) => reason === code);
 
 /** Validates one rule as written in a scenario file or posted to the control API. */
 export function parseRule(raw: unknown, where: string): ScenarioRule {
-  const r = validate(raw, ruleSchema, where) as Record<string, any>;
+  const r = validate(raw, ruleSchema, where);
   if (r === null) throw apiError('MissingParameterValue', `${where}: a rule object is required.`);
-  const o = r.outcome as Record<string, any>;
-  const op = r.match.operation as string;
+  const o = r.outcome;
+  const op = r.match.operation;
   let outcome: ScriptedOutcome;
   if (o.kind === 'error') {
     if (!o.reasonCode || !isReasonCode(o.reasonCode)) {
       throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode must be one of the catalog's reason codes (see README), got '${o.reasonCode}'.`);
     }
-    const status = wholeNumber(o.status, `${where}.outcome.status`, 599) ?? reasonCodes[o.reasonCode as ReasonCode].status;
+    const status = wholeNumberOf(o.status) ?? reasonCodes[o.reasonCode].status;
     if (status < 400) throw apiError('InvalidParameterValue', `${where}.outcome.status must be 400 or more for an error outcome.`);
     outcome = { kind: 'error', reasonCode: o.reasonCode, status, message: o.message ?? null };
   } else if (o.kind === 'simulate') {
-    const accepted = op === '*' ? Object.values(simulationCodes).flatMap((c) => Object.keys(c ?? {})) : Object.keys(simulationCodes[op as OperationName] ?? {});
+    const accepted = op === '*' ? Object.values(simulationCodes).flatMap((c) => Object.keys(c ?? {})) : Object.keys(simulationCodes[op] ?? {});
     if (typeof o.code !== 'string' || !accepted.includes(o.code)) {
       throw apiError('InvalidParameterValue', `${where}.outcome.code must be a simulation code of ${op === '*' ? 'some operation' : op}${accepted.length ? ` (${[...new Set(accepted)].join(', ')})` : ', which accepts none'}.`);
     }
@@ -114,7 +106,7 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
       const settleTo = o.settleTo ?? 'Authorized';
       outcome = { kind: 'pending', settleTo, reasonCode: o.reasonCode ?? (settleTo === 'Declined' ? 'HardDeclined' : null) };
     } else {
-      if (!cancelReasons.includes(o.reasonCode)) throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode for a cancel outcome must be one of ${cancelReasons.join(', ')}.`);
+      if (!isCancelReason(o.reasonCode)) throw apiError('InvalidParameterValue', `${where}.outcome.reasonCode for a cancel outcome must be one of ${cancelReasons.join(', ')}.`);
       outcome = { kind: 'cancel', reasonCode: o.reasonCode };
     }
   } else if (o.kind === 'drop') {
@@ -123,16 +115,19 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
     outcome = { kind: 'normal' };
   }
   const match: ScenarioMatch = { operation: op };
-  for (const key of ['checkoutSessionId', 'merchantReferenceId', 'currency', 'publicKeyId'] as const) if (r.match[key] != null) match[key] = r.match[key];
+  for (const key of ['checkoutSessionId', 'merchantReferenceId', 'currency', 'publicKeyId'] as const) {
+    const value = r.match[key];
+    if (value != null) match[key] = value;
+  }
   if (r.match.amount != null) match.amount = String(r.match.amount);
-  if (r.match.header) match.header = { name: String(r.match.header.name).toLowerCase(), value: r.match.header.value };
+  if (r.match.header) match.header = { name: r.match.header.name.toLowerCase(), value: r.match.header.value };
   return {
     name: r.name,
     description: r.description ?? null,
     match,
     outcome,
-    delayMs: wholeNumber(r.delayMs, `${where}.delayMs`, 60_000) ?? 0,
-    times: wholeNumber(r.times, `${where}.times`, 1_000_000),
+    delayMs: wholeNumberOf(r.delayMs) ?? 0,
+    times: wholeNumberOf(r.times),
   };
 }
 

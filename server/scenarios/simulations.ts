@@ -1,5 +1,5 @@
 import { apiError } from '../domain/errors.js';
-import type { OperationName } from '../domain/operations.js';
+import type { OperationName } from '../domain/operationNames.js';
 import type { Override } from '../domain/override.js';
 import type { Environment } from '../domain/types.js';
 

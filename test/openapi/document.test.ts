@@ -11,7 +11,7 @@ import { approveFields } from '../../server/domain/checkoutSession/approveSessio
 import { finalizeSessionFields } from '../../server/domain/checkoutSession/finalizeCheckoutSession.js';
 import { completeSessionFields, createSessionFields, updateSessionFields } from '../../server/domain/checkoutSession/sessionSchema.js';
 import { deliveryTrackerFields } from '../../server/domain/deliveryTrackers.js';
-import { operationNames } from '../../server/domain/operations.js';
+import { operationNames } from '../../server/domain/operationNames.js';
 import { reasonCodes } from '../../server/domain/reasonCodes.js';
 import { createRefundFields } from '../../server/domain/refund/refundOperations.js';
 import { simulationCodes } from '../../server/scenarios/simulations.js';

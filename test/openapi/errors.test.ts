@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { pendingRoutes } from '../../server/api/pendingRoutes.js';
 import { buildApp } from '../../server/app.js';
-import { operationNames } from '../../server/domain/operations.js';
+import { operationNames } from '../../server/domain/operationNames.js';
 import { formatTimestamp } from '../../server/domain/time.js';
 import { MemoryStore } from '../../server/store/memoryStore.js';
 import { testConfig } from '../helpers/testApp.js';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyScenarios } from '../../server/scenarios/apply.js';
 import { ScenarioBook } from '../../server/scenarios/book.js';
+import type { OperationName } from '../../server/domain/operationNames.js';
 import type { CallFacts } from '../../server/scenarios/facts.js';
 import { parseFault } from '../../server/scenarios/faults.js';
 import { parseRule } from '../../server/scenarios/rules.js';
 
-const facts = (operation: string): CallFacts => ({ operation, checkoutSessionId: null, merchantReferenceId: null, amount: null, currency: null, publicKeyId: null, headers: {} });
+const facts = (operation: OperationName): CallFacts => ({ operation, checkoutSessionId: null, merchantReferenceId: null, amount: null, currency: null, publicKeyId: null, headers: {} });
 
 async function bookWith(...rules: unknown[]): Promise<ScenarioBook> {
   const book = new ScenarioBook(null);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
 import { AmazonPayError } from '../../server/domain/errors.js';
-import { operationNames } from '../../server/domain/operations.js';
+import { operationNames } from '../../server/domain/operationNames.js';
 import type { CallFacts } from '../../server/scenarios/facts.js';
 import { parseRule, parseScenarioDocument, ruleMatches } from '../../server/scenarios/rules.js';
 
@@ -24,6 +24,14 @@ describe('scenario rules', () => {
     ['an error status below 400', { kind: 'error', reasonCode: 'HardDeclined', status: 200 }, 'completeCheckoutSession'],
   ])('rejects %s', (_label, outcome, operation) => {
     expect(() => parseRule({ name: 'x', match: { operation }, outcome }, 'r')).toThrow(AmazonPayError);
+  });
+
+  it('reads delayMs, times and status as whole numbers, given as numbers or digit strings, within their limits', () => {
+    const rule = parseRule({ name: 'x', match: { operation: 'completeCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'HardDeclined', status: '429' }, delayMs: '250', times: 3 }, 'r');
+    expect([rule.delayMs, rule.times, rule.outcome]).toEqual([250, 3, { kind: 'error', reasonCode: 'HardDeclined', status: 429, message: null }]);
+    for (const [field, value] of [['delayMs', 60_001], ['times', 1.5], ['times', '-1'], ['delayMs', 'soon']] as const) {
+      expect(() => parseRule({ name: 'x', match: { operation: '*' }, outcome: { kind: 'normal' }, [field]: value }, 'r')).toThrow(`The value '${value}' provided for 'r.${field}' is invalid. Use a whole number from 0 to`);
+    }
   });
 
   it('rejects an unknown field in a rule', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operationNames, type OperationName } from '../../server/domain/operations.js';
+import { operationNames, type OperationName } from '../../server/domain/operationNames.js';
 import { pendingOperations } from '../../server/api/pendingRoutes.js';
 import { demoKeyIds } from '../helpers/demoKeys.js';
 import { liveServer, sdkError, useLiveServer, type LiveServer } from '../helpers/runningServer.js';
