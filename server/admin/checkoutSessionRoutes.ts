@@ -13,7 +13,7 @@ export function checkoutSessionRoutes(app: FastifyInstance, deps: MockContext): 
   app.post('/__admin/checkoutSessions/:checkoutSessionId/approve', async (request) => {
     const { checkoutSessionId } = request.params as { checkoutSessionId: string };
     const input = parseJsonBody(request.body) as ApproveInput;
-    const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, merchantParam(request.query), 'Checkout Session');
+    const ns = await findNamespace(deps, { collection: 'checkoutSessions', id: checkoutSessionId, what: 'Checkout Session' }, merchantParam(request.query));
     const now = deps.clocks.for(ns).now();
     return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
       const tools = { now, publicUrl: deps.settings.publicUrl, ids };

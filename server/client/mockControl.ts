@@ -100,9 +100,10 @@ export class MockControl {
     return new MockControl({ ...this.options, merchant });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, query: Query = {}, scoped = true): Promise<T> {
+  /** One control call; `unscoped` for the routes that are the server's, not a merchant's (health, keys). */
+  private async call<T>(method: string, path: string, { body, query = {}, unscoped = false }: { body?: unknown; query?: Query; unscoped?: boolean } = {}): Promise<T> {
     const url = new URL(path, this.options.baseUrl.replace(/\/?$/, '/'));
-    if (scoped && this.options.merchant) url.searchParams.set('merchant', this.options.merchant);
+    if (!unscoped && this.options.merchant) url.searchParams.set('merchant', this.options.merchant);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -118,7 +119,7 @@ export class MockControl {
   }
 
   health(): Promise<{ status: string }> {
-    return this.call('GET', '__admin/health', undefined, {}, false);
+    return this.call('GET', '__admin/health', { unscoped: true });
   }
 
   /** Clears this merchant's objects, scenarios, clock, journal and IPN outbox (everything when unscoped). */
@@ -131,15 +132,23 @@ export class MockControl {
   }
 
   advanceClock(seconds: number): Promise<ClockView> {
-    return this.call('POST', '__admin/clock', { advanceSeconds: seconds });
+    return this.call('POST', '__admin/clock', { body: { advanceSeconds: seconds } });
   }
 
-  setClock(instant: string | Date, frozen?: boolean): Promise<ClockView> {
-    return this.call('POST', '__admin/clock', { set: instant instanceof Date ? instant.toISOString() : instant, ...(frozen === undefined ? {} : { frozen }) });
+  /** Jumps to an instant; `frozen` also freezes (true) or thaws (false) the clock there. */
+  setClock(instant: string | Date, options: { frozen?: boolean } = {}): Promise<ClockView> {
+    const set = instant instanceof Date ? instant.toISOString() : instant;
+    return this.call('POST', '__admin/clock', { body: { set, ...(options.frozen === undefined ? {} : { frozen: options.frozen }) } });
   }
 
-  freezeClock(frozen = true): Promise<ClockView> {
-    return this.call('POST', '__admin/clock', { frozen });
+  /** Stops the clock where it stands. */
+  freezeClock(): Promise<ClockView> {
+    return this.call('POST', '__admin/clock', { body: { frozen: true } });
+  }
+
+  /** Lets a frozen clock run again from where it stands. */
+  thawClock(): Promise<ClockView> {
+    return this.call('POST', '__admin/clock', { body: { frozen: false } });
   }
 
   listScenarios(): Promise<{ rules: unknown[] }> {
@@ -147,7 +156,7 @@ export class MockControl {
   }
 
   addScenarios(rules: ScenarioRuleInput | ScenarioRuleInput[]): Promise<{ rules: unknown[] }> {
-    return this.call('POST', '__admin/scenarios', rules);
+    return this.call('POST', '__admin/scenarios', { body: rules });
   }
 
   clearScenarios(): Promise<{ rules: unknown[] }> {
@@ -155,7 +164,7 @@ export class MockControl {
   }
 
   addFault(fault: FaultInput): Promise<unknown> {
-    return this.call('POST', '__admin/faults', fault);
+    return this.call('POST', '__admin/faults', { body: fault });
   }
 
   listFaults(): Promise<{ faults: unknown[] }> {
@@ -168,26 +177,26 @@ export class MockControl {
 
   /** The buyer signs in, picks a card (default 1111) and returns, as on Amazon's pages. */
   approveCheckoutSession(checkoutSessionId: string, input: ApproveInput = {}): Promise<Record<string, unknown>> {
-    return this.call('POST', `__admin/checkoutSessions/${encodeURIComponent(checkoutSessionId)}/approve`, input);
+    return this.call('POST', `__admin/checkoutSessions/${encodeURIComponent(checkoutSessionId)}/approve`, { body: input });
   }
 
   registerPublicKey(publicKeyId: string, publicKey: string): Promise<{ publicKeyId: string; fingerprint: string }> {
-    return this.call('POST', '__admin/publicKeys', { publicKeyId, publicKey }, {}, false);
+    return this.call('POST', '__admin/publicKeys', { body: { publicKeyId, publicKey }, unscoped: true });
   }
 
   listPublicKeys(): Promise<{ publicKeys: { publicKeyId: string; fingerprint: string }[] }> {
-    return this.call('GET', '__admin/publicKeys', undefined, {}, false);
+    return this.call('GET', '__admin/publicKeys', { unscoped: true });
   }
 
   /** A buyer token for getBuyer, as Amazon Sign-In would give the merchant's page (needs a merchant). */
   issueBuyerToken(input: { buyer?: Record<string, unknown>; shippingAddress?: Record<string, unknown>; billingAddress?: Record<string, unknown> } = {}, region?: string): Promise<{ buyerToken: string; buyer: Record<string, unknown> }> {
-    return this.call('POST', '__admin/buyers', input, { region });
+    return this.call('POST', '__admin/buyers', { body: input, query: { region } });
   }
 
   /** The request journal, newest first. */
   async requests(filter: RequestFilter = {}): Promise<JournalEntry[]> {
     const since = filter.since instanceof Date ? filter.since.toISOString() : filter.since;
-    const res = await this.call<{ requests: JournalEntry[] }>('GET', '__admin/requests', undefined, { ...filter, since });
+    const res = await this.call<{ requests: JournalEntry[] }>('GET', '__admin/requests', { query: { ...filter, since } });
     return res.requests;
   }
 
@@ -196,7 +205,7 @@ export class MockControl {
   }
 
   setIpnEndpoints(config: { urls?: string[]; signed?: boolean }): Promise<Record<string, unknown>> {
-    return this.call('POST', '__admin/ipn', config);
+    return this.call('POST', '__admin/ipn', { body: config });
   }
 
   ipnConfig(): Promise<Record<string, unknown>> {
@@ -204,7 +213,7 @@ export class MockControl {
   }
 
   async ipnDeliveries(filter: { status?: 'pending' | 'delivered' | 'failed'; limit?: number } = {}): Promise<IpnDelivery[]> {
-    const res = await this.call<{ deliveries: IpnDelivery[] }>('GET', '__admin/ipn/deliveries', undefined, filter);
+    const res = await this.call<{ deliveries: IpnDelivery[] }>('GET', '__admin/ipn/deliveries', { query: filter });
     return res.deliveries;
   }
 

@@ -10,16 +10,17 @@ export interface ErrorDiagnostics {
 /** An error the emulator answers as Amazon would: `{"reasonCode","message"}` with its status. */
 export class AmazonPayError extends Error {
   readonly status: number;
+  readonly diagnostics?: ErrorDiagnostics;
 
+  /** The catalog's message and status unless given (a scripted error may answer another status). */
   constructor(
     readonly reasonCode: ReasonCode,
-    message?: string,
-    readonly diagnostics?: ErrorDiagnostics,
-    status?: number,
+    options: { message?: string; diagnostics?: ErrorDiagnostics; status?: number } = {},
   ) {
-    super(message ?? reasonCodes[reasonCode].message);
+    super(options.message ?? reasonCodes[reasonCode].message);
     this.name = 'AmazonPayError';
-    this.status = status ?? reasonCodes[reasonCode].status;
+    this.status = options.status ?? reasonCodes[reasonCode].status;
+    this.diagnostics = options.diagnostics;
   }
 
   /** The wire body: exactly the two keys Amazon sends. */
@@ -30,5 +31,5 @@ export class AmazonPayError extends Error {
 
 /** Raises a catalog entry, optionally with a specific message. */
 export function apiError(code: ReasonCode, message?: string, diagnostics?: ErrorDiagnostics): AmazonPayError {
-  return new AmazonPayError(code, message, diagnostics);
+  return new AmazonPayError(code, { message, diagnostics });
 }

@@ -35,7 +35,7 @@ ${backUrl ? html`<p><a href="${backUrl}">Return to the merchant's page</a></p>` 
 export type SignedFields = Record<string, string>;
 
 /** Amazon Sign-in: who signs in, for which store; posts back to /checkout/amazon-signin. */
-export function amazonSigninPage(fields: SignedFields, scopes: readonly string[], values: SigninValues, errors: SigninErrors = {}): string {
+export function amazonSigninPage(fields: SignedFields, scopes: readonly string[], { values, errors = {} }: { values: SigninValues; errors?: SigninErrors }): string {
   const messages = Object.entries(errors) as [keyof SigninValues, string][];
   return layout(
     messages.length ? 'Error: Sign in with Amazon' : 'Sign in with Amazon',
@@ -54,21 +54,29 @@ export function changeAddressPage(record: SessionRecord): string {
   const book = addressBook(record.meta.region);
   const current = JSON.stringify(record.session.shippingAddress);
   const selected = Math.max(0, book.findIndex((address) => JSON.stringify(address) === current));
-  return changePage(record, 'changeAddress', 'Change the shipping address', 'Use this address', html`<fieldset>
+  return changePage(record, { changeAction: 'changeAddress', title: 'Change the shipping address', saveLabel: 'Use this address', choices: html`<fieldset>
 <legend>Shipping address</legend>
 ${book.map(
   (address, i) => html`<label class="card" for="address-${i}"><input type="radio" name="address" id="address-${i}" value="${i}"${i === selected ? html` checked` : ''}><span>${addressBlock(address)}</span></label>
 `,
-)}</fieldset>`);
+)}</fieldset>` });
 }
 
 /** changePayment: the simulated cards, the current one selected. */
 export function changePaymentPage(record: SessionRecord): string {
-  return changePage(record, 'changePayment', 'Change the payment method', 'Use this payment method', cardChoices(selectedCardOf(record)));
+  return changePage(record, { changeAction: 'changePayment', title: 'Change the payment method', saveLabel: 'Use this payment method', choices: cardChoices(selectedCardOf(record)) });
 }
 
 /** The frame both change actions share: which session and action, the choices, save or go back. */
-function changePage(record: SessionRecord, changeAction: 'changeAddress' | 'changePayment', title: string, saveLabel: string, choices: SafeHtml): string {
+/** What a change page shows: its action, title, the label of its save button and the choices. */
+interface ChangeView {
+  changeAction: 'changeAddress' | 'changePayment';
+  title: string;
+  saveLabel: string;
+  choices: SafeHtml;
+}
+
+function changePage(record: SessionRecord, { changeAction, title, saveLabel, choices }: ChangeView): string {
   const session = record.session;
   return layout(
     title,

@@ -87,7 +87,14 @@ function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedBu
 }
 
 /** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
-function journalButton(deps: MockContext, request: FastifyRequest, operation: string, fields: SignedFields, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
+/** One POST of a button step: the request, the step's name in the journal, and the signed fields it carried. */
+interface ButtonPress {
+  request: FastifyRequest;
+  operation: string;
+  fields: SignedFields;
+}
+
+function journalButton(deps: MockContext, { request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
   const publicKeyId = fields.publicKeyId || null;
   const diagnostics = outcome.error?.diagnostics;
   const entry: Omit<JournalEntry, 'id'> = {
@@ -115,23 +122,24 @@ function journalButton(deps: MockContext, request: FastifyRequest, operation: st
 }
 
 /** Runs a button step; an Amazon-shaped refusal becomes the buyer's error page and a journal entry. */
-async function buttonStep(deps: MockContext, request: FastifyRequest, operation: string, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
+async function buttonStep(deps: MockContext, { request, operation }: Omit<ButtonPress, 'fields'>, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
   const fields = signedFieldsOf(parseForm(request.headers['content-type'], request.body));
+  const press = { request, operation, fields };
   try {
     const result = await step(fields);
     const status = 'redirect' in result ? 303 : result.status;
-    journalButton(deps, request, operation, fields, { status, objectIds: result.objectIds, response: 'redirect' in result ? { location: result.redirect } : null });
+    journalButton(deps, press, { status, objectIds: result.objectIds, response: 'redirect' in result ? { location: result.redirect } : null });
     return result;
   } catch (err) {
     if (!(err instanceof AmazonPayError) || err.status >= 500) throw err;
-    journalButton(deps, request, operation, fields, { status: err.status, error: err });
+    journalButton(deps, press, { status: err.status, error: err });
     throw buttonRefused(err, backUrlOf(fields));
   }
 }
 
 function checkoutStart(app: FastifyInstance, deps: MockContext): void {
   app.post('/checkout/start', { errorHandler: pageErrorHandler }, page((request) =>
-    buttonStep(deps, request, 'checkoutButton', async (fields) => {
+    buttonStep(deps, { request, operation: 'checkoutButton' }, async (fields) => {
       const verified = verifyButton(deps, fields);
       const productType = checkoutProductType(fields.productType);
       estimatedOrderAmount(fields);
@@ -151,7 +159,7 @@ function amazonSignin(app: FastifyInstance, deps: MockContext): void {
   app.post('/checkout/amazon-signin', { errorHandler: pageErrorHandler }, page((request) => {
     const form = parseForm(request.headers['content-type'], request.body);
     const action = form.get('action') === undefined ? 'show' : requireAction(form.get('action'), ['continue', 'cancel']);
-    return buttonStep(deps, request, 'signInButton', async (fields) => {
+    return buttonStep(deps, { request, operation: 'signInButton' }, async (fields) => {
       const verified = verifyButton(deps, fields);
       const payload = readSignInPayload(fields.payloadJSON!);
       const env = buttonEnv(deps, fields, verified);
@@ -159,10 +167,10 @@ function amazonSignin(app: FastifyInstance, deps: MockContext): void {
       const scopes = payload.signInScopes ?? [...signInScopes];
       if (action === 'show') {
         const buyer = demoBuyer('', env.ctx.region);
-        return { status: 200, body: amazonSigninPage(fields, scopes, { name: buyer.name ?? '', email: buyer.email ?? '' }) };
+        return { status: 200, body: amazonSigninPage(fields, scopes, { values: { name: buyer.name ?? '', email: buyer.email ?? '' } }) };
       }
       const { values, errors } = readSigninValues(form);
-      if (Object.keys(errors).length) return { status: 400, body: amazonSigninPage(fields, scopes, values, errors) };
+      if (Object.keys(errors).length) return { status: 400, body: amazonSigninPage(fields, scopes, { values, errors }) };
       const record = signInBuyerToken(payload, values, { ids: deps.ids, region: env.ctx.region });
       await deps.store.transact(env.ctx.ns, () => ({ puts: [{ collection: 'buyers', id: record.buyerToken, value: record }], result: undefined }));
       return { redirect: withQueryParam(payload.signInReturnUrl, 'buyerToken', record.buyerToken), objectIds: [record.buyerToken] };

@@ -27,27 +27,39 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
 
   function fail(message, Kind) { throw new (Kind || Error)(PREFIX + message); }
   function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v); }
-  function checkType(name, value, type, required) {
-    if (value === undefined || value === null) { if (required) fail("the option '" + name + "' is required.", TypeError); return; }
+  function checkType(name, value, type) {
+    if (value === undefined || value === null) return;
     if (typeof value !== type) fail("the option '" + name + "' must be a " + type + ', not ' + (Array.isArray(value) ? 'an array' : typeof value) + '.', TypeError);
   }
-  function checkEnum(name, value, allowed, required) {
-    checkType(name, value, 'string', required);
+  function requireType(name, value, type) {
+    if (value === undefined || value === null) fail("the option '" + name + "' is required.", TypeError);
+    checkType(name, value, type);
+  }
+  function checkEnum(name, value, allowed) {
+    checkType(name, value, 'string');
     if (value !== undefined && value !== null && allowed.indexOf(value) === -1) fail("the option '" + name + "' must be one of " + allowed.join(', ') + ", not '" + value + "'.", RangeError);
+  }
+  function requireEnum(name, value, allowed) {
+    requireType(name, value, 'string');
+    checkEnum(name, value, allowed);
   }
   function checkPrice(name, value) {
     if (value === undefined || value === null) return;
     if (!isObject(value)) fail("the option '" + name + "' must be an object {amount, currencyCode}.", TypeError);
-    checkType(name + '.amount', value.amount, 'string', true);
-    checkType(name + '.currencyCode', value.currencyCode, 'string', true);
+    requireType(name + '.amount', value.amount, 'string');
+    requireType(name + '.currencyCode', value.currencyCode, 'string');
   }
-  function checkConfig(name, config, required) {
-    if (config === undefined || config === null) { if (required) fail("the option '" + name + "' is required for this productType.", TypeError); return; }
+  function requireConfig(name, config) {
+    if (config === undefined || config === null) fail("the option '" + name + "' is required for this productType.", TypeError);
+    checkConfig(name, config);
+  }
+  function checkConfig(name, config) {
+    if (config === undefined || config === null) return;
     if (!isObject(config)) fail("the option '" + name + "' must be an object {payloadJSON, signature, publicKeyId}.", TypeError);
-    checkType(name + '.payloadJSON', config.payloadJSON, 'string', true);
-    checkType(name + '.signature', config.signature, 'string', true);
-    checkType(name + '.publicKeyId', config.publicKeyId, 'string', false);
-    checkEnum(name + '.algorithm', config.algorithm, LISTS.algorithms, false);
+    requireType(name + '.payloadJSON', config.payloadJSON, 'string');
+    requireType(name + '.signature', config.signature, 'string');
+    checkType(name + '.publicKeyId', config.publicKeyId, 'string');
+    checkEnum(name + '.algorithm', config.algorithm, LISTS.algorithms);
   }
   function element(selector, what) {
     if (typeof selector !== 'string' || selector === '') fail(what + ' needs a CSS selector string as its first argument.', TypeError);
@@ -155,9 +167,9 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
   function checkEndpoint(config) {
     if (config === undefined || config === null) return;
     if (!isObject(config)) fail("the option 'createCheckoutSession' must be an object {url, method, extractAmazonCheckoutSessionId}.", TypeError);
-    checkType('createCheckoutSession.url', config.url, 'string', true);
-    checkEnum('createCheckoutSession.method', config.method, ['GET', 'POST'], false);
-    checkType('createCheckoutSession.extractAmazonCheckoutSessionId', config.extractAmazonCheckoutSessionId, 'string', false);
+    requireType('createCheckoutSession.url', config.url, 'string');
+    checkEnum('createCheckoutSession.method', config.method, ['GET', 'POST']);
+    checkType('createCheckoutSession.extractAmazonCheckoutSessionId', config.extractAmazonCheckoutSessionId, 'string');
   }
 
   function startSignIn(options) {
@@ -174,18 +186,18 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
   function renderButton(selector, options) {
     var container = element(selector, 'renderButton');
     if (!isObject(options)) fail('renderButton needs an options object as its second argument.', TypeError);
-    checkType('merchantId', options.merchantId, 'string', true);
-    checkEnum('ledgerCurrency', options.ledgerCurrency, LISTS.ledgerCurrencies, true);
-    checkEnum('placement', options.placement, LISTS.placements, true);
-    checkEnum('productType', options.productType, LISTS.productTypes, false);
-    checkEnum('buttonColor', options.buttonColor, LISTS.buttonColors, false);
-    checkEnum('checkoutLanguage', options.checkoutLanguage, LISTS.checkoutLanguages, false);
-    checkType('sandbox', options.sandbox, 'boolean', false);
-    checkType('publicKeyId', options.publicKeyId, 'string', false);
+    requireType('merchantId', options.merchantId, 'string');
+    requireEnum('ledgerCurrency', options.ledgerCurrency, LISTS.ledgerCurrencies);
+    requireEnum('placement', options.placement, LISTS.placements);
+    checkEnum('productType', options.productType, LISTS.productTypes);
+    checkEnum('buttonColor', options.buttonColor, LISTS.buttonColors);
+    checkEnum('checkoutLanguage', options.checkoutLanguage, LISTS.checkoutLanguages);
+    checkType('sandbox', options.sandbox, 'boolean');
+    checkType('publicKeyId', options.publicKeyId, 'string');
     checkPrice('estimatedOrderAmount', options.estimatedOrderAmount);
     var signIn = options.productType === 'SignIn';
-    checkConfig('signInConfig', options.signInConfig, signIn);
-    checkConfig('createCheckoutSessionConfig', options.createCheckoutSessionConfig, false);
+    (signIn ? requireConfig : checkConfig)('signInConfig', options.signInConfig);
+    checkConfig('createCheckoutSessionConfig', options.createCheckoutSessionConfig);
     checkEndpoint(options.createCheckoutSession);
     var clickHandler = null;
     var element_ = drawButton(container, options);
@@ -204,9 +216,9 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
       },
       initCheckout: function (request) {
         if (!isObject(request)) fail('initCheckout needs an object {createCheckoutSessionConfig, estimatedOrderAmount, productType}.', TypeError);
-        checkConfig('createCheckoutSessionConfig', request.createCheckoutSessionConfig, true);
+        requireConfig('createCheckoutSessionConfig', request.createCheckoutSessionConfig);
         checkPrice('estimatedOrderAmount', request.estimatedOrderAmount);
-        checkEnum('productType', request.productType, ['PayAndShip', 'PayOnly'], false);
+        checkEnum('productType', request.productType, ['PayAndShip', 'PayOnly']);
         startCheckout(options, request);
       }
     };
@@ -215,8 +227,8 @@ export const checkoutScript = `/* amazon-pay-mock checkout.js: a local stand-in 
   function bindChangeAction(selector, options) {
     var target = element(selector, 'bindChangeAction');
     if (!isObject(options)) fail('bindChangeAction needs an options object {amazonCheckoutSessionId, changeAction}.', TypeError);
-    checkType('amazonCheckoutSessionId', options.amazonCheckoutSessionId, 'string', true);
-    checkEnum('changeAction', options.changeAction, LISTS.changeActions, true);
+    requireType('amazonCheckoutSessionId', options.amazonCheckoutSessionId, 'string');
+    requireEnum('changeAction', options.changeAction, LISTS.changeActions);
     target.addEventListener('click', function (event) {
       event.preventDefault();
       location.assign(ORIGIN + '/checkout/change?amazonCheckoutSessionId=' + encodeURIComponent(options.amazonCheckoutSessionId) + '&changeAction=' + encodeURIComponent(options.changeAction));

@@ -29,7 +29,7 @@ export interface SessionDecision<R> {
 /** The namespace holding this session, or null when none does. */
 async function sessionNamespace(deps: MockContext, id: string): Promise<string | null> {
   try {
-    return await findNamespace(deps, 'checkoutSessions', id, undefined, 'Checkout Session');
+    return await findNamespace(deps, { collection: 'checkoutSessions', id, what: 'Checkout Session' });
   } catch (err) {
     if (err instanceof AmazonPayError && err.reasonCode === 'ResourceNotFound') return null;
     throw err;

@@ -33,8 +33,17 @@ export function readSigninValues(fields: Map<string, string>): { values: SigninV
   return { values, errors };
 }
 
+/** What an input of the sign-in form is: its id, label, input type, autocomplete token and length limit. */
+export interface FieldSpec {
+  id: keyof SigninValues;
+  label: string;
+  type: string;
+  autocomplete: string;
+  max: number;
+}
+
 /** One labelled input of the sign-in form, with its error message when it has one. */
-export function field(id: keyof SigninValues, label: string, type: string, autocomplete: string, max: number, value: string, error: string | undefined) {
+export function field({ id, label, type, autocomplete, max }: FieldSpec, { value, error }: { value: string; error: string | undefined }) {
   return html`<label for="${id}">${label}</label>
 ${error ? html`<p class="field-error" id="${id}-error"><span class="visually-hidden">Error: </span>${error}</p>` : ''}
 <input type="${type}" id="${id}" name="${id}" autocomplete="${autocomplete}" required maxlength="${max}" value="${value}"${
@@ -71,8 +80,8 @@ export function testBuyerFields(values: SigninValues, errors: SigninErrors, hint
   return html`<fieldset>
 <legend>Test buyer</legend>
 <p class="note">This emulator needs no password: you sign in as the test buyer below.${hint ? html` ${hint}` : ''}</p>
-${field('name', 'Name', 'text', 'name', NAME_MAX, values.name, errors.name)}
-${field('email', 'Email address', 'email', 'email', EMAIL_MAX, values.email, errors.email)}
+${field({ id: 'name', label: 'Name', type: 'text', autocomplete: 'name', max: NAME_MAX }, { value: values.name, error: errors.name })}
+${field({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'email', max: EMAIL_MAX }, { value: values.email, error: errors.email })}
 </fieldset>
 <div class="actions">
 <button type="submit" class="primary" name="action" value="continue">Continue</button>

@@ -31,7 +31,7 @@ export async function applyScenarios(book: ScenarioBook, facts: CallFacts, merch
   const rule = taken.rule;
   if (!rule) return effect;
   const o = rule.outcome;
-  if (o.kind === 'error') effect.error = new AmazonPayError(o.reasonCode, o.message ?? undefined, { scenario: rule.name }, o.status);
+  if (o.kind === 'error') effect.error = new AmazonPayError(o.reasonCode, { message: o.message ?? undefined, diagnostics: { scenario: rule.name }, status: o.status });
   else if (o.kind === 'pending' || o.kind === 'cancel') effect.override = o;
   else if (o.kind === 'simulate') effect.override = simulationCodes[facts.operation]?.[o.code] ?? null;
   else if (o.kind === 'drop') effect.drop = true;

@@ -42,6 +42,18 @@ describe('MockControl', () => {
     expect(await mock.control.requests()).toHaveLength(0);
   });
 
+  it('sets, freezes and thaws the clock', async () => {
+    const control = mock.control.forMerchant('CLOCK-TEST');
+    const set = await control.setClock('2031-05-01T00:00:00Z', { frozen: true });
+    expect(set).toMatchObject({ now: '2031-05-01T00:00:00.000Z', frozen: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await control.clock()).now).toBe('2031-05-01T00:00:00.000Z');
+    expect((await control.thawClock()).frozen).toBe(false);
+    expect((await control.freezeClock()).frozen).toBe(true);
+    expect((await control.setClock(new Date('2032-01-01T00:00:00Z'))).frozen).toBe(true);
+    await control.reset();
+  });
+
   it('scripts outcomes and faults, then clears them', async () => {
     await mock.control.addScenarios({ name: 'decline-next', match: { operation: 'createCheckoutSession' }, outcome: { kind: 'error', reasonCode: 'InvalidRequest' }, times: 1 });
     await expect(client.createCheckoutSession(readySessionBody(), idem())).rejects.toMatchObject({ response: { status: 400 } });

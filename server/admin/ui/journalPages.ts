@@ -2,17 +2,17 @@ import { html, type SafeHtml } from '../../html/html.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import { journalTable } from './merchantPage.js';
 import { compareSignedText, type SignatureDiff } from './signatureDiff.js';
-import { pager, uiLayout } from './uiLayout.js';
+import { pager, uiLayout, type PagePosition } from './uiLayout.js';
 
 /** /__admin/ui/merchants/{ns}/journal: every recorded call of a merchant, paged. */
-export function journalListPage(ns: string, entries: JournalEntry[], page: number, pages: number, total: number): string {
+export function journalListPage(ns: string, { entries, page, pages, total }: PagePosition & { entries: JournalEntry[]; total: number }): string {
   const base = `/__admin/ui/merchants/${encodeURIComponent(ns)}/journal`;
   return uiLayout(
     `Journal of ${ns}`,
     html`<p><a href="/__admin/ui/merchants/${encodeURIComponent(ns)}">Merchant ${ns}</a></p>
 <h1>Journal of <code>${ns}</code> (${total} calls)</h1>
 ${journalTable(entries, 'Recorded calls')}
-${pager(base, {}, page, pages)}`,
+${pager(base, {}, { page, pages })}`,
   );
 }
 

@@ -51,7 +51,7 @@ ${v.objects.rows.length === 0
 <thead><tr><th scope="col">Id</th><th scope="col">State</th><th scope="col">Reason</th><th scope="col">Created</th><th scope="col">Last change</th></tr></thead>
 <tbody>${v.objects.rows.map((r) => html`<tr><td><a href="${url}/${v.kind.collection}/${encodeURIComponent(r.id)}"><code>${r.id}</code></a></td><td class="state">${r.state}</td><td>${r.reasonCode ?? ''}</td><td><code>${r.created}</code></td><td><code>${r.updated ?? ''}</code></td></tr>`)}</tbody>
 </table>`}
-${pager(url, { collection: v.kind.collection, state: v.state }, v.page, v.objects.pages)}
+${pager(url, { collection: v.kind.collection, state: v.state }, { page: v.page, pages: v.objects.pages })}
 </section>`;
 }
 

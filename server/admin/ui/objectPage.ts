@@ -34,7 +34,7 @@ function timelineList(events: TimelineEvent[]): SafeHtml {
 }
 
 /** One object: its state history, the buyer steps (sessions), the object itself, the calls naming it. */
-export function objectPage(ns: string, kind: ObjectKind, row: ObjectRow, timeline: TimelineEvent[], entries: JournalEntry[]): string {
+export function objectPage(ns: string, kind: ObjectKind, { row, timeline, entries }: { row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] }): string {
   return uiLayout(
     `${kind.label}: ${row.id}`,
     html`<p><a href="/__admin/ui/merchants/${encodeURIComponent(ns)}?collection=${kind.collection}">${kind.label} of ${ns}</a></p>

@@ -31,9 +31,9 @@ export function uiCredential(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** The Set-Cookie value that signs a browser in (or out, with null). */
-export function uiCookie(token: string | null, secure: boolean): string {
-  const attributes = `Path=${UI_PREFIX}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+/** The Set-Cookie value that signs a browser in (or out, with null); Secure when the page came over https. */
+export function uiCookie(token: string | null, protocol: string): string {
+  const attributes = `Path=${UI_PREFIX}; HttpOnly; SameSite=Strict${protocol === 'https' ? '; Secure' : ''}`;
   return token === null ? `${COOKIE}=; Max-Age=0; ${attributes}` : `${COOKIE}=${encodeURIComponent(token)}; ${attributes}`;
 }
 

@@ -61,8 +61,16 @@ export async function merchants(deps: MockContext): Promise<MerchantSummary[]> {
   );
 }
 
+/** Which objects to list: a merchant's of one kind, one page, optionally only in one state. */
+export interface ObjectListing {
+  ns: string;
+  kind: ObjectKind;
+  page: number;
+  state: string | null;
+}
+
 /** One page of a merchant's objects of one kind, newest first, optionally only in one state. */
-export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind, page: number, state: string | null): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
+export async function objectPage(deps: MockContext, { ns, kind, page, state }: ObjectListing): Promise<{ rows: ObjectRow[]; total: number; pages: number; states: string[] }> {
   const all = (await deps.store.readAll(ns, kind.collection))
     .map((r) => rowOf(kind, r))
     .filter((r): r is ObjectRow => r !== null);
@@ -76,7 +84,7 @@ export async function objectPage(deps: MockContext, ns: string, kind: ObjectKind
 }
 
 /** One object with its timeline and the journal entries that name it; null when it does not exist. */
-export async function objectDetail(deps: MockContext, ns: string, kind: ObjectKind, id: string): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
+export async function objectDetail(deps: MockContext, { ns, kind, id }: { ns: string; kind: ObjectKind; id: string }): Promise<{ row: ObjectRow; timeline: TimelineEvent[]; entries: JournalEntry[] } | null> {
   const row = rowOf(kind, await deps.store.read(ns, kind.collection, id));
   if (!row) return null;
   const entries = await deps.journal.query({ merchant: ns, objectId: id, limit: 10_000 });

@@ -55,8 +55,14 @@ export function uiLayout(title: string, body: SafeHtml): string {
   });
 }
 
+/** Where a paged list stands: this page of so many. */
+export interface PagePosition {
+  page: number;
+  pages: number;
+}
+
 /** Links to the previous and next page, keeping the other query parameters. */
-export function pager(base: string, params: Record<string, string | null>, page: number, pages: number): SafeHtml {
+export function pager(base: string, params: Record<string, string | null>, { page, pages }: PagePosition): SafeHtml {
   const link = (p: number) => {
     const q = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => e[1] !== null));
     return `${base}?${q.toString()}`;

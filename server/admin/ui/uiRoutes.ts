@@ -110,7 +110,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         kind,
         state,
         page,
-        objects: await loadObjectPage(deps, ns, kind, page, state),
+        objects: await loadObjectPage(deps, { ns, kind, page, state }),
         clock: deps.clocks.control(ns).state(),
         rules: await deps.scenarios.list(ns),
         deliveries: deps.ipn.deliveries({ merchant: ns }).slice(0, 20),
@@ -123,7 +123,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
     const ns = await known(deps, (request.params as { merchant: string }).merchant);
     const page = pageNumber(query(request).page);
     const { entries, pages, total } = await journalPage(deps, ns, page);
-    return sendPage(reply, 200, journalListPage(ns, entries, Math.min(page, pages), pages, total));
+    return sendPage(reply, 200, journalListPage(ns, { entries, page: Math.min(page, pages), pages, total }));
   });
 
   app.get('/__admin/ui/merchants/:merchant/:collection/:id', async (request, reply) => {
@@ -131,9 +131,9 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
     const ns = await known(deps, merchant);
     const kind = kindOf(collection);
     if (!kind) throw new UiProblem(404, `Unknown object kind '${collection.slice(0, 40)}'.`);
-    const detail = await objectDetail(deps, ns, kind, id);
+    const detail = await objectDetail(deps, { ns, kind, id });
     if (!detail) throw new UiProblem(404, `Merchant ${ns} has no ${kind.label} object '${id.slice(0, 80)}'.`);
-    return sendPage(reply, 200, objectPage(ns, kind, detail.row, detail.timeline, detail.entries));
+    return sendPage(reply, 200, objectPage(ns, kind, detail));
   });
 
   app.get('/__admin/ui/requests/:entryId', async (request, reply) => {
@@ -185,7 +185,7 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     app.post(`/__admin/ui/checkoutSessions/:checkoutSessionId/${name}`, async (request, reply) => {
       const form = formOf(request);
       const { checkoutSessionId } = request.params as { checkoutSessionId: string };
-      const ns = await findNamespace(deps, 'checkoutSessions', checkoutSessionId, form.get('merchant') || undefined, 'Checkout Session');
+      const ns = await findNamespace(deps, { collection: 'checkoutSessions', id: checkoutSessionId, what: 'Checkout Session' }, form.get('merchant') || undefined);
       const now = deps.clocks.for(ns).now();
       await transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
         const tools = { now, publicUrl: deps.settings.publicUrl, ids };
@@ -221,7 +221,7 @@ ${message ? html`<p role="alert">${message}</p>` : ''}
     if (token === null) return reply.redirect('/__admin/ui', 303);
     const given = form.get('token') ?? '';
     if (!timingSafeEqual(digest(given), digest(token))) return sendPage(reply, 401, loginPage('That is not the admin token.'));
-    return reply.header('set-cookie', uiCookie(token, request.protocol === 'https')).redirect('/__admin/ui', 303);
+    return reply.header('set-cookie', uiCookie(token, request.protocol)).redirect('/__admin/ui', 303);
   });
 }
 
