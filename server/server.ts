@@ -52,13 +52,13 @@ export interface StartOptions {
 export class ListenError extends Error {
   override name = 'ListenError';
 
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-    readonly port: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  readonly code: string | undefined;
+  readonly port: number;
+
+  constructor(message: string, { code, port, cause }: { code: string | undefined; port: number; cause?: unknown }) {
+    super(message, { cause });
+    this.code = code;
+    this.port = port;
   }
 }
 
@@ -132,8 +132,8 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   try {
     const httpServer = configure(http.createServer(handler));
     httpServer.on('connect', onConnect);
-    const httpListener = config.http ? await listen(httpServer, config, 'http', opened) : null;
-    const httpsListener = config.https ? await listen(configure(https.createServer(tls.listenerOptions, handler)), config, 'https', opened) : null;
+    const httpListener = config.http ? await listen(httpServer, endpointOf(config, 'http'), opened) : null;
+    const httpsListener = config.https ? await listen(configure(https.createServer(tls.listenerOptions, handler)), endpointOf(config, 'https'), opened) : null;
     listeners = { http: httpListener, https: httpsListener };
     const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
     const built = await buildApp(effective, deps);
@@ -166,12 +166,21 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   return { app: running, ...listeners, certificate: config.https ? tls.served : null, ca, close };
 }
 
-async function listen(server: NodeServer, config: Config, scheme: 'http' | 'https', opened: NodeServer[]): Promise<Listener> {
-  const port = scheme === 'http' ? config.httpPort : config.httpsPort;
+/** Where a listener binds: its scheme, host and configured port. */
+interface Endpoint {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+const endpointOf = (config: Config, scheme: 'http' | 'https'): Endpoint => ({ scheme, host: config.host, port: scheme === 'http' ? config.httpPort : config.httpsPort });
+
+async function listen(server: NodeServer, endpoint: Endpoint, opened: NodeServer[]): Promise<Listener> {
+  const { scheme, host, port } = endpoint;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      reject(listenError(err, scheme, config.host, port));
+      reject(listenError(err, endpoint));
     };
     const onListening = () => {
       server.off('error', onError);
@@ -179,15 +188,15 @@ async function listen(server: NodeServer, config: Config, scheme: 'http' | 'http
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host: config.host, port });
+    server.listen({ host, port });
   });
   opened.push(server);
   const address = server.address();
   const actual = typeof address === 'object' && address !== null ? address.port : port;
-  return { port: actual, url: `${scheme}://${urlHost(config.host)}:${actual}` };
+  return { port: actual, url: `${scheme}://${urlHost(host)}:${actual}` };
 }
 
-function listenError(err: NodeJS.ErrnoException, scheme: 'http' | 'https', host: string, port: number): ListenError {
+function listenError(err: NodeJS.ErrnoException, { scheme, host, port }: Endpoint): ListenError {
   const flag = scheme === 'http' ? '--http-port (AMAZON_PAY_MOCK_HTTP_PORT)' : '--https-port (AMAZON_PAY_MOCK_HTTPS_PORT)';
   const off = scheme === 'http' ? '--no-http' : '--no-https';
   const where = `${scheme.toUpperCase()} port ${port} on ${host}`;
@@ -206,7 +215,7 @@ function listenError(err: NodeJS.ErrnoException, scheme: 'http' | 'https', host:
     default:
       message = `cannot listen on ${where}: ${err.message}`;
   }
-  return new ListenError(message, err.code, port, { cause: err });
+  return new ListenError(message, { code: err.code, port, cause: err });
 }
 
 /**

@@ -77,6 +77,13 @@ interface Entry {
 
 const RESPONSE_SNIPPET = 300;
 
+/** What one commit caused: its notifications, the merchant's stored IPN settings, and the commit's durability (deliveries wait for it). */
+export interface CausedNotifications {
+  notifications: readonly IpnNotification[];
+  settings: unknown;
+  committed?: Promise<unknown>;
+}
+
 /**
  * Sends Instant Payment Notifications the way Amazon Pay does (SNS HTTP POSTs, "Set up Instant
  * Payment Notifications"): `onCommit` turns a store commit into notifications and queues one delivery per
@@ -164,9 +171,9 @@ export class IpnService {
    * commit causes and returns them; the first attempt waits for `committed` (the commit's
    * durability promise; a rejected one drops them). Never throws.
    */
-  onCommit(ns: string, puts: readonly Put[], before: BeforeLookup, committed?: Promise<unknown>): IpnDelivery[] {
+  onCommit(ns: string, { puts, before, committed }: { puts: readonly Put[]; before: BeforeLookup; committed?: Promise<unknown> }): IpnDelivery[] {
     try {
-      return this.enqueue(ns, notificationsFor(ns, puts, before), before('settings', IPN_SETTINGS_ID), committed);
+      return this.enqueue(ns, { notifications: notificationsFor(ns, { puts, before }), settings: before('settings', IPN_SETTINGS_ID), committed });
     } catch {
       return [];
     }
@@ -176,7 +183,7 @@ export class IpnService {
    * Queues one delivery per (notification x endpoint of the merchant's config, given its stored
    * settings record) and returns them; the first attempt waits for `committed`. Never throws.
    */
-  enqueue(ns: string, notifications: readonly IpnNotification[], settings: unknown, committed?: Promise<unknown>): IpnDelivery[] {
+  enqueue(ns: string, { notifications, settings, committed }: CausedNotifications): IpnDelivery[] {
     if (this.#closed) return [];
     try {
       if (notifications.length === 0) return [];

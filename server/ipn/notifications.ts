@@ -26,6 +26,12 @@ const objectKeys: Partial<Record<Collection, { key: string; type: IpnObjectType 
   disputes: { key: 'dispute', type: 'CHARGEBACK' },
 };
 
+/** A commit as notifications see it: its writes, and each record's value from before it. */
+export interface CommitView {
+  puts: readonly Put[];
+  before: BeforeLookup;
+}
+
 /**
  * The notifications one commit causes, in the order of its puts (one per object at most, judged on
  * its last put). Rules ("Set up Instant Payment Notifications"; the exact trigger list is UNCONFIRMED):
@@ -36,7 +42,8 @@ const objectKeys: Partial<Record<Collection, { key: string; type: IpnObjectType 
  *   not -> ATTRIBUTE_CHANGE;
  * - deletions, checkout sessions and every other collection -> nothing.
  */
-export function notificationsFor(ns: string, puts: readonly Put[], before: BeforeLookup): IpnNotification[] {
+export function notificationsFor(ns: string, commit: CommitView): IpnNotification[] {
+  const { puts, before } = commit;
   const last = new Map<string, Put>();
   for (const put of puts) {
     if (!objectKeys[put.collection]) continue;
@@ -56,7 +63,7 @@ export function notificationsFor(ns: string, puts: readonly Put[], before: Befor
       merchant: ns,
       objectType: spec.type,
       objectId: put.id,
-      chargePermissionId: chargePermissionIdOf(spec.type, now, puts, before),
+      chargePermissionId: chargePermissionIdOf(spec.type, now, commit),
       notificationType: type,
     });
   }
@@ -71,7 +78,7 @@ function changeType(type: IpnObjectType, then: AnyRecord | null, now: AnyRecord)
   return null;
 }
 
-function chargePermissionIdOf(type: IpnObjectType, obj: AnyRecord, puts: readonly Put[], before: BeforeLookup): string | null {
+function chargePermissionIdOf(type: IpnObjectType, obj: AnyRecord, { puts, before }: CommitView): string | null {
   if (type === 'CHARGE_PERMISSION') return stringOr(obj.chargePermissionId);
   if (type === 'CHARGE') return stringOr(obj.chargePermissionId);
   // A refund or dispute names its charge only; the charge is in the same commit or already stored.

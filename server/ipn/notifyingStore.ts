@@ -1,7 +1,7 @@
 import type { Collection, DueRecord, Put, Store, TransactionWork } from '../store/store.js';
 import { IPN_SETTINGS_ID } from './ipnConfig.js';
-import type { IpnService } from './ipnService.js';
-import { notificationsFor, type IpnNotification } from './notifications.js';
+import type { CausedNotifications, IpnService } from './ipnService.js';
+import { notificationsFor } from './notifications.js';
 
 const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions', 'charges', 'refunds', 'disputes']);
 
@@ -18,18 +18,18 @@ export class NotifyingStore implements Store {
   ) {}
 
   async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
-    let caused: { notifications: IpnNotification[]; settings: unknown } | null = null;
+    let caused: CausedNotifications | null = null;
     const result = await this.inner.transact(ns, (view) => {
       const outcome = work(view);
       caused = null; // only the run that commits counts
       if (outcome.puts.some((p: Put) => watched.has(p.collection))) {
-        const notifications = notificationsFor(ns, outcome.puts, (collection, id) => view.get(collection, id));
+        const notifications = notificationsFor(ns, { puts: outcome.puts, before: (collection, id) => view.get(collection, id) });
         if (notifications.length > 0) caused = { notifications, settings: view.get('settings', IPN_SETTINGS_ID) };
       }
       return outcome;
     });
-    const done = caused as { notifications: IpnNotification[]; settings: unknown } | null;
-    if (done) this.ipn.enqueue(ns, done.notifications, done.settings);
+    const done = caused as CausedNotifications | null;
+    if (done) this.ipn.enqueue(ns, done);
     return result;
   }
 

@@ -41,41 +41,50 @@ export const servedHostList = Object.keys(amazonHosts).join(', ');
 export function connectHandler(options: ConnectProxyOptions): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     socket.on('error', (err) => options.log('debug', { err, target: req.url }, 'proxy client connection error'));
+    const connection: ProxyConnection = { options, socket, head };
     try {
-      route(options, req, socket, head);
+      route(connection, req);
     } catch (err) {
       options.log('warn', { err, target: req.url }, 'CONNECT failed');
-      refuse(options, socket, 'InternalServerError', 'The proxy could not open the tunnel.');
+      refuse(connection, 'InternalServerError', 'The proxy could not open the tunnel.');
     }
   };
 }
 
-function route(options: ConnectProxyOptions, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+/** One CONNECT being handled: the proxy's options, the client's socket and what it sent after the request head. */
+interface ProxyConnection {
+  options: ConnectProxyOptions;
+  socket: Duplex;
+  head: Buffer;
+}
+
+function route(connection: ProxyConnection, req: IncomingMessage): void {
+  const { options } = connection;
   const target = req.url ?? '';
   const parsed = authorityForm.exec(target);
   const port = parsed ? Number(parsed[3]) : NaN;
   if (!parsed || port < 1 || port > 65535) {
-    refuse(options, socket, 'InvalidRequest', `CONNECT needs a target of the form host:port (e.g. CONNECT pay-api.amazon.com:443), got ${JSON.stringify(target.slice(0, 200))}.`);
+    refuse(connection, 'InvalidRequest', `CONNECT needs a target of the form host:port (e.g. CONNECT pay-api.amazon.com:443), got ${JSON.stringify(target.slice(0, 200))}.`);
     return;
   }
   const host = (parsed[1] ?? parsed[2]!).toLowerCase();
   const amazon = amazonHostOf(host);
   if (amazon && port === amazonPort) {
-    intercept(options, socket, head, amazon);
+    intercept(connection, amazon);
     return;
   }
   if (!amazon && options.passthrough === 'loopback' && isLoopback(host)) {
-    passThrough(options, socket, head, host, port);
+    passThrough(connection, { host, port });
     return;
   }
   const why = amazon
     ? `${amazon.host} is served on port ${amazonPort} only, not ${port}.`
     : `amazon-pay-mock is an offline stand-in: nothing leaves this machine through its proxy, and ${target} is not a host it serves.`;
   const loopbackHint = options.passthrough === 'none' && isLoopback(host) ? ' Loopback targets are tunnelled with --proxy-passthrough loopback.' : '';
-  refuse(options, socket, 'ProxyTargetNotServed', `${why} It serves ${servedHostList} (port ${amazonPort}).${loopbackHint}`);
+  refuse(connection, 'ProxyTargetNotServed', `${why} It serves ${servedHostList} (port ${amazonPort}).${loopbackHint}`);
 }
 
-function intercept(options: ConnectProxyOptions, socket: Duplex, head: Buffer, target: NonNullable<ReturnType<typeof amazonHostOf>>): void {
+function intercept({ options, socket, head }: ProxyConnection, target: NonNullable<ReturnType<typeof amazonHostOf>>): void {
   const leaf = options.leaves.leafFor(target.host);
   if (!leaf) throw new Error(`no leaf for ${target.host}`);
   socket.write('HTTP/1.1 200 Connection Established\r\nproxy-agent: amazon-pay-mock\r\n\r\n');
@@ -99,7 +108,8 @@ function intercept(options: ConnectProxyOptions, socket: Duplex, head: Buffer, t
   options.serve(tls);
 }
 
-function passThrough(options: ConnectProxyOptions, socket: Duplex, head: Buffer, host: string, port: number): void {
+function passThrough(connection: ProxyConnection, { host, port }: { host: string; port: number }): void {
+  const { options, socket, head } = connection;
   const upstream = net.connect({ host: host.replace(/^\[(.*)\]$/, '$1'), port });
   options.track(socket);
   options.track(upstream);
@@ -112,7 +122,7 @@ function passThrough(options: ConnectProxyOptions, socket: Duplex, head: Buffer,
     upstream.pipe(socket);
   });
   upstream.on('error', (err: NodeJS.ErrnoException) => {
-    if (!connected) refuse(options, socket, 'ServiceUnavailable', `Could not reach ${host}:${port} on this machine (${err.code ?? err.message}).`);
+    if (!connected) refuse(connection, 'ServiceUnavailable', `Could not reach ${host}:${port} on this machine (${err.code ?? err.message}).`);
     else socket.destroy();
   });
   upstream.on('close', () => socket.destroy());
@@ -122,7 +132,7 @@ function passThrough(options: ConnectProxyOptions, socket: Duplex, head: Buffer,
 const statusText: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /** Answers the CONNECT with an Amazon-shaped error (status from the catalog) and closes the connection. */
-function refuse(options: ConnectProxyOptions, socket: Duplex, reasonCode: keyof typeof reasonCodes, message: string): void {
+function refuse({ options, socket }: ProxyConnection, reasonCode: keyof typeof reasonCodes, message: string): void {
   const status = reasonCodes[reasonCode].status;
   const body = JSON.stringify({ reasonCode, message });
   options.log('info', { status, reasonCode }, `CONNECT refused: ${message}`);

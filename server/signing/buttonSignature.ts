@@ -65,7 +65,7 @@ export function verifyButtonSignature(input: ButtonSignatureInput, deps: { keys:
   const unescaped = stripcslashes(input.payloadJSON);
   if (unescaped !== input.payloadJSON) candidates.push(buttonStringToSign(algorithm, unescaped));
   for (const candidate of candidates) {
-    if (deps.verifier.verify(key, candidate, input.signature, saltLength)) {
+    if (deps.verifier.verify(key, { message: candidate, signatureBase64: input.signature, saltLength })) {
       return { publicKeyId: input.publicKeyId, algorithm, keyEnvironment: environmentFromKeyId(input.publicKeyId), stringToSign: candidate };
     }
   }

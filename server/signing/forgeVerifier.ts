@@ -3,7 +3,7 @@ import { nodeForge } from '../nodeForge.js';
 import type { SaltLength } from './algorithms.js';
 import type { RegisteredKey } from './keyRegistry.js';
 import { decodeSignature } from './decodeSignature.js';
-import type { SignatureVerifier } from './verifier.js';
+import type { SignatureVerifier, SignedMessage } from './verifier.js';
 
 // One scheme per salt length, built once. Safe to share: verification is synchronous and the
 // scheme restarts its digests on every call.
@@ -22,7 +22,7 @@ function pssScheme(saltLength: SaltLength): unknown {
 /** RSASSA-PSS in pure JavaScript with node-forge, for comparison with the native verifier. */
 export const forgeVerifier: SignatureVerifier = {
   name: 'forge',
-  verify(key: RegisteredKey, message: string, signatureBase64: string, saltLength: SaltLength): boolean {
+  verify(key: RegisteredKey, { message, signatureBase64, saltLength }: SignedMessage): boolean {
     const signature = decodeSignature(signatureBase64, key.modulusBytes);
     if (!signature) return false;
     try {

@@ -1,13 +1,12 @@
 import { constants, verify } from 'node:crypto';
-import type { SaltLength } from './algorithms.js';
 import type { RegisteredKey } from './keyRegistry.js';
 import { decodeSignature } from './decodeSignature.js';
-import type { SignatureVerifier } from './verifier.js';
+import type { SignatureVerifier, SignedMessage } from './verifier.js';
 
 /** RSASSA-PSS with node:crypto (OpenSSL): about 30x faster than forge, the default. */
 export const nativeVerifier: SignatureVerifier = {
   name: 'native',
-  verify(key: RegisteredKey, message: string, signatureBase64: string, saltLength: SaltLength): boolean {
+  verify(key: RegisteredKey, { message, signatureBase64, saltLength }: SignedMessage): boolean {
     const signature = decodeSignature(signatureBase64, key.modulusBytes);
     if (!signature) return false;
     try {

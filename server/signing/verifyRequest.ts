@@ -81,7 +81,7 @@ export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): Veri
     // Most requests canonicalise the same under every variant: verify each distinct string once.
     if (tried.has(stringToSign)) continue;
     tried.add(stringToSign);
-    if (deps.verifier.verify(key, stringToSign, auth.signature, saltLength)) {
+    if (deps.verifier.verify(key, { message: stringToSign, signatureBase64: auth.signature, saltLength })) {
       return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(auth.publicKeyId), canonicalRequest, stringToSign, variant };
     }
   }

@@ -101,13 +101,13 @@ export async function loadOrCreateAuthority(dataDir: string, now: Date = new Dat
     certPem = nodeForge().pki.certificateToPem(buildAuthorityCertificate(keyPem, now));
     await ensureTlsDir(dataDir);
     // Key first: a crash between the two renames leaves a pair authorityProblem rejects, never a silent mismatch.
-    await writeAtomically(dataDir, paths.caKey, keyPem, 0o600);
-    await writeAtomically(dataDir, paths.caCert, certPem, 0o644);
+    await writeAtomically({ dataDir, file: paths.caKey }, keyPem, 0o600);
+    await writeAtomically({ dataDir, file: paths.caCert }, certPem, 0o644);
   }
   const bundle = `${certPem.trim()}\n${rootCertificates.join('\n')}\n`;
   if ((await readIfPresent(dataDir, paths.bundle)) !== bundle) {
     await ensureTlsDir(dataDir);
-    await writeAtomically(dataDir, paths.bundle, bundle, 0o644);
+    await writeAtomically({ dataDir, file: paths.bundle }, bundle, 0o644);
   }
   // node-forge's forms are parsed on first use: only issuing a leaf needs them.
   let cert: Forge.pki.Certificate | null = null;
@@ -146,6 +146,6 @@ export async function loadOrCreateLeafKey(dataDir: string): Promise<string> {
   }
   const keyPem = await newRsaKeyPem();
   await ensureTlsDir(dataDir);
-  await writeAtomically(dataDir, file, keyPem, 0o600);
+  await writeAtomically({ dataDir, file }, keyPem, 0o600);
   return keyPem;
 }

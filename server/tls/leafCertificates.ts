@@ -28,12 +28,17 @@ export class LeafCertificates {
   private readonly served = new Map<string, string>();
   #defaultLeaf: Leaf | null = null;
 
-  private constructor(
-    private readonly ca: CertificateAuthority,
-    private readonly keyPem: string,
-    readonly defaultNames: readonly string[],
-    private readonly now: () => Date,
-  ) {
+  private readonly ca: CertificateAuthority;
+  private readonly keyPem: string;
+  readonly defaultNames: readonly string[];
+  private readonly now: () => Date;
+
+  private constructor(parts: { ca: CertificateAuthority; keyPem: string; defaultNames: readonly string[]; now: () => Date }) {
+    const { ca, keyPem, defaultNames, now } = parts;
+    this.ca = ca;
+    this.keyPem = keyPem;
+    this.defaultNames = defaultNames;
+    this.now = now;
     for (const name of [...defaultNames, ...Object.keys(amazonHosts)]) this.served.set(nameId(name), name);
   }
 
@@ -44,7 +49,7 @@ export class LeafCertificates {
 
   /** One key for every leaf of this process (given, or generated off the main thread). */
   static async create(ca: CertificateAuthority, defaultNames: readonly string[], options: { key?: Promise<string>; now?: () => Date } = {}): Promise<LeafCertificates> {
-    return new LeafCertificates(ca, await (options.key ?? newRsaKeyPem()), defaultNames, options.now ?? (() => new Date()));
+    return new LeafCertificates({ ca, keyPem: await (options.key ?? newRsaKeyPem()), defaultNames, now: options.now ?? (() => new Date()) });
   }
 
   /** The private key of every leaf (PKCS#8 PEM). */

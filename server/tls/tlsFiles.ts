@@ -17,11 +17,17 @@ export function tlsPaths(dataDir: string): { dir: string; caCert: string; caKey:
 
 const permissionCodes = new Set(['EACCES', 'EPERM', 'EROFS']);
 
+/** A file of the data dir, named with the dir it belongs to (the dir is what a permission error is about). */
+export interface DataFile {
+  dataDir: string;
+  file: string;
+}
+
 /**
  * A start-up error for a data dir this process cannot use (typically created by an earlier run
  * as root): says which file, why, and the two ways out.
  */
-export function dataDirError(dataDir: string, file: string, err: unknown, doing: string): Error {
+export function dataDirError({ dataDir, file }: DataFile, err: unknown, doing: string): Error {
   const code = (err as NodeJS.ErrnoException).code;
   if (!code || !permissionCodes.has(code)) return err as Error;
   const uid = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
@@ -38,7 +44,7 @@ export async function readIfPresent(dataDir: string, file: string): Promise<stri
     return await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw dataDirError(dataDir, file, err, 'read');
+    throw dataDirError({ dataDir, file }, err, 'read');
   }
 }
 
@@ -48,18 +54,19 @@ export async function ensureTlsDir(dataDir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw dataDirError(dataDir, dir, err, 'create');
+    throw dataDirError({ dataDir, file: dir }, err, 'create');
   }
 }
 
 /** Writes through a fresh temp file (created with `mode`) and renames it over `file`. */
-export async function writeAtomically(dataDir: string, file: string, text: string, mode: number): Promise<void> {
+export async function writeAtomically(target: DataFile, text: string, mode: number): Promise<void> {
+  const { file } = target;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, text, { mode, flag: 'wx' });
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    throw dataDirError(dataDir, file, err, 'write');
+    throw dataDirError(target, err, 'write');
   }
 }

@@ -14,7 +14,7 @@ function lookup(records: Partial<Record<Collection, Record<string, unknown>>>) {
 describe('notificationsFor', () => {
   it('a charge whose state changed -> CHARGE STATE_CHANGE naming its permission', () => {
     const puts: Put[] = [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }];
-    const out = notificationsFor('M1', puts, lookup({ charges: { [CH]: chargeRecord(CH, 'AuthorizationInitiated') } }));
+    const out = notificationsFor('M1', { puts: puts, before: lookup({ charges: { [CH]: chargeRecord(CH, 'AuthorizationInitiated') } }) });
     expect(out).toEqual([{ merchant: 'M1', objectType: 'CHARGE', objectId: CH, chargePermissionId: CP, notificationType: 'STATE_CHANGE' }]);
   });
 
@@ -23,7 +23,7 @@ describe('notificationsFor', () => {
       { collection: 'chargePermissions', id: CP, value: permissionRecord(CP, 'Chargeable') },
       { collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') },
     ];
-    const out = notificationsFor('M1', puts, lookup({}));
+    const out = notificationsFor('M1', { puts: puts, before: lookup({}) });
     expect(out.map((n) => [n.objectType, n.objectId, n.notificationType])).toEqual([
       ['CHARGE_PERMISSION', CP, 'STATE_CHANGE'],
       ['CHARGE', CH, 'STATE_CHANGE'],
@@ -31,37 +31,29 @@ describe('notificationsFor', () => {
   });
 
   it('a refund names the permission of its charge, from the same commit or from the store', () => {
-    const sameCommit = notificationsFor(
-      'M1',
-      [
+    const sameCommit = notificationsFor('M1', { puts: [
         { collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'RefundInitiated') },
         { collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured', 'C01-9999999-9999999') },
-      ],
-      lookup({ charges: { [CH]: chargeRecord(CH, 'Captured', 'C01-9999999-9999999') } }),
-    );
+      ], before: lookup({ charges: { [CH]: chargeRecord(CH, 'Captured', 'C01-9999999-9999999') } }) });
     expect(sameCommit).toEqual([{ merchant: 'M1', objectType: 'REFUND', objectId: RF, chargePermissionId: 'C01-9999999-9999999', notificationType: 'STATE_CHANGE' }]);
 
-    const settled = notificationsFor(
-      'M1',
-      [{ collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'Refunded') }],
-      lookup({ refunds: { [RF]: refundRecord(RF, CH, 'RefundInitiated') }, charges: { [CH]: chargeRecord(CH, 'Captured') } }),
-    );
+    const settled = notificationsFor('M1', { puts: [{ collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'Refunded') }], before: lookup({ refunds: { [RF]: refundRecord(RF, CH, 'RefundInitiated') }, charges: { [CH]: chargeRecord(CH, 'Captured') } }) });
     expect(settled).toEqual([{ merchant: 'M1', objectType: 'REFUND', objectId: RF, chargePermissionId: CP, notificationType: 'STATE_CHANGE' }]);
   });
 
   it('a permission whose merchantMetadata or recurringMetadata changed without a state change -> ATTRIBUTE_CHANGE', () => {
     const before = lookup({ chargePermissions: { [CP]: permissionRecord(CP, 'Chargeable', 'order-1') } });
-    expect(notificationsFor('M1', [{ collection: 'chargePermissions', id: CP, value: permissionRecord(CP, 'Chargeable', 'order-2') }], before)).toEqual([
+    expect(notificationsFor('M1', { puts: [{ collection: 'chargePermissions', id: CP, value: permissionRecord(CP, 'Chargeable', 'order-2') }], before: before })).toEqual([
       { merchant: 'M1', objectType: 'CHARGE_PERMISSION', objectId: CP, chargePermissionId: CP, notificationType: 'ATTRIBUTE_CHANGE' },
     ]);
     const recurring = permissionRecord(CP, 'Chargeable', 'order-1');
     recurring.chargePermission.recurringMetadata = { frequency: { unit: 'Month', value: '1' }, amount: null } as never;
-    expect(notificationsFor('M1', [{ collection: 'chargePermissions', id: CP, value: recurring }], before).map((n) => n.notificationType)).toEqual(['ATTRIBUTE_CHANGE']);
+    expect(notificationsFor('M1', { puts: [{ collection: 'chargePermissions', id: CP, value: recurring }], before: before }).map((n) => n.notificationType)).toEqual(['ATTRIBUTE_CHANGE']);
   });
 
   it('a permission whose state and metadata both changed -> one STATE_CHANGE', () => {
     const before = lookup({ chargePermissions: { [CP]: permissionRecord(CP, 'Chargeable', 'order-1') } });
-    const out = notificationsFor('M1', [{ collection: 'chargePermissions', id: CP, value: permissionRecord(CP, 'Closed', 'order-2') }], before);
+    const out = notificationsFor('M1', { puts: [{ collection: 'chargePermissions', id: CP, value: permissionRecord(CP, 'Closed', 'order-2') }], before: before });
     expect(out.map((n) => n.notificationType)).toEqual(['STATE_CHANGE']);
   });
 
@@ -75,7 +67,7 @@ describe('notificationsFor', () => {
       { collection: 'charges', id: CH, value: chargeWithNewMeta, dueAt: null },
       { collection: 'refunds', id: RF, value: refundRecord(RF, CH, 'RefundInitiated'), dueAt: 5 },
     ];
-    expect(notificationsFor('M1', puts, before)).toEqual([]);
+    expect(notificationsFor('M1', { puts: puts, before: before })).toEqual([]);
   });
 
   it('deletions, checkout sessions and other collections never notify', () => {
@@ -86,20 +78,20 @@ describe('notificationsFor', () => {
       { collection: 'settings', id: 'ipn', value: { urls: [], signed: true } },
       { collection: 'buyers', id: 'b', value: {} },
     ];
-    expect(notificationsFor('M1', puts, lookup({ charges: { [CH]: chargeRecord(CH, 'Authorized') } }))).toEqual([]);
+    expect(notificationsFor('M1', { puts: puts, before: lookup({ charges: { [CH]: chargeRecord(CH, 'Authorized') } }) })).toEqual([]);
   });
 
   it('an object written twice in one commit is judged once, on its last value against the old one', () => {
     const before = lookup({ charges: { [CH]: chargeRecord(CH, 'Authorized') } });
-    const there = notificationsFor('M1', [
+    const there = notificationsFor('M1', { puts: [
       { collection: 'charges', id: CH, value: chargeRecord(CH, 'CaptureInitiated') },
       { collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') },
-    ], before);
+    ], before: before });
     expect(there).toHaveLength(1);
-    const andBack = notificationsFor('M1', [
+    const andBack = notificationsFor('M1', { puts: [
       { collection: 'charges', id: CH, value: chargeRecord(CH, 'CaptureInitiated') },
       { collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') },
-    ], before);
+    ], before: before });
     expect(andBack).toEqual([]);
   });
 });

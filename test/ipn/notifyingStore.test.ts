@@ -28,7 +28,7 @@ describe('NotifyingStore', () => {
     ]);
     const seen: Array<{ ns: string; notifications: readonly IpnNotification[]; settings: unknown }> = [];
     const store = new NotifyingStore(inner, {
-      enqueue: (ns, notifications, settings) => {
+      enqueue: (ns, { notifications, settings }) => {
         seen.push({ ns, notifications, settings });
         return [];
       },

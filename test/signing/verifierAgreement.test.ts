@@ -58,7 +58,7 @@ rows.push(
 
 describe('native and forge verifiers agree', () => {
   it.each(rows)('$name -> $expected', (row) => {
-    const results = [nativeVerifier, forgeVerifier].map((v) => v.verify(row.key, row.message, row.signature, row.saltLength));
+    const results = [nativeVerifier, forgeVerifier].map((v) => v.verify(row.key, { message: row.message, signatureBase64: row.signature, saltLength: row.saltLength }));
     expect(results).toEqual([row.expected, row.expected]);
   });
 });

@@ -10,20 +10,20 @@ const MESSAGE = 'AMZN-PAY-RSASSA-PSS\nbb49552975c396f1e49d5510e1555b8b0627dc491b
 describe.each(verifiers)('%s verifier', (_name, verifier) => {
   describe.each(signers)('with a signature made by %s', (signer) => {
     it.each([20, 32] as const)('accepts a PSS signature with salt %i', (salt) => {
-      expect(verifier.verify(demo, MESSAGE, pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, salt), salt)).toBe(true);
+      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, salt), saltLength: salt })).toBe(true);
     });
 
     it('rejects the wrong salt length in either direction', () => {
-      expect(verifier.verify(demo, MESSAGE, pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), 32)).toBe(false);
-      expect(verifier.verify(demo, MESSAGE, pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 32), 20)).toBe(false);
+      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 32 })).toBe(false);
+      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 32), saltLength: 20 })).toBe(false);
     });
 
     it('rejects a signature of a different message', () => {
-      expect(verifier.verify(demo, `${MESSAGE}0`, pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), 20)).toBe(false);
+      expect(verifier.verify(demo, { message: `${MESSAGE}0`, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
     });
 
     it('rejects a signature checked against a different key', () => {
-      expect(verifier.verify(other, MESSAGE, pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), 20)).toBe(false);
+      expect(verifier.verify(other, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
     });
   });
 
@@ -43,15 +43,15 @@ describe.each(verifiers)('%s verifier', (_name, verifier) => {
     ['embedded newline', `${good.slice(0, 50)}\n${good.slice(50)}`],
   ];
   it.each(malformed)('returns false, never throws, for a %s signature', (_what, signature) => {
-    expect(() => verifier.verify(demo, MESSAGE, signature, 20)).not.toThrow();
-    expect(verifier.verify(demo, MESSAGE, signature, 20)).toBe(false);
-    expect(verifier.verify(demo, MESSAGE, signature, 32)).toBe(false);
+    expect(() => verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 20 })).not.toThrow();
+    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 20 })).toBe(false);
+    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 32 })).toBe(false);
   });
 
   it('accepts the signature without its base64 padding', () => {
     const sig = pssSign('node', DEMO_PRIVATE_KEY, MESSAGE, 20);
     expect(sig.endsWith('==')).toBe(true); // 256 bytes
-    expect(verifier.verify(demo, MESSAGE, sig.replace(/=+$/, ''), 20)).toBe(true);
+    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: sig.replace(/=+$/, ''), saltLength: 20 })).toBe(true);
   });
 });
 

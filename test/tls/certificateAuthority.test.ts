@@ -78,14 +78,14 @@ describe('loadOrCreateAuthority', () => {
 
   it('turns a data dir it may not write into a ConfigError that says how to fix it', async () => {
     // As root, permissions do not stop writes: the error is built from the errno directly too.
-    const err = dataDirError(dataDir, path.join(dataDir, 'tls'), Object.assign(new Error('denied'), { code: 'EACCES' }), 'create');
+    const err = dataDirError({ dataDir, file: path.join(dataDir, 'tls') }, Object.assign(new Error('denied'), { code: 'EACCES' }), 'create');
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/cannot create .*tls: EACCES\. The data dir .* is not usable by this user/);
     expect(err.message).toContain('chown -R');
     expect(err.message).toContain('--data-dir');
     // Not a permission problem: passed on unchanged.
     const other = Object.assign(new Error('disk'), { code: 'EIO' });
-    expect(dataDirError(dataDir, dataDir, other, 'write')).toBe(other);
+    expect(dataDirError({ dataDir, file: dataDir }, other, 'write')).toBe(other);
 
     if (typeof process.getuid === 'function' && process.getuid() !== 0) {
       await chmod(dataDir, 0o500);
