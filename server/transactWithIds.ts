@@ -6,7 +6,7 @@ import type { Store, StoreView, Transaction } from './store/store.js';
  * read changed, or was not durable yet), and each run gets the ids the previous run drew, in the
  * same order, so a re-run neither burns ids nor shifts a seeded sequence.
  */
-export function transactWithIds<R>(store: Store, ns: string, ids: IdGenerator, work: (view: StoreView, ids: IdGenerator) => Transaction<R>): Promise<R> {
+export function transactWithIds<R>({ store, ids }: { store: Store; ids: IdGenerator }, ns: string, work: (view: StoreView, ids: IdGenerator) => Transaction<R>): Promise<R> {
   const replaying = replayingIds(ids);
   return store.transact(ns, (view) => {
     replaying.rewind();

@@ -15,7 +15,7 @@ export function checkoutSessionRoutes(app: FastifyInstance, deps: MockContext): 
     const input = parseJsonBody(request.body) as ApproveInput;
     const ns = await findNamespace(deps, { collection: 'checkoutSessions', id: checkoutSessionId, what: 'Checkout Session' }, merchantParam(request.query));
     const now = deps.clocks.for(ns).now();
-    return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+    return transactWithIds(deps, ns, (state, ids) => {
       const tools = { now, publicUrl: deps.settings.publicUrl, ids };
       const { record } = findSession(state, checkoutSessionId, tools);
       const approved = approveSession(record, input, tools);

@@ -32,7 +32,8 @@ export function identifyCaller(request: FastifyRequest, raw: Buffer, deps: MockC
     // (a signed call always names a key; only with --signature off may it stay anonymous).
     if (publicKeyId !== null || deps.config.signature === 'off') request.trace.caller = { publicKeyId, ns: namespaceOf(publicKeyId) };
   }
-  const environment = resolveEnvironment(publicKeyId ? environmentFromKeyId(publicKeyId) : null, pathEnv, deps.config.envConflict, publicKeyId);
+  const keyEnv = publicKeyId ? environmentFromKeyId(publicKeyId) : null;
+  const environment = resolveEnvironment({ publicKeyId, keyEnv, pathEnv }, deps.config.envConflict);
   return { ns: namespaceOf(publicKeyId), publicKeyId, environment, region: parseRegion(headerText(request.headers, 'x-amz-pay-region')) };
 }
 

@@ -68,8 +68,8 @@ export class IdempotencyKeys {
    */
   async claim(ns: string, call: KeyedCall): Promise<Claim | { replay: Replay }> {
     if (call.route.method !== 'POST') return noKey;
-    const required = call.route.idempotency === 'required' && this.policy === 'required';
-    const key = readIdempotencyKey(headerText(call.headers, 'x-amz-pay-idempotency-key'), required);
+    const need = call.route.idempotency === 'required' && this.policy === 'required' ? 'required' : 'optional';
+    const key = readIdempotencyKey(headerText(call.headers, 'x-amz-pay-idempotency-key'), need);
     if (key === null) return noKey;
     const held: HeldKey = { id: idempotencyId(call.environment, key), fingerprint: fingerprintOf(call.route.name, call.params, call.raw) };
     const slot = `${ns}\0${held.id}`;

@@ -55,7 +55,7 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
     return kept;
   }
   const now = deps.clocks.for(caller.ns).now();
-  const outcome = await transactWithIds<Answer | { refused: AmazonPayError }>(deps.store, caller.ns, deps.ids, (state, ids) => {
+  const outcome = await transactWithIds<Answer | { refused: AmazonPayError }>(deps, caller.ns, (state, ids) => {
     const stored = storedAnswer(state, key);
     if (stored) return { puts: [], result: { ...stored, replayed: true } };
     const issued = new Set<string>();

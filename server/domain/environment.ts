@@ -16,7 +16,10 @@ export function parseRegion(value: string | undefined): Region {
  * on the other environment's path, or an unprefixed key on bare /v2, is rejected unless the policy
  * is `allow` (real behaviour UNCONFIRMED; then the key prefix, else sandbox, is used).
  */
-export function resolveEnvironment(keyEnv: Environment | null, pathEnv: Environment | null, policy: 'reject' | 'allow', publicKeyId: string | null): Environment {
+export function resolveEnvironment(
+  { publicKeyId, keyEnv, pathEnv }: { publicKeyId: string | null; keyEnv: Environment | null; pathEnv: Environment | null },
+  policy: 'reject' | 'allow',
+): Environment {
   if (policy === 'reject') {
     if (keyEnv && pathEnv && keyEnv !== pathEnv) {
       throw apiError('InvalidRequest', `The public key id ${publicKeyId} belongs to the ${keyEnv} environment but the path starts with /${pathEnv}/. Use /v2/... with environment-specific keys.`);

@@ -16,9 +16,9 @@ const keyPattern = /^[A-Za-z0-9_-]{1,32}$/;
  * else the key. An empty value, more than 32 characters or characters outside [A-Za-z0-9_-] is
  * 400 InvalidHeaderValue / MissingHeaderValue (UNCONFIRMED codes; see the README's "Choices").
  */
-export function readIdempotencyKey(value: string | undefined, required: boolean): string | null {
+export function readIdempotencyKey(value: string | undefined, need: 'required' | 'optional'): string | null {
   if (value === undefined) {
-    if (required) throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-idempotency-key' (at most 32 characters of A-Z a-z 0-9 - _).");
+    if (need === 'required') throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-idempotency-key' (at most 32 characters of A-Z a-z 0-9 - _).");
     return null;
   }
   if (value === '') throw apiError('MissingHeaderValue', "The header 'x-amz-pay-idempotency-key' has no value.");

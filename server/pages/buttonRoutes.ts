@@ -144,7 +144,7 @@ function checkoutStart(app: FastifyInstance, deps: MockContext): void {
       const productType = checkoutProductType(fields.productType);
       estimatedOrderAmount(fields);
       const env = buttonEnv(deps, fields, verified);
-      const created = await transactWithIds(deps.store, env.ctx.ns, deps.ids, (state, ids) => {
+      const created = await transactWithIds(deps, env.ctx.ns, (state, ids) => {
         const result = startCheckoutFromButton({ ...env, state, ids }, fields.payloadJSON!, productType);
         return { puts: result.writes, result };
       });

@@ -46,7 +46,7 @@ export async function withSession<R>(deps: MockContext, id: string, decide: (fou
   if (ns === null) return decide(null, deps.ids).reply;
   // The merchant's "now": the one place the pages read a clock.
   const now = deps.clocks.for(ns).now();
-  return transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+  return transactWithIds(deps, ns, (state, ids) => {
     const { reply, save } = decide({ ns, record: findSession(state, id, { now, publicUrl: deps.settings.publicUrl }).record, now }, ids);
     return { puts: save ? [sessionWrite(save)] : [], result: reply };
   });

@@ -187,7 +187,7 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
       const { checkoutSessionId } = request.params as { checkoutSessionId: string };
       const ns = await findNamespace(deps, { collection: 'checkoutSessions', id: checkoutSessionId, what: 'Checkout Session' }, form.get('merchant') || undefined);
       const now = deps.clocks.for(ns).now();
-      await transactWithIds(deps.store, ns, deps.ids, (state, ids) => {
+      await transactWithIds(deps, ns, (state, ids) => {
         const tools = { now, publicUrl: deps.settings.publicUrl, ids };
         const { record } = findSession(state, checkoutSessionId, tools);
         if (record.session.statusDetails.state !== 'Open') throw apiError('InvalidCheckoutSessionStatus', `The Checkout Session is ${record.session.statusDetails.state}; only an Open session can be ${name === 'approve' ? 'approved' : 'canceled'}.`);
