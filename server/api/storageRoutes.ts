@@ -16,9 +16,9 @@ import type { MockContext } from '../context.js';
  * secret, and it expires 30 seconds after it was handed out, on the merchant's clock.
  */
 export function registerStorage(app: FastifyInstance, deps: MockContext): void {
-  app.get('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
-    const { merchant, reportDocumentId } = request.params as { merchant: string; reportDocumentId: string };
-    const query = request.query as Record<string, unknown>;
+  app.get<{ Params: { merchant: string; reportDocumentId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
+    const { merchant, reportDocumentId } = request.params;
+    const query = request.query;
     const link = await deps.store.read<ReportDocumentRecord>(merchant, 'reportDocuments', reportDocumentId);
     const report = link && (await deps.store.read<ReportRecord>(merchant, 'reports', link.reportId));
     if (!report || query.token !== report.meta.token) throw apiError('ResourceNotFound', `No report document ${reportDocumentId} is stored behind this URL.`);
@@ -37,12 +37,12 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   });
 
   // Upload File's `url`: the evidence content is PUT here (any content type); only its size is kept.
-  app.put('/storage/:merchant/files/:fileId', async (request, reply) => {
-    const { merchant, fileId } = request.params as { merchant: string; fileId: string };
+  app.put<{ Params: { merchant: string; fileId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/files/:fileId', async (request, reply) => {
+    const { merchant, fileId } = request.params;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : null;
     const now = deps.clocks.for(merchant).now();
-    const token = (request.query as Record<string, unknown>).token;
+    const token = request.query.token;
     const updated = await deps.store.transact(merchant, (state) => {
       const file = receiveFileContent(state.get<FileRecord>('files', fileId), { token, now, bytes: body.length, contentType });
       return { puts: [{ collection: 'files', id: fileId, value: file }], result: file };

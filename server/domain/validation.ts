@@ -1,4 +1,5 @@
 import { echo } from './echo.js';
+import { isJsonObject } from './jsonObject.js';
 import { apiError } from './errors.js';
 import { currencies, maxTransactionMinor, toMinor } from './money.js';
 
@@ -122,8 +123,8 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
       });
     }
     case 'map': {
-      if (typeof value !== 'object' || Array.isArray(value)) throw invalid(path, value, 'Expected a JSON object.');
-      const entries = Object.entries(value as Record<string, unknown>);
+      if (!isJsonObject(value)) throw invalid(path, value, 'Expected a JSON object.');
+      const entries = Object.entries(value);
       if (entries.length > schema.max) throw invalid(path, `{${entries.length} entries}`, `At most ${schema.max} entries are allowed.`);
       for (const [key, item] of entries) {
         if (!schema.keys.test(key)) throw invalid(`${path}.${key}`, key, 'This key is not allowed here.');
@@ -138,8 +139,8 @@ export function validate(value: unknown, schema: Schema, path: string): unknown 
 const priceObject = { type: 'object', fields: { amount: { type: 'amountOrNumberString' }, currencyCode: { type: 'string' } }, required: ['amount', 'currencyCode'] } as const;
 
 function checkObject(value: unknown, { fields, required = [], open = false }: ObjectSchema, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, value, 'Expected a JSON object.');
-  const record = value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw invalid(path, value, 'Expected a JSON object.');
+  const record = value;
   const prefix = path ? `${path}.` : '';
   if (!open) {
     for (const key of Object.keys(record)) {

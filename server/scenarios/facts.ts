@@ -4,6 +4,7 @@ import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
 import type { StateView } from '../domain/operation.js';
 import type { OperationName } from '../domain/operationNames.js';
 import type { RefundRecord } from '../domain/refund/refundRecord.js';
+import { fieldOf } from '../domain/jsonObject.js';
 import type { MerchantMetadata, Price } from '../domain/types.js';
 
 /** Facts of one call that rules can match on. */
@@ -25,8 +26,7 @@ export interface CallInput {
 
 const amountFields = ['chargeAmount', 'captureAmount', 'refundAmount'] as const;
 
-/** A field of a JSON object (undefined for anything else): bodies are read before they are validated. */
-const fieldOf = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+// Bodies are read before they are validated: fields of any type may be missing or of another kind.
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**

@@ -1,5 +1,6 @@
 import type { CallFacts } from './facts.js';
 import { apiError } from '../domain/errors.js';
+import { isJsonObject } from '../domain/jsonObject.js';
 import { operationNames } from '../domain/operationNames.js';
 import { simulationCodes } from './simulations.js';
 import { isReasonCode, reasonCodes, type ReasonCode } from '../domain/reasonCodes.js';
@@ -133,14 +134,14 @@ export function parseRule(raw: unknown, where: string): ScenarioRule {
 
 /** Reads a scenario document: one rule, an array of rules, or `{ "rules": [...] }`. */
 export function parseScenarioDocument(doc: unknown, source: string): ScenarioRule[] {
-  const wrapper = doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.hasOwn(doc, 'rules');
-  if (wrapper) {
-    const extra = Object.keys(doc as object).find((k) => k !== 'rules');
+  let list: unknown[] = Array.isArray(doc) ? doc : [doc];
+  if (isJsonObject(doc) && Object.hasOwn(doc, 'rules')) {
+    const extra = Object.keys(doc).find((k) => k !== 'rules');
     if (extra !== undefined) throw apiError('UnrecognizedField', `The field '${source}.${extra}' is invalid: a document with "rules" holds nothing else.`);
-    if (!Array.isArray((doc as { rules: unknown }).rules)) throw apiError('InvalidParameterValue', `'${source}.rules' must be an array of rules.`);
+    if (!Array.isArray(doc.rules)) throw apiError('InvalidParameterValue', `'${source}.rules' must be an array of rules.`);
+    list = doc.rules;
   }
-  const list = Array.isArray(doc) ? doc : wrapper ? (doc as { rules: unknown[] }).rules : [doc];
-  return list.map((raw: unknown, i: number) => parseRule(raw, `${source}[${i}]`));
+  return list.map((raw, i) => parseRule(raw, `${source}[${i}]`));
 }
 
 const sameAmount = (a: string, b: string) => Number(a) === Number(b);

@@ -1,3 +1,4 @@
+import { fieldOf, isJsonObject } from '../../domain/jsonObject.js';
 import type { JournalEntry } from '../../journal/journal.js';
 import type { Collection } from '../../store/store.js';
 import { stateTimeline, type TimelineEvent } from './timeline.js';
@@ -30,7 +31,7 @@ export interface ObjectRow {
   reasonCode: string | null;
   created: string;
   updated: string | null;
-  object: Record<string, any>;
+  object: Record<string, unknown>;
 }
 
 export interface MerchantSummary {
@@ -40,15 +41,18 @@ export interface MerchantSummary {
 
 export const PAGE_SIZE = 50;
 
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
 function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
-  const object = (record as Record<string, any> | undefined)?.[kind.wireKey];
-  if (!object || typeof object !== 'object') return null;
+  const object = fieldOf(record, kind.wireKey);
+  if (!isJsonObject(object)) return null;
+  const status = object.statusDetails;
   return {
     id: String(object[kind.idKey]),
-    state: String(object.statusDetails?.state ?? ''),
-    reasonCode: object.statusDetails?.reasonCode ?? null,
+    state: String(fieldOf(status, 'state') ?? ''),
+    reasonCode: textOrNull(fieldOf(status, 'reasonCode')),
     created: String(object.creationTimestamp ?? ''),
-    updated: object.statusDetails?.lastUpdatedTimestamp ?? null,
+    updated: textOrNull(fieldOf(status, 'lastUpdatedTimestamp')),
     object,
   };
 }

@@ -37,8 +37,9 @@ export function checkoutProductType(value: string | undefined): 'PayAndShip' | '
 /** The ledger currency option, required. */
 export function ledgerCurrencyOf(value: string | undefined): LedgerCurrency {
   if (value === undefined || value === '') throw apiError('MissingParameterValue', "The button option 'ledgerCurrency' is required.");
-  if (!(ledgerCurrencies as readonly string[]).includes(value)) {
+  const currency = ledgerCurrencies.find((c) => c === value);
+  if (currency === undefined) {
     throw apiError('InvalidParameterValue', `The value '${value.slice(0, 64)}' provided for 'ledgerCurrency' is invalid. Allowed values: ${ledgerCurrencies.join(', ')}.`);
   }
-  return value as LedgerCurrency;
+  return currency;
 }

@@ -1,6 +1,7 @@
 import type { Put } from '../writes.js';
 import type { AuthorizationTokenRecord } from '../authorizationTokens.js';
 import { apiError } from '../errors.js';
+import { isJsonObject } from '../jsonObject.js';
 import type { OperationEnv, OperationInput, OperationResult } from '../operation.js';
 import { obj, omitFields, oneOf, str, validateBody, type Fields, type Schema } from '../validation.js';
 import {
@@ -58,7 +59,7 @@ function merge(details: Record<string, unknown>, update: object): Record<string,
   for (const [k, v] of Object.entries(update)) {
     if (v === null || v === undefined) continue;
     const before = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && before && typeof before === 'object' && !Array.isArray(before) ? merge(before as Record<string, unknown>, v) : v;
+    out[k] = isJsonObject(v) && isJsonObject(before) ? merge(before, v) : v;
   }
   return out;
 }
