@@ -1,3 +1,4 @@
+import { fieldOf, isJsonObject } from './jsonObject.js';
 import type { StateView } from './operation.js';
 import type { Environment, Region } from './types.js';
 
@@ -7,14 +8,10 @@ export interface Scope {
   region: Region;
 }
 
-interface Placed {
-  meta?: { environment?: Environment; region?: Region };
-}
-
 /** Whether a stored record belongs to the scope (records that carry no placement belong everywhere). */
 export function inScope(record: unknown, scope: Scope): boolean {
-  const meta = (record as Placed | null | undefined)?.meta;
-  if (!meta || typeof meta !== 'object') return true;
+  const meta = fieldOf(record, 'meta');
+  if (!isJsonObject(meta)) return true;
   if (meta.environment !== undefined && meta.environment !== scope.environment) return false;
   if (meta.region !== undefined && meta.region !== scope.region) return false;
   return true;
