@@ -1,5 +1,5 @@
 import type { ClockBook } from './clock/clockBook.js';
-import { dueAtOf, settleRecord } from './domain/settle.js';
+import { dueAtOf, settleRecord } from './domain/settleRecord.js';
 import type { DueRecord, Store } from './store/store.js';
 
 /**

@@ -3,7 +3,7 @@ import { captureCharge } from '../../../server/domain/charge/captureCharge.js';
 import { cancelCharge, getCharge, updateCharge } from '../../../server/domain/charge/chargeOperations.js';
 import { createCharge } from '../../../server/domain/charge/createCharge.js';
 import { closeChargePermission, getChargePermission, updateChargePermission } from '../../../server/domain/chargePermission/chargePermissionOperations.js';
-import { settleRecord } from '../../../server/domain/settle.js';
+import { settleRecord } from '../../../server/domain/settleRecord.js';
 import { DAY } from '../../../server/domain/time.js';
 import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';

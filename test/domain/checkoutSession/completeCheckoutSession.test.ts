@@ -4,7 +4,7 @@ import { createCheckoutSession } from '../../../server/domain/checkoutSession/cr
 import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCheckoutSession.js';
 import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
 import { AmazonPayError } from '../../../server/domain/errors.js';
-import { settleRecord } from '../../../server/domain/settle.js';
+import { settleRecord } from '../../../server/domain/settleRecord.js';
 import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { readySessionBody } from '../../helpers/testApp.js';

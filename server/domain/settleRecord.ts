@@ -24,29 +24,20 @@ export function settleRecord(state: StateView, { collection, id }: { collection:
   const { now } = at;
   if (collection === 'checkoutSessions') {
     const record = state.get<SessionRecord>('checkoutSessions', id);
-    if (!record) return [];
-    if (isSessionDeleted(record, now)) return [{ collection: 'checkoutSessions', id, value: null }];
-    const next = sessionAsOf(record, at);
-    return next === record ? [] : [sessionWrite(next)];
+    if (record && isSessionDeleted(record, now)) return [{ collection: 'checkoutSessions', id, value: null }];
+    return advanced(record, (r) => sessionAsOf(r, at), sessionWrite);
   }
+  if (collection === 'chargePermissions') return advanced(state.get<ChargePermissionRecord>('chargePermissions', id), (r) => permissionAsOf(r, now), permissionWrite);
   if (collection === 'charges') {
     const record = state.get<ChargeRecord>('charges', id);
     const permission = record && state.get<ChargePermissionRecord>('chargePermissions', record.charge.chargePermissionId);
-    if (!record || !permission) return [];
-    const settled = settleCharge(record, permission, now);
+    const settled = record && permission && settleCharge(record, permission, now);
     return settled ? [chargeWrite(settled.charge), permissionWrite(settled.permission)] : [];
-  }
-  if (collection === 'chargePermissions') {
-    const record = state.get<ChargePermissionRecord>('chargePermissions', id);
-    if (!record) return [];
-    const next = permissionAsOf(record, now);
-    return next === record ? [] : [permissionWrite(next)];
   }
   if (collection === 'refunds') {
     const record = state.get<RefundRecord>('refunds', id);
     const charge = record && state.get<ChargeRecord>('charges', record.refund.chargeId);
-    if (!record || !charge) return [];
-    const settled = settleRefund(record, charge, now);
+    const settled = record && charge && settleRefund(record, charge, now);
     return settled ? [refundWrite(settled.refund), chargeWrite(settled.charge)] : [];
   }
   if (collection === 'disputes') {
@@ -54,6 +45,13 @@ export function settleRecord(state: StateView, { collection, id }: { collection:
     return record ? settleDispute(record, now) : [];
   }
   return [];
+}
+
+/** The write that brings a stored record up to date, or none when it is gone or `advance` left it as it was. */
+function advanced<T>(record: T | undefined, advance: (record: T) => T, write: (record: T) => Put): Put[] {
+  if (record === undefined) return [];
+  const next = advance(record);
+  return next === record ? [] : [write(next)];
 }
 
 /**
