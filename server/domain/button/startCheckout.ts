@@ -1,4 +1,4 @@
-import { createCheckoutSession } from '../checkoutSession/createCheckoutSession.js';
+import { newSessionRecord } from '../checkoutSession/createCheckoutSession.js';
 import { sessionWrite } from '../checkoutSession/sessionState.js';
 import type { SessionRecord } from '../checkoutSession/sessionRecord.js';
 import { apiError } from '../errors.js';
@@ -18,10 +18,8 @@ export function startCheckoutFromButton(env: OperationEnv, payloadJSON: string, 
   } catch {
     throw apiError('InvalidParameterValue', "The button's payloadJSON is not valid JSON.");
   }
-  const created = createCheckoutSession({ ...env, settings: { ...env.settings, buyerApproval: 'manual' } }, payload);
-  const write = created.writes[0]!;
-  const record = write.value as SessionRecord;
+  const record = newSessionRecord({ ...env, settings: { ...env.settings, buyerApproval: 'manual' } }, payload);
   const session: CheckoutSession = { ...record.session, productType };
   const withType: SessionRecord = { ...record, session };
-  return { status: created.status, body: session, writes: [sessionWrite(withType)] };
+  return { status: 201, body: session, writes: [sessionWrite(withType)] };
 }

@@ -41,6 +41,12 @@ export function multiAddressEntries(raw: Infer<typeof multiAddressesSchema> | nu
 
 /** Create Checkout Session (201): a new Open session with its constraints ("Checkout Session"). */
 export function createCheckoutSession(env: OperationEnv, body: unknown): OperationResult<CheckoutSession> {
+  const record = newSessionRecord(env, body);
+  return { status: 201, body: record.session, writes: [sessionWrite(record)] };
+}
+
+/** The session a Create Checkout Session body makes (approved at once with --buyer-approval auto). */
+export function newSessionRecord(env: OperationEnv, body: unknown): SessionRecord {
   const { ctx, ids, settings } = env;
   const b = validateBody(body, createSessionFields, ['storeId', 'webCheckoutDetails']);
   const wcd = b.webCheckoutDetails;
@@ -92,5 +98,5 @@ export function createCheckoutSession(env: OperationEnv, body: unknown): Operati
   if (settings.buyerApproval === 'auto') {
     record = approveSession(record, { shippingAddress: b.addressDetails ?? null }, sessionToolsOf(env));
   }
-  return { status: 201, body: record.session, writes: [sessionWrite(record)] };
+  return record;
 }
