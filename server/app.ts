@@ -9,7 +9,7 @@ import { answerFrameworkError } from './api/frameworkErrors.js';
 import { installServedHost } from './proxy/servedHost.js';
 import { registerApi } from './api/registerApi.js';
 import { documentationRoutes } from './docs/documentationRoutes.js';
-import { IdempotencyKeys } from './api/idempotency.js';
+import { IdempotencyKeys } from './api/idempotencyKeys.js';
 import { originForm } from './api/rawUrl.js';
 import { installCallTrace } from './api/callTrace.js';
 import { createDeps, type AppDeps, type GivenDeps } from './appDeps.js';

@@ -1,4 +1,4 @@
-import type { IdempotencyKeys } from './api/idempotency.js';
+import type { IdempotencyKeys } from './api/idempotencyKeys.js';
 import type { AppDeps } from './appDeps.js';
 import type { Config } from './config.js';
 import type { DomainSettings } from './domain/operation.js';

@@ -20,22 +20,23 @@ export interface CallTrace {
   responsePayload: unknown;
 }
 
+const TRACE: unique symbol = Symbol('callTrace');
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** This request's trace, created on first use. */
     readonly trace: CallTrace;
+    [TRACE]?: CallTrace;
   }
 }
 
-const TRACE = Symbol('callTrace');
 
 /**
  * The trace of a request, created on first use. Also for the bare request Fastify hands its
  * framework-error handler, which has no decorations.
  */
 export function traceOf(request: FastifyRequest): CallTrace {
-  const holder = request as unknown as { [TRACE]?: CallTrace };
-  return (holder[TRACE] ??= { caller: null, operation: null, scenario: null, replayed: false, error: null, responsePayload: undefined });
+  return (request[TRACE] ??= { caller: null, operation: null, scenario: null, replayed: false, error: null, responsePayload: undefined });
 }
 
 /** Gives every request its `trace`. */

@@ -8,6 +8,7 @@ import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.
 import { verifyRequest } from '../signing/verifyRequest.js';
 import type { MockContext } from '../context.js';
 import { splitTarget } from './rawUrl.js';
+import type { OperationRequest } from './operationRoute.js';
 
 /** Namespace used when signature checking is off and the caller sent no key id. */
 export const ANONYMOUS_NAMESPACE = 'anonymous';
@@ -21,7 +22,7 @@ export type Caller = Omit<RequestContext, 'now'>;
  * the URL's `/sandbox` or `/live` segment) and the region header. Throws the Amazon-shaped refusal
  * of a bad signature or an unknown environment segment.
  */
-export function identifyCaller(request: FastifyRequest, raw: Buffer, deps: MockContext): Caller {
+export function identifyCaller(request: OperationRequest, raw: Buffer, deps: MockContext): Caller {
   const pathEnv = environmentSegment(request);
   // The key id the header claims; verification (unless `--signature off`) confirms it or refuses.
   let publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
@@ -40,15 +41,15 @@ export function identifyCaller(request: FastifyRequest, raw: Buffer, deps: MockC
 const namespaceOf = (publicKeyId: string | null) => (publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE);
 
 /** Verifies the request's signature; the verified key id, or the Amazon-shaped refusal. */
-function verifySignature(request: FastifyRequest, raw: Buffer, deps: MockContext): string {
+function verifySignature(request: OperationRequest, raw: Buffer, deps: MockContext): string {
   const { path, query } = splitTarget(request.raw.url ?? '/');
   const signed = { method: request.method, path, query, headers: request.headers, body: raw };
   return verifyRequest(signed, { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds }).publicKeyId;
 }
 
 /** The environment named by the URL (`/sandbox/v2/...`, `/live/v2/...`), or null for `/v2/...`. */
-function environmentSegment(request: FastifyRequest): Environment | null {
-  const segment = (request.params as { environment?: string }).environment;
+function environmentSegment(request: OperationRequest): Environment | null {
+  const segment = request.params.environment;
   if (segment === undefined) return null;
   if (segment !== 'sandbox' && segment !== 'live') {
     throw apiError('ResourceNotFound', `Unknown environment segment '/${segment}/'. Use /v2/..., /sandbox/v2/... or /live/v2/....`);

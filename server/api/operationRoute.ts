@@ -1,7 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import type { OperationEnv, OperationInput, OperationResult } from '../domain/operation.js';
 import type { OperationName } from '../domain/operationNames.js';
 import type { CallFacts } from '../scenarios/facts.js';
 import type { StateView } from '../domain/operation.js';
+
+/** A request to an emulated operation: its path parameters (with the optional environment segment) and query, as Fastify parsed them. */
+export type OperationRequest = FastifyRequest<{ Params: Record<string, string> & { environment?: string }; Querystring: Record<string, unknown> }>;
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

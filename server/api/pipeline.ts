@@ -5,7 +5,7 @@ import { parseJsonBody } from '../http/jsonBody.js';
 import type { MockContext } from '../context.js';
 import { identifyCaller } from './caller.js';
 import { sendAmazonJson } from './contentType.js';
-import type { Call, OperationRoute } from './operationRoute.js';
+import type { Call, OperationRequest, OperationRoute } from './operationRoute.js';
 import { DroppedConnection, runOperation } from './runOperation.js';
 import type { Environment } from '../domain/types.js';
 import { recordDroppedCall } from '../journal/recordCalls.js';
@@ -17,12 +17,12 @@ import { recordDroppedCall } from '../journal/recordCalls.js';
  * AmazonPayError, which the app's error handler answers in Amazon's shape.
  */
 export function operationHandler(route: OperationRoute, deps: MockContext) {
-  return async (request: FastifyRequest, reply: FastifyReply) => {
+  return async (request: OperationRequest, reply: FastifyReply) => {
     const trace = request.trace;
     trace.operation = route.name;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const caller = identifyCaller(request, raw, deps);
-    const call = callOf(route, request, raw, caller.environment);
+    const call = callOf(request, { route, raw, environment: caller.environment });
     const claim = await deps.idempotency.claim(caller.ns, { route, environment: caller.environment, headers: request.headers, params: call.params, raw });
     if ('replay' in claim) {
       trace.replayed = true;
@@ -43,11 +43,11 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
 }
 
 /** The parsed parts of the call: path parameters, query, JSON body, auth token and simulation code. */
-function callOf(route: OperationRoute, request: FastifyRequest, raw: Buffer, environment: Environment): Call {
-  const { environment: _segment, ...params } = request.params as Record<string, string>;
+function callOf(request: OperationRequest, { route, raw, environment }: { route: OperationRoute; raw: Buffer; environment: Environment }): Call {
+  const { environment: _segment, ...params } = request.params;
   const call: Call = {
     params,
-    query: (request.query ?? {}) as Record<string, unknown>,
+    query: request.query ?? {},
     body: route.hasBody ? parseJsonBody(raw) : undefined,
     authToken: headerText(request.headers, 'x-amz-pay-authtoken'),
   };

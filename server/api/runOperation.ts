@@ -8,11 +8,11 @@ import { scopedView } from '../domain/scope.js';
 import { applyScenarios } from '../scenarios/apply.js';
 import type { CallFacts } from '../scenarios/facts.js';
 import { headerText } from '../signing/headers.js';
-import type { Transaction } from '../store/store.js';
+import type { StoreView, Transaction } from '../store/store.js';
 import { transactWithIds } from '../transactWithIds.js';
 import type { MockContext } from '../context.js';
 import type { Caller } from './caller.js';
-import { rememberAnswer, storedAnswer, type HeldKey, type Replay } from './idempotency.js';
+import { rememberAnswer, storedAnswer, type HeldKey, type Replay } from './idempotencyKeys.js';
 import type { Call, OperationRoute } from './operationRoute.js';
 
 /** Thrown by a scenario rule that closes the connection instead of answering. */
@@ -50,7 +50,7 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
     await applyScenario(run);
   } catch (err) {
     if (!(err instanceof AmazonPayError) || !key) throw err;
-    const kept = await deps.store.transact(caller.ns, (state) => refusal(state, key, err, deps.clocks.for(caller.ns).now()));
+    const kept = await deps.store.transact(caller.ns, (state) => refusal(state, { key, error: err, now: deps.clocks.for(caller.ns).now() }));
     if ('refused' in kept) throw kept.refused;
     return kept;
   }
@@ -65,7 +65,7 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
       result = route.run(env, call);
     } catch (err) {
       if (!(err instanceof AmazonPayError)) throw err;
-      return refusal(state, key, err, now);
+      return refusal(state, { key, error: err, now });
     }
     for (const w of result.writes) {
       // A new object must never overwrite a stored one (say, a --seed sequence replayed): fail loudly.
@@ -80,7 +80,7 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
 }
 
 /** A refusal kept under the key (if another request did not store an answer first). */
-function refusal(state: Parameters<typeof storedAnswer>[0], key: HeldKey | null, error: AmazonPayError, now: number): Transaction<Answer | { refused: AmazonPayError }> {
+function refusal(state: StoreView, { key, error, now }: { key: HeldKey | null; error: AmazonPayError; now: number }): Transaction<Answer | { refused: AmazonPayError }> {
   const stored = storedAnswer(state, key);
   if (stored) return { puts: [], result: { ...stored, replayed: true } };
   return { puts: rememberAnswer(key, { status: error.status, payload: JSON.stringify(error.toBody()) }, now), result: { refused: error } };
