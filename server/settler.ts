@@ -69,9 +69,10 @@ export class Settler {
     this.timer = setInterval(() => {
       if (this.background.lease && !this.background.lease.held) return;
       void (async () => {
-        await this.background.beforePass?.();
         const next = await this.store.nextDue();
-        if (next !== null && next <= this.clocks.latestNow()) await this.settleAll();
+        if (next === null) return; // nothing scheduled: no need to re-read any clock either
+        await this.background.beforePass?.();
+        if (next <= this.clocks.latestNow()) await this.settleAll();
       })().catch(() => undefined);
     }, intervalMs);
     this.timer.unref();
