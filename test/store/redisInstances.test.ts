@@ -113,7 +113,7 @@ else
       const created = await client.createCheckoutSession(readySessionBody(), idem());
       expect(created.status).toBe(201);
       // Listed by both, though the second never saw a call signed with it before.
-      const [otherPair] = [generateKeyPairSync('rsa', { modulusLength: 2048 })];
+      const otherPair = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const listedOnly = `SANDBOX-LISTED${newKey().slice(0, 12).toUpperCase()}`;
       expect((await b.admin('POST', '/__admin/publicKeys', { publicKeyId: listedOnly, publicKey: otherPair.publicKey.export({ type: 'spki', format: 'pem' }) })).status).toBeLessThan(300);
       const ids = (await a.admin('GET', '/__admin/publicKeys')).body.publicKeys.map((k: any) => k.publicKeyId);

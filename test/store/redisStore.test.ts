@@ -146,10 +146,9 @@ else
         try {
           await expect.poll(() => store.status().status).toBe('degraded');
           expect(store.status().error).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is \w+/);
-          const started = performance.now();
+          // Rejected while Redis is still down: nothing waits for the reconnection (it would hang here until the restart below).
           await expect(store.read('m1', 'charges', 'C1')).rejects.toBeInstanceOf(StoreUnavailableError);
           await expect(store.transact('m1', () => ({ puts: [{ collection: 'charges', id: 'C2', value: {} }], result: null }))).rejects.toBeInstanceOf(StoreUnavailableError);
-          expect(performance.now() - started).toBeLessThan(1000);
         } finally {
           await server.start();
         }
