@@ -125,6 +125,7 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
           const cutoff = deps.wallTime() - retentionMs;
           // A shared journal is swept by the process holding the lease; each process's IPN outbox by itself.
           if (deps.sweepLease.held) void Promise.resolve(deps.journal.dropBefore(cutoff)).catch(() => {});
+          if (deps.sweepLease.held) void deps.sharedDeliveries?.dropBefore(cutoff).catch(() => {});
           deps.ipn.dropDeliveriesBefore(cutoff);
         }, Math.min(3_600_000, retentionMs / 10)).unref()
       : null;

@@ -16,6 +16,7 @@ import { asStore, createStore, notesOf, retentionOptions, statusOf } from './sto
 import type { StoreNote, StoreStatus } from './store/errors.js';
 import { Journal, type RequestJournal } from './journal/journal.js';
 import { RedisJournal } from './journal/redisJournal.js';
+import { RedisDeliveries } from './ipn/redisDeliveries.js';
 import { RedisStore } from './store/redisStore.js';
 import type { EmbeddedEngine, Store } from './store/store.js';
 import { rulesInStore, ScenarioBook } from './scenarios/book.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   sweepLease: { readonly held: boolean };
   /** The store is shared with other processes (Redis): clocks and registered keys are re-read from it before requests use them. */
   sharedStore: boolean;
+  /** On a shared store (Redis): the IPN deliveries of every process, for the outbox routes. */
+  sharedDeliveries: RedisDeliveries | null;
   /** With --seed: keeps the seeded id sequence from repeating stored ids after a restart. */
   idReservation: IdReservation | null;
   /** Where log lines go (stdout when absent). */
@@ -82,9 +85,11 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
   }
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new RandomIdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : systemRandom());
+  const sharedDeliveries = given.sharedDeliveries ?? (redis ? new RedisDeliveries(redis.client, redis.prefix) : null);
   const ipn =
     given.ipn ??
     new IpnService({
+      mirror: sharedDeliveries ?? undefined,
       store: inner,
       ids: ipnIds,
       publicUrl: () => publicUrlOf(config),
@@ -111,5 +116,6 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
     journal: given.journal ?? (redis ? new RedisJournal(redis.client, redis.prefix, config.journalSize) : new Journal(config.journalSize)),
     sweepLease: given.sweepLease ?? redis?.lease ?? { held: true },
     sharedStore: given.sharedStore ?? redis !== null,
+    sharedDeliveries,
   };
 }

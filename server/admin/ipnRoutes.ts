@@ -59,10 +59,16 @@ export function ipnRoutes(app: FastifyInstance, deps: IpnRouteDeps): void {
       limit = Number(limitText);
       if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) throw apiError('InvalidParameterValue', `The parameter 'limit' must be an integer from 1 to ${MAX_LIMIT}.`);
     }
-    return { deliveries: ipn.deliveries({ merchant, status: status as DeliveryStatus | undefined, limit }) };
+    const query = { merchant, status: status as DeliveryStatus | undefined, limit };
+    // On a shared store the list holds every instance's deliveries.
+    return { deliveries: deps.sharedDeliveries ? await deps.sharedDeliveries.list(query) : ipn.deliveries(query) };
   });
 
-  app.delete('/__admin/ipn/deliveries', async (request) => ({ deleted: ipn.clearDeliveries(merchantParam(request.query)) }));
+  app.delete('/__admin/ipn/deliveries', async (request) => {
+    const merchant = merchantParam(request.query);
+    const deleted = ipn.clearDeliveries(merchant);
+    return { deleted: deps.sharedDeliveries ? await deps.sharedDeliveries.clear(merchant) : deleted };
+  });
 
   app.get('/__admin/ipn/signing-cert.pem', async (_request, reply) => reply.type('application/x-pem-file').send(await ipn.signingCertificatePem()));
 

@@ -23,6 +23,7 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
     await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     deps.ipn.clearDeliveries(merchant);
+    await deps.sharedDeliveries?.clear(merchant);
     await deps.journal.clear(merchant);
     await deps.idReservation?.persist(); // a full reset cleared the id generator's mark too
     return { reset: merchant ?? 'all' };

@@ -52,6 +52,14 @@ export interface IpnServiceOptions {
   fetchImpl?: typeof fetch;
   /** Wall time (ms) for Timestamp and attempt times; defaults to Date.now. */
   now?: () => number;
+  /** A list of the deliveries shared with other processes (Redis store), told of each delivery as it changes. */
+  mirror?: DeliveryMirror;
+}
+
+/** Where a process reports its deliveries so others can list them (see `RedisDeliveries`). */
+export interface DeliveryMirror {
+  /** The delivery's latest state; `created` on its first report. Never throws, never waits. */
+  save(delivery: IpnDelivery, created: boolean): void;
 }
 
 /** A merchant's effective config and where it comes from. */
@@ -91,7 +99,8 @@ export interface CausedNotifications {
  * `retryDelaysMs`, and are kept in a bounded outbox for the control API.
  */
 export class IpnService {
-  readonly #o: Required<Omit<IpnServiceOptions, 'fetchImpl'>> & { fetchImpl: typeof fetch };
+  readonly #o: Required<Omit<IpnServiceOptions, 'fetchImpl' | 'mirror'>> & { fetchImpl: typeof fetch };
+  readonly #mirror: DeliveryMirror | null;
   readonly #outbox: Entry[] = [];
   readonly #pending = new Set<Entry>();
   #idle: Array<() => void> = [];
@@ -107,6 +116,7 @@ export class IpnService {
       defaultUrls: [...options.defaultUrls],
       retryDelaysMs: [...options.retryDelaysMs],
     };
+    this.#mirror = options.mirror ?? null;
   }
 
   /**
@@ -289,6 +299,7 @@ export class IpnService {
   }
 
   #add(entry: Entry): void {
+    this.#mirror?.save(entry.delivery, true);
     this.#outbox.push(entry);
     this.#pending.add(entry);
     while (this.#outbox.length > this.#o.maxDeliveries) {
@@ -349,16 +360,19 @@ export class IpnService {
     d.attempts.push(attempt);
     if (attempt.error === undefined && attempt.status! >= 200 && attempt.status! < 300) {
       d.status = 'delivered';
+      this.#mirror?.save(d, false);
       this.#settle(entry);
       return;
     }
     const delay = this.#o.retryDelaysMs[d.attempts.length - 1];
     if (delay === undefined) {
       d.status = 'failed';
+      this.#mirror?.save(d, false);
       this.#settle(entry);
       return;
     }
     d.nextAttemptAt = new Date(this.#o.now() + delay).toISOString();
+    this.#mirror?.save(d, false);
     entry.timer = setTimeout(() => void this.#attempt(entry), delay);
     entry.timer.unref();
   }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'undici';
 import { sendSigned, tally } from '../helpers/signedSend.js';
@@ -135,6 +137,34 @@ else
       expect(tally(results)).toEqual({ '200': 17, '429 TooManyRequests': 3 });
       expect((await a.admin('DELETE', `/__admin/scenarios?merchant=${DEMO_NS}`)).status).toBe(200);
       expect((await b.admin('GET', `/__admin/scenarios?merchant=${DEMO_NS}`)).body.rules).toEqual([]);
+    });
+
+    it('lists on one instance the IPN deliveries the other sent, and clears them for both', async () => {
+      const received: string[] = [];
+      const receiver = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          received.push(String(req.headers['x-amz-sns-message-id']));
+          res.end();
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ipn`;
+      try {
+        expect((await a.admin('POST', `/__admin/ipn?merchant=${DEMO_NS}`, { urls: [url], signed: false })).status).toBe(200);
+        const id = await readySession(b.sdk(), { intent: 'Authorize', amount: '13.00' });
+        expect((await b.sdk().completeCheckoutSession(id, { chargeAmount: usd('13.00') })).status).toBe(200);
+        const listedBy = async (live: LiveServer) => (await live.admin('GET', `/__admin/ipn/deliveries?merchant=${DEMO_NS}`)).body.deliveries as any[];
+        await expect.poll(async () => (await listedBy(a)).filter((d) => d.status === 'delivered').length, { timeout: 10_000 }).toBeGreaterThan(0);
+        const seenByA = await listedBy(a);
+        expect(seenByA.every((d) => d.status === 'delivered' && d.url === url)).toBe(true);
+        expect(seenByA.map((d) => d.envelope.MessageId).sort()).toEqual([...received].sort());
+        expect((await a.admin('DELETE', `/__admin/ipn/deliveries?merchant=${DEMO_NS}`)).body.deleted).toBe(seenByA.length);
+        expect(await listedBy(b)).toEqual([]);
+      } finally {
+        await a.admin('POST', `/__admin/ipn?merchant=${DEMO_NS}`, { urls: [] });
+        await new Promise((resolve) => receiver.close(resolve));
+      }
     });
 
     it('runs the background sweeps in one instance only: exactly one holds the lease', async () => {
