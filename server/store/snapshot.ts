@@ -27,6 +27,9 @@ export interface SnapshotHeader {
   logGeneration: number;
 }
 
+/** Text JSON writes as is between quotes (ids nearly always are): no escaping needed. */
+const plainText = /^[\w.:~+/=-]*$/;
+
 /** Bytes gathered before a write: each line is encoded straight into this buffer, so no line outlives its turn. */
 const CHUNK = 1 << 20;
 
@@ -73,16 +76,29 @@ export async function writeSnapshot(
     await push(JSON.stringify({ format: snapshotFormat, logGeneration }));
     const written = new Set<Collection>();
     let sliceStart = performance.now();
+    // Records come grouped by namespace and collection: their JSON is made once per group, and a
+    // line is put together from pieces (the same text JSON.stringify of the array gives), which
+    // makes a packed record's line several times cheaper to write.
+    let lastNs: string | null = null;
+    let lastCollection: Collection | null = null;
+    let prefix = '';
     for (const [ns, collection, id, entry] of state.entries()) {
       const packed = entry.packed;
       if (packed !== null && !written.has(collection)) {
         written.add(collection);
         await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
       }
+      if (ns !== lastNs || collection !== lastCollection) {
+        lastNs = ns;
+        lastCollection = collection;
+        prefix = `,${JSON.stringify(ns)},${JSON.stringify(collection)},`;
+      }
+      const idJson = plainText.test(id) ? `"${id}"` : JSON.stringify(id);
+      const times = `,${entry.changedAt},${entry.dueAt === null ? 'null' : entry.dueAt},`;
       const line =
         packed !== null
-          ? JSON.stringify(['z', ns, collection, id, entry.changedAt, entry.dueAt, packed, entry.seq])
-          : JSON.stringify(['r', ns, collection, id, entry.changedAt, entry.dueAt, entry.value, entry.seq]);
+          ? `["z"${prefix}${idJson}${times}"${packed}",${entry.seq}]` // base64 needs no escaping
+          : `["r"${prefix}${idJson}${times}${JSON.stringify(entry.value)},${entry.seq}]`;
       if (!fits(line)) await makeRoom(line.length * 3 + 1);
       add(line);
       records++;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/store/memoryStore.js';
@@ -33,6 +34,26 @@ describe('writeSnapshot', () => {
     const back = new MemoryStore({ coldAfterMs: Infinity });
     expect(await readSnapshot(file, back)).toEqual({ logGeneration: 1, records: N });
     expect(back.list('m1', 'charges')).toEqual(state.list('m1', 'charges'));
+    expect(back.dueRecords()).toEqual(state.dueRecords());
+  });
+
+  it('writes every line exactly as JSON.stringify would, packed or not, whatever the ids hold', async () => {
+    let now = 1_000;
+    const state = new MemoryStore({ coldAfterMs: 10, now: () => now });
+    const ids = ['plain-1', 'with "quote"', 'back\\slash', 'line\u2028sep', 'ünï', 'a/b+c=d:e~f.g'];
+    await state.commit('ns "odd"', ids.map((id, i) => ({ collection: 'charges' as const, id, value: { i, text: `v${i}` }, dueAt: i % 2 === 0 ? 1.5 * i : null })));
+    now += 11;
+    await state.packCold();
+    await state.commit('m1', [{ collection: 'refunds', id: 'hot', value: { hot: true } }]); // stays hot
+    const file = path.join(await temp.make(), 'db.json');
+    await writeSnapshot(file, state, 3);
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('["z"'))).toHaveLength(ids.length);
+    expect(lines.filter((l) => l.startsWith('["r"'))).toHaveLength(1);
+    for (const line of lines) expect(line).toBe(JSON.stringify(JSON.parse(line)));
+    const back = new MemoryStore({ coldAfterMs: Infinity });
+    await readSnapshot(file, back);
+    for (const id of ids) expect(back.get('ns "odd"', 'charges', id)).toEqual(state.get('ns "odd"', 'charges', id));
     expect(back.dueRecords()).toEqual(state.dueRecords());
   });
 });
