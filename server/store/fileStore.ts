@@ -16,7 +16,7 @@ export interface FileStoreOptions extends MemoryStoreOptions {
    * there are records if that is more (so compaction costs O(1) amortized per commit). Default 1000.
    */
   compactEvery?: number;
-  /** Compact, too, once the log holds this many bytes, or as many as the snapshot if that is more. Default 32 MiB. */
+  /** Compact, too, once the log holds this many bytes, or as many as the snapshot if that is more. Default 64 MiB. */
   compactBytes?: number;
 }
 
@@ -39,7 +39,7 @@ export interface FileStoreStats {
  * log of full records replays slower than the packed snapshot loads, so its size is what bounds
  * the restart time (a count of entries alone would let a million 5 KB commits pile up).
  */
-const MIN_COMPACT_BYTES = 32 * 2 ** 20;
+const MIN_COMPACT_BYTES = 64 * 2 ** 20;
 
 interface Pending {
   generation: number;
