@@ -9,8 +9,6 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadConfig } from '../../server/config.js';
-import { startServer } from '../../server/server.js';
 import { baselinePayload } from './baselinePayload.js';
 import { parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
 
@@ -48,6 +46,8 @@ async function start(spec: TargetSpec): Promise<Started> {
   }
   // The defaults a user gets (file store, native or forge verifier), minus what would distort the
   // measurement: logging, HTTPS, scripted scenarios; idempotency keys optional so one signed create can be replayed.
+  // Loaded here, not at the top: the baseline's cold start must not pay for the mock's modules.
+  const [{ loadConfig }, { startServer }] = await Promise.all([import('../../server/config.js'), import('../../server/server.js')]);
   const config = loadConfig([], {}, {
     host: '127.0.0.1',
     http: true,
