@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
 import { checkCommit, checkNamespace, deepFreeze, isCollection } from './encoding.js';
 import { StoreOpenError, StoreUnavailableError, type StoreStatus } from './errors.js';
 import { RedisLease } from './redisLease.js';
@@ -85,7 +86,9 @@ export class RedisStore implements Store {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.#retentionMs = options.retentionMs ?? null;
     this.#sweepEveryMs = options.sweepEveryMs ?? Math.min(3_600_000, Math.max(1_000, (this.#retentionMs ?? Infinity) / 10));
-    this.#redis = new Redis(options.url, this.#clientOptions()) as Redis & Scripts;
+    // ioredis is loaded here, not at import: a start on the file or memory store never needs it.
+    const { Redis: Client } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    this.#redis = new Client(options.url, this.#clientOptions()) as Redis & Scripts;
     this.#redis.on('error', (err: Error) => {
       this.#lastError = err.message;
     });
