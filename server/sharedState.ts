@@ -54,7 +54,8 @@ export class SharedStateFollower {
   /** Re-reads the server clock and every merchant's own clock (for the settler's background pass). */
   async refreshAllClocks(): Promise<void> {
     const started = ++this.#started;
-    const names = (await this.store.namespaces()).filter((ns) => ns !== SERVER_NAMESPACE);
+    // Every merchant holding records, plus those whose clock this process took before (a reset may have emptied them).
+    const names = [...new Set([...(await this.store.namespaces()), ...this.#applied.keys()])].filter((ns) => ns !== SERVER_NAMESPACE);
     const [global, ...own] = await Promise.all([readClock(this.store), ...names.map((ns) => readClock(this.store, ns))]);
     this.#apply(started, undefined, global);
     names.forEach((ns, i) => this.#apply(started, ns, own[i]));
@@ -85,9 +86,14 @@ function requestTarget(request: FastifyRequest): { ns?: string; publicKeyId?: st
 export function followSharedState(app: FastifyInstance, follower: SharedStateFollower): void {
   app.addHook('preHandler', async (request) => {
     const { ns, publicKeyId } = requestTarget(request);
-    // The key list shows every key registered through any instance.
-    if (request.method === 'GET' && request.routeOptions.url === '/__admin/publicKeys') await follower.refreshKeys().catch(() => {});
-    // Unreachable store: go on with what this process has; a call that needs the store answers 503 there, and health still answers.
-    await follower.refresh(ns, publicKeyId).catch(() => {});
+    // A store that cannot be reached: go on with what this process has (a call that needs the
+    // store answers 503 there, and health still answers).
+    const refreshed = [
+      // Not tied to one merchant as far as can be told here (hosted pages, the dashboard): every clock.
+      ns === undefined ? follower.refreshAllClocks() : follower.refresh(ns, publicKeyId),
+      // The key list shows every key registered through any instance.
+      request.method === 'GET' && request.routeOptions.url === '/__admin/publicKeys' ? follower.refreshKeys() : null,
+    ];
+    await Promise.all(refreshed.map((p) => p?.catch(() => {})));
   });
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { sendSigned, tally } from '../helpers/signedSend.js';
 import { liveServer, type LiveServer } from '../helpers/runningServer.js';
 import { readySessionBody } from '../helpers/testApp.js';
@@ -87,6 +87,10 @@ else
       // A merchant's own clock (an offset to the server's), moved through B, is seen by A too.
       expect((await b.admin('POST', `/__admin/clock?merchant=${DEMO_NS}`, { advanceSeconds: 60 })).status).toBe(200);
       expect((await a.admin('GET', `/__admin/clock?merchant=${DEMO_NS}`)).body.offsetSeconds).toBe(60);
+      // Pages that name no merchant in the query (the dashboard) see a move through the other instance too.
+      expect((await b.admin('POST', `/__admin/clock?merchant=${DEMO_NS}`, { advanceSeconds: 60 })).status).toBe(200);
+      const page = await request(`${a.server.http!.url}/__admin/ui/merchants/${DEMO_NS}`);
+      expect(await page.body.text()).toContain('offset 120 s');
       // Reset through A: B's clocks are back to real time as well.
       expect((await a.admin('POST', '/__admin/reset')).status).toBe(200);
       expect((await b.admin('GET', '/__admin/clock')).body.offsetSeconds).toBe(0);
