@@ -4,7 +4,6 @@ import { chargePermissionRoutes } from './chargePermissions.js';
 import { chargeRoutes } from './charges.js';
 import { checkoutSessionRoutes } from './checkoutSessions.js';
 import { refundRoutes } from './refunds.js';
-import { pendingRoutes } from './pendingRoutes.js';
 import { reportRoutes } from './reports.js';
 import { disputeRoutes } from './disputes.js';
 import { merchantAccountRoutes } from './merchantAccounts.js';
@@ -15,7 +14,7 @@ import { operationHandler } from './pipeline.js';
 import type { MockContext } from '../context.js';
 
 /** Every emulated operation. */
-export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...disputeRoutes, ...merchantAccountRoutes, ...inStoreRoutes, ...pendingRoutes];
+export const operationRoutes: readonly OperationRoute[] = [...checkoutSessionRoutes, ...chargePermissionRoutes, ...chargeRoutes, ...refundRoutes, ...accountRoutes, ...reportRoutes, ...disputeRoutes, ...merchantAccountRoutes, ...inStoreRoutes];
 
 /** URL prefixes each operation is served under (Amazon Pay "API introduction"): bare /v2 and /{sandbox|live}/v2. */
 export const apiPrefixes = ['/v2', '/:environment/v2'] as const;

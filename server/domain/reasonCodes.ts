@@ -70,7 +70,6 @@ export const reasonCodes = {
   // Disputes (issue #13)
   InvalidDisputeStatus: { status: 422, message: 'The Dispute is in a state where this operation is not allowed.', source: 'unconfirmed' },
   // 501 — an SDK operation the emulator does not serve (yet); never Amazon's own answer
-  OperationNotEmulated: { status: 501, message: 'The emulator does not serve this operation.', source: 'mock' },
 } as const satisfies Record<string, ReasonCodeEntry>;
 
 export type ReasonCode = keyof typeof reasonCodes;

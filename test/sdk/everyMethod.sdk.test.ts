@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { pendingOperations } from '../../server/api/pendingRoutes.js';
-import { operationRoutes } from '../../server/api/registerApi.js';
 import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
 import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 import { idem } from './flows.js';
@@ -9,8 +7,7 @@ import { idem } from './flows.js';
 /**
  * Walks every method the official Node SDK exposes (WebStoreClient, its base AmazonPayClient and
  * InStoreClient) and calls each against the emulator: every one must reach an operation route
- * (journaled under an operation name), and none may answer `OperationNotEmulated` unless its
- * operation is still listed as pending.
+ * (journaled under an operation name) and be answered without a server error.
  */
 
 const { InStoreClient, WebStoreClient } = createRequire(import.meta.url)('@amazonpay/amazon-pay-api-sdk-nodejs');
@@ -120,7 +117,7 @@ describe('every method of the official Node SDK', () => {
     expect(Object.keys(inStoreCalls).sort()).toEqual(methodsOf(InStoreClient));
   });
 
-  it('reaches an emulated operation, and none answers OperationNotEmulated unless still pending', async () => {
+  it('reaches an emulated operation, and none answers with a server error', async () => {
     const outcomes = [
       ...(await walk(new WebStoreClient(config()), webStoreCalls, 'WebStoreClient.')),
       ...(await walk(new InStoreClient(config()), inStoreCalls, 'InStoreClient.')),
@@ -128,32 +125,7 @@ describe('every method of the official Node SDK', () => {
     ];
     for (const o of outcomes) {
       expect(o.operation, `${o.method} is journaled under an operation`).not.toBeNull();
-      if (o.reasonCode !== 'OperationNotEmulated') expect(o.status, `${o.method} never crashes`).toBeLessThan(500);
+      expect(o.status, `${o.method} never crashes`).toBeLessThan(500);
     }
-    const notEmulated = outcomes.filter((o) => o.reasonCode === 'OperationNotEmulated').map((o) => o.operation);
-    expect([...new Set(notEmulated)].sort()).toEqual([...pendingOperations].sort());
   });
 });
-
-describe('an SDK operation the emulator does not serve yet', () => {
-  const pending = operationRoutes.filter((r) => pendingOperations.includes(r.name));
-
-  it.runIf(pending.length > 0)('answers 501 OperationNotEmulated naming the operation, after the signature check', async () => {
-    const route = pending[0]!;
-    const urlFragment = route.path.slice(1).replace(/:[A-Za-z]+/g, unknownId);
-    const answer = await sdkError(suite.client.apiCall({ method: route.method, urlFragment, payload: route.method === 'GET' ? undefined : {} }));
-    expect(answer.status).toBe(501);
-    expect(answer.body).toEqual({ reasonCode: 'OperationNotEmulated', message: expect.stringContaining(route.name) });
-    expect(answer.body.message).not.toMatch(/not found/i);
-
-    const wrongKey = suite.live.sdk({ privateKey: generateOtherKey() });
-    const unsigned = await sdkError(wrongKey.apiCall({ method: route.method, urlFragment }));
-    expect(unsigned.status).toBe(403);
-    expect(unsigned.body.reasonCode).toBe('InvalidRequestSignature');
-  });
-});
-
-function generateOtherKey(): string {
-  const { generateKeyPairSync } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
