@@ -29,7 +29,7 @@ describe('DueIndex', () => {
       } else model.delete(key);
       return previous;
     };
-    for (let step = 0; step < 3000; step++) {
+    for (let step = 0; step < 1500; step++) {
       const ns = `m${Math.floor(next() * 3)}`;
       const collection = collections[Math.floor(next() * 2)]!;
       const id = `id${Math.floor(next() * 40)}`;
