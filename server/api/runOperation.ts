@@ -86,14 +86,21 @@ function refusal(state: StoreView, { key, error, now }: { key: HeldKey | null; e
   return { puts: rememberAnswer(key, { status: error.status, payload: JSON.stringify(error.toBody()) }, now), result: { refused: error } };
 }
 
-/** Settles what is due, then takes the scenario rule matching this call: its delay, error, drop or override. */
+/**
+ * Settles what is due, checks a solution provider's auth token, then takes the scenario rule
+ * matching this call: its delay, error, drop or override. With no rule in force and no token
+ * (the common case) the state is not read here at all.
+ */
 async function applyScenario({ route, deps, request, caller, call }: OperationRun): Promise<void> {
   await deps.settler.settleNamespace(caller.ns);
+  const rulesInForce = await deps.scenarios.anyFor(caller.ns);
+  if (!rulesInForce && call.authToken === undefined) return;
   const routeFacts = await deps.store.transact(caller.ns, (view) => {
     const state = scopedView(view, caller);
     checkAuthorizationToken(state, call.authToken);
-    return { puts: [], result: route.facts?.(state, call) ?? {} };
+    return { puts: [], result: rulesInForce ? (route.facts?.(state, call) ?? {}) : {} };
   });
+  if (!rulesInForce) return;
   const facts: CallFacts = {
     operation: route.name,
     checkoutSessionId: call.params.checkoutSessionId ?? null,

@@ -26,6 +26,8 @@ type RulesChange<R> = (rules: readonly ActiveRule[]) => { rules: readonly Active
 interface AddedRules {
   /** Applies `change` to the current rules as one step (on a shared store, one transaction: `change` may run more than once). */
   update<R>(change: RulesChange<R>): Promise<R>;
+  /** The rules as they are now (one read; no step is taken). */
+  current(): Promise<readonly ActiveRule[]>;
 }
 
 function rulesInMemory(): AddedRules {
@@ -35,6 +37,9 @@ function rulesInMemory(): AddedRules {
       const next = change(rules);
       if (next.rules) rules = next.rules;
       return next.result;
+    },
+    async current() {
+      return rules;
     },
   };
 }
@@ -50,6 +55,9 @@ export function rulesInStore(store: Store): AddedRules {
         const next = change(view.get<ActiveRule[]>('settings', RULES_ID) ?? []);
         return { puts: next.rules ? [{ collection: 'settings', id: RULES_ID, value: next.rules }] : [], result: next.result };
       });
+    },
+    async current() {
+      return (await store.read<ActiveRule[]>(SERVER_NAMESPACE, 'settings', RULES_ID)) ?? [];
     },
   };
 }
@@ -143,6 +151,15 @@ export class ScenarioBook {
    * Every rule that applied has its remaining count taken down by one (a control-API rule's in the
    * same step as the decision, so two processes sharing the rules never both use its last count).
    */
+  /**
+   * Whether any rule is in force for this merchant (its own or everyone's). When none is, a call
+   * need not gather the facts rules match on.
+   */
+  async anyFor(merchant: string): Promise<boolean> {
+    const applies = (rule: ActiveRule) => rule.merchant === null || rule.merchant === merchant;
+    return this.fileRules.some(applies) || (await this.#added.current()).some(applies);
+  }
+
   async take(facts: CallFacts, merchant: string): Promise<TakenRules | null> {
     let fileRulesUsed: ActiveRule[] = [];
     const taken = await this.#added.update<TakenRules | null>((current) => {
