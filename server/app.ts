@@ -123,10 +123,9 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
     retentionMs > 0
       ? setInterval(() => {
           const cutoff = deps.wallTime() - retentionMs;
-          // A shared journal is swept by the process holding the lease; each process's IPN outbox by itself.
+          // A shared journal and the IPN outbox are swept by the process holding the lease.
           if (deps.sweepLease.held) void Promise.resolve(deps.journal.dropBefore(cutoff)).catch(() => {});
-          if (deps.sweepLease.held) void deps.sharedDeliveries?.dropBefore(cutoff).catch(() => {});
-          deps.ipn.dropDeliveriesBefore(cutoff);
+          if (deps.sweepLease.held) void deps.ipn.dropDeliveriesBefore(cutoff).catch(() => {});
         }, Math.min(3_600_000, retentionMs / 10)).unref()
       : null;
   app.addHook('onClose', async () => {

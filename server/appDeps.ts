@@ -16,7 +16,6 @@ import { asStore, createStore, notesOf, retentionOptions, statusOf } from './sto
 import type { StoreNote, StoreStatus } from './store/errors.js';
 import { Journal, type RequestJournal } from './journal/journal.js';
 import { RedisJournal } from './journal/redisJournal.js';
-import { RedisDeliveries } from './ipn/redisDeliveries.js';
 import { RedisStore } from './store/redisStore.js';
 import type { EmbeddedEngine, Store } from './store/store.js';
 import { rulesInStore, ScenarioBook } from './scenarios/book.js';
@@ -46,8 +45,6 @@ export interface AppDeps {
   sweepLease: { readonly held: boolean };
   /** The store is shared with other processes (Redis): clocks and registered keys are re-read from it before requests use them. */
   sharedStore: boolean;
-  /** On a shared store (Redis): the IPN deliveries of every process, for the outbox routes. */
-  sharedDeliveries: RedisDeliveries | null;
   /** With --seed: keeps the seeded id sequence from repeating stored ids after a restart. */
   idReservation: IdReservation | null;
   /** Where log lines go (stdout when absent). */
@@ -85,11 +82,12 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
   }
   // IPN ids come from their own generator, so notifications never shift the API's ids under --seed.
   const ipnIds = new RandomIdGenerator(config.seed ? seededRandom(`${config.seed}:ipn`) : systemRandom());
-  const sharedDeliveries = given.sharedDeliveries ?? (redis ? new RedisDeliveries(redis.client, redis.prefix) : null);
+  const sweepLease = given.sweepLease ?? redis?.lease ?? { held: true };
   const ipn =
     given.ipn ??
     new IpnService({
-      mirror: sharedDeliveries ?? undefined,
+      // The outbox is in the store; on a shared one the lease holder delivers what is due.
+      runner: sweepLease,
       store: inner,
       ids: ipnIds,
       publicUrl: () => publicUrlOf(config),
@@ -114,8 +112,7 @@ export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
     startupNotes,
     logStream: given.logStream,
     journal: given.journal ?? (redis ? new RedisJournal(redis.client, redis.prefix, config.journalSize) : new Journal(config.journalSize)),
-    sweepLease: given.sweepLease ?? redis?.lease ?? { held: true },
+    sweepLease,
     sharedStore: given.sharedStore ?? redis !== null,
-    sharedDeliveries,
   };
 }

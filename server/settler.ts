@@ -43,7 +43,7 @@ export class Settler {
     const latest = this.clocks.latestNow();
     // A record may need several steps (settled, then expired); each pass re-reads what is due.
     for (let pass = 0; pass < 10; pass++) {
-      const due = (await this.store.due(latest)).filter((d) => (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
+      const due = (await this.store.due(latest)).filter((d) => settles(d) && (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
       await Promise.all(due.map((d) => this.#settleOne(d)));
     }
@@ -83,4 +83,9 @@ export class Settler {
     this.timer = null;
     await this.running;
   }
+}
+
+/** IPN deliveries are due on real time and delivered by the IpnService, not settled. */
+function settles(d: DueRecord): boolean {
+  return d.collection !== 'ipnDeliveries';
 }

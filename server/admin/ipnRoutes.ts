@@ -60,14 +60,13 @@ export function ipnRoutes(app: FastifyInstance, deps: IpnRouteDeps): void {
       if (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_LIMIT) throw apiError('InvalidParameterValue', `The parameter 'limit' must be an integer from 1 to ${MAX_LIMIT}.`);
     }
     const query = { merchant, status: status as DeliveryStatus | undefined, limit };
-    // On a shared store the list holds every instance's deliveries.
-    return { deliveries: deps.sharedDeliveries ? await deps.sharedDeliveries.list(query) : ipn.deliveries(query) };
+    // The outbox is in the store: on a shared one the list holds every instance's deliveries.
+    return { deliveries: await ipn.deliveries(query) };
   });
 
   app.delete('/__admin/ipn/deliveries', async (request) => {
     const merchant = merchantParam(request.query);
-    const deleted = ipn.clearDeliveries(merchant);
-    return { deleted: deps.sharedDeliveries ? await deps.sharedDeliveries.clear(merchant) : deleted };
+    return { deleted: await ipn.clearDeliveries(merchant) };
   });
 
   app.get('/__admin/ipn/signing-cert.pem', async (_request, reply) => reply.type('application/x-pem-file').send(await ipn.signingCertificatePem()));

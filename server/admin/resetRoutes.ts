@@ -18,12 +18,11 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
     const keys = merchant === undefined ? await savedKeys(deps.store) : [];
+    await deps.ipn.clearDeliveries(merchant); // stops this process's attempts; the store reset below clears the rest
     await deps.store.reset(merchant);
     await resaveKeys(deps.store, keys); // registered keys outlive a reset, as they always did
     await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
-    deps.ipn.clearDeliveries(merchant);
-    await deps.sharedDeliveries?.clear(merchant);
     await deps.journal.clear(merchant);
     await deps.idReservation?.persist(); // a full reset cleared the id generator's mark too
     return { reset: merchant ?? 'all' };

@@ -13,10 +13,12 @@ export type Collection =
   // Delivery tracking codes (used once) and issued authorization tokens (issue #12)
   | 'deliveryTrackers' | 'authorizationTokens'
   // Public keys registered at run time (issue #7)
-  | 'publicKeys';
+  | 'publicKeys'
+  // The IPN outbox: deliveries pending, delivered and failed, due when their next attempt is (issue #14)
+  | 'ipnDeliveries';
 
 export const collections: readonly Collection[] = ['checkoutSessions', 'chargePermissions', 'charges', 'refunds', 'idempotency', 'buyers', 'settings',
-  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'merchantAccounts', 'inStorePermissions', 'inStoreCharges', 'inStoreRefunds', 'inStoreReferences', 'deliveryTrackers', 'authorizationTokens', 'publicKeys'];
+  'reports', 'reportSchedules', 'reportDocuments', 'reportIndex', 'disputes', 'files', 'merchantAccounts', 'inStorePermissions', 'inStoreCharges', 'inStoreRefunds', 'inStoreReferences', 'deliveryTrackers', 'authorizationTokens', 'publicKeys', 'ipnDeliveries'];
 
 /** One write: the whole new value of one record (`null` deletes it). */
 export interface Put {

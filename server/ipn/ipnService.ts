@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Put, Store } from '../store/store.js';
+import { claimAttempt, OUTBOX, outboxPut, overCap, recordAttempt, removeDeliveries, type OutboxRecord } from './outbox.js';
 import { IPN_SETTINGS_ID, storedIpnConfig, type IpnConfig } from './ipnConfig.js';
 import { notificationsFor, type BeforeLookup, type IpnNotification } from './notifications.js';
 import { signingIdentity, signingIdentitySync } from './signingIdentity.js';
@@ -52,14 +54,10 @@ export interface IpnServiceOptions {
   fetchImpl?: typeof fetch;
   /** Wall time (ms) for Timestamp and attempt times; defaults to Date.now. */
   now?: () => number;
-  /** A list of the deliveries shared with other processes (Redis store), told of each delivery as it changes. */
-  mirror?: DeliveryMirror;
-}
-
-/** Where a process reports its deliveries so others can list them (see `RedisDeliveries`). */
-export interface DeliveryMirror {
-  /** The delivery's latest state; `created` on its first report. Never throws, never waits. */
-  save(delivery: IpnDelivery, created: boolean): void;
+  /** On a store shared by several processes: whether this one runs the background delivery of due records (the lease holder). Default: always. */
+  runner?: { readonly held: boolean };
+  /** How often the runner looks for due deliveries (ms; default 500). */
+  pollMs?: number;
 }
 
 /** A merchant's effective config and where it comes from. */
@@ -74,15 +72,17 @@ export interface DeliveryQuery {
   limit?: number;
 }
 
-interface Entry {
-  delivery: IpnDelivery;
-  body: string;
-  headers: Record<string, string>;
+/** What this process holds for a delivery it is working on: the retry timer, or the request in flight. */
+interface Local {
+  ns: string;
   timer: NodeJS.Timeout | null;
   controller: AbortController | null;
-  removed: boolean;
+  /** Set when this process stops working on it (closed, or the delivery was cleared). */
+  stopped: boolean;
 }
 
+/** An attempt taken by a process that then died counts as abandoned this long after its timeout. */
+const CLAIM_MARGIN_MS = 5000;
 const RESPONSE_SNIPPET = 300;
 
 /** What one commit caused: its notifications, the merchant's stored IPN settings, and the commit's durability (deliveries wait for it). */
@@ -94,16 +94,23 @@ export interface CausedNotifications {
 
 /**
  * Sends Instant Payment Notifications the way Amazon Pay does (SNS HTTP POSTs, "Set up Instant
- * Payment Notifications"): `onCommit` turns a store commit into notifications and queues one delivery per
- * (notification × endpoint); deliveries run on real time in the background, retried after each of
- * `retryDelaysMs`, and are kept in a bounded outbox for the control API.
+ * Payment Notifications"): `onCommit` turns a store commit into notifications and writes one
+ * delivery per (notification × endpoint) to the Store's outbox (see `outbox.ts`); deliveries run on
+ * real time in the background, retried after each of `retryDelaysMs`. Each attempt is taken in a
+ * store transaction, so processes sharing the store never make the same attempt twice, and a
+ * delivery left pending by a process that stopped is delivered by the next one to look (the
+ * runner's poll), after a restart too.
  */
 export class IpnService {
-  readonly #o: Required<Omit<IpnServiceOptions, 'fetchImpl' | 'mirror'>> & { fetchImpl: typeof fetch };
-  readonly #mirror: DeliveryMirror | null;
-  readonly #outbox: Entry[] = [];
-  readonly #pending = new Set<Entry>();
-  #idle: Array<() => void> = [];
+  readonly #o: Required<Omit<IpnServiceOptions, 'fetchImpl' | 'runner'>> & { fetchImpl: typeof fetch; runner: { readonly held: boolean } };
+  /** Deliveries this process is working on, by id. */
+  readonly #local = new Map<string, Local>();
+  /** Outbox writes and attempts under way (flush and listings wait for the writes). */
+  readonly #writes = new Set<Promise<unknown>>();
+  readonly #attempts = new Set<Promise<unknown>>();
+  #poller: NodeJS.Timeout | null = null;
+  #polling: Promise<void> | null = null;
+  #order = 0;
   #closed = false;
 
   constructor(options: IpnServiceOptions) {
@@ -111,20 +118,23 @@ export class IpnService {
       defaultSigned: true,
       maxDeliveries: 1000,
       now: () => Date.now(),
+      pollMs: 500,
       ...options,
+      runner: options.runner ?? { held: true },
       fetchImpl: options.fetchImpl ?? ((...args) => fetch(...args)),
       defaultUrls: [...options.defaultUrls],
       retryDelaysMs: [...options.retryDelaysMs],
     };
-    this.#mirror = options.mirror ?? null;
   }
 
   /**
-   * Generates the process's signing key off the main thread when notifications are configured by
+   * Starts looking for due deliveries (left by an earlier run or another process; on a shared
+   * store only while `runner` holds). Generates the process's signing key off the main thread when notifications are configured by
    * default (call once at start-up, so the first signed IPN need not wait); without default
    * endpoints it is made when a merchant configures its own, or by the first signed IPN.
    */
   async start(): Promise<void> {
+    this.#startPolling();
     if (this.#o.defaultUrls.length > 0) await signingIdentity();
   }
 
@@ -190,8 +200,9 @@ export class IpnService {
   }
 
   /**
-   * Queues one delivery per (notification x endpoint of the merchant's config, given its stored
-   * settings record) and returns them; the first attempt waits for `committed`. Never throws.
+   * Writes one delivery per (notification x endpoint of the merchant's config, given its stored
+   * settings record) to the outbox once `committed` resolves (nothing when it rejects), then makes
+   * their first attempts; returns them as queued. Never throws.
    */
   enqueue(ns: string, { notifications, settings, committed }: CausedNotifications): IpnDelivery[] {
     if (this.#closed) return [];
@@ -201,151 +212,156 @@ export class IpnService {
       if (config.urls.length === 0) return [];
       const signer = config.signed ? signingIdentitySync() : null;
       const publicUrl = this.#o.publicUrl();
-      const created: Entry[] = [];
+      const now = this.#o.now();
+      const created: OutboxRecord[] = [];
       for (const notification of notifications) {
         const notificationId = this.#o.ids.uuid();
-        const envelope = buildEnvelope({ notification, messageId: this.#o.ids.uuid(), notificationId, timestamp: this.#o.now(), publicUrl, signer });
-        const body = envelopeBody(envelope);
+        const envelope = buildEnvelope({ notification, messageId: this.#o.ids.uuid(), notificationId, timestamp: now, publicUrl, signer });
         for (const url of config.urls) {
-          const entry: Entry = {
-            delivery: {
-              id: this.#o.ids.uuid(),
-              merchant: ns,
-              url,
-              notification: ipnMessage(notification, notificationId),
-              envelope,
-              status: 'pending',
-              attempts: [],
-              createdAt: new Date(this.#o.now()).toISOString(),
-              nextAttemptAt: null,
-            },
-            body,
-            headers: {
-              'content-type': 'text/plain; charset=UTF-8',
-              'user-agent': 'Amazon Simple Notification Service Agent',
-              'x-amz-sns-message-type': envelope.Type,
-              'x-amz-sns-message-id': envelope.MessageId,
-              'x-amz-sns-topic-arn': envelope.TopicArn,
-              'x-amz-sns-subscription-arn': subscriptionArnOf(ns, url),
-            },
-            timer: null,
-            controller: null,
-            removed: false,
+          const delivery: IpnDelivery = {
+            id: this.#o.ids.uuid(),
+            merchant: ns,
+            url,
+            notification: ipnMessage(notification, notificationId),
+            envelope,
+            status: 'pending',
+            attempts: [],
+            createdAt: new Date(now).toISOString(),
+            nextAttemptAt: null,
           };
-          this.#add(entry);
-          created.push(entry);
+          created.push({ delivery, order: now * 1000 + (this.#order++ % 1000), dueAt: now, claim: null });
         }
       }
-      const start = committed ?? Promise.resolve();
-      start.then(
-        () => {
-          for (const entry of created) void this.#attempt(entry);
+      const write = (committed ?? Promise.resolve()).then(
+        async () => {
+          await this.#o.store.transact(ns, () => ({ puts: created.map(outboxPut), result: undefined }));
+          for (const record of created) this.#attempt(ns, record.delivery.id);
         },
-        () => {
-          for (const entry of created) this.#remove(entry);
-        },
+        () => undefined,
       );
-      return created.map((e) => copy(e.delivery));
+      this.#track(this.#writes, write);
+      return created.map((r) => copy(r.delivery));
     } catch {
       // A notification is never worth failing the request that caused it.
       return [];
     }
   }
 
-  /** Outbox entries, newest first. */
-  deliveries(query: DeliveryQuery = {}): IpnDelivery[] {
+  /** Deliveries of one merchant (or all), newest first, as the store holds them. */
+  async deliveries(query: DeliveryQuery = {}): Promise<IpnDelivery[]> {
+    await this.#settled(this.#writes);
+    const records = await this.#records(query.merchant);
     const out: IpnDelivery[] = [];
-    for (let i = this.#outbox.length - 1; i >= 0; i--) {
-      const d = this.#outbox[i]!.delivery;
-      if (query.merchant !== undefined && d.merchant !== query.merchant) continue;
-      if (query.status !== undefined && d.status !== query.status) continue;
-      out.push(copy(d));
+    for (const record of records) {
+      if (query.status !== undefined && record.delivery.status !== query.status) continue;
+      out.push(copy(record.delivery));
       if (query.limit !== undefined && out.length >= query.limit) break;
     }
     return out;
   }
 
   /** Forgets deliveries of one merchant (or all), cancelling those still pending; returns how many. */
-  clearDeliveries(merchant?: string): number {
-    const doomed = this.#outbox.filter((e) => merchant === undefined || e.delivery.merchant === merchant);
-    for (const e of doomed) this.#remove(e);
-    return doomed.length;
+  clearDeliveries(merchant?: string): Promise<number> {
+    return this.#remove(merchant, (records) => records);
   }
 
   /** Forgets finished deliveries created before `cutoff` (real ms; retention); returns how many. */
-  dropDeliveriesBefore(cutoff: number): number {
-    const doomed = this.#outbox.filter((e) => e.delivery.status !== 'pending' && Date.parse(e.delivery.createdAt) < cutoff);
-    for (const e of doomed) this.#remove(e);
-    return doomed.length;
+  dropDeliveriesBefore(cutoff: number): Promise<number> {
+    return this.#remove(undefined, (records) => records.filter((r) => r.delivery.status !== 'pending' && Date.parse(r.delivery.createdAt) < cutoff));
   }
 
-  /** Resolves when no delivery is pending (each has been delivered or has failed its last retry), or on close(). */
-  flush(): Promise<void> {
-    if (this.#pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+  /**
+   * Resolves when no delivery is pending in the store (each has been delivered or has failed its
+   * last retry), or on close(). Makes due attempts itself meanwhile, whoever the runner is.
+   */
+  async flush(): Promise<void> {
+    while (!this.#closed) {
+      await this.#settled(this.#writes);
+      await this.#settled(this.#attempts);
+      if (this.#closed) return;
+      const pending = await this.deliveries({ status: 'pending' }).catch(() => []);
+      if (pending.length === 0) return;
+      await this.#poll();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
-  /** Cancels retry timers and in-flight requests; pending deliveries stay pending. Later commits queue nothing. */
+  /** Stops polling, cancels retry timers and in-flight requests; deliveries stay pending in the store for the next run. Later commits queue nothing. */
   close(): void {
     this.#closed = true;
-    for (const e of this.#pending) {
-      if (e.timer) clearTimeout(e.timer);
-      e.timer = null;
-      e.controller?.abort(new Error('ipn service closed'));
-      e.delivery.nextAttemptAt = null;
-    }
-    this.#pending.clear();
-    this.#wake();
+    if (this.#poller) clearInterval(this.#poller);
+    this.#poller = null;
+    for (const id of [...this.#local.keys()]) this.#forget(id);
   }
 
-  #add(entry: Entry): void {
-    this.#mirror?.save(entry.delivery, true);
-    this.#outbox.push(entry);
-    this.#pending.add(entry);
-    while (this.#outbox.length > this.#o.maxDeliveries) {
-      const finished = this.#outbox.findIndex((e) => e.delivery.status !== 'pending');
-      this.#remove(this.#outbox[finished === -1 ? 0 : finished]!);
-    }
+  #startPolling(): void {
+    if (this.#poller || this.#closed) return;
+    this.#poller = setInterval(() => {
+      if (this.#o.runner.held) void this.#poll();
+    }, this.#o.pollMs);
+    this.#poller.unref();
   }
 
-  #remove(entry: Entry): void {
-    entry.removed = true;
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = null;
-    entry.controller?.abort(new Error('delivery removed'));
-    const i = this.#outbox.indexOf(entry);
-    if (i !== -1) this.#outbox.splice(i, 1);
-    this.#settle(entry);
+  /** Makes every attempt that is due now (one pass at a time). Never rejects. */
+  #poll(): Promise<void> {
+    this.#polling ??= (async () => {
+      try {
+        const due = await this.#o.store.due(this.#o.now());
+        for (const d of due) if (d.collection === OUTBOX) this.#attempt(d.ns, d.id);
+      } catch {
+        // The store is unreachable: the next pass tries again.
+      } finally {
+        this.#polling = null;
+      }
+    })();
+    return this.#polling;
   }
 
-  #settle(entry: Entry): void {
-    if (this.#pending.delete(entry) && this.#pending.size === 0) this.#wake();
+  #attempt(ns: string, id: string): void {
+    if (this.#closed || this.#local.get(id)?.controller) return;
+    this.#track(this.#attempts, this.#attemptOnce(ns, id).catch(() => undefined));
   }
 
-  #wake(): void {
-    const waiters = this.#idle;
-    this.#idle = [];
-    for (const w of waiters) w();
-  }
-
-  async #attempt(entry: Entry): Promise<void> {
-    if (entry.removed || this.#closed) return;
-    const d = entry.delivery;
-    d.nextAttemptAt = null;
-    entry.timer = null;
+  /** Takes the attempt in a transaction, POSTs, and records the outcome in another; schedules the retry. */
+  async #attemptOnce(ns: string, id: string): Promise<void> {
+    const local = this.#local.get(id) ?? { ns, timer: null, controller: null, stopped: false };
+    if (local.timer) clearTimeout(local.timer);
+    local.timer = null;
     const controller = new AbortController();
-    entry.controller = controller;
+    local.controller = controller;
+    this.#local.set(id, local);
+    try {
+      const token = randomUUID();
+      const now = this.#o.now();
+      const claimed = await this.#o.store.transact(ns, (view) => claimAttempt(view, id, { token, now, until: now + this.#o.timeoutMs + CLAIM_MARGIN_MS }));
+      if (!claimed || local.stopped) return;
+      const attempt = await this.#post(claimed.delivery, controller);
+      if (local.stopped) return; // closed or cleared: the claim runs out and the attempt is made again (or the record is gone)
+      const recorded = await this.#o.store.transact(ns, (view) => recordAttempt(view, id, { token, attempt, now: this.#o.now(), retryDelaysMs: this.#o.retryDelaysMs }));
+      if (!recorded) return;
+      if (recorded.dueAt !== null) {
+        local.timer = setTimeout(() => this.#attempt(ns, id), Math.max(0, recorded.dueAt - this.#o.now()));
+        local.timer.unref();
+      } else {
+        await this.#o.store.transact(ns, (view) => removeDeliveries(view, overCap(this.#o.maxDeliveries)));
+      }
+    } finally {
+      local.controller = null;
+      if (!local.timer) this.#local.delete(id);
+    }
+  }
+
+  async #post(delivery: IpnDelivery, controller: AbortController): Promise<DeliveryAttempt> {
     let timedOut = false;
     const timeout = setTimeout(() => {
       timedOut = true;
       controller.abort(new Error('timeout'));
     }, this.#o.timeoutMs);
     timeout.unref();
-    const at = new Date(this.#o.now()).toISOString();
+    const attempt: DeliveryAttempt = { at: new Date(this.#o.now()).toISOString(), durationMs: 0 };
     const t0 = performance.now();
-    const attempt: DeliveryAttempt = { at, durationMs: 0 };
     try {
-      const res = await this.#o.fetchImpl(d.url, { method: 'POST', headers: entry.headers, body: entry.body, redirect: 'manual', signal: controller.signal });
+      const res = await this.#o.fetchImpl(delivery.url, { method: 'POST', headers: headersOf(delivery), body: envelopeBody(delivery.envelope), redirect: 'manual', signal: controller.signal });
       attempt.status = res.status;
       if (res.status >= 200 && res.status < 300) await res.body?.cancel().catch(() => undefined);
       else attempt.response = await snippet(res);
@@ -353,29 +369,61 @@ export class IpnService {
       attempt.error = timedOut ? `timeout: no response within ${this.#o.timeoutMs} ms` : describe(err);
     } finally {
       clearTimeout(timeout);
-      entry.controller = null;
     }
-    if (entry.removed || this.#closed) return;
     attempt.durationMs = Math.round((performance.now() - t0) * 10) / 10;
-    d.attempts.push(attempt);
-    if (attempt.error === undefined && attempt.status! >= 200 && attempt.status! < 300) {
-      d.status = 'delivered';
-      this.#mirror?.save(d, false);
-      this.#settle(entry);
-      return;
-    }
-    const delay = this.#o.retryDelaysMs[d.attempts.length - 1];
-    if (delay === undefined) {
-      d.status = 'failed';
-      this.#mirror?.save(d, false);
-      this.#settle(entry);
-      return;
-    }
-    d.nextAttemptAt = new Date(this.#o.now() + delay).toISOString();
-    this.#mirror?.save(d, false);
-    entry.timer = setTimeout(() => void this.#attempt(entry), delay);
-    entry.timer.unref();
+    return attempt;
   }
+
+  /** Deletes what `doomed` picks from each merchant's outbox (or one merchant's), stopping this process's work on them. */
+  async #remove(merchant: string | undefined, doomed: (records: OutboxRecord[]) => OutboxRecord[]): Promise<number> {
+    await this.#settled(this.#writes);
+    let removed = 0;
+    for (const ns of merchant === undefined ? await this.#o.store.namespaces() : [merchant]) {
+      removed += await this.#o.store.transact(ns, (view) => removeDeliveries(view, doomed));
+    }
+    const left = new Set((await this.#records(merchant)).map((r) => r.delivery.id));
+    for (const [id, local] of this.#local) if ((merchant === undefined || local.ns === merchant) && !left.has(id)) this.#forget(id);
+    return removed;
+  }
+
+  /** The outbox records of one merchant (or all), newest first. */
+  async #records(merchant: string | undefined): Promise<OutboxRecord[]> {
+    const namespaces = merchant === undefined ? await this.#o.store.namespaces() : [merchant];
+    const lists = await Promise.all(namespaces.map((ns) => this.#o.store.readAll<OutboxRecord>(ns, OUTBOX)));
+    return lists.flat().sort((a, b) => b.order - a.order);
+  }
+
+  #forget(id: string): void {
+    const local = this.#local.get(id);
+    if (!local) return;
+    if (local.timer) clearTimeout(local.timer);
+    local.timer = null;
+    local.stopped = true;
+    local.controller?.abort(new Error('delivery stopped'));
+    this.#local.delete(id);
+  }
+
+  #track(set: Set<Promise<unknown>>, work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined).finally(() => set.delete(tracked));
+    set.add(tracked);
+  }
+
+  async #settled(set: Set<Promise<unknown>>): Promise<void> {
+    while (set.size > 0) await Promise.all([...set]);
+  }
+}
+
+/** The headers SNS sends with a notification. */
+function headersOf(delivery: IpnDelivery): Record<string, string> {
+  const { envelope } = delivery;
+  return {
+    'content-type': 'text/plain; charset=UTF-8',
+    'user-agent': 'Amazon Simple Notification Service Agent',
+    'x-amz-sns-message-type': envelope.Type,
+    'x-amz-sns-message-id': envelope.MessageId,
+    'x-amz-sns-topic-arn': envelope.TopicArn,
+    'x-amz-sns-subscription-arn': subscriptionArnOf(delivery.merchant, delivery.url),
+  };
 }
 
 /** The start of a refusal's body, read only if it arrives promptly. */

@@ -66,7 +66,7 @@ describe('IpnService delivery', () => {
     const cert = new X509Certificate(await ipn.signingCertificatePem());
     expect(verify('RSA-SHA1', Buffer.from(snsStringToSign(envelope)), cert.publicKey, Buffer.from(envelope.Signature, 'base64'))).toBe(true);
 
-    const [d] = ipn.deliveries();
+    const [d] = (await ipn.deliveries());
     expect(d).toMatchObject({ id: queued!.id, status: 'delivered', nextAttemptAt: null, notification: JSON.parse(envelope.Message), envelope });
     expect(d!.attempts).toEqual([{ at: expect.stringMatching(/Z$/), status: 200, durationMs: expect.any(Number) }]);
   });
@@ -75,9 +75,9 @@ describe('IpnService delivery', () => {
     const r = await receiver((n) => (n < 2 ? 500 : 200));
     const { ipn } = service({ defaultUrls: [r.url] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
-    expect(ipn.deliveries()[0]!.status).toBe('pending');
+    expect((await ipn.deliveries())[0]!.status).toBe('pending');
     await ipn.flush();
-    const [d] = ipn.deliveries();
+    const [d] = (await ipn.deliveries());
     expect(d!.status).toBe('delivered');
     expect(d!.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
     expect(d!.attempts[0]!.response).toBe('receiver says 500');
@@ -93,7 +93,7 @@ describe('IpnService delivery', () => {
     const { ipn } = service({ defaultUrls: [r.url], timeoutMs: 100 });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
-    const [d] = ipn.deliveries();
+    const [d] = (await ipn.deliveries());
     expect(d!.status).toBe('failed');
     expect(d!.attempts).toHaveLength(3);
     for (const a of d!.attempts) {
@@ -109,7 +109,7 @@ describe('IpnService delivery', () => {
     const { ipn } = service({ defaultUrls: [url], retryDelaysMs: [10] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
-    const [d] = ipn.deliveries();
+    const [d] = (await ipn.deliveries());
     expect(d!.status).toBe('failed');
     expect(d!.attempts).toHaveLength(2);
     expect(d!.attempts[0]!.error).toMatch(/ECONNREFUSED/);
@@ -120,7 +120,7 @@ describe('IpnService delivery', () => {
     const { ipn } = service({ defaultUrls: [r.url], retryDelaysMs: [] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
-    expect(ipn.deliveries()[0]).toMatchObject({ status: 'failed', attempts: [{ status: 302 }] });
+    expect((await ipn.deliveries())[0]).toMatchObject({ status: 'failed', attempts: [{ status: 302 }] });
   });
 
   it('one delivery per notification x URL, sharing one MessageId per notification', async () => {
@@ -134,16 +134,16 @@ describe('IpnService delivery', () => {
     expect(a.received).toHaveLength(2);
     expect(b.received).toHaveLength(2);
     expect(a.received.map((x) => x.headers['x-amz-sns-message-id']).sort()).toEqual(b.received.map((x) => x.headers['x-amz-sns-message-id']).sort());
-    expect(ipn.deliveries({ limit: 2 })).toHaveLength(2);
-    expect(ipn.deliveries().map((d) => d.id)).toEqual(created.map((d) => d.id).reverse());
+    expect((await ipn.deliveries({ limit: 2 }))).toHaveLength(2);
+    expect((await ipn.deliveries()).map((d) => d.id)).toEqual(created.map((d) => d.id).reverse());
   });
 
-  it('nothing is queued for changes that do not notify, or when no URL is configured', () => {
+  it('nothing is queued for changes that do not notify, or when no URL is configured', async () => {
     const { ipn } = service({ defaultUrls: ['http://127.0.0.1:9/never'] });
     expect(ipn.onCommit('DEMO', { puts: [{ collection: 'checkoutSessions', id: 's', value: {} }], before: nothingBefore })).toEqual([]);
     const { ipn: silent } = service();
     expect(silent.onCommit('DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
-    expect(silent.deliveries()).toEqual([]);
+    expect((await silent.deliveries())).toEqual([]);
   });
 
   it('waits for the commit to be durable, and drops the deliveries of a commit that failed', async () => {
@@ -160,7 +160,7 @@ describe('IpnService delivery', () => {
     const failed = Promise.reject(new Error('disk full'));
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore, committed: failed });
     await ipn.flush();
-    expect(ipn.deliveries()).toHaveLength(1);
+    expect((await ipn.deliveries())).toHaveLength(1);
     expect(r.received).toHaveLength(1);
   });
 
@@ -179,7 +179,7 @@ describe('IpnService outbox', () => {
       ids.push(ipn.onCommit('DEMO', { puts: captured, before: nothingBefore })[0]!.id);
       await ipn.flush();
     }
-    expect(ipn.deliveries().map((d) => d.id)).toEqual(ids.slice(2).reverse());
+    expect((await ipn.deliveries()).map((d) => d.id)).toEqual(ids.slice(2).reverse());
   });
 
   it('filters by merchant and status, and clears per merchant (cancelling pending retries)', async () => {
@@ -189,15 +189,15 @@ describe('IpnService outbox', () => {
     const other = await ipn.setConfig('OTHER', { urls: [down.url], signed: false });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     ipn.onCommit('OTHER', { puts: captured, before: settingsBefore(other) });
-    await vi.waitFor(() => expect(ipn.deliveries().every((d) => d.attempts.length === 1)).toBe(true));
-    expect(ipn.deliveries({ merchant: 'DEMO' }).map((d) => d.status)).toEqual(['delivered']);
-    const [pending] = ipn.deliveries({ status: 'pending' });
+    await vi.waitFor(async () => expect((await ipn.deliveries()).every((d) => d.attempts.length === 1)).toBe(true));
+    expect((await ipn.deliveries({ merchant: 'DEMO' })).map((d) => d.status)).toEqual(['delivered']);
+    const [pending] = (await ipn.deliveries({ status: 'pending' }));
     expect(pending).toMatchObject({ merchant: 'OTHER', attempts: [{ status: 503 }], nextAttemptAt: expect.any(String) });
-    expect(ipn.clearDeliveries('OTHER')).toBe(1);
+    expect(await ipn.clearDeliveries('OTHER')).toBe(1);
     await ipn.flush(); // resolves: the pending retry was cancelled
-    expect(ipn.deliveries().map((d) => d.merchant)).toEqual(['DEMO']);
-    expect(ipn.clearDeliveries()).toBe(1);
-    expect(ipn.deliveries()).toEqual([]);
+    expect((await ipn.deliveries()).map((d) => d.merchant)).toEqual(['DEMO']);
+    expect(await ipn.clearDeliveries()).toBe(1);
+    expect((await ipn.deliveries())).toEqual([]);
   });
 
   it('returns copies: callers cannot change the outbox', async () => {
@@ -205,19 +205,19 @@ describe('IpnService outbox', () => {
     const { ipn } = service({ defaultUrls: [r.url] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
-    ipn.deliveries()[0]!.attempts.push({ at: 'x', durationMs: 0 });
-    expect(ipn.deliveries()[0]!.attempts).toHaveLength(1);
+    (await ipn.deliveries())[0]!.attempts.push({ at: 'x', durationMs: 0 });
+    expect((await ipn.deliveries())[0]!.attempts).toHaveLength(1);
   });
 
-  it('close() cancels timers and resolves flush()', async () => {
+  it('close() cancels timers and resolves flush(); the delivery stays pending in the store for the next run', async () => {
     const down = await receiver(() => 500);
     const { ipn } = service({ defaultUrls: [down.url], retryDelaysMs: [60_000] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     const flushed = ipn.flush();
-    await vi.waitFor(() => expect(ipn.deliveries()[0]!.nextAttemptAt).not.toBeNull());
+    await vi.waitFor(async () => expect((await ipn.deliveries())[0]!.nextAttemptAt).not.toBeNull());
     ipn.close();
     await flushed;
-    expect(ipn.deliveries()[0]).toMatchObject({ status: 'pending', nextAttemptAt: null });
+    expect((await ipn.deliveries())[0]).toMatchObject({ status: 'pending', nextAttemptAt: expect.any(String), attempts: [{ status: 500 }] });
     expect(ipn.onCommit('DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
   });
 });
@@ -271,10 +271,10 @@ describe('IpnService retention', () => {
     const { ipn } = service({ defaultUrls: [r.url] });
     ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
-    const [delivered] = ipn.deliveries();
+    const [delivered] = (await ipn.deliveries());
     expect(delivered!.status).toBe('delivered');
-    expect(ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt))).toBe(0);
-    expect(ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt) + 1)).toBe(1);
-    expect(ipn.deliveries()).toEqual([]);
+    expect(await ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt))).toBe(0);
+    expect(await ipn.dropDeliveriesBefore(Date.parse(delivered!.createdAt) + 1)).toBe(1);
+    expect((await ipn.deliveries())).toEqual([]);
   });
 });

@@ -77,6 +77,6 @@ describe('NotifyingStore', () => {
     await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
     await ipn.flush();
     expect(r.received).toHaveLength(2);
-    expect(ipn.deliveries().every((d) => d.status === 'delivered')).toBe(true);
+    expect((await ipn.deliveries()).every((d) => d.status === 'delivered')).toBe(true);
   });
 });

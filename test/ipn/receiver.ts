@@ -17,8 +17,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A local IPN endpoint on 127.0.0.1 (port 0) that records every request. */
-export async function startReceiver(behaviour: Behaviour = () => 200): Promise<Receiver> {
+/** A local IPN endpoint on 127.0.0.1 (a free port, or `port`) that records every request. */
+export async function startReceiver(behaviour: Behaviour = () => 200, port = 0): Promise<Receiver> {
   const received: Received[] = [];
   const hanging: ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
@@ -35,10 +35,9 @@ export async function startReceiver(behaviour: Behaviour = () => 200): Promise<R
       res.writeHead(what, { 'content-type': 'text/plain' }).end(what >= 300 ? `receiver says ${what}` : 'ok');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}/ipn`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ipn`,
     received,
     close: () =>
       new Promise<void>((resolve) => {

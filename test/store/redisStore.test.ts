@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisJournal } from '../../server/journal/redisJournal.js';
-import { RedisDeliveries } from '../../server/ipn/redisDeliveries.js';
-import type { IpnDelivery } from '../../server/ipn/ipnService.js';
 import { StoreOpenError, StoreUnavailableError } from '../../server/store/errors.js';
 import { RedisLease } from '../../server/store/redisLease.js';
 import { RedisStore, REDIS_DATA_VERSION } from '../../server/store/redisStore.js';
@@ -202,30 +200,6 @@ else
         expect(await alive.renew()).toBe(false);
         await expect.poll(() => alive.renew(), { interval: 50, timeout: 2000 }).toBe(true);
         expect(dead.held).toBe(false);
-      });
-    });
-
-    describe('the shared IPN delivery list', () => {
-      const delivery = (id: string, merchant: string, status: IpnDelivery['status'], createdAt: string) =>
-        ({ id, merchant, url: 'http://127.0.0.1:9/ipn', notification: {}, envelope: {}, status, attempts: [], createdAt, nextAttemptAt: null }) as unknown as IpnDelivery;
-
-      it('keeps the newest deliveries of every process, drops updates of cleared ones, and trims finished ones by age', async () => {
-        const store = await opened();
-        const [one, two] = [new RedisDeliveries(store.client, store.prefix, 3), new RedisDeliveries(store.client, store.prefix, 3)];
-        one.save(delivery('d1', 'm1', 'pending', '2026-01-01T00:00:00.000Z'), true);
-        two.save(delivery('d2', 'm2', 'pending', '2026-01-02T00:00:00.000Z'), true);
-        one.save(delivery('d1', 'm1', 'delivered', '2026-01-01T00:00:00.000Z'), false);
-        expect((await two.list()).map((d) => [d.id, d.status])).toEqual([['d2', 'pending'], ['d1', 'delivered']]);
-        expect((await two.list({ merchant: 'm1' })).map((d) => d.id)).toEqual(['d1']);
-        // Cleared by one process while another still retries it: the retry's update does not bring it back.
-        expect(await two.clear('m2')).toBe(1);
-        one.save(delivery('d2', 'm2', 'failed', '2026-01-02T00:00:00.000Z'), false);
-        expect((await one.list()).map((d) => d.id)).toEqual(['d1']);
-        for (const [i, day] of ['03', '04', '05'].entries()) one.save(delivery(`n${i}`, 'm1', 'pending', `2026-01-${day}T00:00:00.000Z`), true);
-        expect((await one.list()).map((d) => d.id)).toEqual(['n2', 'n1', 'n0']);
-        one.save(delivery('n0', 'm1', 'failed', '2026-01-03T00:00:00.000Z'), false);
-        expect(await one.dropBefore(Date.parse('2026-01-05T00:00:00.000Z'))).toBe(1);
-        expect((await one.list()).map((d) => d.id)).toEqual(['n2', 'n1']);
       });
     });
 

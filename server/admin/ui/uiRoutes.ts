@@ -113,7 +113,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         objects: await loadObjectPage(deps, { ns, kind, page, state }),
         clock: deps.clocks.control(ns).state(),
         rules: await deps.scenarios.list(ns),
-        deliveries: deps.sharedDeliveries ? await deps.sharedDeliveries.list({ merchant: ns, limit: 20 }) : deps.ipn.deliveries({ merchant: ns }).slice(0, 20),
+        deliveries: await deps.ipn.deliveries({ merchant: ns, limit: 20 }),
         journal: await deps.journal.query({ merchant: ns, limit: 20 }),
       }),
     );
