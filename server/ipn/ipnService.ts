@@ -1,39 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Put, Store } from '../store/store.js';
-import { claimAttempt, OUTBOX, outboxPut, overCap, recordAttempt, removeDeliveries, type OutboxRecord } from './outbox.js';
+import { claimAttempt, OUTBOX, outboxPut, overCap, recordAttempt, removeDeliveries, type DeliveryAttempt, type DeliveryStatus, type IpnDelivery, type OutboxRecord } from './outbox.js';
 import { IPN_SETTINGS_ID, storedIpnConfig, type IpnConfig } from './ipnConfig.js';
 import { notificationsFor, type BeforeLookup, type IpnNotification } from './notifications.js';
 import { signingIdentity, signingIdentitySync } from './signingIdentity.js';
-import { buildEnvelope, envelopeBody, ipnMessage, subscriptionArnOf, type IpnMessage, type SnsEnvelope } from './snsEnvelope.js';
+import { buildEnvelope, envelopeBody, ipnMessage, subscriptionArnOf } from './snsEnvelope.js';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-/** One POST to one endpoint: an HTTP status, or the error that stopped it (timeout, connection). */
-export interface DeliveryAttempt {
-  /** ISO wall time the attempt started. */
-  at: string;
-  status?: number;
-  error?: string;
-  /** The first characters of a non-2xx answer, to show why the receiver refused. */
-  response?: string;
-  durationMs: number;
-}
-
-/** One notification on its way to one URL, with every attempt made so far. */
-export interface IpnDelivery {
-  id: string;
-  merchant: string;
-  url: string;
-  /** The Message object (the envelope carries it as a JSON string). */
-  notification: IpnMessage;
-  envelope: SnsEnvelope;
-  status: DeliveryStatus;
-  attempts: DeliveryAttempt[];
-  createdAt: string;
-  /** When the next attempt is scheduled (pending deliveries waiting out a retry delay), else null. */
-  nextAttemptAt: string | null;
-}
+export type { DeliveryAttempt, DeliveryStatus, IpnDelivery } from './outbox.js';
 
 export interface IpnServiceOptions {
   store: Store;

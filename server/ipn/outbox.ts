@@ -1,5 +1,33 @@
 import type { Put, StoreView, Transaction } from '../store/store.js';
-import type { DeliveryAttempt, DeliveryStatus, IpnDelivery } from './ipnService.js';
+import type { IpnMessage, SnsEnvelope } from './snsEnvelope.js';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One POST to one endpoint: an HTTP status, or the error that stopped it (timeout, connection). */
+export interface DeliveryAttempt {
+  /** ISO wall time the attempt started. */
+  at: string;
+  status?: number;
+  error?: string;
+  /** The first characters of a non-2xx answer, to show why the receiver refused. */
+  response?: string;
+  durationMs: number;
+}
+
+/** One notification on its way to one URL, with every attempt made so far. */
+export interface IpnDelivery {
+  id: string;
+  merchant: string;
+  url: string;
+  /** The Message object (the envelope carries it as a JSON string). */
+  notification: IpnMessage;
+  envelope: SnsEnvelope;
+  status: DeliveryStatus;
+  attempts: DeliveryAttempt[];
+  createdAt: string;
+  /** When the next attempt is scheduled (pending deliveries waiting out a retry delay), else null. */
+  nextAttemptAt: string | null;
+}
 
 /** The Store collection holding a merchant's IPN deliveries (its outbox). */
 export const OUTBOX = 'ipnDeliveries' as const;
