@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback, type LoopbackSite } from './loopbackSite.js';
 import { escapeHtml } from '../../server/html/html.js';
 import { AmazonPay, type LiveServer } from '../helpers/runningServer.js';
 import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
@@ -21,10 +21,7 @@ export const AMOUNT = { amount: '42.00', currencyCode: 'USD' };
 
 export type ButtonKind = 'PayAndShip' | 'PayOnly' | 'SignIn' | 'initCheckout' | 'endpoint' | 'tampered' | 'wrongKey' | 'otherSalt' | 'DarkGray' | 'LightGray';
 
-export interface ButtonShop {
-  url: string;
-  close(): Promise<void>;
-}
+export type ButtonShop = LoopbackSite;
 
 
 function page(title: string, body: string, head = ''): string {
@@ -139,18 +136,9 @@ amazon.Pay.bindChangeAction('#change-payment', { amazonCheckoutSessionId: ${js(i
     send(404, page('Not found', '<h1>Not found</h1>'));
   }
 
-  const server = http.createServer((req, res) => {
-    route(req, res).catch((err) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`shop failed: ${err?.response?.data ? JSON.stringify(err.response.data) : (err?.stack ?? err)}`));
+  return serveOnLoopback(route, {
+    describe: (err: any) => `shop failed: ${err?.response?.data ? JSON.stringify(err.response.data) : (err?.stack ?? err)}`,
+    onUrl: (url) => (base = url),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 

@@ -133,18 +133,11 @@ describe.skipIf(!haveChromium)(browserSuiteTitle('checkout.js buttons in a real 
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
-  it('initCheckout from onClick starts the checkout with the config given at click time', async () => {
-    await openShop('initCheckout');
-    await amazonButton().click();
-    await signIn();
-    expect(await page.locator('#product').textContent()).toBe('PayAndShip');
-    const id = await payAndConfirm();
-    expect((await live.sdk().getCheckoutSession(id)).data.statusDetails.state).toBe('Completed');
-    expect(pageErrors).toEqual([]);
-  }, 60_000);
-
-  it('the older createCheckoutSession {url} form: the shop\'s endpoint creates the session, the script takes the buyer to sign-in', async () => {
-    await openShop('endpoint');
+  it.each<[ButtonKind, string]>([
+    ['initCheckout', 'initCheckout from onClick starts the checkout with the config given at click time'],
+    ['endpoint', "the older createCheckoutSession {url} form: the shop's endpoint creates the session, the script takes the buyer to sign-in"],
+  ])('%s: %s', async (mode) => {
+    await openShop(mode);
     await amazonButton().click();
     await signIn();
     expect(await page.locator('#product').textContent()).toBe('PayAndShip');

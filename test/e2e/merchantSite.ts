@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnLoopback, type LoopbackSite } from './loopbackSite.js';
 import { escapeHtml } from '../../server/html/html.js';
 import type { LiveServer } from '../helpers/runningServer.js';
 import { storeId } from '../helpers/testApp.js';
@@ -12,10 +12,7 @@ import { storeId } from '../helpers/testApp.js';
  * page completes the checkout.
  */
 
-export interface MerchantSite {
-  url: string;
-  close(): Promise<void>;
-}
+export type MerchantSite = LoopbackSite;
 
 export const ORDER_AMOUNT = { amount: '25.00', currencyCode: 'USD' };
 export const STORE_NAME = 'Pages Test Shop';
@@ -83,19 +80,5 @@ export async function startMerchantSite(live: LiveServer): Promise<MerchantSite>
     send(404, 'Not found', '<h1>Not found</h1>');
   }
 
-  const server = http.createServer((req, res) => {
-    route(req, res).catch((err) => {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`merchant site failed: ${err?.stack ?? err}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: base,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return serveOnLoopback(route, { describe: (err: any) => `merchant site failed: ${err?.stack ?? err}`, onUrl: (url) => (base = url) });
 }
