@@ -174,14 +174,14 @@ export class IpnService {
   }
 
   /**
-   * Writes one delivery per (notification x endpoint of the merchant's config, given its stored
-   * settings record) to the outbox once `committed` resolves (nothing when it rejects), then makes
-   * their first attempts; returns them as queued. Never throws.
+   * The outbox records a commit causes: one delivery per (notification x endpoint of the
+   * merchant's config, given its stored settings record), due at once. Written in the same commit
+   * as the change that caused them (see `NotifyingStore`), so a notification is never lost between
+   * the two. Never throws: a notification is never worth failing the request that caused it.
    */
-  enqueue(ns: string, { notifications, settings, committed }: CausedNotifications): IpnDelivery[] {
-    if (this.#closed) return [];
+  outboxRecords(ns: string, { notifications, settings }: Omit<CausedNotifications, 'committed'>): OutboxRecord[] {
+    if (this.#closed || notifications.length === 0) return [];
     try {
-      if (notifications.length === 0) return [];
       const config = this.#effective(settings);
       if (config.urls.length === 0) return [];
       const signer = config.signed ? signingIdentitySync() : null;
@@ -206,19 +206,34 @@ export class IpnService {
           created.push({ delivery, order: now * 1000 + (this.#order++ % 1000), dueAt: now, claim: null });
         }
       }
-      const write = (committed ?? Promise.resolve()).then(
-        async () => {
-          await this.#o.store.transact(ns, () => ({ puts: created.map(outboxPut), result: undefined }));
-          for (const record of created) this.#attempt(ns, record.delivery.id);
-        },
-        () => undefined,
-      );
-      this.#track(this.#writes, write);
-      return created.map((r) => copy(r.delivery));
+      return created;
     } catch {
-      // A notification is never worth failing the request that caused it.
       return [];
     }
+  }
+
+  /** Once the commit holding `records` is durable: makes their first attempts. */
+  attemptFirst(ns: string, records: readonly OutboxRecord[]): void {
+    for (const record of records) this.#attempt(ns, record.delivery.id);
+  }
+
+  /**
+   * Writes the deliveries a commit caused to the outbox once `committed` resolves (nothing when it
+   * rejects), then makes their first attempts; returns them as queued. For callers that commit on
+   * their own (`onCommit`); a `NotifyingStore` writes them in the causing commit instead. Never throws.
+   */
+  enqueue(ns: string, { notifications, settings, committed }: CausedNotifications): IpnDelivery[] {
+    const created = this.outboxRecords(ns, { notifications, settings });
+    if (created.length === 0) return [];
+    const write = (committed ?? Promise.resolve()).then(
+      async () => {
+        await this.#o.store.transact(ns, () => ({ puts: created.map(outboxPut), result: undefined }));
+        this.attemptFirst(ns, created);
+      },
+      () => undefined,
+    );
+    this.#track(this.#writes, write);
+    return created.map((r) => copy(r.delivery));
   }
 
   /** Deliveries of one merchant (or all), newest first, as the store holds them. */

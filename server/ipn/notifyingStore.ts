@@ -1,35 +1,36 @@
 import type { Collection, DueRecord, Put, Store, TransactionWork } from '../store/store.js';
 import { IPN_SETTINGS_ID } from './ipnConfig.js';
-import type { CausedNotifications, IpnService } from './ipnService.js';
+import type { IpnService } from './ipnService.js';
+import { outboxPut, type OutboxRecord } from './outbox.js';
 import { notificationsFor } from './notifications.js';
 
 const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions', 'charges', 'refunds', 'disputes']);
 
 /**
- * A Store that tells `ipn` about every committed transaction: inside the transaction (so from the
- * same consistent view the writes were decided on) it works out which notifications the puts
- * cause and reads the merchant's IPN settings; once the puts are durable it hands both to
- * `ipn.enqueue`. Every other method passes straight through.
+ * A Store whose transactions write the IPN deliveries they cause: inside the transaction (so from
+ * the same consistent view the writes were decided on) it works out which notifications the puts
+ * cause, reads the merchant's IPN settings and adds the outbox records `ipn` makes of them to the
+ * same commit; once that commit is durable, `ipn` makes their first attempts. A change and the
+ * notifications it causes are stored together or not at all. Every other method passes straight
+ * through.
  */
 export class NotifyingStore implements Store {
   constructor(
     readonly inner: Store,
-    private readonly ipn: Pick<IpnService, 'enqueue'>,
+    private readonly ipn: Pick<IpnService, 'outboxRecords' | 'attemptFirst'>,
   ) {}
 
   async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
-    let caused: CausedNotifications | null = null;
+    let created: readonly OutboxRecord[] = [];
     const result = await this.inner.transact(ns, (view) => {
       const outcome = work(view);
-      caused = null; // only the run that commits counts
-      if (outcome.puts.some((p: Put) => watched.has(p.collection))) {
-        const notifications = notificationsFor(ns, { puts: outcome.puts, before: (collection, id) => view.get(collection, id) });
-        if (notifications.length > 0) caused = { notifications, settings: view.get('settings', IPN_SETTINGS_ID) };
-      }
-      return outcome;
+      created = []; // only the run that commits counts
+      if (!outcome.puts.some((p: Put) => watched.has(p.collection))) return outcome;
+      const notifications = notificationsFor(ns, { puts: outcome.puts, before: (collection, id) => view.get(collection, id) });
+      if (notifications.length > 0) created = this.ipn.outboxRecords(ns, { notifications, settings: view.get('settings', IPN_SETTINGS_ID) });
+      return created.length === 0 ? outcome : { ...outcome, puts: [...outcome.puts, ...created.map(outboxPut)] };
     });
-    const done = caused as CausedNotifications | null;
-    if (done) this.ipn.enqueue(ns, done);
+    if (created.length > 0) this.ipn.attemptFirst(ns, created);
     return result;
   }
 

@@ -4,6 +4,7 @@ import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import type { IpnNotification } from '../../server/ipn/notifications.js';
 import { NotifyingStore } from '../../server/ipn/notifyingStore.js';
+import type { OutboxRecord } from '../../server/ipn/outbox.js';
 import { createStore } from '../../server/store/createStore.js';
 import type { Put, Store } from '../../server/store/store.js';
 import { chargeRecord, refundRecord } from './records.js';
@@ -28,10 +29,11 @@ describe('NotifyingStore', () => {
     ]);
     const seen: Array<{ ns: string; notifications: readonly IpnNotification[]; settings: unknown }> = [];
     const store = new NotifyingStore(inner, {
-      enqueue: (ns, { notifications, settings }) => {
+      outboxRecords: (ns, { notifications, settings }) => {
         seen.push({ ns, notifications, settings });
         return [];
       },
+      attemptFirst: () => {},
     });
     const result = await store.transact('M', (view) => {
       expect(view.get<ReturnType<typeof chargeRecord>>('charges', CH)!.charge.statusDetails.state).toBe('Authorized');
@@ -52,17 +54,41 @@ describe('NotifyingStore', () => {
 
   it('hands nothing over for transactions touching no notifying collection, or writing nothing', async () => {
     let calls = 0;
-    const store = new NotifyingStore(createStore('memory'), { enqueue: () => (calls++, []) });
+    const store = new NotifyingStore(createStore('memory'), { outboxRecords: () => (calls++, []), attemptFirst: () => {} });
     await write(store, 'M', [{ collection: 'settings', id: 'ipn', value: { urls: [], signed: true } }, { collection: 'checkoutSessions', id: 's', value: {} }]);
     await store.transact('M', () => ({ puts: [], result: null }));
     expect(calls).toBe(0);
   });
 
-  it('hands nothing over when the transaction fails', async () => {
+  it('writes and attempts no delivery when the transaction fails', async () => {
     let calls = 0;
-    const store = new NotifyingStore(createStore('memory'), { enqueue: () => (calls++, []) });
+    const inner = createStore('memory');
+    const record = { delivery: { id: 'd1', merchant: 'M' }, order: 0, dueAt: 0, claim: null } as unknown as OutboxRecord;
+    const store = new NotifyingStore(inner, { outboxRecords: () => [record], attemptFirst: () => void calls++ });
     await expect(write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }, { collection: 'nope' as never, id: 'x', value: {} }])).rejects.toThrow(/unknown collection/);
     expect(calls).toBe(0);
+    expect(await inner.readAll('M', 'ipnDeliveries')).toEqual([]);
+  });
+
+  it('writes the deliveries a change causes in the same commit as the change', async () => {
+    const inner = createStore('memory');
+    const ipn = new IpnService({ store: inner, ids: new RandomIdGenerator(seededRandom('c')), publicUrl: () => 'http://127.0.0.1:9', defaultUrls: ['http://127.0.0.1:1/'], retryDelaysMs: [], timeoutMs: 2000 });
+    cleanups.push(() => ipn.close());
+    await write(inner, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
+    // What each commit of the inner store wrote, by collection.
+    const commits: string[][] = [];
+    const recording: Store = Object.assign(Object.create(inner) as Store, {
+      transact: (ns: string, work: Parameters<Store['transact']>[1]) =>
+        inner.transact(ns, (view) => {
+          const outcome = work(view);
+          commits.push(outcome.puts.map((p) => p.collection));
+          return outcome;
+        }),
+    });
+    const store = new NotifyingStore(recording, ipn);
+    await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') }]);
+    expect(commits[0]).toEqual(['charges', 'ipnDeliveries']);
+    expect(await inner.readAll('M', 'ipnDeliveries')).toHaveLength(1);
   });
 
   it('end to end: a charge settling through the store reaches the receiver once', async () => {
