@@ -64,9 +64,9 @@ export async function writeStoredData(dir: string, count: number, templates: rea
     const t = templates[i % templates.length]!;
     const id = cloneId(t.id, i);
     const json = t.json.split(t.id).join(id);
-    state.load(t.ns, t.collection, id, undefined, state.packer.pack(t.collection, json), t.dueAt, now, i + 1);
+    state.load({ ns: t.ns, collection: t.collection, id }, { value: undefined, packed: state.packer.pack(t.collection, json), dueAt: t.dueAt, changedAt: now, seq: i + 1 });
     if (t.collection === 'checkoutSessions' && sessionIds.length < 20_000) sessionIds.push(id);
   }
-  const { bytes } = await writeSnapshot(path.join(dir, 'db.json'), state, 1, 1_000);
+  const { bytes } = await writeSnapshot(path.join(dir, 'db.json'), state, { logGeneration: 1, sliceMs: 1_000 });
   return { sessionIds, bytes, ms: performance.now() - started };
 }

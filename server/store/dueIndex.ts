@@ -47,7 +47,7 @@ export class DueIndex {
   }
 
   /** A version of a record with a due time is now stored. */
-  add(ns: string, collection: Collection, id: string, dueAt: number, owner: DueOwner): void {
+  add({ ns, collection, id, dueAt }: DueRecord, owner: DueOwner): void {
     if (owner.due !== null) this.remove(owner);
     const item = new DueItem(dueAt, ns, collection, id, owner, this.#heap.length);
     owner.due = item;

@@ -180,7 +180,7 @@ export class FileStore implements EmbeddedEngine {
           );
           const now = this.#state.now();
           let seq = 0;
-          for (const [ns, collection, id, value] of records) this.#state.load(ns, collection, id, value, null, dueAt.get(JSON.stringify([ns, collection, id])) ?? null, now, ++seq);
+          for (const [ns, collection, id, value] of records) this.#state.load({ ns, collection, id }, { value, packed: null, dueAt: dueAt.get(JSON.stringify([ns, collection, id])) ?? null, changedAt: now, seq: ++seq });
           from = read.logGeneration;
           this.#convertLegacy = true;
           this.#notes.push({
@@ -494,11 +494,14 @@ export class FileStore implements EmbeddedEngine {
     const coveredBytes = this.#uncoveredBytes;
     const failuresBefore = this.#stats.failedBatches;
     try {
-      const written = await writeSnapshot(this.#file, this.#state, generation, 4, async () => {
-        // Rename only once every commit the snapshot may hold is durable: a commit that fails
-        // now is taken back out of memory, and must not survive in the snapshot either.
-        await this.#drained;
-        if (this.#stats.failedBatches !== failuresBefore) throw new Error('a log write failed while the snapshot was written; the next compaction retries');
+      const written = await writeSnapshot(this.#file, this.#state, {
+        logGeneration: generation,
+        beforeRename: async () => {
+          // Rename only once every commit the snapshot may hold is durable: a commit that fails
+          // now is taken back out of memory, and must not survive in the snapshot either.
+          await this.#drained;
+          if (this.#stats.failedBatches !== failuresBefore) throw new Error('a log write failed while the snapshot was written; the next compaction retries');
+        },
       });
       await syncFile(this.#file); // the rename must be durable before any log is deleted
       this.#uncovered = Math.max(0, this.#uncovered - covered);

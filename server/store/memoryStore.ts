@@ -35,6 +35,15 @@ export class Entry implements DueOwner {
 
 type Records = Map<string, Entry>;
 
+/** A record as a snapshot holds it: its value, or its packed form (`value` then undefined). */
+export interface LoadedRecord {
+  value: unknown;
+  packed: string | null;
+  dueAt: number | null;
+  changedAt: number;
+  seq: number;
+}
+
 /** Undoes one apply or clear (newest first), restoring exactly what was there before. */
 export type Undo = () => void;
 
@@ -222,7 +231,7 @@ export class MemoryStore implements EmbeddedEngine {
   }
 
   /** Loads one record as a snapshot holds it (packed or not), without its real time changing. */
-  load(ns: string, collection: Collection, id: string, value: unknown, packed: string | null, dueAt: number | null, changedAt: number, seq: number): void {
+  load({ ns, collection, id }: Omit<DueRecord, 'dueAt'>, { value, packed, dueAt, changedAt, seq }: LoadedRecord): void {
     const entry = packed === null ? new Entry(deepFreeze(value), null, dueAt, changedAt, this.now(), seq) : new Entry(undefined, packed, dueAt, changedAt, 0, seq);
     if (seq > this.#seq) this.#seq = seq;
     this.#set(ns, collection, id, entry);
@@ -445,7 +454,7 @@ export class MemoryStore implements EmbeddedEngine {
     records.set(id, entry);
     if (entry.packed !== null) this.#packedBytes += entry.packed.length;
     if (previous !== undefined) this.#due.remove(previous);
-    if (entry.dueAt !== null) this.#due.add(ns, collection, id, entry.dueAt, entry);
+    if (entry.dueAt !== null) this.#due.add({ ns, collection, id, dueAt: entry.dueAt }, entry);
     if (entry.packed === null) this.#makeHot(records, id, entry);
     return records;
   }

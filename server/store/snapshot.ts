@@ -42,9 +42,17 @@ const CHUNK = 1 << 20;
 export async function writeSnapshot(
   file: string,
   state: MemoryStore,
-  logGeneration: number,
-  sliceMs = 4,
-  beforeRename: () => Promise<void> = async () => {},
+  {
+    logGeneration,
+    sliceMs = 4,
+    beforeRename = async () => {},
+  }: {
+    logGeneration: number;
+    /** Work done between two yields to the event loop. */
+    sliceMs?: number;
+    /** Runs after the temp file is complete and synced, before it replaces `file`; throwing abandons it. */
+    beforeRename?: () => Promise<void>;
+  },
 ): Promise<{ records: number; bytes: number }> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   const handle = await open(temp, 'w');
@@ -184,10 +192,10 @@ export async function readSnapshot(file: string, state: MemoryStore): Promise<{ 
       if (!Number.isSafeInteger(seq)) fail(file, lineNo, 'a bad insertion number');
       if (kind === 'z') {
         if (typeof value !== 'string' || !state.packer.dictionary(collection)) fail(file, lineNo, 'a packed record without its dictionary');
-        state.load(lastNs, collection, c, undefined, value, dueAt as number | null, changedAt, seq as number);
+        state.load({ ns: lastNs, collection, id: c }, { value: undefined, packed: value, dueAt: dueAt as number | null, changedAt, seq: seq as number });
       } else {
         if (value === undefined || value === null) fail(file, lineNo, 'a record without a value');
-        state.load(lastNs, collection, c, value, null, dueAt as number | null, changedAt, seq as number);
+        state.load({ ns: lastNs, collection, id: c }, { value, packed: null, dueAt: dueAt as number | null, changedAt, seq: seq as number });
       }
       records++;
     },

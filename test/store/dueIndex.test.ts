@@ -24,7 +24,7 @@ describe('DueIndex', () => {
       if (previous) index.remove(previous);
       versions.set(key, version);
       if (dueAt !== null) {
-        index.add(ns, collection, id, dueAt, version);
+        index.add({ ns, collection, id, dueAt }, version);
         model.set(key, { ns, collection, id, dueAt });
       } else model.delete(key);
       return previous;
@@ -49,7 +49,7 @@ describe('DueIndex', () => {
         if (previous) {
           index.remove(versions.get(key)!);
           versions.set(key, previous);
-          if (before) index.add(ns, collection, id, before.dueAt, previous);
+          if (before) index.add({ ns, collection, id, dueAt: before.dueAt }, previous);
         } else {
           index.remove(versions.get(key)!);
           versions.delete(key);

@@ -25,7 +25,7 @@ describe('writeSnapshot', () => {
       if (writing) setImmediate(tick);
     };
     setImmediate(tick);
-    const written = await writeSnapshot(file, state, 1, 0); // a slice of 0 ms: yield whenever it checks
+    const written = await writeSnapshot(file, state, { logGeneration: 1, sliceMs: 0 }); // a slice of 0 ms: yield whenever it checks
     writing = false;
     expect(written.records).toBe(N);
     // It checks every 64 records; without slices only its few file writes would let the loop turn.
@@ -46,7 +46,7 @@ describe('writeSnapshot', () => {
     await state.packCold();
     await state.commit('m1', [{ collection: 'refunds', id: 'hot', value: { hot: true } }]); // stays hot
     const file = path.join(await temp.make(), 'db.json');
-    await writeSnapshot(file, state, 3);
+    await writeSnapshot(file, state, { logGeneration: 3 });
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('["z"'))).toHaveLength(ids.length);
     expect(lines.filter((l) => l.startsWith('["r"'))).toHaveLength(1);
