@@ -11,16 +11,33 @@ import { useDocumentedApp, checker, storeId, sessionBody, send, usd, expectDocum
 
 useDocumentedApp();
 
-describe('openapi.yaml: the hosted pages and the button pages', () => {
-  it('serves the hosted pages as documented', async () => {
-    const pages = await buildApp(testConfig({ signature: 'off', buyerApproval: 'manual' }), { store: new MemoryStore() });
-    const seen = new Map<string, Set<string>>();
-    const page = async (operationId: string, res: LightMyRequestResponse, status: number) => {
+/**
+ * Checks page answers of one openapi.yaml tag: `page` expects a status, checks the answer against
+ * the document and notes it; `expectEveryStatusSeen` then requires every documented status but 500
+ * (a crash) to have been produced.
+ */
+function pageChecks(tag: string) {
+  const seen = new Map<string, Set<string>>();
+  return {
+    async page(operationId: string, res: LightMyRequestResponse, status: number) {
       expect(res.statusCode, `${operationId}: ${res.payload.slice(0, 300)}`).toBe(status);
       seen.set(operationId, (seen.get(operationId) ?? new Set()).add(String(status)));
       await expectDocumented(operationId, res);
       return res;
-    };
+    },
+    expectEveryStatusSeen() {
+      for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes(tag))) {
+        const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
+        expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
+      }
+    },
+  };
+}
+
+describe('openapi.yaml: the hosted pages and the button pages', () => {
+  it('serves the hosted pages as documented', async () => {
+    const pages = await buildApp(testConfig({ signature: 'off', buyerApproval: 'manual' }), { store: new MemoryStore() });
+    const { page, expectEveryStatusSeen } = pageChecks('Hosted pages');
     const get = (url: string) => pages.inject({ method: 'GET', url });
     const post = (url: string, fields: Record<string, string> | string, contentType = 'application/x-www-form-urlencoded') =>
       pages.inject({ method: 'POST', url, payload: typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(), headers: { 'content-type': contentType } });
@@ -126,11 +143,7 @@ describe('openapi.yaml: the hosted pages and the button pages', () => {
       }
       expect((await stateOf(open)).statusDetails.state).toBe('Open');
 
-      // Every documented status but 500 (a crash) was produced.
-      for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes('Hosted pages'))) {
-        const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
-        expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
-      }
+      expectEveryStatusSeen();
     } finally {
       await pages.close();
     }
@@ -140,13 +153,7 @@ describe('openapi.yaml: the hosted pages and the button pages', () => {
     // Button signatures are verified even with --signature off; the API reads below rely on it being off.
     const pages = await buildApp(testConfig({ signature: 'off', buyerApproval: 'manual' }), { store: new MemoryStore() });
     const asDemo = { authorization: `AMZN-PAY-RSASSA-PSS PublicKeyId=${demoKeyIds.sandbox}, SignedHeaders=x-amz-pay-date, Signature=x` };
-    const seen = new Map<string, Set<string>>();
-    const page = async (operationId: string, res: LightMyRequestResponse, status: number) => {
-      expect(res.statusCode, `${operationId}: ${res.payload.slice(0, 300)}`).toBe(status);
-      seen.set(operationId, (seen.get(operationId) ?? new Set()).add(String(status)));
-      await expectDocumented(operationId, res);
-      return res;
-    };
+    const { page, expectEveryStatusSeen } = pageChecks('Buttons');
     const form = (url: string, fields: Record<string, string>) =>
       pages.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const signed = (payload: unknown, algorithm = 'AMZN-PAY-RSASSA-PSS-V2') => {
@@ -198,10 +205,7 @@ describe('openapi.yaml: the hosted pages and the button pages', () => {
       await page('submitChange', await form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changePayment', action: 'back' }), 409);
       await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changePayment` }), 409);
 
-      for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes('Buttons'))) {
-        const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
-        expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
-      }
+      expectEveryStatusSeen();
     } finally {
       await pages.close();
     }

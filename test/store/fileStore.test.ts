@@ -1,45 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FileStore, snapshotFormat, type FileStoreOptions } from '../../server/store/index.js';
-import { tempDirs } from './tempDir.js';
+import { describe, expect, it, vi } from 'vitest';
+import { FileStore, snapshotFormat } from '../../server/store/index.js';
+import { useFileStoreDir } from './fileStoreFixture.js';
 
-const temp = tempDirs();
-let dir: string;
-let file: string;
-const open: FileStore[] = [];
+const fx = useFileStoreDir();
+const { openStore, crashCopy } = fx;
 
-/** Opens a FileStore that afterEach closes if the test did not. */
-async function openStore(at = file, options?: FileStoreOptions): Promise<FileStore> {
-  const store = new FileStore(at, options);
-  open.push(store);
-  await store.open();
-  return store;
-}
-
-/** The files of `dir` as a crash would leave them right now: copied while the store is open. */
-async function crashCopy(): Promise<string> {
-  const copy = await temp.make();
-  await cp(dir, copy, { recursive: true });
-  return path.join(copy, 'db.json');
-}
-
-async function logFiles(at = dir): Promise<string[]> {
+async function logFiles(at = fx.dir): Promise<string[]> {
   return (await readdir(at)).filter((name) => name.endsWith('.log')).sort();
 }
 
 const put = (id: string, value: unknown, dueAt?: number) => [{ collection: 'charges' as const, id, value, dueAt }];
-
-beforeEach(async () => {
-  dir = await temp.make();
-  file = path.join(dir, 'db.json');
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((store) => store.close().catch(() => {})));
-  await temp.cleanup();
-});
 
 describe('FileStore: restart', () => {
   it('keeps a committed value across close and reopen, with its due time', async () => {
@@ -102,7 +75,7 @@ describe('FileStore: restart', () => {
   });
 
   it('creates the parent directory of the file', async () => {
-    const nested = path.join(dir, 'a', 'b', 'db.json');
+    const nested = path.join(fx.dir, 'a', 'b', 'db.json');
     const store = await openStore(nested);
     await store.commit('m1', put('C1', {}));
     await store.close();
@@ -122,7 +95,7 @@ describe('FileStore: restart', () => {
     await recovered.commit('m1', put('C4', { n: 4 }));
     expect(await logFiles(path.dirname(copy))).toHaveLength(2);
     const again = await openStore(await (async () => {
-      const second = await temp.make();
+      const second = await fx.makeDir();
       await cp(path.dirname(copy), second, { recursive: true });
       return path.join(second, 'db.json');
     })());
@@ -130,31 +103,31 @@ describe('FileStore: restart', () => {
   });
 
   it('ignores a last log line that ends with a newline but does not parse', async () => {
-    await writeFile(`${file}.1.log`, '{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C1","value":{}}]}\n\u0000\u0000\u0000\n');
+    await writeFile(`${fx.file}.1.log`, '{"op":"put","ns":"m1","puts":[{"collection":"charges","id":"C1","value":{}}]}\n\u0000\u0000\u0000\n');
     const store = await openStore();
     expect(store.get('m1', 'charges', 'C1')).toEqual({});
   });
 
   it('refuses to open when a log line before the last is corrupt, naming the file and line', async () => {
-    await writeFile(`${file}.1.log`, 'garbage\n{"op":"reset"}\n');
-    await expect(new FileStore(file).open()).rejects.toThrow(/db\.json\.1\.log line 1 is corrupt/);
+    await writeFile(`${fx.file}.1.log`, 'garbage\n{"op":"reset"}\n');
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/db\.json\.1\.log line 1 is corrupt/);
     // A failed open releases the lock.
-    await expect(stat(`${file}.lock`)).rejects.toThrow();
+    await expect(stat(`${fx.file}.lock`)).rejects.toThrow();
   });
 
   it('refuses to open a snapshot that is not valid JSON or not a store snapshot', async () => {
-    await writeFile(file, '{ "namespaces": ');
-    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: it is neither/);
-    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n`);
-    await expect(new FileStore(file).open()).rejects.toThrow(/line 3 is not a valid snapshot line: the file ends before its trailer/);
-    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n{"end":2}\n`);
-    await expect(new FileStore(file).open()).rejects.toThrow(/the trailer says 2 records, the file holds 1/);
+    await writeFile(fx.file, '{ "namespaces": ');
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: it is neither/);
+    await writeFile(fx.file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n`);
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/line 3 is not a valid snapshot line: the file ends before its trailer/);
+    await writeFile(fx.file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n["r","m1","charges","C1",0,null,{},1]\n{"end":2}\n`);
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/the trailer says 2 records, the file holds 1/);
   });
 });
 
 describe('FileStore: compaction', () => {
   it('compacts into the snapshot after compactEvery entries and deletes the older logs', async () => {
-    const store = await openStore(file, { compactEvery: 10 });
+    const store = await openStore(fx.file, { compactEvery: 10 });
     for (let i = 0; i < 10; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
     await vi.waitFor(() => expect(store.stats().compactions).toBe(1)); // started by the 10th commit
     for (let i = 10; i < 25; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
@@ -166,13 +139,13 @@ describe('FileStore: compaction', () => {
   });
 
   it('leaves the snapshot alone and only appends to the log between compactions', async () => {
-    const store = await openStore(file, { compactEvery: 1000 });
+    const store = await openStore(fx.file, { compactEvery: 1000 });
     await store.commit('m1', put('C1', {}));
     await store.commit('m1', put('C2', {}));
     expect(store.stats()).toMatchObject({ compactions: 0, entries: 2 });
-    await expect(stat(file)).rejects.toThrow();
+    await expect(stat(fx.file)).rejects.toThrow();
     expect(await logFiles()).toEqual(['db.json.1.log']);
-    expect((await readFile(`${file}.1.log`, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect((await readFile(`${fx.file}.1.log`, 'utf8')).trim().split('\n')).toHaveLength(2);
   });
 
   it('keeps a value committed after a compaction across a restart', async () => {
@@ -224,11 +197,11 @@ describe('FileStore: compaction', () => {
   it('replays only log generations at or above the one the snapshot records', async () => {
     // A compaction wrote this snapshot (covering generation 1) and died before deleting log 1.
     const snapshot = [{ format: snapshotFormat, logGeneration: 2 }, ['r', 'm1', 'charges', 'C1', 0, 50, { from: 'snapshot' }, 1], { end: 1 }];
-    await writeFile(file, snapshot.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    await writeFile(fx.file, snapshot.map((line) => `${JSON.stringify(line)}\n`).join(''));
     const line = (id: string, value: unknown) => `${JSON.stringify({ op: 'put', ns: 'm1', puts: [{ collection: 'charges', id, value, dueAt: null }] })}\n`;
-    await writeFile(`${file}.1.log`, line('C1', { from: 'log 1' }) + line('stale', { from: 'log 1' }));
-    await writeFile(`${file}.2.log`, line('C2', { from: 'log 2' }));
-    await writeFile(`${file}.3.log`, line('C3', { from: 'log 3' }));
+    await writeFile(`${fx.file}.1.log`, line('C1', { from: 'log 1' }) + line('stale', { from: 'log 1' }));
+    await writeFile(`${fx.file}.2.log`, line('C2', { from: 'log 2' }));
+    await writeFile(`${fx.file}.3.log`, line('C3', { from: 'log 3' }));
 
     const store = await openStore();
     expect(store.get('m1', 'charges', 'C1')).toEqual({ from: 'snapshot' });
@@ -243,7 +216,7 @@ describe('FileStore: compaction', () => {
   it('loses nothing when writing the snapshot fails, and says why in stats()', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
-    await mkdir(path.join(dir, '.db.json.tmp')); // the snapshot's temp file cannot be written
+    await mkdir(path.join(fx.dir, '.db.json.tmp')); // the snapshot's temp file cannot be written
     await expect(store.compact()).rejects.toThrow();
     expect(store.stats().compactionError).toMatch(/EISDIR|illegal operation/i);
     await store.commit('m1', put('C2', { n: 2 }));
@@ -257,12 +230,12 @@ describe('FileStore: compaction', () => {
     await store.commit('m1', put('C1', { n: 1 }));
     await store.close();
     expect(store.stats().compactions).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual(['db.json.1.log']);
+    expect((await readdir(fx.dir)).sort()).toEqual(['db.json.1.log']);
     expect((await openStore()).get('m1', 'charges', 'C1')).toEqual({ n: 1 });
   });
 
   it('writes a compact JSON Lines snapshot: a header, one line per record with its times and order, a trailer', async () => {
-    const store = await openStore(file, { now: () => 1234 });
+    const store = await openStore(fx.file, { now: () => 1234 });
     await store.commit('SANDBOX-A', [
       { collection: 'checkoutSessions', id: 'S01-1', value: { checkoutSessionId: 'S01-1' }, dueAt: 86_400_000 },
       { collection: 'charges', id: 'C01-1', value: { chargeId: 'C01-1' } },
@@ -271,7 +244,7 @@ describe('FileStore: compaction', () => {
     await store.compact();
     await store.close();
 
-    const lines = (await readFile(file, 'utf8')).split('\n');
+    const lines = (await readFile(fx.file, 'utf8')).split('\n');
     expect(lines.map((line) => (line === '' ? '' : JSON.parse(line)))).toEqual([
       { format: snapshotFormat, logGeneration: 2 },
       ['r', 'SANDBOX-A', 'checkoutSessions', 'S01-1', 1234, 86_400_000, { checkoutSessionId: 'S01-1' }, 1],
@@ -310,7 +283,7 @@ describe('FileStore: group commit', () => {
   it('resolves a commit only after its batch is written', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
-    const text = await readFile(`${file}.1.log`, 'utf8');
+    const text = await readFile(`${fx.file}.1.log`, 'utf8');
     expect(text).toMatch(/^\{"op":"put","ns":"m1","at":\d+,"puts":\[\{"collection":"charges","id":"C1","value":\{"n":1\},"dueAt":null,"seq":1\}\]\}\n$/);
   });
 });
@@ -318,34 +291,34 @@ describe('FileStore: group commit', () => {
 describe('FileStore: one instance per file', () => {
   it('refuses a second store on a file that is open, and opens once the first is closed', async () => {
     const first = await openStore();
-    await expect(new FileStore(file).open()).rejects.toThrow(/in use by another FileStore in this process/);
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/in use by another FileStore in this process/);
     await first.close();
-    await expect(stat(`${file}.lock`)).rejects.toThrow();
+    await expect(stat(`${fx.file}.lock`)).rejects.toThrow();
     await expect(openStore()).resolves.toBeInstanceOf(FileStore);
   });
 
   it('refuses a file locked by another live process, naming its pid', async () => {
-    await writeFile(`${file}.lock`, `${process.ppid}\n`);
-    await expect(new FileStore(file).open()).rejects.toThrow(new RegExp(`in use by process ${process.ppid}.*delete the lock file`));
+    await writeFile(`${fx.file}.lock`, `${process.ppid}\n`);
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(new RegExp(`in use by process ${process.ppid}.*delete the lock file`));
   });
 
   it('takes over a lock whose process is gone', async () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    await writeFile(`${file}.lock`, `${dead}\n`);
+    await writeFile(`${fx.file}.lock`, `${dead}\n`);
     await openStore();
-    expect((await readFile(`${file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    expect((await readFile(`${fx.file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
   });
 
   it('rejects commits before open', async () => {
-    const store = new FileStore(file);
+    const store = new FileStore(fx.file);
     await expect(store.commit('m1', put('C1', {}))).rejects.toThrow(/open\(\)/);
-    await rm(dir, { recursive: true, force: true });
+    await rm(fx.dir, { recursive: true, force: true });
   });
 });
 
 describe('FileStore: compaction by log size', () => {
   it('compacts once the log holds more bytes than the snapshot, however few entries, so a restart never replays a huge log', async () => {
-    const store = await openStore(file, { compactEvery: 1_000_000, compactBytes: 10_000 });
+    const store = await openStore(fx.file, { compactEvery: 1_000_000, compactBytes: 10_000 });
     const big = 'x'.repeat(3_000);
     for (let i = 0; i < 3; i++) await store.commit('m1', put(`C${i}`, { big }));
     expect(store.stats().compactions).toBe(0); // 9 KB of log: below the threshold

@@ -1,40 +1,14 @@
 import { existsSync } from 'node:fs';
-import { appendFile, cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileStore, StoreUnavailableError, snapshotFormat } from '../../server/store/index.js';
-import { tempDirs } from './tempDir.js';
+import { useFileStoreDir } from './fileStoreFixture.js';
 
-const temp = tempDirs();
-let dir: string;
-let file: string;
-const open: FileStore[] = [];
-
-async function openStore(at = file): Promise<FileStore> {
-  const store = new FileStore(at);
-  open.push(store);
-  await store.open();
-  return store;
-}
-
-/** The directory as a crash would leave it now. */
-async function crashCopy(): Promise<string> {
-  const copy = await temp.make();
-  await cp(dir, copy, { recursive: true, verbatimSymlinks: true });
-  return path.join(copy, 'db.json');
-}
+const fx = useFileStoreDir();
+const { openStore, crashCopy } = fx;
 
 const put = (id: string, value: unknown) => [{ collection: 'charges' as const, id, value }];
-
-beforeEach(async () => {
-  dir = await temp.make();
-  file = path.join(dir, 'db.json');
-});
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((store) => store.close().catch(() => {})));
-  await temp.cleanup();
-});
 
 /** Linux's /dev/full answers every write with ENOSPC: a disk that is full. */
 const fullDisk = existsSync('/dev/full');
@@ -42,7 +16,7 @@ const fullDisk = existsSync('/dev/full');
 describe.skipIf(!fullDisk)('FileStore on a full disk (/dev/full)', () => {
   /** Makes the next log generation a full disk: compaction rotates the log onto it. */
   async function fillTheDisk(store: FileStore): Promise<string> {
-    const next = `${file}.2.log`;
+    const next = `${fx.file}.2.log`;
     await symlink('/dev/full', next);
     await store.compact();
     return next;
@@ -133,8 +107,8 @@ describe('FileStore: cut short and unreadable files', () => {
   });
 
   it.skipIf(process.getuid?.() === 0)('refuses to start on a snapshot it may not read, saying which file and what to do', async () => {
-    await writeFile(file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n{"end":0}\n`, { mode: 0o000 });
-    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: EACCES.*give this process read and write access/);
+    await writeFile(fx.file, `${JSON.stringify({ format: snapshotFormat, logGeneration: 1 })}\n{"end":0}\n`, { mode: 0o000 });
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: EACCES.*give this process read and write access/);
   });
 
   it('refuses to start on a snapshot cut short, instead of starting with part of the data', async () => {
@@ -142,8 +116,8 @@ describe('FileStore: cut short and unreadable files', () => {
     for (let i = 0; i < 20; i++) await store.commit('m1', put(`C${i}`, { i }));
     await store.compact();
     await store.close();
-    const text = await readFile(file, 'utf8');
-    await writeFile(file, text.slice(0, Math.floor(text.length / 2)));
-    await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: .*cut short.*move it away/);
+    const text = await readFile(fx.file, 'utf8');
+    await writeFile(fx.file, text.slice(0, Math.floor(text.length / 2)));
+    await expect(new FileStore(fx.file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: .*cut short.*move it away/);
   });
 });
