@@ -74,7 +74,7 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
     return payload;
   });
 
-  recordCalls(app, deps.journal);
+  recordCalls(app, deps);
   app.addHook('onResponse', async (request, reply) => {
     const trace = request.trace;
     request.log.info(

@@ -59,7 +59,7 @@ function callOf(request: OperationRequest, { route, raw, environment }: { route:
 /** Closes the socket without a response, as a network fault would; the journal notes it with status 0. */
 function dropConnection(request: FastifyRequest, reply: FastifyReply, deps: MockContext): FastifyReply {
   reply.hijack();
-  recordDroppedCall(deps.journal, request, reply.elapsedTime);
+  recordDroppedCall(deps, request, reply.elapsedTime);
   request.log.info({ scenario: request.trace.scenario }, 'connection dropped (fault injection)');
   request.raw.socket?.destroy();
   return reply;

@@ -56,11 +56,19 @@ function answeredReasonCode(status: number, body: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
-/** How a call ended: its status (0 for a dropped connection), the time it took and the body sent. */
+/** How a call ended: its status (0 for a dropped connection), when (real ms), the time it took and the body sent. */
 export interface CallEnd {
   status: number;
+  endedAt: number;
   elapsedMs: number;
   responsePayload: unknown;
+}
+
+/** The canonical request and string to sign the mock computed for a refused signature, or null. */
+export function signatureOf(diagnostics: Record<string, unknown> | undefined): JournalEntry['signature'] {
+  return typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
+    ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }
+    : null;
 }
 
 /** Builds the journal entry of a call from what Fastify kept of it and the request's trace. */
@@ -72,9 +80,8 @@ export function journalEntryOf(request: FastifyRequest, end: CallEnd): Omit<Jour
   for (const value of Object.values((request.params ?? {}) as Record<string, string>)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
   collectIds(ids, requestBody);
   collectIds(ids, responseBody);
-  const diagnostics = trace.error?.diagnostics;
   return {
-    time: new Date(Date.now() - end.elapsedMs).toISOString(),
+    time: new Date(end.endedAt - end.elapsedMs).toISOString(),
     merchant: trace.caller?.ns ?? null,
     publicKeyId: trace.caller?.publicKeyId ?? null,
     operation: trace.operation,
@@ -89,9 +96,6 @@ export function journalEntryOf(request: FastifyRequest, end: CallEnd): Omit<Jour
     request: { headers: headersOf(request), body: requestBody },
     response: { body: responseBody },
     proxy: proxyOf(request),
-    signature:
-      typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
-        ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }
-        : null,
+    signature: signatureOf(trace.error?.diagnostics),
   };
 }

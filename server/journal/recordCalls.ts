@@ -12,12 +12,18 @@ function isApiRequest(request: FastifyRequest): boolean {
  * or, for a call a scenario rule dropped (no answer, so no response hook), when it is dropped
  * (`recordDroppedCall`), with status 0.
  */
-export function recordCalls(app: FastifyInstance, journal: RequestJournal): void {
+export function recordCalls(app: FastifyInstance, { journal, wallTime }: JournalDeps): void {
   app.addHook('onResponse', async (request, reply) => {
-    if (isApiRequest(request)) journal.record(journalEntryOf(request, { status: reply.statusCode, elapsedMs: reply.elapsedTime, responsePayload: request.trace.responsePayload }));
+    if (isApiRequest(request)) journal.record(journalEntryOf(request, { status: reply.statusCode, endedAt: wallTime(), elapsedMs: reply.elapsedTime, responsePayload: request.trace.responsePayload }));
   });
 }
 
-export function recordDroppedCall(journal: RequestJournal, request: FastifyRequest, afterMs: number): void {
-  journal.record(journalEntryOf(request, { status: 0, elapsedMs: afterMs, responsePayload: null }));
+export function recordDroppedCall({ journal, wallTime }: JournalDeps, request: FastifyRequest, afterMs: number): void {
+  journal.record(journalEntryOf(request, { status: 0, endedAt: wallTime(), elapsedMs: afterMs, responsePayload: null }));
+}
+
+/** The journal, and the real time its entries are stamped with. */
+interface JournalDeps {
+  journal: RequestJournal;
+  wallTime: () => number;
 }

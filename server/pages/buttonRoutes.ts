@@ -11,7 +11,7 @@ import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { OperationEnv } from '../domain/operation.js';
 import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
-import { proxyOf } from '../journal/journalEntry.js';
+import { proxyOf, signatureOf } from '../journal/journalEntry.js';
 import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
 import { merchantNamespace } from '../signing/keyRegistry.js';
 import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
@@ -86,7 +86,6 @@ function buttonEnv(deps: MockContext, fields: SignedFields, verified: VerifiedBu
   };
 }
 
-/** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
 /** One POST of a button step: the request, the step's name in the journal, and the signed fields it carried. */
 interface ButtonPress {
   request: FastifyRequest;
@@ -94,9 +93,9 @@ interface ButtonPress {
   fields: SignedFields;
 }
 
+/** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
 function journalButton(deps: MockContext, { request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
   const publicKeyId = fields.publicKeyId || null;
-  const diagnostics = outcome.error?.diagnostics;
   const entry: Omit<JournalEntry, 'id'> = {
     time: new Date(deps.wallTime()).toISOString(),
     merchant: publicKeyId ? merchantNamespace(publicKeyId) : null,
@@ -113,10 +112,7 @@ function journalButton(deps: MockContext, { request, operation, fields }: Button
     request: { headers: {}, body: fields },
     response: { body: outcome.error ? outcome.error.toBody() : (outcome.response ?? null) },
     proxy: proxyOf(request),
-    signature:
-      typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
-        ? { canonicalRequest: diagnostics.canonicalRequest, stringToSign: diagnostics.stringToSign }
-        : null,
+    signature: signatureOf(outcome.error?.diagnostics),
   };
   deps.journal.record(entry);
 }

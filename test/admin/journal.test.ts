@@ -73,3 +73,18 @@ describe('request journal', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('request journal times', () => {
+  it('stamps entries with the app\'s real-time source, not the process clock', async () => {
+    // Four minutes ahead: still within the signature's allowed clock skew.
+    const ahead = 4 * 60_000;
+    const shifted = await testApp({}, { wallTime: () => Date.now() + ahead });
+    try {
+      await shifted.call('POST', '/v2/checkoutSessions', readySessionBody());
+      const [entry] = (await shifted.raw({ method: 'GET', url: '/__admin/requests' })).body.requests as any[];
+      expect(Date.parse(entry.time) - Date.now()).toBeGreaterThan(ahead - 30_000);
+    } finally {
+      await shifted.close();
+    }
+  });
+});
