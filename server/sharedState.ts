@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { StoredKey } from './admin/registeredKeys.js';
+import { adoptKey, restoreKeys, type StoredKey } from './admin/registeredKeys.js';
 import type { ClockBook } from './clock/clockBook.js';
 import type { ClockSetting } from './clock/controlledClock.js';
 import { peekPublicKeyId } from './signing/authorizationHeader.js';
 import { merchantNamespace, type KeyRegistry } from './signing/keyRegistry.js';
-import { readClock, SERVER_NAMESPACE } from './store/serverState.js';
+import { readClock, readClocks, SERVER_NAMESPACE } from './store/serverState.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -32,33 +32,24 @@ export class SharedStateFollower {
       ns === undefined ? undefined : readClock(this.store, ns),
       publicKeyId === undefined ? undefined : this.store.read<StoredKey>(SERVER_NAMESPACE, 'publicKeys', publicKeyId),
     ]);
-    if (key) this.#adopt(key);
+    if (key) adoptKey(this.keys, key);
     this.#apply(started, undefined, global);
     if (ns !== undefined) this.#apply(started, ns, own);
   }
 
   /** Registers every key saved in the store that this process does not have yet (or has with another PEM), for the key list. */
   async refreshKeys(): Promise<void> {
-    for (const stored of await this.store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) this.#adopt(stored);
-  }
-
-  #adopt(key: StoredKey): void {
-    if (this.keys.get(key.publicKeyId)?.pem === key.pem) return;
-    try {
-      this.keys.add(key.publicKeyId, key.pem, { replace: true });
-    } catch {
-      // Unusable as stored: the process that registered it checked it, so only a hand-edited store gets here.
-    }
+    // A key unusable as stored was checked by the process that registered it: only a hand-edited store has one.
+    await restoreKeys(this.store, this.keys);
   }
 
   /** Re-reads the server clock and every merchant's own clock (for the settler's background pass). */
   async refreshAllClocks(): Promise<void> {
     const started = ++this.#started;
     // Every merchant holding records, plus those whose clock this process took before (a reset may have emptied them).
-    const names = [...new Set([...(await this.store.namespaces()), ...this.#applied.keys()])].filter((ns) => ns !== SERVER_NAMESPACE);
-    const [global, ...own] = await Promise.all([readClock(this.store), ...names.map((ns) => readClock(this.store, ns))]);
+    const { global, own } = await readClocks(this.store, [...new Set([...(await this.store.namespaces()), ...this.#applied.keys()])]);
     this.#apply(started, undefined, global);
-    names.forEach((ns, i) => this.#apply(started, ns, own[i]));
+    for (const [ns, setting] of own) this.#apply(started, ns, setting);
   }
 
   /** The store is the truth: a clock it holds no setting for (never moved, or reset) is the default one. */

@@ -18,13 +18,21 @@ export function saveKey(store: Store, key: RegisteredKey): Promise<void> {
 export async function restoreKeys(store: Store, keys: KeyRegistry): Promise<string[]> {
   const problems: string[] = [];
   for (const stored of await store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys')) {
-    try {
-      keys.add(stored.publicKeyId, stored.pem, { replace: true });
-    } catch (err) {
-      problems.push(`stored key ${stored.publicKeyId}: ${(err as Error).message}`);
-    }
+    const problem = adoptKey(keys, stored);
+    if (problem !== null) problems.push(problem);
   }
   return problems;
+}
+
+/** Registers a stored key unless it is registered already with the same PEM; what is wrong with it, or null. */
+export function adoptKey(keys: KeyRegistry, stored: StoredKey): string | null {
+  if (keys.get(stored.publicKeyId)?.pem === stored.pem) return null;
+  try {
+    keys.add(stored.publicKeyId, stored.pem, { replace: true });
+    return null;
+  } catch (err) {
+    return `stored key ${stored.publicKeyId}: ${(err as Error).message}`;
+  }
 }
 
 /** The saved keys, to write back after a full reset (registered keys outlive resets). */

@@ -25,13 +25,16 @@ export function readClock(store: Store, merchant?: string): Promise<ClockSetting
 
 /** Puts back the clocks saved before a restart: the global one and every merchant's own. */
 export async function restoreClocks(store: Store, clocks: ClockBook): Promise<void> {
-  const global = await store.read<ClockSetting>(SERVER_NAMESPACE, 'settings', CLOCK_ID);
+  const { global, own } = await readClocks(store, await store.namespaces());
   if (global) clocks.global.restore(global);
-  for (const ns of await store.namespaces()) {
-    if (ns === SERVER_NAMESPACE) continue;
-    const own = await store.read<ClockSetting>(ns, 'settings', CLOCK_ID);
-    if (own) clocks.control(ns).restore(own);
-  }
+  for (const [ns, setting] of own) if (setting) clocks.control(ns).restore(setting);
+}
+
+/** The saved server clock and the saved clocks of `merchants` (undefined: never moved, or reset), read together. */
+export async function readClocks(store: Store, merchants: readonly string[]): Promise<{ global: ClockSetting | undefined; own: [string, ClockSetting | undefined][] }> {
+  const names = merchants.filter((ns) => ns !== SERVER_NAMESPACE);
+  const [global, ...own] = await Promise.all([readClock(store), ...names.map((ns) => readClock(store, ns))]);
+  return { global, own: names.map((ns, i) => [ns, own[i]]) };
 }
 
 /**
