@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Put, Store } from '../store/store.js';
-import { claimAttempt, OUTBOX, outboxPut, overCap, recordAttempt, removeDeliveries, type DeliveryAttempt, type DeliveryStatus, type IpnDelivery, type OutboxRecord } from './outbox.js';
+import type { Store } from '../store/store.js';
+import { claimAttempt, OUTBOX, overCap, recordAttempt, removeDeliveries, type DeliveryAttempt, type DeliveryStatus, type IpnDelivery, type OutboxRecord } from './outbox.js';
 import { IPN_SETTINGS_ID, storedIpnConfig, type IpnConfig } from './ipnConfig.js';
-import { notificationsFor, type BeforeLookup, type IpnNotification } from './notifications.js';
+import type { IpnNotification } from './notifications.js';
 import { signingIdentity, signingIdentitySync } from './signingIdentity.js';
 import { buildEnvelope, envelopeBody, ipnMessage, subscriptionArnOf } from './snsEnvelope.js';
 
@@ -59,17 +59,17 @@ interface Local {
 const CLAIM_MARGIN_MS = 5000;
 const RESPONSE_SNIPPET = 300;
 
-/** What one commit caused: its notifications, the merchant's stored IPN settings, and the commit's durability (deliveries wait for it). */
+/** What one commit caused: its notifications, and the merchant's IPN settings as the commit's transaction read them. */
 export interface CausedNotifications {
   notifications: readonly IpnNotification[];
   settings: unknown;
-  committed?: Promise<unknown>;
 }
 
 /**
  * Sends Instant Payment Notifications the way Amazon Pay does (SNS HTTP POSTs, "Set up Instant
- * Payment Notifications"): `onCommit` turns a store commit into notifications and writes one
- * delivery per (notification × endpoint) to the Store's outbox (see `outbox.ts`); deliveries run on
+ * Payment Notifications"): `outboxRecords` makes one delivery per (notification × endpoint) of a
+ * commit, which `NotifyingStore` writes to the Store's outbox in that commit (see `outbox.ts`) and
+ * `attemptFirst` starts once it is durable; deliveries run on
  * real time in the background, retried after each of `retryDelaysMs`. Each attempt is taken in a
  * store transaction, so processes sharing the store never make the same attempt twice, and a
  * delivery left pending by a process that stopped is delivered by the next one to look (the
@@ -79,8 +79,7 @@ export class IpnService {
   readonly #o: Required<Omit<IpnServiceOptions, 'fetchImpl' | 'runner'>> & { fetchImpl: typeof fetch; runner: { readonly held: boolean } };
   /** Deliveries this process is working on, by id. */
   readonly #local = new Map<string, Local>();
-  /** Outbox writes and attempts under way (flush and listings wait for the writes). */
-  readonly #writes = new Set<Promise<unknown>>();
+  /** Attempts under way (flush waits for them). */
   readonly #attempts = new Set<Promise<unknown>>();
   #poller: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
@@ -160,26 +159,12 @@ export class IpnService {
   }
 
   /**
-   * Call after a store commit of namespace `ns` with each record's value from before the commit
-   * (`before('settings', 'ipn')` gives the merchant's IPN settings). Queues the deliveries the
-   * commit causes and returns them; the first attempt waits for `committed` (the commit's
-   * durability promise; a rejected one drops them). Never throws.
-   */
-  onCommit(ns: string, { puts, before, committed }: { puts: readonly Put[]; before: BeforeLookup; committed?: Promise<unknown> }): IpnDelivery[] {
-    try {
-      return this.enqueue(ns, { notifications: notificationsFor(ns, { puts, before }), settings: before('settings', IPN_SETTINGS_ID), committed });
-    } catch {
-      return [];
-    }
-  }
-
-  /**
    * The outbox records a commit causes: one delivery per (notification x endpoint of the
    * merchant's config, given its stored settings record), due at once. Written in the same commit
    * as the change that caused them (see `NotifyingStore`), so a notification is never lost between
    * the two. Never throws: a notification is never worth failing the request that caused it.
    */
-  outboxRecords(ns: string, { notifications, settings }: Omit<CausedNotifications, 'committed'>): OutboxRecord[] {
+  outboxRecords(ns: string, { notifications, settings }: CausedNotifications): OutboxRecord[] {
     if (this.#closed || notifications.length === 0) return [];
     try {
       const config = this.#effective(settings);
@@ -217,28 +202,8 @@ export class IpnService {
     for (const record of records) this.#attempt(ns, record.delivery.id);
   }
 
-  /**
-   * Writes the deliveries a commit caused to the outbox once `committed` resolves (nothing when it
-   * rejects), then makes their first attempts; returns them as queued. For callers that commit on
-   * their own (`onCommit`); a `NotifyingStore` writes them in the causing commit instead. Never throws.
-   */
-  enqueue(ns: string, { notifications, settings, committed }: CausedNotifications): IpnDelivery[] {
-    const created = this.outboxRecords(ns, { notifications, settings });
-    if (created.length === 0) return [];
-    const write = (committed ?? Promise.resolve()).then(
-      async () => {
-        await this.#o.store.transact(ns, () => ({ puts: created.map(outboxPut), result: undefined }));
-        this.attemptFirst(ns, created);
-      },
-      () => undefined,
-    );
-    this.#track(this.#writes, write);
-    return created.map((r) => copy(r.delivery));
-  }
-
   /** Deliveries of one merchant (or all), newest first, as the store holds them. */
   async deliveries(query: DeliveryQuery = {}): Promise<IpnDelivery[]> {
-    await this.#settled(this.#writes);
     const records = await this.#records(query.merchant);
     const out: IpnDelivery[] = [];
     for (const record of records) {
@@ -265,8 +230,7 @@ export class IpnService {
    */
   async flush(): Promise<void> {
     while (!this.#closed) {
-      await this.#settled(this.#writes);
-      await this.#settled(this.#attempts);
+        await this.#settled(this.#attempts);
       if (this.#closed) return;
       const pending = await this.deliveries({ status: 'pending' }).catch(() => []);
       if (pending.length === 0) return;
@@ -365,7 +329,6 @@ export class IpnService {
 
   /** Deletes what `doomed` picks from each merchant's outbox (or one merchant's), stopping this process's work on them. */
   async #remove(merchant: string | undefined, doomed: (records: OutboxRecord[]) => OutboxRecord[]): Promise<number> {
-    await this.#settled(this.#writes);
     let removed = 0;
     for (const ns of merchant === undefined ? await this.#o.store.namespaces() : [merchant]) {
       removed += await this.#o.store.transact(ns, (view) => removeDeliveries(view, doomed));

@@ -9,6 +9,7 @@ import { IpnService } from '../../server/ipn/ipnService.js';
 import { merchantIdOf } from '../../server/ipn/snsEnvelope.js';
 import { createStore } from '../../server/store/createStore.js';
 import type { Store } from '../../server/store/store.js';
+import { notify } from './notify.js';
 import { chargeRecord } from './records.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
@@ -97,9 +98,9 @@ describe('/__admin/ipn config', () => {
 
 describe('/__admin/ipn/deliveries', () => {
   it('lists newest first, filters by merchant, status and limit, and deletes', async () => {
-    ipn.onCommit('A', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: () => undefined });
-    ipn.onCommit('B', { puts: [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], before: () => undefined });
-    ipn.onCommit('B', { puts: [{ collection: 'charges', id: 'c3', value: chargeRecord('c3', 'Declined') }], before: () => undefined });
+    await notify(ipn, store, 'A', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: () => undefined });
+    await notify(ipn, store, 'B', { puts: [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], before: () => undefined });
+    await notify(ipn, store, 'B', { puts: [{ collection: 'charges', id: 'c3', value: chargeRecord('c3', 'Declined') }], before: () => undefined });
     await ipn.flush();
     const all = (await call('GET', '/__admin/ipn/deliveries')).body.deliveries;
     expect(all.map((d: any) => d.notification.ObjectId)).toEqual(['c3', 'c2', 'c1']);
@@ -129,7 +130,7 @@ describe('/__admin/ipn signing certificate and unsubscribe', () => {
   });
 
   it('the UnsubscribeURL of a delivered envelope clears that merchant’s URLs', async () => {
-    const [d] = ipn.onCommit('SHOP', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: () => undefined });
+    const [d] = await notify(ipn, store, 'SHOP', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: () => undefined });
     await ipn.flush();
     const url = new URL(d!.envelope.UnsubscribeURL);
     expect(url.origin).toBe('http://127.0.0.1:8080');
@@ -137,7 +138,7 @@ describe('/__admin/ipn signing certificate and unsubscribe', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ unsubscribed: [r.url], merchant: 'SHOP', urls: [], source: 'merchant' });
     const settings = await store.read('SHOP', 'settings', 'ipn');
-    expect(ipn.onCommit('SHOP', { puts: [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], before: (c, id) => (c === 'settings' && id === 'ipn' ? settings : undefined) })).toEqual([]);
+    expect(await notify(ipn, store, 'SHOP', { puts: [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], before: (c, id) => (c === 'settings' && id === 'ipn' ? settings : undefined) })).toEqual([]);
     // Others keep the defaults.
     expect((await call('GET', '/__admin/ipn?merchant=OTHER')).body.urls).toEqual([r.url]);
   });

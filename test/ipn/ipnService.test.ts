@@ -7,6 +7,7 @@ import type { BeforeLookup } from '../../server/ipn/notifications.js';
 import { merchantIdOf, snsStringToSign, type SnsEnvelope } from '../../server/ipn/snsEnvelope.js';
 import { createStore } from '../../server/store/createStore.js';
 import type { Put, Store } from '../../server/store/store.js';
+import { notify } from './notify.js';
 import { chargeRecord } from './records.js';
 import { closedPortUrl, startReceiver, type Receiver } from './receiver.js';
 
@@ -29,6 +30,10 @@ async function receiver(...args: Parameters<typeof startReceiver>): Promise<Rece
   return r;
 }
 
+const storeOf = new WeakMap<IpnService, Store>();
+/** Queues what a commit of `puts` causes, given the records as they stood before it (see notify). */
+const commit = (ipn: IpnService, ns: string, change: Parameters<typeof notify>[3]) => notify(ipn, storeOf.get(ipn)!, ns, change);
+
 function service(options: Partial<IpnServiceOptions> = {}): { ipn: IpnService; store: Store } {
   const store = options.store ?? createStore('memory');
   const ipn = new IpnService({
@@ -41,6 +46,7 @@ function service(options: Partial<IpnServiceOptions> = {}): { ipn: IpnService; s
     ...options,
   });
   cleanups.push(() => ipn.close());
+  storeOf.set(ipn, store);
   return { ipn, store };
 }
 
@@ -48,7 +54,7 @@ describe('IpnService delivery', () => {
   it('POSTs the SNS envelope as text/plain with the SNS headers; 200 = delivered', async () => {
     const r = await receiver();
     const { ipn } = service({ defaultUrls: [r.url] });
-    const [queued] = ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    const [queued] = await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     expect(queued).toMatchObject({ merchant: 'DEMO', url: r.url, status: 'pending', attempts: [] });
     await ipn.flush();
 
@@ -74,7 +80,7 @@ describe('IpnService delivery', () => {
   it('500, 500, then 200: three attempts, then delivered', async () => {
     const r = await receiver((n) => (n < 2 ? 500 : 200));
     const { ipn } = service({ defaultUrls: [r.url] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     expect((await ipn.deliveries())[0]!.status).toBe('pending');
     await ipn.flush();
     const [d] = (await ipn.deliveries());
@@ -91,7 +97,7 @@ describe('IpnService delivery', () => {
   it('a receiver that never answers within timeoutMs: failed after the retries', async () => {
     const r = await receiver(() => 'hang');
     const { ipn } = service({ defaultUrls: [r.url], timeoutMs: 100 });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     const [d] = (await ipn.deliveries());
     expect(d!.status).toBe('failed');
@@ -107,7 +113,7 @@ describe('IpnService delivery', () => {
   it('a closed port: failed, with the connection error on each attempt', async () => {
     const url = await closedPortUrl();
     const { ipn } = service({ defaultUrls: [url], retryDelaysMs: [10] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     const [d] = (await ipn.deliveries());
     expect(d!.status).toBe('failed');
@@ -118,7 +124,7 @@ describe('IpnService delivery', () => {
   it('a redirect is not followed and counts as a failed attempt', async () => {
     const r = await receiver(() => 302);
     const { ipn } = service({ defaultUrls: [r.url], retryDelaysMs: [] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     expect((await ipn.deliveries())[0]).toMatchObject({ status: 'failed', attempts: [{ status: 302 }] });
   });
@@ -128,7 +134,7 @@ describe('IpnService delivery', () => {
     const b = await receiver();
     const { ipn } = service({ defaultUrls: [a.url, b.url] });
     const CH2 = `${CP}-C000002`;
-    const created = ipn.onCommit('DEMO', { puts: [...captured, { collection: 'charges', id: CH2, value: chargeRecord(CH2, 'Declined') }], before: nothingBefore });
+    const created = await commit(ipn, 'DEMO', { puts: [...captured, { collection: 'charges', id: CH2, value: chargeRecord(CH2, 'Declined') }], before: nothingBefore });
     expect(created).toHaveLength(4);
     await ipn.flush();
     expect(a.received).toHaveLength(2);
@@ -140,33 +146,15 @@ describe('IpnService delivery', () => {
 
   it('nothing is queued for changes that do not notify, or when no URL is configured', async () => {
     const { ipn } = service({ defaultUrls: ['http://127.0.0.1:9/never'] });
-    expect(ipn.onCommit('DEMO', { puts: [{ collection: 'checkoutSessions', id: 's', value: {} }], before: nothingBefore })).toEqual([]);
+    expect(await commit(ipn, 'DEMO', { puts: [{ collection: 'checkoutSessions', id: 's', value: {} }], before: nothingBefore })).toEqual([]);
     const { ipn: silent } = service();
-    expect(silent.onCommit('DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
+    expect(await commit(silent, 'DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
     expect((await silent.deliveries())).toEqual([]);
   });
 
-  it('waits for the commit to be durable, and drops the deliveries of a commit that failed', async () => {
-    const r = await receiver();
-    const { ipn } = service({ defaultUrls: [r.url] });
-    let resolveCommit!: () => void;
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore, committed: new Promise<void>((res) => (resolveCommit = res)) });
-    await new Promise((res) => setTimeout(res, 50));
-    expect(r.received).toHaveLength(0);
-    resolveCommit();
-    await ipn.flush();
-    expect(r.received).toHaveLength(1);
-
-    const failed = Promise.reject(new Error('disk full'));
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore, committed: failed });
-    await ipn.flush();
-    expect((await ipn.deliveries())).toHaveLength(1);
-    expect(r.received).toHaveLength(1);
-  });
-
-  it('never throws into the commit path', () => {
+  it('never throws into the commit path', async () => {
     const { ipn } = service({ defaultUrls: ['http://127.0.0.1:9/'], publicUrl: () => { throw new Error('boom'); } });
-    expect(ipn.onCommit('DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
+    expect(await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
   });
 });
 
@@ -176,7 +164,7 @@ describe('IpnService outbox', () => {
     const { ipn } = service({ defaultUrls: [r.url], maxDeliveries: 3 });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      ids.push(ipn.onCommit('DEMO', { puts: captured, before: nothingBefore })[0]!.id);
+      ids.push((await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore }))[0]!.id);
       await ipn.flush();
     }
     expect((await ipn.deliveries()).map((d) => d.id)).toEqual(ids.slice(2).reverse());
@@ -187,8 +175,8 @@ describe('IpnService outbox', () => {
     const down = await receiver(() => 503);
     const { ipn } = service({ defaultUrls: [ok.url], retryDelaysMs: [60_000] });
     const other = await ipn.setConfig('OTHER', { urls: [down.url], signed: false });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
-    ipn.onCommit('OTHER', { puts: captured, before: settingsBefore(other) });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'OTHER', { puts: captured, before: settingsBefore(other) });
     await vi.waitFor(async () => expect((await ipn.deliveries()).every((d) => d.attempts.length === 1)).toBe(true));
     expect((await ipn.deliveries({ merchant: 'DEMO' })).map((d) => d.status)).toEqual(['delivered']);
     const [pending] = (await ipn.deliveries({ status: 'pending' }));
@@ -203,7 +191,7 @@ describe('IpnService outbox', () => {
   it('returns copies: callers cannot change the outbox', async () => {
     const r = await receiver();
     const { ipn } = service({ defaultUrls: [r.url] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     (await ipn.deliveries())[0]!.attempts.push({ at: 'x', durationMs: 0 });
     expect((await ipn.deliveries())[0]!.attempts).toHaveLength(1);
@@ -212,13 +200,13 @@ describe('IpnService outbox', () => {
   it('close() cancels timers and resolves flush(); the delivery stays pending in the store for the next run', async () => {
     const down = await receiver(() => 500);
     const { ipn } = service({ defaultUrls: [down.url], retryDelaysMs: [60_000] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     const flushed = ipn.flush();
     await vi.waitFor(async () => expect((await ipn.deliveries())[0]!.nextAttemptAt).not.toBeNull());
     ipn.close();
     await flushed;
     expect((await ipn.deliveries())[0]).toMatchObject({ status: 'pending', nextAttemptAt: expect.any(String), attempts: [{ status: 500 }] });
-    expect(ipn.onCommit('DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
+    expect(await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore })).toEqual([]);
   });
 });
 
@@ -229,8 +217,8 @@ describe('IpnService per-merchant config', () => {
     const { ipn } = service({ defaultUrls: [fallback.url] });
     expect(await ipn.config('SHOP')).toEqual({ urls: [fallback.url], signed: true, source: 'default' });
     const stored = await ipn.setConfig('SHOP', { urls: [own.url], signed: false });
-    ipn.onCommit('SHOP', { puts: captured, before: settingsBefore(stored) });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'SHOP', { puts: captured, before: settingsBefore(stored) });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     expect(own.received).toHaveLength(1);
     expect(fallback.received).toHaveLength(1);
@@ -244,7 +232,7 @@ describe('IpnService per-merchant config', () => {
     const fallback = await receiver();
     const { ipn } = service({ defaultUrls: [fallback.url] });
     const off = await ipn.setConfig('SHOP', { urls: [], signed: true });
-    expect(ipn.onCommit('SHOP', { puts: captured, before: settingsBefore(off) })).toEqual([]);
+    expect(await commit(ipn, 'SHOP', { puts: captured, before: settingsBefore(off) })).toEqual([]);
   });
 
   it('config lives in the store (settings/ipn) and is seen by a new service on the same store', async () => {
@@ -269,7 +257,7 @@ describe('IpnService retention', () => {
   it('drops finished deliveries created before the cutoff and keeps the rest', async () => {
     const r = await receiver();
     const { ipn } = service({ defaultUrls: [r.url] });
-    ipn.onCommit('DEMO', { puts: captured, before: nothingBefore });
+    await commit(ipn, 'DEMO', { puts: captured, before: nothingBefore });
     await ipn.flush();
     const [delivered] = (await ipn.deliveries());
     expect(delivered!.status).toBe('delivered');

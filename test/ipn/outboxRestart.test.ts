@@ -6,6 +6,7 @@ import { IpnService } from '../../server/ipn/ipnService.js';
 import { createStore } from '../../server/store/createStore.js';
 import type { Store } from '../../server/store/store.js';
 import { tempDirs } from '../store/tempDir.js';
+import { notify } from './notify.js';
 import { chargeRecord } from './records.js';
 import { closedPortUrl, startReceiver } from './receiver.js';
 
@@ -36,7 +37,7 @@ describe('IPN outbox on the file store', () => {
     const url = await closedPortUrl();
     const before = await openFileStore(file);
     const first = service(before, url);
-    const [queued] = first.onCommit('DEMO', { puts: [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') }], before: () => undefined });
+    const [queued] = await notify(first, before, 'DEMO', { puts: [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') }], before: () => undefined });
     await vi.waitFor(async () => expect((await first.deliveries())[0]?.attempts).toHaveLength(1));
     first.close();
     await before.close();

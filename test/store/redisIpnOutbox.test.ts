@@ -5,6 +5,7 @@ import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import type { RedisStore } from '../../server/store/redisStore.js';
 import type { Put } from '../../server/store/store.js';
+import { notify } from '../ipn/notify.js';
 import { chargeRecord } from '../ipn/records.js';
 import { closedPortUrl, startReceiver } from '../ipn/receiver.js';
 import { describeSkippedWithoutRedis, hasRedis, isolatedRedisStore, redisForFile } from './redisTestServer.js';
@@ -44,7 +45,7 @@ else
       const [storeA, storeB] = await twoStores();
       const a = instance(storeA, url, 'a');
       const b = instance(storeB, url, 'b');
-      const [queued] = a.onCommit('DEMO', { puts: captured(1), before: () => undefined });
+      const [queued] = await notify(a, storeA, 'DEMO', { puts: captured(1), before: () => undefined });
       await vi.waitFor(async () => expect((await b.deliveries())[0]?.attempts).toHaveLength(1));
       a.close();
       await storeA.close(); // gives the lease up
@@ -65,7 +66,7 @@ else
       const a = instance(storeA, receiver.url, 'a');
       const b = instance(storeB, receiver.url, 'b');
       await Promise.all([a.start(), b.start()]);
-      const queued = a.onCommit('DEMO', { puts: captured(8), before: () => undefined });
+      const queued = await notify(a, storeA, 'DEMO', { puts: captured(8), before: () => undefined });
       expect(queued).toHaveLength(8);
       // Both make every due attempt they see while flushing, so both race for each one.
       await Promise.all([a.flush(), b.flush()]);
@@ -82,7 +83,7 @@ else
       const [storeA, storeB] = await twoStores();
       const a = instance(storeA, url, 'a');
       const b = instance(storeB, url, 'b');
-      a.onCommit('DEMO', { puts: captured(2), before: () => undefined });
+      await notify(a, storeA, 'DEMO', { puts: captured(2), before: () => undefined });
       expect(await a.deliveries()).toHaveLength(2);
       expect(await b.clearDeliveries('DEMO')).toBe(2);
       expect(await a.deliveries()).toEqual([]);
