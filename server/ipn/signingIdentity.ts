@@ -14,7 +14,7 @@ export interface SigningIdentity {
 /** Days the signing certificate is valid (it lives for one process only). */
 const validityDays = 365;
 
-/** Builds a self-signed RSA / SHA-256 certificate around a PKCS#8 PEM key with node-forge. */
+/** Builds a self-signed RSA / SHA-256 certificate around a PKCS#8 PEM key. */
 export function certificateFor(keyPem: string, now: Date = new Date()): SigningIdentity {
   // Real SNS certificates name sns.amazonaws.com; the organization says plainly this is not one.
   const certPem = selfSignedCertificate({
@@ -23,7 +23,7 @@ export function certificateFor(keyPem: string, now: Date = new Date()): SigningI
     organizationName: 'amazon-pay-mock (local test double, not Amazon)',
     validityDays,
     now,
-    extensions: [{ name: 'keyUsage', digitalSignature: true, critical: true }],
+    keyUsage: ['digitalSignature'],
   });
   return { certPem, privateKey: createPrivateKey(keyPem) };
 }

@@ -17,8 +17,6 @@ export const defaultNames: readonly string[] = ['localhost', '127.0.0.1', '::1']
 
 const hostnamePattern = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
 
-type AltName = { type: 2; value: string } | { type: 7; ip: string };
-
 /** Default names plus `config.tlsNames`, normalised (IPv6 brackets dropped, DNS lower-cased) and deduplicated. */
 export function certificateNames(config: Pick<Config, 'tlsNames'>): string[] {
   const names: string[] = [];
@@ -36,7 +34,7 @@ export function certificateNames(config: Pick<Config, 'tlsNames'>): string[] {
 
 /**
  * A comparable identity for a SAN: IPs in their canonical text (so `::1` equals `0:0:0:0:0:0:0:1`;
- * the URL parser writes IPv6 in RFC 5952 form, without loading node-forge), DNS names case-insensitively.
+ * the URL parser writes IPv6 in RFC 5952 form), DNS names case-insensitively.
  */
 export function nameId(name: string): string {
   const version = isIP(name);
@@ -47,11 +45,6 @@ export function nameId(name: string): string {
   } catch {
     return `ip:${name.toLowerCase()}`; // a zone id (fe80::1%eth0): compared as written
   }
-}
-
-/** The subjectAltName entry of a name, as node-forge wants it. */
-export function altName(name: string): AltName {
-  return isIP(name) ? { type: 7, ip: name } : { type: 2, value: name };
 }
 
 /** Reads and checks --tls-cert/--tls-key, so a wrong file is a clear start-up error, not an OpenSSL message. */

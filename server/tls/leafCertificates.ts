@@ -1,11 +1,10 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import type Forge from 'node-forge';
-import { nodeForge } from '../nodeForge.js';
 import { amazonHosts } from '../domain/amazonHosts.js';
 import type { CertificateAuthority } from './certificateAuthority.js';
-import { newRsaKeyPem } from './certificateAuthority.js';
+import { newKeyPem } from './certificateAuthority.js';
 import { buildCertificate } from './certificateBuilder.js';
-import { altName, nameId } from './certificate.js';
+import { nameId } from './certificate.js';
 
 /** Leaves live for one process; 397 days stays inside every client's limit for server certificates. */
 export const leafValidityDays = 397;
@@ -30,6 +29,7 @@ export class LeafCertificates {
 
   private readonly ca: CertificateAuthority;
   private readonly keyPem: string;
+  private readonly publicKey: KeyObject;
   readonly defaultNames: readonly string[];
   private readonly now: () => Date;
 
@@ -37,6 +37,7 @@ export class LeafCertificates {
     const { ca, keyPem, defaultNames, now } = parts;
     this.ca = ca;
     this.keyPem = keyPem;
+    this.publicKey = createPublicKey(createPrivateKey(keyPem));
     this.defaultNames = defaultNames;
     this.now = now;
     for (const name of [...defaultNames, ...Object.keys(amazonHosts)]) this.served.set(nameId(name), name);
@@ -49,7 +50,7 @@ export class LeafCertificates {
 
   /** One key for every leaf of this process (given, or generated off the main thread). */
   static async create(ca: CertificateAuthority, defaultNames: readonly string[], options: { key?: Promise<string>; now?: () => Date } = {}): Promise<LeafCertificates> {
-    return new LeafCertificates({ ca, keyPem: await (options.key ?? newRsaKeyPem()), defaultNames, now: options.now ?? (() => new Date()) });
+    return new LeafCertificates({ ca, keyPem: await (options.key ?? newKeyPem()), defaultNames, now: options.now ?? (() => new Date()) });
   }
 
   /** The private key of every leaf (PKCS#8 PEM). */
@@ -86,24 +87,20 @@ export class LeafCertificates {
   }
 
   private issue(names: readonly string[]): Leaf {
-    const key = nodeForge().pki.privateKeyFromPem(this.keyPem) as Forge.pki.rsa.PrivateKey;
-    const cert = buildCertificate({
-      publicKey: nodeForge().pki.setRsaPublicKey(key.n, key.e),
+    const certPem = buildCertificate({
+      publicKey: this.publicKey,
       subject: [
         { name: 'commonName', value: names[0]!.slice(0, 64) },
         { name: 'organizationName', value: 'amazon-pay-mock (local test double, not Amazon)' },
       ],
-      issuer: { cert: this.ca.cert, key: this.ca.key },
+      issuer: { certPem: this.ca.certPem, key: this.ca.key },
       validityDays: leafValidityDays,
       now: this.now(),
       ca: false,
-      extensions: [
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: names.map(altName) },
-      ],
+      // An RSA key (kept from an older version's data dir) may also encipher the TLS 1.2 RSA key exchange; an EC key only signs.
+      keyUsage: this.publicKey.asymmetricKeyType === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+      serverNames: names,
     });
-    const certPem = nodeForge().pki.certificateToPem(cert);
     // The chain includes the CA so clients that were given only the CA still build the path.
     return { certPem, names, context: createSecureContext({ cert: `${certPem}${this.ca.certPem}`, key: this.keyPem }) };
   }

@@ -1,23 +1,22 @@
-import type Forge from 'node-forge';
-import { nodeForge } from '../nodeForge.js';
-import { buildCertificate } from './certificateBuilder.js';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { buildCertificate, type KeyUsage } from './certificateBuilder.js';
 
 export interface SelfSignedOptions {
-  /** PKCS#8 PEM private key (RSA). */
+  /** PKCS#8 PEM private key (RSA or EC). */
   keyPem: string;
   commonName: string;
   organizationName: string;
   validityDays: number;
-  /** node-forge extensions beyond basicConstraints (always cA:false) and subjectKeyIdentifier. */
-  extensions: object[];
+  /** KeyUsage (critical); basicConstraints is always cA:false. */
+  keyUsage: KeyUsage[];
   now?: Date;
 }
 
-/** Builds and signs (SHA-256) a self-signed certificate around an RSA key with node-forge; returns its PEM. */
+/** Builds and signs (SHA-256) a self-signed certificate around a private key; returns its PEM. */
 export function selfSignedCertificate(options: SelfSignedOptions): string {
-  const key = nodeForge().pki.privateKeyFromPem(options.keyPem) as Forge.pki.rsa.PrivateKey;
-  const cert = buildCertificate({
-    publicKey: nodeForge().pki.setRsaPublicKey(key.n, key.e),
+  const key = createPrivateKey(options.keyPem);
+  return buildCertificate({
+    publicKey: createPublicKey(key),
     subject: [
       { name: 'commonName', value: options.commonName },
       { name: 'organizationName', value: options.organizationName },
@@ -25,8 +24,7 @@ export function selfSignedCertificate(options: SelfSignedOptions): string {
     selfKey: key,
     validityDays: options.validityDays,
     ca: false,
-    extensions: options.extensions,
+    keyUsage: options.keyUsage,
     ...(options.now ? { now: options.now } : {}),
   });
-  return nodeForge().pki.certificateToPem(cert);
 }

@@ -1,11 +1,10 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import forge from 'node-forge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../server/config.js';
 import { certificateNames, loadConfiguredCertificate } from '../../server/tls/certificate.js';
-import { buildAuthorityCertificate, newRsaKeyPem } from '../../server/tls/certificateAuthority.js';
+import { buildAuthorityCertificate, newKeyPem } from '../../server/tls/certificateAuthority.js';
 import { tlsPaths } from '../../server/tls/tlsFiles.js';
 
 let dir: string;
@@ -19,8 +18,8 @@ afterEach(async () => {
 });
 
 async function pair(name: string): Promise<{ cert: string; key: string }> {
-  const key = await newRsaKeyPem();
-  return { cert: forge.pki.certificateToPem(buildAuthorityCertificate(key, new Date(), name)), key };
+  const key = await newKeyPem();
+  return { cert: buildAuthorityCertificate(key, new Date(), name), key };
 }
 
 describe('loadConfiguredCertificate (--tls-cert/--tls-key)', () => {

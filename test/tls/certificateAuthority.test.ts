@@ -5,7 +5,7 @@ import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../server/config.js';
-import { authorityProblem, caValidityDays, loadOrCreateAuthority, newRsaKeyPem } from '../../server/tls/certificateAuthority.js';
+import { authorityProblem, caValidityDays, loadOrCreateAuthority, newKeyPem } from '../../server/tls/certificateAuthority.js';
 import { dataDirError, tlsPaths } from '../../server/tls/tlsFiles.js';
 
 let dataDir: string;
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe('loadOrCreateAuthority', () => {
-  it('creates an RSA-2048 CA, long-lived, whose name says what it is and where it was made', async () => {
+  it('creates an EC P-256 CA (its key made in well under a second), long-lived, whose name says what it is and where it was made', async () => {
     const ca = await loadOrCreateAuthority(dataDir);
     expect(ca.source).toBe('generated');
     expect(ca.file).toBe(path.join(dataDir, 'tls', 'ca.pem'));
@@ -28,7 +28,8 @@ describe('loadOrCreateAuthority', () => {
     expect(x509.ca).toBe(true);
     expect(x509.issuer).toBe(x509.subject);
     expect(x509.verify(x509.publicKey)).toBe(true);
-    expect(x509.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(x509.publicKey.asymmetricKeyType).toBe('ec');
+    expect(x509.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(x509.subject).toMatch(/CN=amazon-pay-mock local CA \(.+, \d{4}-\d{2}-\d{2}\)/);
     expect(x509.subject).toContain('not Amazon');
     const days = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
@@ -60,7 +61,7 @@ describe('loadOrCreateAuthority', () => {
   it('replaces stored files that are unreadable or do not belong together, saying why', async () => {
     const paths = tlsPaths(dataDir);
     const first = await loadOrCreateAuthority(dataDir);
-    await writeFile(paths.caKey, await newRsaKeyPem());
+    await writeFile(paths.caKey, await newKeyPem());
     const replaced = await loadOrCreateAuthority(dataDir);
     expect(replaced.source).toBe('generated');
     expect(replaced.replaced).toMatch(/key does not belong/);
