@@ -22,6 +22,7 @@ import { restoreClocks } from './store/serverState.js';
 import { restoreKeys } from './admin/registeredKeys.js';
 import { followSharedState, SharedStateFollower } from './sharedState.js';
 import { shareSigningKey } from './ipn/sharedSigningKey.js';
+import { lazySchemaCompilers } from './lazySchemaCompilers.js';
 
 export { publicUrlOf };
 
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
     frameworkErrors: answerFrameworkError,
     // One line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   const context: MockContext = { ...deps, config, settings, settler, idempotency: new IdempotencyKeys(deps.store, config.idempotencyKey) };
   app.decorate('mock', context);

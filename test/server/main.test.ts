@@ -117,6 +117,29 @@ describe('main (compiled, as `npm start` runs it)', () => {
     }
   });
 
+  it('answers its first HTTPS request (fresh data dir, file store) without loading what a start does not need', async () => {
+    // In a process of its own: main(), one request over HTTPS trusting only the local CA, then the packages loaded so far.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { readFileSync } from 'node:fs';
+      import https from 'node:https';
+      const { main } = await import(${JSON.stringify(mainJs)});
+      const running = await main(['--http-port', '0', '--https-port', '0', '--data-dir', ${JSON.stringify(path.join(dataDir, 'lazy'))}, '--log-level', 'warn']);
+      const status = await new Promise((resolve, reject) => https.get(running.https.url + '/__admin/health', { ca: readFileSync(running.ca.file) }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject));
+      const packages = new Set(Object.keys(createRequire(import.meta.url).cache).map((file) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean));
+      process.stdout.write(JSON.stringify({ status, packages: [...packages] }) + '\\n');
+      await running.close();
+      process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(child.status, child.stderr).toBe(0);
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { status: number; packages: string[] };
+    expect(result.status).toBe(200);
+    expect(result.packages).toContain('fastify');
+    for (const unneeded of ['node-forge', 'ioredis', '@fastify/swagger', '@fastify/swagger-ui', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler']) {
+      expect(result.packages, unneeded).not.toContain(unneeded);
+    }
+  }, 40_000);
+
   it('keeps the CA it generated on the previous start, and stops on SIGINT too', async () => {
     const dir = path.join(dataDir, 'reuse');
     const args = ['--no-http', '--https-port', '0', '--data-dir', dir, '--store', 'memory'];
@@ -134,7 +157,7 @@ describe('main (compiled, as `npm start` runs it)', () => {
       }
     }
     expect(sources).toEqual(['generated', 'reused']);
-    // Two starts of a compiled server, the first making two RSA keys: slow on a loaded machine.
+    // Two starts of a compiled server: slow on a loaded machine.
   }, 60_000);
 
   it('prints --help and exits 0', async () => {
