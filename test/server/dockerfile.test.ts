@@ -118,7 +118,7 @@ describe('Dockerfile', () => {
     const argv = JSON.parse(cmd!.args) as string[];
     expect(argv).toEqual(['node', 'dist/server/main.js']);
     expect(runtime.body.some((i) => i.op === 'ENTRYPOINT')).toBe(false);
-    // dist/server/main.js is what tsc makes of server/main.ts.
+    // dist/server/main.js is what `npm run build` makes of server/main.ts (tsc, then one bundled file).
     expect(existsSync(path.join(root, 'server', 'main.ts'))).toBe(true);
     const tsconfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { outDir: string; rootDir: string } };
     expect(tsconfig.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });

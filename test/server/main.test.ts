@@ -19,12 +19,15 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'apm-main-'));
-  // Exactly `npm run build`, redirected. Type errors elsewhere in the tree still emit JavaScript.
+  // Exactly `npm run build` (tsc, then the bundler), redirected. Type errors elsewhere in the tree still emit JavaScript.
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--outDir', outDir], {
     cwd: root,
     encoding: 'utf8',
   });
   if (!existsSync(mainJs)) throw new Error(`tsc did not produce ${mainJs}:\n${tsc.stdout}${tsc.stderr}${tsc.error ?? ''}`);
+  // The second half of `npm run build`: the entry becomes one bundled file.
+  const bundle = spawnSync(process.execPath, [path.join(outDir, 'scripts', 'bundle.js'), outDir], { cwd: root, encoding: 'utf8' });
+  if (bundle.status !== 0) throw new Error(`bundling ${mainJs} failed:\n${bundle.stdout}${bundle.stderr}`);
   await copyFile(path.join(root, 'package.json'), path.join(packageDir, 'package.json'));
   await symlink(path.join(root, 'fixtures'), path.join(packageDir, 'fixtures'));
   await symlink(path.join(root, 'openapi.yaml'), path.join(packageDir, 'openapi.yaml'));
@@ -139,6 +142,20 @@ describe('main (compiled, as `npm start` runs it)', () => {
       expect(result.packages, unneeded).not.toContain(unneeded);
     }
   }, 40_000);
+
+  it('is one bundled file after the build, as npm start, the bin and the image run it: it imports only Node built-ins and packages', async () => {
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.json && node dist\/scripts\/bundle\.js$/);
+    expect(pkg.scripts.start).toBe('node dist/server/main.js');
+    const code = await readFile(mainJs, 'utf8');
+    const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^import\s*)["']([^"']+)["']/gm)].map((m) => m[1]!);
+    expect(specifiers).toContain('fastify');
+    expect(specifiers.filter((s) => s.startsWith('.') || s.startsWith('/'))).toEqual([]);
+    expect(code.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=main\.js\.map\s*$/);
+    const map = JSON.parse(await readFile(`${mainJs}.map`, 'utf8')) as { sources: string[] };
+    expect(map.sources).toContain('../../../../server/config.ts');
+  });
 
   it('keeps the CA it generated on the previous start, and stops on SIGINT too', async () => {
     const dir = path.join(dataDir, 'reuse');
