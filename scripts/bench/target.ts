@@ -1,8 +1,9 @@
 /**
  * One benchmark target in its own process, so the load generator never shares its event loop:
- * `node target.js baseline` (bare Fastify 5) or `node target.js mock native|forge <dataDir>` (the
- * emulator over plain HTTP, file store, silent). Forked by scripts/bench.ts; reports its port over IPC
- * and its CPU time, memory and event-loop delay on request. The parent ends it with a signal.
+ * `node target.js baseline` (bare Fastify 5), `node target.js mock native|forge <dataDir>` (the
+ * emulator over plain HTTP, file store, silent) or `node target.js default <dataDir>` (the emulator
+ * as a plain start runs it). Forked by scripts/bench.ts; reports its port over IPC and its CPU
+ * time, memory and event-loop delay on request. The parent ends it with a signal.
  */
 import Fastify from 'fastify';
 import { writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { baselinePayload } from './baselinePayload.js';
-import { parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
+import { mockFlags, parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
 
 function send(message: TargetMessage): void {
   process.send?.(message);
@@ -44,24 +45,11 @@ async function start(spec: TargetSpec): Promise<Started> {
     const address = app.server.address();
     return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, compact: null, close: () => app.close() };
   }
-  // The defaults a user gets (file store, native or forge verifier), minus what would distort the
-  // measurement: logging, HTTPS, scripted scenarios; idempotency keys optional so one signed create can be replayed.
+  // The mock starts as `amazon-pay-mock <flags>` does: main() of the built entry (after `npm run
+  // build` one bundled file, as `npm start` and the package's bin run it), with no environment.
   // Loaded here, not at the top: the baseline's cold start must not pay for the mock's modules.
-  const [{ loadConfig }, { startServer }] = await Promise.all([import('../../server/config.js'), import('../../server/server.js')]);
-  const config = loadConfig([], {}, {
-    host: '127.0.0.1',
-    http: true,
-    httpPort: 0,
-    https: false,
-    store: spec.store ?? 'file',
-    ...(spec.store === 'redis' ? { redisUrl: spec.redisUrl } : {}),
-    dataDir: spec.dataDir,
-    verifier: spec.verifier,
-    logLevel: 'silent',
-    scenariosDir: null,
-    idempotencyKey: 'optional',
-  });
-  const server = await startServer(config);
+  const { main } = await import('../../server/main.js');
+  const server = await main(mockFlags(spec), {});
   const store = fileStoreOf(server.app.mock.store);
   return {
     port: server.http!.port,
@@ -131,7 +119,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       void server.close().then(() => send({ type: 'reply', id: raw.id, closeMs: performance.now() - started }));
     } else if (raw.cmd === 'stats') {
-      profiler?.stop(spec.kind === 'baseline' ? 'baseline' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
+      profiler?.stop(spec.kind === 'baseline' ? 'baseline' : spec.kind === 'default' ? 'mock-default' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
       (globalThis as { gc?: () => void }).gc?.(); // memory per object: count only what is live
       const cpu = process.cpuUsage(cpuMark);
       const memory = process.memoryUsage();

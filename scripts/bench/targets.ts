@@ -42,7 +42,9 @@ export class Target {
 
   /** Forks the target and waits until it listens (or fails, or takes longer than `timeoutMs`). */
   static start(spec: TargetSpec, timeoutMs = 30_000): Promise<Target> {
-    const child = fork(targetScript, targetArgv(spec), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+    // A default start logs at info level: to nowhere, as the bench's output is its report.
+    const stdout = spec.kind === 'default' ? 'ignore' : 'inherit';
+    const child = fork(targetScript, targetArgv(spec), { stdio: ['ignore', stdout, 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
     const forkedAt = performance.now();
     live.add(child);
     child.once('exit', () => live.delete(child));
@@ -110,16 +112,15 @@ export class Target {
   }
 
   /**
-   * Ends the target process (SIGTERM; SIGKILL if it lingers). Not a graceful close: the data
-   * directory is thrown away, and compacting a large store on close would only cost seconds.
+   * Ends the target process (SIGKILL: the mock, started as main() starts it, would close gracefully
+   * on SIGTERM). Not a graceful close: the data directory is thrown away, and compacting a large
+   * store on close would only cost seconds.
    */
-  async stop(timeoutMs = 5_000): Promise<void> {
+  async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    this.child.kill('SIGKILL');
     await exited;
-    clearTimeout(timer);
   }
 }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../scripts/bench/args.js';
 import { baselinePayload } from '../../scripts/bench/baselinePayload.js';
 import { chunk } from '../../scripts/bench/presign.js';
-import { parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
+import { mockFlags, parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
+import { loadConfig } from '../../server/config.js';
 import { formatRedisReport } from '../../scripts/bench/redisBench.js';
 import {
   compareToBaseline,
@@ -281,12 +282,25 @@ describe('requests and plumbing', () => {
   });
 
   it('round-trips a target spec through argv', () => {
-    for (const spec of [{ kind: 'baseline' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' } as const]) {
+    for (const spec of [{ kind: 'baseline' } as const, { kind: 'default', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' } as const]) {
       expect(parseTargetArgv(targetArgv(spec))).toEqual(spec);
     }
     expect(() => parseTargetArgv(['mock', 'openssl', '/tmp/x'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['mock', 'native', '/tmp/x', 'redis'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['mock', 'native'])).toThrow(/expected/);
+    expect(() => parseTargetArgv(['default'])).toThrow(/expected/);
+  });
+
+  it('starts a default target with the configuration a plain start gets, only on free ports', () => {
+    const config = loadConfig(mockFlags({ kind: 'default', dataDir: '/tmp/x' }), {});
+    expect(config).toEqual({ ...loadConfig([], {}), dataDir: '/tmp/x', httpPort: 0, httpsPort: 0 });
+  });
+
+  it('starts a mock target through the command line with only the documented departures from the defaults', () => {
+    const config = loadConfig(mockFlags({ kind: 'mock', verifier: 'forge', dataDir: '/tmp/x', store: 'memory' }), {});
+    const departures = Object.fromEntries(Object.entries(config).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(loadConfig([], {})[key as keyof typeof config])));
+    expect(departures).toEqual({ dataDir: '/tmp/x', httpPort: 0, https: false, verifier: 'forge', store: 'memory', logLevel: 'silent', scenariosDir: null, idempotencyKey: 'optional' });
+    expect(loadConfig(mockFlags({ kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' }), {})).toMatchObject({ store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' });
   });
 });
 
