@@ -1,21 +1,92 @@
+const twoDigits = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+// Years 0000-9999, the range in which an ISO date has exactly four year digits.
+const FIRST_FOUR_DIGIT_MS = -62_167_219_200_000;
+const PAST_FOUR_DIGIT_MS = 253_402_300_800_000;
+// One operation formats the same instant several times: keep the last second's text.
+let lastSecond = NaN;
+let lastText = '';
+
 /** Amazon's wire timestamp format, `YYYYMMDDTHHMMSSZ` in UTC. */
 export function formatTimestamp(ms: number): string {
+  const t = Math.trunc(ms); // as new Date(ms) does
+  if (!(t >= FIRST_FOUR_DIGIT_MS && t < PAST_FOUR_DIGIT_MS)) return viaIsoString(ms);
+  const second = Math.floor(t / 1000);
+  if (second === lastSecond) return lastText;
+  // Calendar date from days since the epoch (proleptic Gregorian, years counted from March).
+  const days = Math.floor(second / 86_400);
+  const secondOfDay = second - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay - hour * 3600) / 60);
+  const text = `${twoDigits[Math.floor(year / 100)]}${twoDigits[year % 100]}${twoDigits[month]}${twoDigits[day]}T${twoDigits[hour]}${twoDigits[minute]}${twoDigits[secondOfDay % 60]}Z`;
+  lastSecond = second;
+  lastText = text;
+  return text;
+}
+
+/** The same format through Date#toISOString, for years outside 0000-9999 (and its RangeError for invalid times). */
+function viaIsoString(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const extended = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
+/** The number written by `count` ASCII digits at `start`, or -1 if any of them is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const T = 84;
+const Z = 90;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+
+/** Where the fields of each accepted form start: year, month, day, hour, minute, second. */
+const compactAt = [0, 4, 6, 9, 11, 13] as const;
+const extendedAt = [0, 5, 8, 11, 14, 17] as const;
+
+/** `YYYYMMDDTHHMMSSZ`, or `YYYY-MM-DDTHH:MM:SS` with up to three fraction digits and `Z`. */
+function fieldStarts(text: string): readonly number[] | null {
+  const n = text.length;
+  if (n === 16) return text.charCodeAt(8) === T && text.charCodeAt(15) === Z ? compactAt : null;
+  if (n < 20 || n > 24 || n === 21 || text.charCodeAt(n - 1) !== Z) return null;
+  if (text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(10) !== T || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return null;
+  if (n > 20 && (text.charCodeAt(19) !== DOT || digitsAt(text, 20, n - 21) < 0)) return null;
+  return extendedAt;
+}
+
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Parses both timestamp forms the SDKs send (`20240101T000000Z`, `2024-01-01T00:00:00Z`). */
 export function parseTimestamp(text: string): number | null {
-  const m = compact.exec(text) ?? extended.exec(text);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
-  const back = new Date(ms);
-  // Reject impossible dates such as 20240231 rather than letting them roll over.
-  if (back.getUTCMonth() !== mo! - 1 || back.getUTCDate() !== d! || h! > 23 || mi! > 59 || s! > 59) return null;
-  return ms;
+  const at = fieldStarts(text);
+  if (!at) return null;
+  const y = digitsAt(text, at[0]!, 4);
+  const mo = digitsAt(text, at[1]!, 2);
+  const d = digitsAt(text, at[2]!, 2);
+  const h = digitsAt(text, at[3]!, 2);
+  const mi = digitsAt(text, at[4]!, 2);
+  const s = digitsAt(text, at[5]!, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null;
+  // Reject impossible dates such as 20240231 rather than letting them roll over. Date.UTC reads
+  // years 0-99 as 1900-1999, so their leap years are that century's.
+  const year = y <= 99 ? 1900 + y : y;
+  const leap = mo === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (d > daysInMonth[mo - 1]! + (leap ? 1 : 0)) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 
 export const SECOND = 1000;
