@@ -33,16 +33,56 @@ export interface IdGenerator {
  * this very operation but is already stored is a collision, never an update.
  */
 export function recordingIds(ids: IdGenerator, issued: Set<string>): IdGenerator {
-  const note = (id: string) => {
-    issued.add(id);
+  return new RecordingIds(ids, issued);
+}
+
+/** A class rather than a wrapper object with fresh closures: one is made per operation. */
+class RecordingIds implements IdGenerator {
+  constructor(
+    private readonly ids: IdGenerator,
+    private readonly issued: Set<string>,
+  ) {}
+
+  private note(id: string): string {
+    this.issued.add(id);
     return id;
-  };
-  const recording = Object.create(ids) as IdGenerator;
-  recording.uuid = () => note(ids.uuid());
-  recording.chargePermissionId = (region, environment, type) => note(ids.chargePermissionId(region, environment, type));
-  recording.chargeBase = (region, environment) => note(ids.chargeBase(region, environment));
-  recording.chargeId = (base) => note(ids.chargeId(base));
-  recording.refundId = (chargeId) => note(ids.refundId(chargeId));
-  recording.buyerId = () => note(ids.buyerId());
-  return recording;
+  }
+
+  uuid(): string {
+    return this.note(this.ids.uuid());
+  }
+  chargePermissionId(region: Region, environment: Environment, type: ChargePermissionType): string {
+    return this.note(this.ids.chargePermissionId(region, environment, type));
+  }
+  chargeBase(region: Region, environment: Environment): string {
+    return this.note(this.ids.chargeBase(region, environment));
+  }
+  chargeId(base: string): string {
+    return this.note(this.ids.chargeId(base));
+  }
+  refundId(chargeId: string): string {
+    return this.note(this.ids.refundId(chargeId));
+  }
+  buyerId(): string {
+    return this.note(this.ids.buyerId());
+  }
+  // Not objects' own ids (parts of ids, report and dispute ids, tokens): handed out unnoted.
+  digits(count: number): string {
+    return this.ids.digits(count);
+  }
+  alphanumeric(count: number): string {
+    return this.ids.alphanumeric(count);
+  }
+  numericId(length?: number): string {
+    return length === undefined ? this.ids.numericId() : this.ids.numericId(length);
+  }
+  reportDocumentId(): string {
+    return this.ids.reportDocumentId();
+  }
+  disputeId(chargeId: string): string {
+    return this.ids.disputeId(chargeId);
+  }
+  token(): string {
+    return this.ids.token();
+  }
 }
