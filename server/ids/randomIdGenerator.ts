@@ -2,9 +2,22 @@ import type { IdGenerator } from '../domain/ids.js';
 import type { ChargePermissionType, Environment, Region } from '../domain/types.js';
 import type { RandomBytes } from './random.js';
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const regionDigit: Record<Region, string> = { na: '1', eu: '2', jp: '3' };
+/** The two lowercase hex characters of every byte value. */
+const hexOfByte = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+// Each character comes from one byte, modulo the alphabet's length (the distribution ids always had).
+const digitOfByte = Array.from({ length: 256 }, (_, b) => String(b % 10));
 const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const alnumOfByte = Array.from({ length: 256 }, (_, b) => alnum[b % alnum.length]!);
+const regionDigit: Record<Region, string> = { na: '1', eu: '2', jp: '3' };
+
+/** The characters `table` gives bytes `from` to `to` (exclusive), built directly rather than through an array and join. */
+function spell(table: readonly string[], bytes: Uint8Array, from = 0, to = bytes.length): string {
+  let text = '';
+  for (let i = from; i < to; i++) text += table[bytes[i]!];
+  return text;
+}
+
+const hex = (bytes: Uint8Array) => spell(hexOfByte, bytes);
 
 /** The one generator of every id the emulator hands out (formats: docs/amazon-pay-notes.md, "Id formats"), drawing on a random source. */
 export class RandomIdGenerator implements IdGenerator {
@@ -15,20 +28,17 @@ export class RandomIdGenerator implements IdGenerator {
     const b = this.random(16);
     b[6] = (b[6]! & 0x0f) | 0x40;
     b[8] = (b[8]! & 0x3f) | 0x80;
-    const h = hex(b);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return `${spell(hexOfByte, b, 0, 4)}-${spell(hexOfByte, b, 4, 6)}-${spell(hexOfByte, b, 6, 8)}-${spell(hexOfByte, b, 8, 10)}-${spell(hexOfByte, b, 10, 16)}`;
   }
 
   /** `count` decimal digits. */
   digits(count: number): string {
-    const b = this.random(count);
-    return Array.from(b, (x) => String(x % 10)).join('');
+    return spell(digitOfByte, this.random(count));
   }
 
   /** `count` characters of A-Z0-9. */
   alphanumeric(count: number): string {
-    const b = this.random(count);
-    return Array.from(b, (x) => alnum[x % alnum.length]).join('');
+    return spell(alnumOfByte, this.random(count));
   }
 
   /**
