@@ -22,12 +22,12 @@ export type Caller = Omit<RequestContext, 'now'>;
  * the URL's `/sandbox` or `/live` segment) and the region header. Throws the Amazon-shaped refusal
  * of a bad signature or an unknown environment segment.
  */
-export function identifyCaller(request: OperationRequest, raw: Buffer, deps: MockContext): Caller {
+export async function identifyCaller(request: OperationRequest, raw: Buffer, deps: MockContext): Promise<Caller> {
   const pathEnv = environmentSegment(request);
   // The key id the header claims; verification (unless `--signature off`) confirms it or refuses.
   let publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
   try {
-    if (deps.config.signature !== 'off') publicKeyId = verifySignature(request, raw, deps);
+    if (deps.config.signature !== 'off') publicKeyId = await verifySignature(request, raw, deps);
   } finally {
     // Known even when the signature is refused, so the refusal lands in its merchant's journal
     // (a signed call always names a key; only with --signature off may it stay anonymous).
@@ -41,10 +41,10 @@ export function identifyCaller(request: OperationRequest, raw: Buffer, deps: Moc
 const namespaceOf = (publicKeyId: string | null) => (publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE);
 
 /** Verifies the request's signature; the verified key id, or the Amazon-shaped refusal. */
-function verifySignature(request: OperationRequest, raw: Buffer, deps: MockContext): string {
+async function verifySignature(request: OperationRequest, raw: Buffer, deps: MockContext): Promise<string> {
   const { path, query } = splitTarget(request.raw.url ?? '/');
   const signed = { method: request.method, path, query, headers: request.headers, body: raw };
-  return verifyRequest(signed, { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds }).publicKeyId;
+  return (await verifyRequest(signed, { keys: deps.keys, verifier: deps.verifier, wallTime: deps.wallTime, skewSeconds: deps.config.clockSkewSeconds })).publicKeyId;
 }
 
 /** The environment named by the URL (`/sandbox/v2/...`, `/live/v2/...`), or null for `/v2/...`. */

@@ -21,7 +21,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
     const trace = request.trace;
     trace.operation = route.name;
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const caller = identifyCaller(request, raw, deps);
+    const caller = await identifyCaller(request, raw, deps);
     const call = callOf(request, { route, raw, environment: caller.environment });
     const claim = await deps.idempotency.claim(caller.ns, { route, environment: caller.environment, headers: request.headers, params: call.params, raw });
     if ('replay' in claim) {

@@ -56,7 +56,7 @@ function backUrlOf(fields: SignedFields): string | null {
 }
 
 /** The signature check of a button, journaled either way (a failure with the string the mock signed). */
-function verifyButton(deps: MockContext, fields: SignedFields): VerifiedButton {
+function verifyButton(deps: MockContext, fields: SignedFields): Promise<VerifiedButton> {
   return verifyButtonSignature(
     { payloadJSON: required(fields, 'payloadJSON'), signature: required(fields, 'signature'), publicKeyId: required(fields, 'publicKeyId'), algorithm: fields.algorithm },
     deps,
@@ -136,7 +136,7 @@ async function buttonStep(deps: MockContext, { request, operation }: Omit<Button
 function checkoutStart(app: FastifyInstance, deps: MockContext): void {
   app.post('/checkout/start', { errorHandler: pageErrorHandler }, page((request) =>
     buttonStep(deps, { request, operation: 'checkoutButton' }, async (fields) => {
-      const verified = verifyButton(deps, fields);
+      const verified = await verifyButton(deps, fields);
       const productType = checkoutProductType(fields.productType);
       estimatedOrderAmount(fields);
       const env = buttonEnv(deps, fields, verified);
@@ -156,7 +156,7 @@ function amazonSignin(app: FastifyInstance, deps: MockContext): void {
     const form = parseForm(request.headers['content-type'], request.body);
     const action = form.get('action') === undefined ? 'show' : requireAction(form.get('action'), ['continue', 'cancel']);
     return buttonStep(deps, { request, operation: 'signInButton' }, async (fields) => {
-      const verified = verifyButton(deps, fields);
+      const verified = await verifyButton(deps, fields);
       const payload = readSignInPayload(fields.payloadJSON!);
       const env = buttonEnv(deps, fields, verified);
       if (action === 'cancel') return { redirect: payload.signInCancelUrl ?? payload.signInReturnUrl };

@@ -50,7 +50,7 @@ export interface VerifiedButton {
  * (unknown algorithm) or InvalidRequestSignature carrying the payload and the string to sign
  * the mock computed, for the journal.
  */
-export function verifyButtonSignature(input: ButtonSignatureInput, deps: { keys: KeyRegistry; verifier: SignatureVerifier }): VerifiedButton {
+export async function verifyButtonSignature(input: ButtonSignatureInput, deps: { keys: KeyRegistry; verifier: SignatureVerifier }): Promise<VerifiedButton> {
   const algorithm = input.algorithm === undefined || input.algorithm === '' ? 'AMZN-PAY-RSASSA-PSS' : input.algorithm;
   if (!isSigningAlgorithm(algorithm)) {
     throw apiError('InvalidParameterValue', `The algorithm '${algorithm.slice(0, 64)}' is not supported; use ${SIGNING_ALGORITHMS.join(' or ')}.`);
@@ -65,7 +65,7 @@ export function verifyButtonSignature(input: ButtonSignatureInput, deps: { keys:
   const unescaped = stripcslashes(input.payloadJSON);
   if (unescaped !== input.payloadJSON) candidates.push(buttonStringToSign(algorithm, unescaped));
   for (const candidate of candidates) {
-    if (deps.verifier.verify(key, { message: candidate, signatureBase64: input.signature, saltLength })) {
+    if (await deps.verifier.verify(key, { message: candidate, signatureBase64: input.signature, saltLength })) {
       return { publicKeyId: input.publicKeyId, algorithm, keyEnvironment: environmentFromKeyId(input.publicKeyId), stringToSign: candidate };
     }
   }

@@ -22,7 +22,7 @@ function pssScheme(saltLength: SaltLength): unknown {
 /** RSASSA-PSS in pure JavaScript with node-forge, for comparison with the native verifier. */
 export const forgeVerifier: SignatureVerifier = {
   name: 'forge',
-  verify(key: RegisteredKey, { message, signatureBase64, saltLength }: SignedMessage): boolean {
+  async verify(key: RegisteredKey, { message, signatureBase64, saltLength }: SignedMessage): Promise<boolean> {
     const signature = decodeSignature(signatureBase64, key.modulusBytes);
     if (!signature) return false;
     try {

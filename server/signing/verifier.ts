@@ -11,6 +11,10 @@ export interface SignedMessage {
 /** One RSASSA-PSS (SHA-256, MGF1-SHA-256) implementation; `createVerifier` picks one by name. */
 export interface SignatureVerifier {
   readonly name: 'native' | 'forge';
-  /** True only for a valid signature of the message; false, never a throw, for anything else. */
-  verify(key: RegisteredKey, signed: SignedMessage): boolean;
+  /**
+   * True only for a valid signature of the message; false, never a rejection, for anything else.
+   * Asynchronous so the RSA work can leave the event loop (the native verifier runs it in libuv's
+   * thread pool, which lets a second core verify while the loop answers other requests).
+   */
+  verify(key: RegisteredKey, signed: SignedMessage): Promise<boolean>;
 }

@@ -56,7 +56,7 @@ export const VARIANT_ORDER: readonly CanonicalVariant[] = [
 const FUTURE_TOLERANCE_MS = 5_000;
 
 /** Checks the authorization header, the date and the signature ("Signing requests"; docs/amazon-pay-notes.md, "How the SDKs sign"); throws an AmazonPayError on failure. */
-export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): VerifiedCaller {
+export async function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): Promise<VerifiedCaller> {
   const auth = parseAuthorization(headerText(input.headers, 'authorization'));
   const key = deps.keys.get(auth.publicKeyId);
   if (!key) {
@@ -81,7 +81,7 @@ export function verifyRequest(input: SignedRequestInput, deps: VerifyDeps): Veri
     // Most requests canonicalise the same under every variant: verify each distinct string once.
     if (tried.has(stringToSign)) continue;
     tried.add(stringToSign);
-    if (deps.verifier.verify(key, { message: stringToSign, signatureBase64: auth.signature, saltLength })) {
+    if (await deps.verifier.verify(key, { message: stringToSign, signatureBase64: auth.signature, saltLength })) {
       return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(auth.publicKeyId), canonicalRequest, stringToSign, variant };
     }
   }

@@ -20,3 +20,17 @@ export function expectAmazonError(fn: () => unknown, code: ReasonCode, status?: 
   else expect({ reasonCode: err.reasonCode, status: err.status }).toEqual({ reasonCode: code, status });
   return err;
 }
+
+/** Asserts that `promise` rejects with the given catalog entry (and, when given, with this status); returns the error. */
+export async function expectAmazonRejection(promise: Promise<unknown>, code: ReasonCode, status?: number): Promise<AmazonPayError> {
+  let outcome: unknown;
+  try {
+    await promise;
+  } catch (err) {
+    outcome = err;
+  }
+  if (outcome === undefined) throw new Error('expected an AmazonPayError, but the promise resolved');
+  return expectAmazonError(() => {
+    throw outcome;
+  }, code, status);
+}

@@ -9,21 +9,21 @@ const MESSAGE = 'AMZN-PAY-RSASSA-PSS\nbb49552975c396f1e49d5510e1555b8b0627dc491b
 
 describe.each(verifiers)('%s verifier', (_name, verifier) => {
   describe.each(signers)('with a signature made by %s', (signer) => {
-    it.each([20, 32] as const)('accepts a PSS signature with salt %i', (salt) => {
-      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, salt), saltLength: salt })).toBe(true);
+    it.each([20, 32] as const)('accepts a PSS signature with salt %i', async (salt) => {
+      expect(await verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, salt), saltLength: salt })).toBe(true);
     });
 
-    it('rejects the wrong salt length in either direction', () => {
-      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 32 })).toBe(false);
-      expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 32), saltLength: 20 })).toBe(false);
+    it('rejects the wrong salt length in either direction', async () => {
+      expect(await verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 32 })).toBe(false);
+      expect(await verifier.verify(demo, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 32), saltLength: 20 })).toBe(false);
     });
 
-    it('rejects a signature of a different message', () => {
-      expect(verifier.verify(demo, { message: `${MESSAGE}0`, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
+    it('rejects a signature of a different message', async () => {
+      expect(await verifier.verify(demo, { message: `${MESSAGE}0`, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
     });
 
-    it('rejects a signature checked against a different key', () => {
-      expect(verifier.verify(other, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
+    it('rejects a signature checked against a different key', async () => {
+      expect(await verifier.verify(other, { message: MESSAGE, signatureBase64: pssSign(signer, DEMO_PRIVATE_KEY, MESSAGE, 20), saltLength: 20 })).toBe(false);
     });
   });
 
@@ -42,16 +42,22 @@ describe.each(verifiers)('%s verifier', (_name, verifier) => {
     ['trailing garbage', `${good}AAAA`],
     ['embedded newline', `${good.slice(0, 50)}\n${good.slice(50)}`],
   ];
-  it.each(malformed)('returns false, never throws, for a %s signature', (_what, signature) => {
-    expect(() => verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 20 })).not.toThrow();
-    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 20 })).toBe(false);
-    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 32 })).toBe(false);
+  it.each(malformed)('returns false, never throws, for a %s signature', async (_what, signature) => {
+    await expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 20 })).resolves.toBe(false);
+    expect(await verifier.verify(demo, { message: MESSAGE, signatureBase64: signature, saltLength: 32 })).toBe(false);
   });
 
-  it('accepts the signature without its base64 padding', () => {
+  it('answers each of many verifications in flight at once with its own result', async () => {
+    const valid = pssSign('node', DEMO_PRIVATE_KEY, MESSAGE, 32);
+    const expected = Array.from({ length: 40 }, (_, i) => i % 3 !== 0);
+    const results = await Promise.all(expected.map((ok, i) => verifier.verify(ok ? demo : other, { message: MESSAGE, signatureBase64: valid, saltLength: i % 2 === 0 && !ok ? 20 : 32 })));
+    expect(results).toEqual(expected);
+  });
+
+  it('accepts the signature without its base64 padding', async () => {
     const sig = pssSign('node', DEMO_PRIVATE_KEY, MESSAGE, 20);
     expect(sig.endsWith('==')).toBe(true); // 256 bytes
-    expect(verifier.verify(demo, { message: MESSAGE, signatureBase64: sig.replace(/=+$/, ''), saltLength: 20 })).toBe(true);
+    expect(await verifier.verify(demo, { message: MESSAGE, signatureBase64: sig.replace(/=+$/, ''), saltLength: 20 })).toBe(true);
   });
 });
 
