@@ -47,11 +47,33 @@ export function matchesQuery(e: JournalEntry, q: JournalQuery): boolean {
 }
 
 /**
+ * A call to record whose entry is built only when someone reads the journal: answering a request
+ * must not pay for parsing its bodies again and collecting ids that are rarely looked at. When it
+ * began (retention) and whose it is (clearing one merchant) are known at once.
+ */
+export interface DeferredEntry {
+  /** Real ms when the call began; the entry's `time`. */
+  at: number;
+  merchant: string | null;
+  build(): Omit<JournalEntry, 'id'>;
+}
+
+/** What `record` takes: a finished entry, or one built on first read. */
+export type EntryToRecord = Omit<JournalEntry, 'id'> | DeferredEntry;
+
+const isDeferred = (entry: EntryToRecord): entry is DeferredEntry => typeof (entry as DeferredEntry).build === 'function';
+
+/** The finished entry, building a deferred one now. */
+export function finishedEntry(entry: EntryToRecord): Omit<JournalEntry, 'id'> {
+  return isDeferred(entry) ? entry.build() : entry;
+}
+
+/**
  * What the app records calls in and reads them back from: the in-process `Journal` below, or one
  * shared by every process on a Redis store (`RedisJournal`). Recording never waits; reads may.
  */
 export interface RequestJournal {
-  record(entry: Omit<JournalEntry, 'id'>): void;
+  record(entry: EntryToRecord): void;
   /** Matching entries, newest first. */
   query(q?: JournalQuery): JournalEntry[] | Promise<JournalEntry[]>;
   /** Drops one merchant's entries, or all. Returns how many went. */
@@ -60,29 +82,48 @@ export interface RequestJournal {
   dropBefore(cutoff: number): number | Promise<number>;
 }
 
+/** One place in the ring: the entry once built, or what builds it. */
+interface Slot {
+  id: number;
+  at: number;
+  merchant: string | null;
+  entry: JournalEntry | null;
+  build: (() => Omit<JournalEntry, 'id'>) | null;
+}
+
 /**
- * The request journal: a ring of the last `capacity` calls, oldest dropped first. Kept in memory
- * (it is a debugging aid, not state), filtered per merchant so parallel CI jobs see only theirs.
+ * The request journal: a ring of the last `capacity` calls, oldest overwritten first. Kept in
+ * memory (it is a debugging aid, not state), filtered per merchant so parallel CI jobs see only
+ * theirs. Entries are built when first read, then kept built.
  */
 export class Journal implements RequestJournal {
-  private entries: JournalEntry[] = [];
+  private slots: Slot[] = [];
+  /** Index of the oldest slot once the ring is full. */
+  private oldest = 0;
   private nextId = 1;
 
   constructor(private readonly capacity: number) {}
 
-  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { id: this.nextId++, ...entry };
-    if (this.capacity <= 0) return full;
-    this.entries.push(full);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
-    return full;
+  record(entry: EntryToRecord): void {
+    if (this.capacity <= 0) return;
+    const id = this.nextId++;
+    const slot: Slot = isDeferred(entry)
+      ? { id, at: entry.at, merchant: entry.merchant, entry: null, build: () => entry.build() }
+      : { id, at: Date.parse(entry.time), merchant: entry.merchant, entry: { id, ...entry }, build: null };
+    if (this.slots.length < this.capacity) {
+      this.slots.push(slot);
+    } else {
+      this.slots[this.oldest] = slot;
+      this.oldest = (this.oldest + 1) % this.capacity;
+    }
   }
 
   /** Forgets entries recorded before `cutoff` (real ms; retention); returns how many. */
   dropBefore(cutoff: number): number {
-    const keep = this.entries.findIndex((e) => Date.parse(e.time) >= cutoff);
-    const dropped = keep === -1 ? this.entries.length : keep;
-    this.entries.splice(0, dropped);
+    const ordered = this.#ordered();
+    const keep = ordered.findIndex((s) => s.at >= cutoff);
+    const dropped = keep === -1 ? ordered.length : keep;
+    if (dropped > 0) this.#replace(ordered.slice(dropped));
     return dropped;
   }
 
@@ -90,8 +131,11 @@ export class Journal implements RequestJournal {
   query(q: JournalQuery = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
     const limit = q.limit ?? 100;
-    for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
-      const e = this.entries[i]!;
+    const n = this.slots.length;
+    for (let i = n - 1; i >= 0 && out.length < limit; i--) {
+      const slot = this.slots[(this.oldest + i) % n]!;
+      if (q.merchant !== undefined && slot.merchant !== q.merchant) continue;
+      const e = this.#built(slot);
       if (matchesQuery(e, q)) out.push(e);
     }
     return out;
@@ -99,12 +143,30 @@ export class Journal implements RequestJournal {
 
   /** Drops one merchant's entries, or all. Returns how many went. */
   clear(merchant?: string): number {
-    const before = this.entries.length;
-    this.entries = merchant === undefined ? [] : this.entries.filter((e) => e.merchant !== merchant);
-    return before - this.entries.length;
+    const before = this.slots.length;
+    this.#replace(merchant === undefined ? [] : this.#ordered().filter((s) => s.merchant !== merchant));
+    return before - this.slots.length;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.slots.length;
+  }
+
+  #built(slot: Slot): JournalEntry {
+    if (slot.entry === null) {
+      slot.entry = { id: slot.id, ...slot.build!() };
+      slot.build = null; // let go of the request's parts
+    }
+    return slot.entry;
+  }
+
+  /** The slots, oldest first. */
+  #ordered(): Slot[] {
+    return [...this.slots.slice(this.oldest), ...this.slots.slice(0, this.oldest)];
+  }
+
+  #replace(ordered: Slot[]): void {
+    this.slots = ordered;
+    this.oldest = 0;
   }
 }

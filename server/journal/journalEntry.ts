@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { JournalEntry } from './journal.js';
+import type { DeferredEntry, JournalEntry } from './journal.js';
 
 const idKeys = ['checkoutSessionId', 'chargePermissionId', 'chargeId', 'refundId', 'buyerToken'] as const;
 const maxBodyChars = 16 * 1024;
@@ -9,9 +9,9 @@ export function shortenAuthorization(value: string): string {
   return value.replace(/Signature=(\S{12})\S+/, 'Signature=$1…');
 }
 
-function headersOf(request: FastifyRequest): Record<string, string> {
+function headersOf(headers: FastifyRequest['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
+  for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : String(value);
     out[name] = name === 'authorization' ? shortenAuthorization(text) : text;
@@ -71,13 +71,42 @@ export function signatureOf(diagnostics: Record<string, unknown> | undefined): J
     : null;
 }
 
+/** What an entry is built from: the parts of the request it reads, kept without the request itself. */
+interface CapturedCall {
+  method: string;
+  url: string;
+  headers: FastifyRequest['headers'];
+  params: Record<string, string>;
+  body: unknown;
+  trace: FastifyRequest['trace'];
+  proxy: JournalEntry['proxy'];
+  end: CallEnd;
+}
+
+/**
+ * The journal entry of a call, deferred: the parts it needs are captured now (references, no
+ * copies), and parsing bodies and collecting ids waits until someone reads the journal.
+ */
+export function journalEntryOf(request: FastifyRequest, end: CallEnd): DeferredEntry {
+  const call: CapturedCall = {
+    method: request.method,
+    url: request.raw.url ?? '/',
+    headers: request.headers,
+    params: (request.params ?? {}) as Record<string, string>,
+    body: request.body,
+    trace: request.trace,
+    proxy: proxyOf(request),
+    end,
+  };
+  return { at: end.endedAt - end.elapsedMs, merchant: call.trace.caller?.ns ?? null, build: () => builtEntry(call) };
+}
+
 /** Builds the journal entry of a call from what Fastify kept of it and the request's trace. */
-export function journalEntryOf(request: FastifyRequest, end: CallEnd): Omit<JournalEntry, 'id'> {
-  const trace = request.trace;
-  const requestBody = bodyOf(request.body);
+function builtEntry({ method, url, headers, params, body, trace, proxy, end }: CapturedCall): Omit<JournalEntry, 'id'> {
+  const requestBody = bodyOf(body);
   const responseBody = bodyOf(end.responsePayload);
   const ids = new Set<string>();
-  for (const value of Object.values((request.params ?? {}) as Record<string, string>)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
+  for (const value of Object.values(params)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
   collectIds(ids, requestBody);
   collectIds(ids, responseBody);
   return {
@@ -85,17 +114,17 @@ export function journalEntryOf(request: FastifyRequest, end: CallEnd): Omit<Jour
     merchant: trace.caller?.ns ?? null,
     publicKeyId: trace.caller?.publicKeyId ?? null,
     operation: trace.operation,
-    method: request.method,
-    path: request.raw.url ?? '/',
+    method,
+    path: url,
     status: end.status,
     durationMs: Math.round(end.elapsedMs * 10) / 10,
     reasonCode: trace.error?.reasonCode ?? answeredReasonCode(end.status, responseBody),
     scenario: trace.scenario,
     replayed: trace.replayed,
     objectIds: [...ids],
-    request: { headers: headersOf(request), body: requestBody },
+    request: { headers: headersOf(headers), body: requestBody },
     response: { body: responseBody },
-    proxy: proxyOf(request),
+    proxy,
     signature: signatureOf(trace.error?.diagnostics),
   };
 }

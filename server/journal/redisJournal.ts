@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { asStoreError } from '../store/redisStore.js';
-import { matchesQuery, type JournalEntry, type JournalQuery, type RequestJournal } from './journal.js';
+import { finishedEntry, matchesQuery, type EntryToRecord, type JournalEntry, type JournalQuery, type RequestJournal } from './journal.js';
 
 /*
  * Keys (p = the store's prefix):
@@ -72,8 +72,10 @@ export class RedisJournal implements RequestJournal {
     }
   }
 
-  record(entry: Omit<JournalEntry, 'id'>): void {
+  record(toRecord: EntryToRecord): void {
     if (this.capacity <= 0) return;
+    // Shared by every process: built and sent now.
+    const entry = finishedEntry(toRecord);
     this.#client.apmJournalRecord(this.prefix, entry.merchant ?? '', this.capacity, JSON.stringify(entry)).catch(() => {});
   }
 
