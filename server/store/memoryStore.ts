@@ -84,8 +84,14 @@ export class MemoryStore implements EmbeddedEngine {
   readonly #retentionMs: number | null;
   readonly #sweepEveryMs: number;
   readonly now: () => number;
-  /** Entries in the order they became hot: [records, id, entry, hotSince]. */
-  #hot: [Records, string, Entry, number][] = [];
+  /**
+   * Records in the order they became hot, as three parallel queues (map, id, hotSince): no object
+   * per slot, and no reference to the entry, so a replaced or deleted version is garbage at once
+   * instead of living on until its slot comes up. A slot whose record changed since is skipped.
+   */
+  #hotRecords: (Records | undefined)[] = [];
+  #hotIds: (string | undefined)[] = [];
+  #hotSince: number[] = [];
   #hotHead = 0;
   #records = 0;
   /** Last insertion number handed out. */
@@ -315,11 +321,16 @@ export class MemoryStore implements EmbeddedEngine {
         const start = performance.now();
         const cutoff = this.now() - this.#coldAfterMs;
         let more = false;
-        while (this.#hotHead < this.#hot.length) {
-          const [records, id, entry, since] = this.#hot[this.#hotHead]!;
+        while (this.#hotHead < this.#hotSince.length) {
+          const head = this.#hotHead;
+          const since = this.#hotSince[head]!;
           if (since > cutoff) break;
-          this.#hot[this.#hotHead++] = undefined as never;
-          if (entry.packed === null && entry.hotSince === since && records.get(id) === entry) {
+          const records = this.#hotRecords[head]!;
+          const entry = records.get(this.#hotIds[head]!);
+          this.#hotRecords[head] = this.#hotIds[head] = undefined;
+          this.#hotHead++;
+          // Deleted, replaced or touched again since this slot was queued: a later slot has it.
+          if (entry !== undefined && entry.packed === null && entry.hotSince === since) {
             this.#pack(records, entry);
             packed++;
           }
@@ -328,8 +339,10 @@ export class MemoryStore implements EmbeddedEngine {
             break;
           }
         }
-        if (this.#hotHead > 1024 && this.#hotHead * 2 > this.#hot.length) {
-          this.#hot = this.#hot.slice(this.#hotHead);
+        if (this.#hotHead > 1024 && this.#hotHead * 2 > this.#hotSince.length) {
+          this.#hotRecords = this.#hotRecords.slice(this.#hotHead);
+          this.#hotIds = this.#hotIds.slice(this.#hotHead);
+          this.#hotSince = this.#hotSince.slice(this.#hotHead);
           this.#hotHead = 0;
         }
         if (!more || this.#closed) return packed;
@@ -413,7 +426,9 @@ export class MemoryStore implements EmbeddedEngine {
   #makeHot(records: Records, id: string, entry: Entry): void {
     if (!Number.isFinite(this.#coldAfterMs)) return;
     entry.hotSince = this.now();
-    this.#hot.push([records, id, entry, entry.hotSince]);
+    this.#hotRecords.push(records);
+    this.#hotIds.push(id);
+    this.#hotSince.push(entry.hotSince);
   }
 
   #pack(records: Records, entry: Entry): void {

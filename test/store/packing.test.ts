@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore, MemoryStore } from '../../server/store/index.js';
 import { Packer } from '../../server/store/packing.js';
@@ -70,6 +73,33 @@ describe('MemoryStore: packing cold records', () => {
     expect(store.stats()).toMatchObject({ hot: 1, packed: 1 });
     now = 202;
     expect(await store.packCold()).toBe(1);
+  });
+});
+
+/** A full garbage collection (the flag makes `gc` available to new contexts). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+describe('MemoryStore: what waits to be packed', () => {
+  it('does not keep a replaced or deleted version alive until it would have been packed', async () => {
+    const store = new MemoryStore({ coldAfterMs: 60_000 });
+    const refs: WeakRef<object>[] = [];
+    const commitVersion = async (id: string, n: number) => {
+      const value = { n, nested: { big: 'x'.repeat(1000) } };
+      refs.push(new WeakRef(value));
+      await store.commit('m1', [{ collection: 'charges', id, value }]);
+    };
+    await commitVersion('C1', 1);
+    await commitVersion('C2', 1);
+    await commitVersion('C1', 2);
+    await store.commit('m1', [{ collection: 'charges', id: 'C2', value: null }]);
+    await nextTurn(); // WeakRef targets are held until the current job ends
+    collectGarbage();
+    expect(refs.map((ref) => ref.deref() !== undefined)).toEqual([false, false, true]);
+    expect(store.get('m1', 'charges', 'C1')).toEqual({ n: 2, nested: { big: 'x'.repeat(1000) } });
+    await store.close();
   });
 });
 
