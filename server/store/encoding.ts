@@ -43,8 +43,11 @@ function checkPut(put: Put, index: number): void {
 export function checkCommit(ns: string, puts: readonly Put[]): void {
   checkNamespace(ns);
   if (!Array.isArray(puts)) throw new TypeError('store: puts must be an array');
-  puts.forEach(checkPut);
-  puts.forEach((p, i) => takeOwnership(p.value, `put #${i} (${p.collection}/${p.id})`));
+  for (let i = 0; i < puts.length; i++) checkPut(puts[i]!, i);
+  for (let i = 0; i < puts.length; i++) {
+    const put = puts[i]!;
+    takeOwnership(put.value, () => `put #${i} (${put.collection}/${put.id})`);
+  }
 }
 
 /**
@@ -84,31 +87,49 @@ export function checkLogEntry(value: unknown): asserts value is LogEntry {
   });
 }
 
-/** Freezes a parsed JSON value in place, so a caller mutating what `get` returned fails loudly. */
+/** Freezes a parsed JSON value in place, so a caller mutating what `get` returns fails loudly. */
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) freezeTree(value);
   return value;
 }
 
+/** Freezes an object and everything under it not frozen yet (parsed JSON: arrays and plain objects). */
+function freezeTree(object: object): void {
+  Object.freeze(object);
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      const child: unknown = object[i];
+      if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) freezeTree(child);
+    }
+  } else {
+    for (const key in object) {
+      const child: unknown = (object as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null && !Object.isFrozen(child)) freezeTree(child);
+    }
+  }
+}
+
 const MAX_DEPTH = 256;
+
+/** Why a value is not plain JSON; takeOwnership turns it into a TypeError naming the put. */
+class NotJson {
+  constructor(readonly what: string) {}
+}
 
 /**
  * Takes ownership of a committed value without copying it: checks that it is plain JSON (plain
  * objects, arrays, strings, numbers, booleans, null; `undefined` fields are dropped on disk) and
  * deep-freezes it, so the caller can no longer change what the store holds. Subtrees already
  * frozen were checked when they were committed, and are skipped: a new version of a record that
- * shares its unchanged parts with the old one costs only its new parts.
+ * shares its unchanged parts with the old one costs only its new parts. `label` names the value
+ * in an error (a function, so a commit that is fine never builds the text).
  */
-export function takeOwnership(value: unknown, label: string): void {
-  if (value === null || typeof value !== 'object') {
-    walkOwned(value, label, 0);
-    return;
-  }
+export function takeOwnership(value: unknown, label: string | (() => string)): void {
   try {
-    walkOwned(value, label, 0);
+    own(value, 0);
+  } catch (err) {
+    if (err instanceof NotJson) throw new TypeError(`store: ${typeof label === 'string' ? label : label()} ${err.what}`);
+    throw err;
   } finally {
     ancestors.length = 0;
   }
@@ -121,28 +142,31 @@ export function takeOwnership(value: unknown, label: string): void {
  */
 const ancestors: object[] = [];
 
-function walkOwned(value: unknown, label: string, depth0: number): void {
-  const walk = (v: unknown, depth: number): void => {
-    if (v === null) return;
-    const kind = typeof v;
-    if (kind !== 'object') {
-      if (kind === 'function' || kind === 'symbol' || kind === 'bigint') throw new TypeError(`store: ${label} holds a ${kind}, which is not JSON`);
-      return;
-    }
-    const object = v as Record<string, unknown>;
-    if (Object.isFrozen(object)) {
-      if (ancestors.includes(object)) throw new TypeError(`store: ${label} refers to itself (circular)`);
-      return;
-    }
-    const proto: unknown = Object.getPrototypeOf(object);
-    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) {
-      throw new TypeError(`store: ${label} holds a ${(proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'non-plain object'}; values must be plain JSON`);
-    }
-    if (depth > MAX_DEPTH) throw new TypeError(`store: ${label} is nested deeper than ${MAX_DEPTH} levels`);
-    ancestors.push(object);
-    Object.freeze(object);
-    for (const key in object) walk(object[key], depth + 1);
-    ancestors.pop();
-  };
-  walk(value, depth0);
+/** Checks and freezes one value and what it holds (arrays by index, plain objects by key). */
+function own(value: unknown, depth: number): void {
+  if (typeof value !== 'object') {
+    if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new NotJson(`holds a ${typeof value}, which is not JSON`);
+    return;
+  }
+  if (value === null) return;
+  if (Object.isFrozen(value)) {
+    if (ancestors.includes(value)) throw new NotJson('refers to itself (circular)');
+    return;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  const array = Array.isArray(value);
+  if (array ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) {
+    throw new NotJson(`holds a ${(proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'non-plain object'}; values must be plain JSON`);
+  }
+  if (depth > MAX_DEPTH) throw new NotJson(`is nested deeper than ${MAX_DEPTH} levels`);
+  ancestors.push(value);
+  Object.freeze(value);
+  if (array) {
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i++) own(items[i], depth + 1);
+  } else {
+    const object = value as Record<string, unknown>;
+    for (const key in object) own(object[key], depth + 1);
+  }
+  ancestors.pop();
 }
