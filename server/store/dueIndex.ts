@@ -17,11 +17,12 @@ export interface DueOwner {
 /** One due time in the heap, for one version (`owner`) of a record; `pos` is its place in the heap array. */
 export class DueItem implements DueRecord {
   constructor(
-    readonly dueAt: number,
+    /** Changes only through `DueIndex.replace`, which moves the item to match. */
+    public dueAt: number,
     readonly ns: string,
     readonly collection: Collection,
     readonly id: string,
-    readonly owner: DueOwner,
+    public owner: DueOwner,
     public pos: number,
   ) {}
 }
@@ -52,6 +53,34 @@ export class DueIndex {
     const item = new DueItem(dueAt, ns, collection, id, owner, this.#heap.length);
     owner.due = item;
     this.#heap.push(item);
+  }
+
+  /**
+   * A new version (`owner`) of a record replaces `previous`, with `dueAt` (null: none). When the
+   * previous version had an item, it moves over and up or down to its new place (one short sift,
+   * nothing allocated, instead of a removal and an insertion) or leaves, and this returns true;
+   * otherwise it returns false and the caller adds the new version's due time, if any.
+   */
+  replace(previous: DueOwner, owner: DueOwner, dueAt: number | null): boolean {
+    const item = previous.due;
+    if (item === null) return false;
+    if (previous === owner) return true;
+    if (dueAt === null) {
+      this.remove(previous);
+      return true;
+    }
+    if (owner.due !== null) this.remove(owner);
+    previous.due = null;
+    item.owner = owner;
+    owner.due = item;
+    if (item.dueAt === dueAt) return true;
+    // Sift only within the ordered heap: appended items are placed first.
+    this.#order();
+    const earlier = dueAt < item.dueAt;
+    item.dueAt = dueAt;
+    if (earlier) this.#siftUp(item.pos);
+    else siftDown(this.#heap, item.pos, item);
+    return true;
   }
 
   /** A version is no longer stored (replaced or deleted): its item leaves the heap. */

@@ -468,8 +468,8 @@ export class MemoryStore implements EmbeddedEngine {
     else if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     records.set(id, entry);
     if (entry.packed !== null) this.#packedBytes += entry.packed.length;
-    if (previous !== undefined) this.#due.remove(previous);
-    if (entry.dueAt !== null) this.#due.add({ ns, collection, id, dueAt: entry.dueAt }, entry);
+    const moved = previous !== undefined && this.#due.replace(previous, entry, entry.dueAt);
+    if (!moved && entry.dueAt !== null) this.#due.add({ ns, collection, id, dueAt: entry.dueAt }, entry);
     if (entry.packed === null) this.#makeHot(records, id, entry);
     return records;
   }

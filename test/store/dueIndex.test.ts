@@ -21,12 +21,14 @@ describe('DueIndex', () => {
     const put = (ns: string, collection: Collection, id: string, dueAt: number | null, version: DueOwner = { due: null }) => {
       const key = `${ns}/${collection}/${id}`;
       const previous = versions.get(key);
-      if (previous) index.remove(previous);
+      // Half the time as the store replaces a version (the item moves), else as a removal and an insertion.
+      const moved = previous !== undefined && next() < 0.5 ? index.replace(previous, version, dueAt) : (previous && index.remove(previous), false);
       versions.set(key, version);
       if (dueAt !== null) {
-        index.add({ ns, collection, id, dueAt }, version);
+        if (!moved) index.add({ ns, collection, id, dueAt }, version);
         model.set(key, { ns, collection, id, dueAt });
       } else model.delete(key);
+      if (previous) expect(previous.due).toBeNull();
       return previous;
     };
     for (let step = 0; step < 1500; step++) {
@@ -42,6 +44,9 @@ describe('DueIndex', () => {
         if (version) index.remove(version);
         versions.delete(key);
         model.delete(key);
+      } else if (roll < 0.6) {
+        // A new version without a due time: the record leaves the index.
+        put(ns, collection, id, null);
       } else if (roll < 0.97) {
         // A commit taken back: the previous version (and its due time) is stored again.
         const before = model.get(key);
@@ -67,5 +72,24 @@ describe('DueIndex', () => {
       expect(index.all()).toEqual(expected);
       expect(index.size).toBe(model.size);
     }
+  });
+
+  it('moves a replaced record\'s item to the new version, earlier or later, without a second item', () => {
+    const index = new DueIndex();
+    const versions: DueOwner[] = Array.from({ length: 8 }, () => ({ due: null }));
+    for (let i = 0; i < 8; i++) index.add({ ns: 'm1', collection: 'charges', id: `C${i}`, dueAt: 10 * (i + 1) }, versions[i]!);
+    const later: DueOwner = { due: null };
+    expect(index.replace(versions[0]!, later, 75)).toBe(true);
+    expect(versions[0]!.due).toBeNull();
+    expect(later.due?.owner).toBe(later);
+    expect(index.size).toBe(8);
+    expect(index.next()).toBe(20);
+    const earlier: DueOwner = { due: null };
+    expect(index.replace(versions[7]!, earlier, 5)).toBe(true);
+    expect(index.next()).toBe(5);
+    expect(index.all().map((r) => `${r.id}@${r.dueAt}`)).toEqual(['C7@5', 'C1@20', 'C2@30', 'C3@40', 'C4@50', 'C5@60', 'C6@70', 'C0@75']);
+    expect(index.replace(later, { due: null }, null)).toBe(true);
+    expect(index.size).toBe(7);
+    expect(index.replace({ due: null }, { due: null }, 1)).toBe(false);
   });
 });
