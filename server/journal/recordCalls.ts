@@ -13,8 +13,9 @@ function isApiRequest(request: FastifyRequest): boolean {
  * (`recordDroppedCall`), with status 0.
  */
 export function recordCalls(app: FastifyInstance, { journal, wallTime }: JournalDeps): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (isApiRequest(request)) journal.record(journalEntryOf(request, { status: reply.statusCode, endedAt: wallTime(), elapsedMs: reply.elapsedTime, responsePayload: request.trace.responsePayload }));
+    done();
   });
 }
 

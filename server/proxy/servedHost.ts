@@ -46,7 +46,8 @@ export function servedHostOf(raw: IncomingMessage): ServedHost | null {
 /** Sets `request.servedHost` on every request, before anything else reads it. */
 export function installServedHost(app: FastifyInstance): void {
   app.decorateRequest('servedHost', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.servedHost = servedHostOf(request.raw);
+    done();
   });
 }
