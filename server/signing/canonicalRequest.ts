@@ -37,11 +37,19 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The hash of an empty body (every GET and DELETE), computed once. */
+const EMPTY_BODY_HASH = sha256Hex('');
+
+/** The hash of a request body; an empty one is not hashed again. */
+export function bodyHashOf(body: Buffer): string {
+  return body.length === 0 ? EMPTY_BODY_HASH : sha256Hex(body);
+}
+
 /**
  * Builds the canonical request ("Signing requests"). `bodyHash` may be passed in so that trying several
  * variants hashes a large body once.
  */
-export function buildCanonicalRequest(input: CanonicalRequestInput, variant: CanonicalVariant, bodyHash = sha256Hex(input.body)): string {
+export function buildCanonicalRequest(input: CanonicalRequestInput, variant: CanonicalVariant, bodyHash = bodyHashOf(input.body)): string {
   return [
     input.method.toUpperCase(),
     input.path,

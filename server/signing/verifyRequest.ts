@@ -2,7 +2,7 @@ import { apiError } from '../domain/errors.js';
 import { formatTimestamp, parseTimestamp } from '../domain/time.js';
 import { saltLengthOf, type SigningAlgorithm } from './algorithms.js';
 import { parseAuthorization } from './authorizationHeader.js';
-import { buildCanonicalRequest, sha256Hex, stringToSign as toStringToSign, type CanonicalVariant } from './canonicalRequest.js';
+import { bodyHashOf, buildCanonicalRequest, stringToSign as toStringToSign, type CanonicalVariant } from './canonicalRequest.js';
 import { echo } from '../domain/echo.js';
 import { headerText, type IncomingHeaders } from './headers.js';
 import { environmentFromKeyId, type KeyRegistry } from './keyRegistry.js';
@@ -71,7 +71,7 @@ export async function verifyRequest(input: SignedRequestInput, deps: VerifyDeps)
 
   const saltLength = saltLengthOf(auth.algorithm);
   const canonicalInput = { ...input, signedHeaderNames: auth.signedHeaderNames, signedHeaders: auth.signedHeaders };
-  const bodyHash = sha256Hex(input.body);
+  const bodyHash = bodyHashOf(input.body);
   const tried = new Set<string>();
   let first: { canonicalRequest: string; stringToSign: string } | undefined;
   for (const variant of VARIANT_ORDER) {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  bodyHashOf,
   buildCanonicalRequest,
   canonicalHeaders,
   canonicalQuery,
+  sha256Hex,
   SIGNING_ALGORITHMS,
   stringToSign,
   type CanonicalRequestInput,
@@ -179,5 +181,12 @@ describe('canonicalHeaders', () => {
 
   it('follows the SignedHeaders order, not the order headers arrived in', () => {
     expect(canonicalHeaders({ b: '2', a: '1' }, ['b', 'a'], 'trim')).toBe('b:2\na:1\n');
+  });
+});
+
+describe('bodyHashOf', () => {
+  it('gives the SHA-256 of an empty body without hashing it again, and hashes any other body', () => {
+    expect(bodyHashOf(Buffer.alloc(0))).toBe(EMPTY_HASH);
+    expect(bodyHashOf(Buffer.from('{"a":1}'))).toBe(sha256Hex('{"a":1}'));
   });
 });
