@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeCheckoutSession } from '../../../server/domain/checkoutSession/completeCheckoutSession.js';
+import { completeCheckoutSession, sparse } from '../../../server/domain/checkoutSession/completeCheckoutSession.js';
 import { createCheckoutSession } from '../../../server/domain/checkoutSession/createCheckoutSession.js';
 import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCheckoutSession.js';
 import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
@@ -147,5 +147,41 @@ describe('completeCheckoutSession', () => {
     for (const w of settleRecord(world.env().state, { collection: 'charges', id: body.chargeId }, { now: world.now, publicUrl: 'https://mock.test' })) world.apply({ status: 200, body: null, writes: [w] });
     expect(world.get<any>('charges', body.chargeId).charge.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused' });
     expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.statusDetails.state).toBe('Chargeable');
+  });
+});
+
+describe('sparse', () => {
+  const shaped = (keys: string[]) => Object.freeze(Object.fromEntries(keys.map((k) => [k, `${k}-value`]))) as any;
+
+  it('keeps every key of the session in its order, null but for the completion facts', () => {
+    const { world, id } = ready();
+    const session = world.get<any>('checkoutSessions', id).session;
+    const answer = sparse(session) as any;
+    expect(Object.keys(answer)).toEqual(Object.keys(session));
+    for (const key of Object.keys(session)) {
+      const kept = ['checkoutSessionId', 'statusDetails', 'chargePermissionId', 'chargeId', 'creationTimestamp'].includes(key);
+      expect(answer[key]).toBe(kept ? session[key] : null);
+    }
+  });
+
+  it('follows each session\'s own keys when sessions of different shapes alternate, adding missing facts at the end', () => {
+    const a = shaped(['checkoutSessionId', 'paymentDetails', 'statusDetails', 'chargePermissionId', 'chargeId', 'creationTimestamp', 'tokens']);
+    const b = shaped(['tokens', 'checkoutSessionId', 'buyer']);
+    for (let round = 0; round < 2; round++) {
+      expect(JSON.stringify(sparse(a))).toBe(
+        JSON.stringify({ checkoutSessionId: 'checkoutSessionId-value', paymentDetails: null, statusDetails: 'statusDetails-value', chargePermissionId: 'chargePermissionId-value', chargeId: 'chargeId-value', creationTimestamp: 'creationTimestamp-value', tokens: null }),
+      );
+      expect(JSON.stringify(sparse(b))).toBe(
+        JSON.stringify({ tokens: null, checkoutSessionId: 'checkoutSessionId-value', buyer: null, statusDetails: undefined, chargePermissionId: undefined, chargeId: undefined, creationTimestamp: undefined }),
+      );
+      expect(Object.keys(sparse(b))).toEqual(['tokens', 'checkoutSessionId', 'buyer', 'statusDetails', 'chargePermissionId', 'chargeId', 'creationTimestamp']);
+    }
+  });
+
+  it('hands out a fresh object each time', () => {
+    const a = shaped(['checkoutSessionId', 'buyer']);
+    const first = sparse(a) as any;
+    first.buyer = 'changed';
+    expect((sparse(a) as any).buyer).toBeNull();
   });
 });
