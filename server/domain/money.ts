@@ -30,12 +30,41 @@ export function maxTransactionMinor(currency: string): number {
 export function toMinor(amount: unknown, currency: string, field: string): number {
   const text = typeof amount === 'number' && Number.isFinite(amount) ? String(amount) : typeof amount === 'string' ? amount.trim() : null;
   const digits = minorDigits(currency);
-  const m = text === null ? null : /^(\d{1,12})(?:\.(\d+))?$/.exec(text);
-  if (!m || (m[2] !== undefined && m[2].replace(/0+$/, '').length > digits)) {
+  const minor = text === null ? -1 : minorUnitsOf(text, digits);
+  if (minor < 0) {
     throw apiError('InvalidParameterValue', `The value '${echo(amount)}' provided for '${field}' is invalid. Use a positive decimal with at most ${digits} decimal places for ${currency}.`);
   }
-  const fraction = (m[2] ?? '').padEnd(digits, '0').slice(0, digits);
-  return Number(m[1]) * 10 ** digits + (digits ? Number(fraction) : 0);
+  return minor;
+}
+
+/**
+ * `text` as minor units with `digits` decimals, or -1 unless it is 1-12 digits, optionally a point
+ * and one or more digits, none of them past the `digits`-th other than zeros. Read by character
+ * codes: this runs several times per completion.
+ */
+function minorUnitsOf(text: string, digits: number): number {
+  const n = text.length;
+  let i = 0;
+  let whole = 0;
+  for (; i < n && i <= 12; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    whole = whole * 10 + c;
+  }
+  if (i === 0 || i > 12) return -1;
+  const scale = 10 ** digits;
+  if (i === n) return whole * scale;
+  if (text.charCodeAt(i) !== 46 || i + 1 === n) return -1;
+  let fraction = 0;
+  let place = 0;
+  for (let j = i + 1; j < n; j++) {
+    const c = text.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) return -1;
+    place++;
+    if (place <= digits) fraction = fraction * 10 + c;
+    else if (c !== 0) return -1;
+  }
+  return whole * scale + fraction * 10 ** Math.max(0, digits - place);
 }
 
 /** Formats minor units as Amazon does: "15.00", "0.00", JPY "500". */
