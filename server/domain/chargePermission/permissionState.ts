@@ -37,7 +37,7 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
   if (cp.chargePermissionType === 'OneTime' && m.openChargeIds.length > 0) reasons.push(reason('ChargeInProgress'));
   if (m.paymentMethodInvalid) reasons.push(reason('PaymentMethodInvalid'));
   const state = reasons.length > 0 ? 'NonChargeable' : 'Chargeable';
-  const sameState = cp.statusDetails.state === state && JSON.stringify(cp.statusDetails.reasons ?? []) === JSON.stringify(reasons);
+  const sameState = cp.statusDetails.state === state && sameReasons(cp.statusDetails.reasons ?? [], reasons);
   const statusDetails: ChargePermissionStatusDetails = sameState
     ? cp.statusDetails
     : { state, reasons: reasons.length ? reasons : null, lastUpdatedTimestamp: formatTimestamp(now) };
@@ -51,6 +51,13 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
 function fullyCaptured(record: ChargePermissionRecord): boolean {
   const m = record.meta;
   return record.chargePermission.chargePermissionType === 'OneTime' && m.amountLimitMinor !== null && m.capturedMinor >= m.amountLimitMinor && m.openChargeIds.length === 0;
+}
+
+/** Same codes and descriptions in the same order (compared field by field: this runs on every charge). */
+function sameReasons(a: readonly ChargePermissionReason[], b: readonly ChargePermissionReason[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.reasonCode !== b[i]!.reasonCode || a[i]!.reasonDescription !== b[i]!.reasonDescription) return false;
+  return true;
 }
 
 function reason(code: string): ChargePermissionReason {

@@ -59,6 +59,21 @@ describe('refreshPermission', () => {
     const again = refreshPermission(invalid, world.now + 5000);
     expect(again.chargePermission.statusDetails).toBe(invalid.chargePermission.statusDetails);
   });
+
+  it('restamps the status when the reasons change within the same state, or a stored description differs', () => {
+    const world = domainWorld();
+    const { chargePermissionId } = completedCheckout(world);
+    const record = world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId);
+    expect(record.chargePermission.statusDetails).toMatchObject({ state: 'NonChargeable', reasons: [{ reasonCode: 'ChargeInProgress' }] });
+    const both = refreshPermission({ ...record, meta: { ...record.meta, paymentMethodInvalid: true } }, world.now + 1000);
+    expect(both.chargePermission.statusDetails.reasons!.map((r) => r.reasonCode)).toEqual(['ChargeInProgress', 'PaymentMethodInvalid']);
+    expect(both.chargePermission.statusDetails.lastUpdatedTimestamp).not.toBe(record.chargePermission.statusDetails.lastUpdatedTimestamp);
+    const oldText = { ...record.chargePermission.statusDetails, reasons: [{ reasonCode: 'ChargeInProgress', reasonDescription: 'an older wording' }] };
+    const reworded = refreshPermission({ ...record, chargePermission: { ...record.chargePermission, statusDetails: oldText } }, world.now + 2000);
+    expect(reworded.chargePermission.statusDetails.reasons![0]!.reasonDescription).toContain('already in progress');
+    expect(reworded.chargePermission.statusDetails.lastUpdatedTimestamp).not.toBe(oldText.lastUpdatedTimestamp);
+    expect(refreshPermission(record, world.now + 3000).chargePermission.statusDetails).toBe(record.chargePermission.statusDetails);
+  });
 });
 
 describe('updateChargePermission', () => {
