@@ -4,7 +4,7 @@ import { RandomIdGenerator } from '../../server/ids/randomIdGenerator.js';
 import { IpnService } from '../../server/ipn/ipnService.js';
 import { createStore } from '../../server/store/createStore.js';
 
-// Counts requests for the signing identity (a key pair plus a node-forge certificate: most of a cold start).
+// Counts requests for the signing identity (an RSA key pair, generated in the thread pool, plus its certificate).
 const asked = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../server/ipn/signingIdentity.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../server/ipn/signingIdentity.js')>();

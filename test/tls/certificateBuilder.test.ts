@@ -82,19 +82,23 @@ describe('certificates built with node:crypto (no node-forge)', () => {
     expect(verdict).toMatch(/: OK$/);
   });
 
-  it('keeps serving from an RSA CA an older version left in the data dir: leaves signed sha256WithRSAEncryption, trusted', async (ctx) => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  it('keeps serving from the RSA CA and RSA leaf key an older version left in the data dir: leaves signed sha256WithRSAEncryption, trusted', async (ctx) => {
+    const rsaKey = () => generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+    const privateKey = rsaKey();
     const paths = tlsPaths(dataDir);
     await mkdir(paths.dir, { recursive: true });
     const certPem = buildAuthorityCertificate(privateKey, new Date(), 'older-host');
     await writeFile(paths.caKey, privateKey, { mode: 0o600 });
     await writeFile(paths.caCert, certPem);
+    await writeFile(paths.leafKey, rsaKey(), { mode: 0o600 });
     const ca = await loadOrCreateAuthority(dataDir);
     expect(ca.source).toBe('reused');
     expect(ca.certPem).toBe(certPem);
     const tls = await prepareTls(config());
     expect(await handshake(tls, 'localhost')).toMatchObject({ authorized: true, body: 'ok' });
-    const der = new X509Certificate(tls.leaves.defaultLeaf.certPem).raw;
+    const leaf = new X509Certificate(tls.leaves.defaultLeaf.certPem);
+    expect(leaf.publicKey.asymmetricKeyType).toBe('rsa');
+    const der = leaf.raw;
     const [, algorithm] = children(der, readElement(der, 0));
     // 1.2.840.113549.1.1.11 (sha256WithRSAEncryption) followed by NULL parameters.
     expect(der.subarray(algorithm!.start, algorithm!.end).toString('hex')).toBe('300d06092a864886f70d01010b0500');
