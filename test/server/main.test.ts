@@ -25,7 +25,7 @@ beforeAll(async () => {
     encoding: 'utf8',
   });
   if (!existsSync(mainJs)) throw new Error(`tsc did not produce ${mainJs}:\n${tsc.stdout}${tsc.stderr}${tsc.error ?? ''}`);
-  // The second half of `npm run build` (and all of `npm start`'s prestart): `npm run bundle`, written into outDir.
+  // The second half of `npm run build`, and all of `npm start`'s prestart: the bundle, written into outDir.
   const bundle = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), bundleArgs().map((a) => a.replace(/^--outfile=dist\//, `--outfile=${outDir}/`)), { cwd: root, encoding: 'utf8' });
   if (bundle.status !== 0) throw new Error(`bundling ${mainJs} failed:\n${bundle.stdout}${bundle.stderr}`);
   await copyFile(path.join(root, 'package.json'), path.join(packageDir, 'package.json'));
@@ -38,10 +38,10 @@ function scripts(): Record<string, string> {
   return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 }
 
-/** The arguments of esbuild in `npm run bundle`. */
+/** The arguments of esbuild in npm start's prestart (also the end of `npm run build`). */
 function bundleArgs(): string[] {
-  const [command, ...args] = scripts().bundle!.split(/\s+/);
-  if (command !== 'esbuild') throw new Error(`npm run bundle is not an esbuild command: ${scripts().bundle}`);
+  const [command, ...args] = scripts().prestart!.split(/\s+/);
+  if (command !== 'esbuild') throw new Error(`prestart is not an esbuild command: ${scripts().prestart}`);
   return args;
 }
 
@@ -156,8 +156,7 @@ describe('main (compiled, as `npm start` runs it)', () => {
   }, 40_000);
 
   it('runs one bundled file (npm start, the bin and the image): built from the TypeScript before each npm start, importing only Node built-ins and packages', async () => {
-    expect(scripts().build).toBe('tsc -p tsconfig.json && npm run bundle --silent');
-    expect(scripts().prestart).toBe('npm run bundle --silent');
+    expect(scripts().build).toBe('tsc -p tsconfig.json && npm run prestart --silent');
     expect(scripts().start).toBe('node dist/server/main.js');
     expect(bundleArgs()).toEqual(expect.arrayContaining(['server/main.ts', '--bundle', '--packages=external', '--outfile=dist/server/main.js']));
     const code = await readFile(mainJs, 'utf8');
