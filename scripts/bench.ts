@@ -63,6 +63,7 @@ function toResult(name: string, timed: LoadResult, stats: TargetStats) {
     name,
     ...summary,
     serverCpuUsPerRequest: summary.requests > 0 ? stats.cpuUs / summary.requests : null,
+    serverLoopUsPerRequest: summary.requests > 0 && stats.mainThreadCpuUs !== null ? stats.mainThreadCpuUs / summary.requests : null,
     statusCounts: timed.statusCounts,
     firstError: timed.firstError,
     endedBy: timed.endedBy,

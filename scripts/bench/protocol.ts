@@ -33,6 +33,8 @@ export interface CompactionStats {
 export interface TargetStats {
   /** CPU time (user + system) since the last `mark`, µs. */
   cpuUs: number;
+  /** CPU time of the main thread (the event loop) alone since the last `mark`, µs; null where unknown (not Linux). */
+  mainThreadCpuUs: number | null;
   /** Wall time since the last `mark`, ms. */
   wallMs: number;
   rssBytes: number;

@@ -5,6 +5,8 @@ export interface TargetResult extends PhaseSummary {
   name: string;
   /** CPU time (user + system) of the server process per request during the timed phase, µs; null if unknown. */
   serverCpuUsPerRequest: number | null;
+  /** Of that, the main thread's (the event loop's) share, µs; null if unknown. The rest ran on other threads (the signature check in libuv's pool, V8's GC helpers). */
+  serverLoopUsPerRequest: number | null;
   /** Responses by HTTP status, plus transport failures by error code. */
   statusCounts: Record<string, number>;
   /** The first unexpected answer or failure, for the error line. */
@@ -82,7 +84,7 @@ export function markdownTable(rows: readonly (readonly string[])[], rightAligned
 /** The results table, each row with its ratios to `baselineName` measured in the same run. */
 export function formatResultsTable(results: readonly TargetResult[], baselineName: string): string {
   const comparisons = new Map(compareToBaseline(results, baselineName).map((c) => [c.name, c]));
-  const header = ['target', 'requests', 'secs', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU µs/req', 'req/s ÷ baseline', 'p99 ÷ baseline'];
+  const header = ['target', 'requests', 'secs', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'server CPU µs/req', 'of it on the event loop', 'req/s ÷ baseline', 'p99 ÷ baseline'];
   const rows = results.map((r) => {
     const c = comparisons.get(r.name);
     return [
@@ -95,6 +97,7 @@ export function formatResultsTable(results: readonly TargetResult[], baselineNam
       formatMs(r.maxMs),
       formatCount(r.errors),
       r.serverCpuUsPerRequest === null ? 'n/a' : formatCount(r.serverCpuUsPerRequest),
+      r.serverLoopUsPerRequest === null ? 'n/a' : formatCount(r.serverLoopUsPerRequest),
       c ? formatRatio(c.rpsRatio) : '1',
       c ? formatRatio(c.p99Ratio) : '1',
     ];

@@ -21,6 +21,8 @@ export interface PhaseResult {
   p99Ms: number;
   /** Server CPU (user + system) per request, µs. */
   cpuUsPerRequest: number;
+  /** Of that, on the main thread (the event loop), µs; NaN where unknown. */
+  loopUsPerRequest: number;
   errors: number;
 }
 
@@ -66,7 +68,7 @@ async function timedPhase(target: Target, ctx: Context, requests: (i: number) =>
     const result: LoadResult = await runLoad(pool, { connections: ctx.connections, durationMs: ctx.durationMs, count, request: (i) => requests(i + 300), expectStatus });
     const stats = await target.stats();
     const summary = summarize(result.latenciesMs, result.errors, result.elapsedMs);
-    return { rps: summary.rps, p99Ms: summary.p99Ms, cpuUsPerRequest: summary.requests > 0 ? stats.cpuUs / summary.requests : NaN, errors: result.errors };
+    return { rps: summary.rps, p99Ms: summary.p99Ms, cpuUsPerRequest: summary.requests > 0 ? stats.cpuUs / summary.requests : NaN, loopUsPerRequest: summary.requests > 0 && stats.mainThreadCpuUs !== null ? stats.mainThreadCpuUs / summary.requests : NaN, errors: result.errors };
   } finally {
     await pool.close();
   }
@@ -168,14 +170,14 @@ export function formatStoredReport(report: StoredBenchReport): string {
   const b = report.baseline;
   const lines = [
     '',
-    `| stored objects | first answer ms | heap B/object | disk B/object | complete ÷ baseline | CPU µs/complete | get ÷ baseline | CPU µs/get | compaction ms | longest stall ms | stop ms |`,
+    `| stored objects | first answer ms | heap B/object | disk B/object | complete ÷ baseline | CPU µs/complete (event loop) | get ÷ baseline | CPU µs/get (event loop) | compaction ms | longest stall ms | stop ms |`,
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.sizes.map(
       (r) =>
-        `| ${r.stored.toLocaleString('en-US')} | ${Math.round(r.firstAnswerMs)} | ${Math.round(r.memoryBytesPerObject)} | ${Math.round(r.diskBytesPerObject)} | ${ratio(r.complete.rps, b.complete.rps)} | ${Math.round(r.complete.cpuUsPerRequest)} | ${ratio(r.get.rps, b.get.rps)} | ${Math.round(r.get.cpuUsPerRequest)} | ${Math.round(r.compaction.ms)} | ${r.compaction.loopDelayMaxMs.toFixed(1)} | ${Math.round(r.closeMs)} |`,
+        `| ${r.stored.toLocaleString('en-US')} | ${Math.round(r.firstAnswerMs)} | ${Math.round(r.memoryBytesPerObject)} | ${Math.round(r.diskBytesPerObject)} | ${ratio(r.complete.rps, b.complete.rps)} | ${cpuCell(r.complete)} | ${ratio(r.get.rps, b.get.rps)} | ${cpuCell(r.get)} | ${Math.round(r.compaction.ms)} | ${r.compaction.loopDelayMaxMs.toFixed(1)} | ${Math.round(r.closeMs)} |`,
     ),
     '',
-    `bare Fastify: ${Math.round(b.complete.rps)} POST/s (${Math.round(b.complete.cpuUsPerRequest)} µs CPU each), ${Math.round(b.get.rps)} GET/s (${Math.round(b.get.cpuUsPerRequest)} µs); start ${Math.round(b.startMs)} ms`,
+    `bare Fastify: ${Math.round(b.complete.rps)} POST/s (${cpuCell(b.complete)} µs CPU each), ${Math.round(b.get.rps)} GET/s (${cpuCell(b.get)} µs); start ${Math.round(b.startMs)} ms`,
   ];
   const sizes = report.sizes;
   if (sizes.length > 1) {
@@ -188,4 +190,10 @@ export function formatStoredReport(report: StoredBenchReport): string {
     if (r.complete.errors + r.get.errors > 0) lines.push(`${r.stored}: ${r.complete.errors} complete and ${r.get.errors} get errors`);
   }
   return lines.join('\n');
+}
+
+/** CPU per request, with the event loop's share in parentheses when known: `485 (310)`. */
+function cpuCell(phase: PhaseResult): string {
+  const all = Math.round(phase.cpuUsPerRequest);
+  return Number.isFinite(phase.loopUsPerRequest) ? `${all} (${Math.round(phase.loopUsPerRequest)})` : `${all}`;
 }

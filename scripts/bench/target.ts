@@ -11,6 +11,7 @@ import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { baselinePayload } from './baselinePayload.js';
+import { mainThreadCpuUs } from './mainThreadCpu.js';
 import { mockFlags, parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
 
 function send(message: TargetMessage): void {
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   const server = await start(spec);
   const profiler = process.env.BENCH_CPU_PROF_DIR ? phaseProfiler(process.env.BENCH_CPU_PROF_DIR) : null;
   let cpuMark = process.cpuUsage();
+  let mainThreadMark = mainThreadCpuUs();
   let wallMark = performance.now();
   let storeAtMark = server.storeStats();
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     if (raw.cmd === 'mark') {
       profiler?.start();
       cpuMark = process.cpuUsage();
+      mainThreadMark = mainThreadCpuUs();
       wallMark = performance.now();
       storeAtMark = server.storeStats();
       loopDelay.reset();
@@ -122,12 +125,14 @@ async function main(): Promise<void> {
       profiler?.stop(spec.kind === 'baseline' ? 'baseline' : spec.kind === 'default' ? 'mock-default' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
       (globalThis as { gc?: () => void }).gc?.(); // memory per object: count only what is live
       const cpu = process.cpuUsage(cpuMark);
+      const mainNow = mainThreadCpuUs();
       const memory = process.memoryUsage();
       send({
         type: 'reply',
         id: raw.id,
         stats: {
           cpuUs: cpu.user + cpu.system,
+          mainThreadCpuUs: mainNow === null || mainThreadMark === null ? null : mainNow - mainThreadMark,
           wallMs: performance.now() - wallMark,
           rssBytes: memory.rss,
           heapUsedBytes: memory.heapUsed,

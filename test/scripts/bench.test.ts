@@ -141,6 +141,7 @@ function result(name: string, rps: number, p99Ms: number, extra: Partial<TargetR
     p99Ms,
     maxMs: p99Ms * 2,
     serverCpuUsPerRequest: 1_000_000 / rps,
+    serverLoopUsPerRequest: 600_000 / rps,
     statusCounts: { '200': Math.round(rps * 8) },
     firstError: null,
     endedBy: 'duration',
@@ -210,10 +211,16 @@ describe('tables', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^\| target +\| +requests \|.*\| req\/s ÷ baseline \| p99 ÷ baseline \|$/);
     const cells = (line: string) => line.split('|').slice(1, -1).map((c) => c.trim());
-    expect(cells(lines[2]!)).toEqual(['base', '160,000', '8.0', '20,000', '1.00', '4.00', '8.00', '0', '50', '1', '1']);
-    expect(cells(lines[3]!)).toEqual(['native *', '40,000', '8.0', '5,000', '2.50', '10.0', '20.0', '0', '200', '0.25', '2.50']);
+    expect(cells(lines[2]!)).toEqual(['base', '160,000', '8.0', '20,000', '1.00', '4.00', '8.00', '0', '50', '30', '1', '1']);
+    expect(cells(lines[3]!)).toEqual(['native *', '40,000', '8.0', '5,000', '2.50', '10.0', '20.0', '0', '200', '120', '0.25', '2.50']);
     // every line as wide as the header
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+
+  it('says n/a for the event loop\'s share where the platform does not report it', () => {
+    const table = formatResultsTable([result('base', 20_000, 4, { serverLoopUsPerRequest: null })], 'base');
+    const cells = table.split('\n')[2]!.split('|').slice(1, -1).map((c) => c.trim());
+    expect(cells[9]).toBe('n/a');
   });
 
   it('explains errors per target, and says nothing when there are none', () => {
@@ -316,5 +323,24 @@ describe('formatRedisReport', () => {
 
   it('says why the phase was skipped', () => {
     expect(formatRedisReport({ skipped: 'redis-server is not installed' }, null)).toEqual(['Redis phase skipped: redis-server is not installed']);
+  });
+});
+
+describe('mainThreadCpuUs', () => {
+  it.runIf(process.platform === 'linux')('counts CPU spent on this thread and not CPU spent in the thread pool', async () => {
+    const { mainThreadCpuUs } = await import('../../scripts/bench/mainThreadCpu.js');
+    const { pbkdf2 } = await import('node:crypto');
+    // Busy on this thread until its counter has moved 50 ms (wall time depends on the machine's load).
+    const before = mainThreadCpuUs()!;
+    const deadline = performance.now() + 10_000;
+    while (mainThreadCpuUs()! - before < 50_000 && performance.now() < deadline);
+    const afterBusy = mainThreadCpuUs()!;
+    expect(afterBusy - before).toBeGreaterThanOrEqual(50_000);
+    const cpuBefore = process.cpuUsage();
+    // About as much work in libuv's pool, awaited without spinning.
+    await new Promise((resolve, reject) => pbkdf2('x', 'y', 60_000, 32, 'sha256', (err) => (err ? reject(err) : resolve(null))));
+    const pooled = process.cpuUsage(cpuBefore);
+    const loopShare = mainThreadCpuUs()! - afterBusy;
+    expect(pooled.user + pooled.system).toBeGreaterThan(loopShare + 10_000);
   });
 });
