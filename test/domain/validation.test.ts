@@ -101,3 +101,23 @@ describe('typed bodies', () => {
     expect(body).toEqual({ name: 'a', intent: 'Confirm', nested: { id: 'x' } });
   });
 });
+
+describe('validateBody field order', () => {
+  it('checks fields in the schema\'s order, whatever the body\'s, and names the first bad one', () => {
+    const fields = { b: str(3), a: { type: 'boolean' }, c: obj({ z: str(1), y: bool }) } as const satisfies Record<string, Schema>;
+    const messageOf = (body: unknown) => {
+      try {
+        validateBody(body, fields);
+        return null;
+      } catch (err) {
+        if (!(err instanceof AmazonPayError)) throw err;
+        return err.message;
+      }
+    };
+    expect(messageOf({ a: 'not a boolean', b: 'too long' })).toContain("'b'");
+    expect(messageOf({ c: { y: 'no', z: 'long' }, a: 1 })).toContain("'a'");
+    expect(messageOf({ c: { y: 'no', z: 'long' } })).toContain("'c.z'");
+    expect(messageOf({ c: { y: 'no' }, b: 'ok' })).toContain("'c.y'");
+    expect(messageOf({ b: 'ok', a: true, c: { z: 'k', y: false } })).toBeNull();
+  });
+});
