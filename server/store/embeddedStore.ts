@@ -2,8 +2,44 @@ import type { StoreNote, StoreStatus } from './errors.js';
 import { notesOf, statusOf } from './health.js';
 import type { Collection, DueRecord, EmbeddedEngine, Put, Store, StoreView, TransactionWork } from './store.js';
 
-const recordKey = (ns: string, collection: Collection, id: string) => `${ns}\u0000${collection}\u0000${id}`;
-const collectionKey = (ns: string, collection: Collection) => `${ns}\u0000${collection}`;
+/** What is in flight in one collection of one namespace. */
+interface InFlight {
+  /** Per record: the settling of the latest commit still in flight that wrote it. */
+  records: Map<string, Promise<void>>;
+  /** Every commit still in flight that wrote into the collection. */
+  commits: Set<Promise<void>>;
+}
+
+/** Per namespace, per collection: what is in flight there (nothing is kept for what is not). */
+type InFlightByNs = Map<string, Map<Collection, InFlight>>;
+
+/**
+ * What a transaction's work sees: the engine's records, noting each one it reads that a commit
+ * still in flight wrote (`waits`), since deciding on that value would be deciding on a value that
+ * may yet vanish.
+ */
+class TransactionView implements StoreView {
+  waits: Set<Promise<void>> | null = null;
+
+  constructor(
+    private readonly engine: EmbeddedEngine,
+    private readonly ns: string,
+    /** The namespace's in-flight commits as the work starts (none can start while it runs). */
+    private readonly inFlight: Map<Collection, InFlight> | undefined,
+  ) {}
+
+  get<T>(collection: Collection, id: string): T | undefined {
+    const pending = this.inFlight?.get(collection)?.records.get(id);
+    if (pending !== undefined) (this.waits ??= new Set()).add(pending);
+    return this.engine.get<T>(this.ns, collection, id);
+  }
+
+  list<T>(collection: Collection): T[] {
+    const commits = this.inFlight?.get(collection)?.commits;
+    if (commits !== undefined) for (const pending of commits) (this.waits ??= new Set()).add(pending);
+    return this.engine.list<T>(this.ns, collection);
+  }
+}
 
 /**
  * A `Store` over an embedded engine (memory or file). The engine applies a commit to memory at
@@ -15,10 +51,7 @@ const collectionKey = (ns: string, collection: Collection) => `${ns}\u0000${coll
  * otherwise. A transaction without puts writes nothing.
  */
 export class EmbeddedStore implements Store {
-  /** Per record: the settling of the latest commit still in flight that wrote it. */
-  readonly #inFlight = new Map<string, Promise<void>>();
-  /** Per collection of a namespace: every commit still in flight that wrote into it. */
-  readonly #inFlightByCollection = new Map<string, Set<Promise<void>>>();
+  readonly #inFlight: InFlightByNs = new Map();
 
   constructor(readonly engine: EmbeddedEngine) {}
 
@@ -27,42 +60,29 @@ export class EmbeddedStore implements Store {
   }
 
   async read<T>(ns: string, collection: Collection, id: string): Promise<T | undefined> {
-    const key = recordKey(ns, collection, id);
-    for (let pending = this.#inFlight.get(key); pending; pending = this.#inFlight.get(key)) await pending;
+    for (let pending = this.#pendingRecord(ns, collection, id); pending; pending = this.#pendingRecord(ns, collection, id)) await pending;
     return this.engine.get<T>(ns, collection, id);
   }
 
   async readAll<T>(ns: string, collection: Collection): Promise<T[]> {
-    const key = collectionKey(ns, collection);
-    for (let pending = this.#inFlightByCollection.get(key); pending; pending = this.#inFlightByCollection.get(key)) await Promise.all(pending);
+    for (let pending = this.#pendingCommits(ns, collection); pending; pending = this.#pendingCommits(ns, collection)) await Promise.all(pending);
     return this.engine.list<T>(ns, collection);
   }
 
   async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
     for (;;) {
-      const waits = new Set<Promise<void>>();
-      const view: StoreView = {
-        get: <T>(collection: Collection, id: string) => {
-          const pending = this.#inFlight.get(recordKey(ns, collection, id));
-          if (pending) waits.add(pending);
-          return this.engine.get<T>(ns, collection, id);
-        },
-        list: <T>(collection: Collection) => {
-          for (const pending of this.#inFlightByCollection.get(collectionKey(ns, collection)) ?? []) waits.add(pending);
-          return this.engine.list<T>(ns, collection);
-        },
-      };
+      const view = new TransactionView(this.engine, ns, this.#inFlight.get(ns));
       let outcome: ReturnType<TransactionWork<R>>;
       try {
         outcome = work(view);
       } catch (err) {
         // Decided on a value that is not durable yet: that value may still vanish, so decide again.
-        if (waits.size === 0) throw err;
-        await Promise.all(waits);
+        if (view.waits === null) throw err;
+        await Promise.all(view.waits);
         continue;
       }
-      if (waits.size > 0) {
-        await Promise.all(waits);
+      if (view.waits !== null) {
+        await Promise.all(view.waits);
         continue;
       }
       if (outcome.puts.length === 0) return outcome.result;
@@ -105,30 +125,39 @@ export class EmbeddedStore implements Store {
     return notesOf(this.engine);
   }
 
+  #pendingCommits(ns: string, collection: Collection): Set<Promise<void>> | undefined {
+    const commits = this.#inFlight.get(ns)?.get(collection)?.commits;
+    return commits !== undefined && commits.size > 0 ? commits : undefined;
+  }
+
+  #pendingRecord(ns: string, collection: Collection, id: string): Promise<void> | undefined {
+    return this.#inFlight.get(ns)?.get(collection)?.records.get(id);
+  }
+
   /** Commits through the engine, marking the written records in flight until it settles. */
   #commit(ns: string, puts: readonly Put[]): Promise<void> {
     const committed = this.engine.commit(ns, puts);
-    const settled = committed.then(
-      () => {},
-      () => {},
-    );
-    const records = new Set(puts.map((p) => recordKey(ns, p.collection, p.id)));
-    const groups = new Set(puts.map((p) => collectionKey(ns, p.collection)));
-    for (const key of records) this.#inFlight.set(key, settled);
-    for (const key of groups) {
-      let set = this.#inFlightByCollection.get(key);
-      if (!set) this.#inFlightByCollection.set(key, (set = new Set()));
-      set.add(settled);
-    }
-    // Registered before any waiter's continuation, so waiters find the marks already gone.
-    void settled.then(() => {
-      for (const key of records) if (this.#inFlight.get(key) === settled) this.#inFlight.delete(key);
-      for (const key of groups) {
-        const set = this.#inFlightByCollection.get(key);
-        set?.delete(settled);
-        if (set?.size === 0) this.#inFlightByCollection.delete(key);
+    let byCollection = this.#inFlight.get(ns);
+    if (byCollection === undefined) this.#inFlight.set(ns, (byCollection = new Map()));
+    const inFlight = byCollection;
+    // Settled runs first among the reactions to `committed`, so waiters find the marks already gone.
+    const unmark = () => {
+      for (const put of puts) {
+        const marks = inFlight.get(put.collection);
+        if (marks === undefined) continue;
+        if (marks.records.get(put.id) === settled) marks.records.delete(put.id);
+        marks.commits.delete(settled);
+        if (marks.commits.size === 0) inFlight.delete(put.collection);
       }
-    });
+      if (inFlight.size === 0 && this.#inFlight.get(ns) === inFlight) this.#inFlight.delete(ns);
+    };
+    const settled: Promise<void> = committed.then(unmark, unmark);
+    for (const put of puts) {
+      let marks = inFlight.get(put.collection);
+      if (marks === undefined) inFlight.set(put.collection, (marks = { records: new Map(), commits: new Set() }));
+      marks.records.set(put.id, settled);
+      marks.commits.add(settled);
+    }
     return committed;
   }
 }
