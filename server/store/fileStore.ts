@@ -80,8 +80,11 @@ export class FileStore implements EmbeddedEngine {
   #generation = 1;
   #queue: Pending[] = [];
   #writer: Promise<void> | null = null;
-  /** Settles once everything queued so far is written (or failed); never rejects. */
-  #drained: Promise<void> = Promise.resolve();
+  /**
+   * The last commit or reset queued. Writes and failures settle in queue order (a failed batch
+   * rejects everything queued after it too), so once it settles, everything queued before it has.
+   */
+  #last: Promise<void> = Promise.resolve();
   #handle: FileHandle | null = null;
   #handleGeneration = 0;
   /** Bytes of the open log file known to be durable. */
@@ -295,7 +298,7 @@ export class FileStore implements EmbeddedEngine {
 
   /** Waits until every commit made so far is durable or has failed; never rejects. */
   flush(): Promise<void> {
-    return this.#drained;
+    return this.#drained();
   }
 
   /** Counters: fsync'ed batches, log entries, snapshots written. */
@@ -351,9 +354,9 @@ export class FileStore implements EmbeddedEngine {
       return; // open failed and released everything
     }
     this.#state.stopBackground();
-    await this.#drained;
+    await this.#drained();
     await this.#compacting?.catch(() => {});
-    await this.#drained;
+    await this.#drained();
     await this.#handle?.close().catch(() => {});
     this.#handle = null;
     this.#opened = false;
@@ -374,15 +377,20 @@ export class FileStore implements EmbeddedEngine {
     else this.#state.clear(entry.ns);
   }
 
+  /** Settles once everything queued so far is written (or failed); never rejects. Made on demand, not per commit. */
+  #drained(): Promise<void> {
+    return this.#last.then(
+      () => {},
+      () => {},
+    );
+  }
+
   /** Queues a log line; the promise resolves once its batch is fsync'ed. */
   #append(line: string, undo: Undo): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
       this.#queue.push({ generation: this.#generation, line, undo, resolve, reject });
     });
-    this.#drained = done.then(
-      () => {},
-      () => {},
-    );
+    this.#last = done;
     this.#uncovered++;
     this.#uncoveredBytes += line.length + 1;
     this.#writer ??= this.#writeLoop();
@@ -401,7 +409,9 @@ export class FileStore implements EmbeddedEngine {
         let n = 1;
         while (n < this.#queue.length && this.#queue[n]!.generation === generation) n++;
         const batch = this.#queue.splice(0, n);
-        const buffer = Buffer.from(batch.map((p) => p.line + '\n').join(''), 'utf8');
+        let text = batch[0]!.line;
+        for (let i = 1; i < batch.length; i++) text += '\n' + batch[i]!.line;
+        const buffer = Buffer.from(text + '\n', 'utf8');
         try {
           await this.#repairLog();
           const handle = await this.#handleFor(generation);
@@ -499,7 +509,7 @@ export class FileStore implements EmbeddedEngine {
         beforeRename: async () => {
           // Rename only once every commit the snapshot may hold is durable: a commit that fails
           // now is taken back out of memory, and must not survive in the snapshot either.
-          await this.#drained;
+          await this.#drained();
           if (this.#stats.failedBatches !== failuresBefore) throw new Error('a log write failed while the snapshot was written; the next compaction retries');
         },
       });

@@ -39,6 +39,17 @@ describe.skipIf(!fullDisk)('FileStore on a full disk (/dev/full)', () => {
     expect(store.status()).toEqual({ status: 'degraded', error: expect.stringMatching(/ENOSPC/) });
   });
 
+  it('flush waits for every commit queued before it, failed ones included, and never rejects', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    await fillTheDisk(store);
+    const settled: string[] = [];
+    const commits = ['C2', 'C3'].map((id) => store.commit('m1', put(id, {})).catch(() => void settled.push(id)));
+    await expect(store.flush()).resolves.toBeUndefined();
+    expect(settled).toEqual(['C2', 'C3']);
+    await Promise.all(commits);
+  });
+
   it('rolls back every commit queued behind a failed one, newest first, including resets', async () => {
     const store = await openStore();
     await store.commit('m1', put('A', { v: 1 }));
