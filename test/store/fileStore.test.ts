@@ -256,6 +256,34 @@ describe('FileStore: compaction', () => {
   });
 });
 
+describe('FileStore: what snapshots and packing keep', () => {
+  it('writes into the snapshot and packs the value each record holds, when one commit writes a record twice and replaces others', async () => {
+    let now = 1_000;
+    const store = await openStore(fx.file, { coldAfterMs: 100, now: () => now });
+    await store.commit('m1', [...put('A', { v: 'a1' }), ...put('B', { v: 'b1' })]);
+    await store.commit('m1', [...put('B', { v: 'b2' }), ...put('A', { v: 'a2', list: [1, 'two'] }), ...put('B', { v: 'b3', 'quote"d': 'é\n' }), ...put('C', null)]);
+    await store.commit('m2', [...put('A', { other: true })]);
+    await store.compact(); // every record hot
+    const expected = { A: { v: 'a2', list: [1, 'two'] }, B: { v: 'b3', 'quote"d': 'é\n' } };
+    const hot = await openStore(await crashCopy());
+    expect(hot.list('m1', 'charges')).toEqual([expected.A, expected.B]);
+    expect(hot.get('m2', 'charges', 'A')).toEqual({ other: true });
+    await hot.close();
+
+    now += 101;
+    expect(await store.state.packCold()).toBe(3);
+    expect(store.get('m1', 'charges', 'B')).toEqual(expected.B); // unpacked again, hot
+    now += 101;
+    await store.state.packCold();
+    await store.compact();
+    await store.close();
+    const packed = await openStore();
+    expect(packed.state.stats()).toMatchObject({ records: 3, packed: 3 });
+    expect(packed.list('m1', 'charges')).toEqual([expected.A, expected.B]);
+    expect(packed.get('m2', 'charges', 'A')).toEqual({ other: true });
+  });
+});
+
 describe('FileStore: group commit', () => {
   it('makes 200 concurrent commits durable in far fewer than 200 fsyncs', async () => {
     const store = await openStore();
