@@ -24,18 +24,18 @@ class TransactionView implements StoreView {
   constructor(
     private readonly engine: EmbeddedEngine,
     private readonly ns: string,
-    /** The namespace's in-flight commits as the work starts (none can start while it runs). */
-    private readonly inFlight: Map<Collection, InFlight> | undefined,
+    /** The store's marks, looked up at each read (the work may read after anything started). */
+    private readonly inFlight: InFlightByNs,
   ) {}
 
   get<T>(collection: Collection, id: string): T | undefined {
-    const pending = this.inFlight?.get(collection)?.records.get(id);
+    const pending = this.inFlight.get(this.ns)?.get(collection)?.records.get(id);
     if (pending !== undefined) (this.waits ??= new Set()).add(pending);
     return this.engine.get<T>(this.ns, collection, id);
   }
 
   list<T>(collection: Collection): T[] {
-    const commits = this.inFlight?.get(collection)?.commits;
+    const commits = this.inFlight.get(this.ns)?.get(collection)?.commits;
     if (commits !== undefined) for (const pending of commits) (this.waits ??= new Set()).add(pending);
     return this.engine.list<T>(this.ns, collection);
   }
@@ -71,7 +71,7 @@ export class EmbeddedStore implements Store {
 
   async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
     for (;;) {
-      const view = new TransactionView(this.engine, ns, this.#inFlight.get(ns));
+      const view = new TransactionView(this.engine, ns, this.#inFlight);
       let outcome: ReturnType<TransactionWork<R>>;
       try {
         outcome = work(view);

@@ -93,6 +93,21 @@ describe('EmbeddedStore: reads and transactions around commits in flight', () =>
     expect(await all).toEqual([{ v: 1 }]);
   });
 
+  it('waits for a commit that started while the work ran, too', async () => {
+    const { store, settle } = heldEngine();
+    let inner: Promise<void> | undefined;
+    let runs = 0;
+    const outer = store.transact('m1', (view) => {
+      runs++;
+      inner ??= write(store, 'm1', [{ collection: 'charges', id: 'C1', value: { n: 1 } }]);
+      return { puts: [], result: view.get('charges', 'C1') };
+    });
+    await settle();
+    await inner;
+    expect(await outer).toEqual({ n: 1 });
+    expect(runs).toBe(2);
+  });
+
   it('forgets what was in flight once it settled: later transactions run once', async () => {
     const { store, settle } = heldEngine();
     const writing = write(store, 'm1', [
