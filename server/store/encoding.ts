@@ -46,7 +46,8 @@ export function checkCommit(ns: string, puts: readonly Put[]): void {
   for (let i = 0; i < puts.length; i++) checkPut(puts[i]!, i);
   for (let i = 0; i < puts.length; i++) {
     const put = puts[i]!;
-    takeOwnership(put.value, () => `put #${i} (${put.collection}/${put.id})`);
+    const why = ownedOrWhy(put.value);
+    if (why !== null) throw new TypeError(`store: put #${i} (${put.collection}/${put.id}) ${why}`);
   }
 }
 
@@ -111,7 +112,7 @@ function freezeTree(object: object): void {
 
 const MAX_DEPTH = 256;
 
-/** Why a value is not plain JSON; takeOwnership turns it into a TypeError naming the put. */
+/** Why a value is not plain JSON, thrown from deep in the walk; the caller names the value in a TypeError. */
 class NotJson {
   constructor(readonly what: string) {}
 }
@@ -122,13 +123,20 @@ class NotJson {
  * deep-freezes it, so the caller can no longer change what the store holds. Subtrees already
  * frozen were checked when they were committed, and are skipped: a new version of a record that
  * shares its unchanged parts with the old one costs only its new parts. `label` names the value
- * in an error (a function, so a commit that is fine never builds the text).
+ * in the error.
  */
-export function takeOwnership(value: unknown, label: string | (() => string)): void {
+export function takeOwnership(value: unknown, label: string): void {
+  const why = ownedOrWhy(value);
+  if (why !== null) throw new TypeError(`store: ${label} ${why}`);
+}
+
+/** Takes ownership of a value (see takeOwnership); says why it is not plain JSON, or null when it is. */
+function ownedOrWhy(value: unknown): string | null {
   try {
     own(value, 0);
+    return null;
   } catch (err) {
-    if (err instanceof NotJson) throw new TypeError(`store: ${typeof label === 'string' ? label : label()} ${err.what}`);
+    if (err instanceof NotJson) return err.what;
     throw err;
   } finally {
     ancestors.length = 0;
