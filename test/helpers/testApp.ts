@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import type { GivenDeps } from '../../server/appDeps.js';
@@ -9,9 +11,13 @@ import type { SigningAlgorithm } from '../../server/signing/algorithms.js';
 import { signRequest } from '../../server/signing/signRequest.js';
 import { demoKeyIds, demoPrivateKey } from './demoKeys.js';
 
-/** A config for in-process tests: memory store, quiet, no scenario files unless asked. */
+/**
+ * A config for in-process tests: memory store, quiet, no scenario files unless asked, and a data
+ * directory of its own that does not exist (never the `./data` a `npm start` in the checkout leaves).
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig([], {}, { store: 'memory', logLevel: 'silent', scenariosDir: null, httpPort: 0, httpsPort: 0, ...overrides });
+  const dataDir = path.join(os.tmpdir(), `apm-test-${randomUUID()}`);
+  return loadConfig([], {}, { store: 'memory', logLevel: 'silent', scenariosDir: null, httpPort: 0, httpsPort: 0, dataDir, ...overrides });
 }
 
 export interface TestApp {

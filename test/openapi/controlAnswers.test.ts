@@ -1,4 +1,6 @@
 import { generateKeyPairSync, verify, X509Certificate } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { loadOrCreateAuthority } from '../../server/tls/certificateAuthority.js';
 import { describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { formatTimestamp } from '../../server/domain/time.js';
@@ -93,6 +95,21 @@ describe('openapi.yaml: answers of the control API (admin token, journal, faults
       await expectDocumented('getSigninPage', await guarded.inject({ method: 'GET', url: `/checkout/signin?amazonCheckoutSessionId=${created.json().checkoutSessionId}` }));
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('answers GET /__admin/ca.pem with the documented 200 once a CA exists, and 404 before', async () => {
+    const withoutCa = await buildApp(testConfig(), { store: new MemoryStore() });
+    try {
+      await expectDocumented('getLocalCa', await send(withoutCa, 'GET', '/__admin/ca.pem'));
+      const ca = await loadOrCreateAuthority(withoutCa.mock.config.dataDir);
+      const served = await send(withoutCa, 'GET', '/__admin/ca.pem');
+      expect(served.statusCode).toBe(200);
+      expect(served.payload).toBe(ca.certPem);
+      await expectDocumented('getLocalCa', served);
+    } finally {
+      await withoutCa.close();
+      rmSync(withoutCa.mock.config.dataDir, { recursive: true, force: true });
     }
   });
 
