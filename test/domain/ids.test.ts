@@ -8,22 +8,16 @@ describe('recordingIds', () => {
     const issued = new Set<string>();
     const plain = new RandomIdGenerator(seededRandom('r'));
     const recording = recordingIds(new RandomIdGenerator(seededRandom('r')), issued);
-    const fromPlain = [
-      plain.uuid(),
-      plain.chargePermissionId('na', 'sandbox', 'OneTime'),
-      plain.chargeBase('eu', 'live'),
-      plain.chargeId('S01-1-1'),
-      plain.refundId('S01-1-1-C000001'),
-      plain.buyerId(),
+    const draw = (ids: IdGenerator) => [
+      ids.uuid(),
+      ids.chargePermissionId('na', 'sandbox', 'OneTime'),
+      ids.chargeBase('eu', 'live'),
+      ids.chargeId('S01-1-1'),
+      ids.refundId('S01-1-1-C000001'),
+      ids.buyerId(),
     ];
-    const fromRecording = [
-      recording.uuid(),
-      recording.chargePermissionId('na', 'sandbox', 'OneTime'),
-      recording.chargeBase('eu', 'live'),
-      recording.chargeId('S01-1-1'),
-      recording.refundId('S01-1-1-C000001'),
-      recording.buyerId(),
-    ];
+    const fromPlain = draw(plain);
+    const fromRecording = draw(recording);
     expect(fromRecording).toEqual(fromPlain);
     expect([...issued]).toEqual(fromRecording);
   });

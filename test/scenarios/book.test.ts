@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioBook, rulesInStore } from '../../server/scenarios/book.js';
 import { parseRule } from '../../server/scenarios/rules.js';
@@ -28,43 +31,40 @@ describe('ScenarioBook.anyFor', () => {
   });
 });
 
+/** Runs `fn` on a scenarios directory holding `files` (name -> text), removed afterwards. */
+async function withScenarioDir(files: Record<string, string>, fn: (dir: string) => Promise<void> | void): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-scenarios-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('ScenarioBook.loadFiles', () => {
   it('reads YAML rule files (comments, block and flow style, .yaml and .yml) next to JSON ones, in name order', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-scenarios-'));
-    try {
-      writeFileSync(
-        path.join(dir, 'a-pending.yaml'),
-        ['# a comment, as YAML allows', 'rules:', '  - name: yaml-pending', '    match: { operation: completeCheckoutSession, merchantReferenceId: "ref-1" }', '    outcome:', '      kind: pending', '      settleTo: Authorized', ''].join('\n'),
-      );
-      writeFileSync(path.join(dir, 'b-throttle.yml'), '- name: yml-throttle\n  match: { operation: getCharge }\n  outcome: { kind: error, reasonCode: TooManyRequests }\n  times: 2\n');
-      writeFileSync(path.join(dir, 'c-json.json'), JSON.stringify({ name: 'json-drop', match: { operation: 'getRefund' }, outcome: { kind: 'drop' } }));
+    const files = {
+      'a-pending.yaml': ['# a comment, as YAML allows', 'rules:', '  - name: yaml-pending', '    match: { operation: completeCheckoutSession, merchantReferenceId: "ref-1" }', '    outcome:', '      kind: pending', '      settleTo: Authorized', ''].join('\n'),
+      'b-throttle.yml': '- name: yml-throttle\n  match: { operation: getCharge }\n  outcome: { kind: error, reasonCode: TooManyRequests }\n  times: 2\n',
+      'c-json.json': JSON.stringify({ name: 'json-drop', match: { operation: 'getRefund' }, outcome: { kind: 'drop' } }),
+    };
+    await withScenarioDir(files, async (dir) => {
       const book = new ScenarioBook(dir);
       expect(book.loadFiles()).toEqual(['scenario file a-pending.yaml: 1 rule(s)', 'scenario file b-throttle.yml: 1 rule(s)', 'scenario file c-json.json: 1 rule(s)']);
       const rules = await book.list();
       expect(rules.map((r) => [r.name, r.source])).toEqual([['yaml-pending', 'a-pending.yaml'], ['yml-throttle', 'b-throttle.yml'], ['json-drop', 'c-json.json']]);
       expect(rules[0]!.outcome).toMatchObject({ kind: 'pending', settleTo: 'Authorized' });
       expect(rules[1]!.times).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('skips a YAML file that does not parse, saying why, and keeps the others', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-scenarios-'));
-    try {
-      writeFileSync(path.join(dir, 'bad.yaml'), 'rules: [ { name: x\n');
-      writeFileSync(path.join(dir, 'good.json'), JSON.stringify({ name: 'ok', match: { operation: 'getRefund' }, outcome: { kind: 'drop' } }));
+    const files = { 'bad.yaml': 'rules: [ { name: x\n', 'good.json': JSON.stringify({ name: 'ok', match: { operation: 'getRefund' }, outcome: { kind: 'drop' } }) };
+    await withScenarioDir(files, (dir) => {
       const notes = new ScenarioBook(dir).loadFiles();
       expect(notes[0]).toMatch(/^scenario file bad\.yaml skipped: /);
       expect(notes[1]).toBe('scenario file good.json: 1 rule(s)');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
