@@ -176,11 +176,15 @@ else
     });
 
     describe('the sweep lease', () => {
-      it('is held by one holder at a time, and passes on when the holder gives it up', async () => {
+      /** Two processes' leases on one key of a fresh store. */
+      const twoLeases = async (ttlMs: number) => {
         const store = await opened();
         const key = `${store.prefix}lease:test`;
-        const one = new RedisLease(store.client, key, { ttlMs: 2000 });
-        const two = new RedisLease(store.client, key, { ttlMs: 2000 });
+        return [new RedisLease(store.client, key, { ttlMs }), new RedisLease(store.client, key, { ttlMs })] as const;
+      };
+
+      it('is held by one holder at a time, and passes on when the holder gives it up', async () => {
+        const [one, two] = await twoLeases(2000);
         expect(await one.renew()).toBe(true);
         expect(await two.renew()).toBe(false);
         expect(await one.renew()).toBe(true);
@@ -192,10 +196,7 @@ else
       });
 
       it('passes on when the holder stops renewing (a process that died)', async () => {
-        const store = await opened();
-        const key = `${store.prefix}lease:test`;
-        const dead = new RedisLease(store.client, key, { ttlMs: 150 });
-        const alive = new RedisLease(store.client, key, { ttlMs: 150 });
+        const [dead, alive] = await twoLeases(150);
         expect(await dead.renew()).toBe(true);
         expect(await alive.renew()).toBe(false);
         await expect.poll(() => alive.renew(), { interval: 50, timeout: 2000 }).toBe(true);
