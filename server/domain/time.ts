@@ -12,21 +12,10 @@ export function formatTimestamp(ms: number): string {
   if (!(t >= FIRST_FOUR_DIGIT_MS && t < PAST_FOUR_DIGIT_MS)) return viaIsoString(ms);
   const second = Math.floor(t / 1000);
   if (second === lastSecond) return lastText;
-  // Calendar date from days since the epoch (proleptic Gregorian, years counted from March).
-  const days = Math.floor(second / 86_400);
-  const secondOfDay = second - days * 86_400;
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
-  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  const hour = Math.floor(secondOfDay / 3600);
-  const minute = Math.floor((secondOfDay - hour * 3600) / 60);
-  const text = `${twoDigits[Math.floor(year / 100)]}${twoDigits[year % 100]}${twoDigits[month]}${twoDigits[day]}T${twoDigits[hour]}${twoDigits[minute]}${twoDigits[secondOfDay % 60]}Z`;
+  // Date's UTC getters and a table of two-digit strings: no toISOString and no regex replaces.
+  const d = new Date(second * 1000);
+  const year = d.getUTCFullYear();
+  const text = `${twoDigits[Math.floor(year / 100)]}${twoDigits[year % 100]}${twoDigits[d.getUTCMonth() + 1]}${twoDigits[d.getUTCDate()]}T${twoDigits[d.getUTCHours()]}${twoDigits[d.getUTCMinutes()]}${twoDigits[d.getUTCSeconds()]}Z`;
   lastSecond = second;
   lastText = text;
   return text;
