@@ -1,4 +1,5 @@
 import type { IdGenerator } from './domain/ids.js';
+import type { ChargePermissionType, Environment, Region } from './domain/types.js';
 import type { Store, StoreView, Transaction } from './store/store.js';
 
 /**
@@ -14,83 +15,85 @@ export function transactWithIds<R>({ store, ids }: { store: Store; ids: IdGenera
   });
 }
 
+type Arg = string | number | undefined;
+
+/** One id handed out: by which method, for which arguments (all primitives in IdGenerator). */
 interface Drawn {
-  method: string;
-  args: unknown[];
-  value: unknown;
+  method: keyof IdGenerator;
+  args: readonly Arg[];
+  value: string;
 }
-
-/** One transaction's record of what it drew, in order, and how far the current run has replayed it. */
-interface Replay {
-  source: IdGenerator;
-  drawn: Drawn[];
-  next: number;
-}
-
-const replayOf = Symbol('replay');
-type Replaying = IdGenerator & { [replayOf]: Replay };
 
 /**
- * Per source: a prototype holding one drawing method per method the source has, made once, so a
- * transaction's id source is one small object (no proxy, no function per call). It inherits from
- * the source, so anything else the source has reads through unchanged.
+ * A transaction's id source: it records what it hands out, in order, and after `rewind()` a run
+ * making the same calls gets the same ids. Each method is spelled out (no proxy or reflection), so
+ * a method added to IdGenerator fails to compile here until it is replayed too.
  */
-const prototypes = new WeakMap<object, object>();
+class ReplayingIds implements IdGenerator {
+  readonly #drawn: Drawn[] = [];
+  #next = 0;
 
-function prototypeFor(source: IdGenerator): object {
-  let proto = prototypes.get(source);
-  if (proto) return proto;
-  proto = Object.create(source) as object;
-  for (let o: object | null = source; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name === 'constructor' || Object.hasOwn(proto, name)) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(o, name)!;
-      if (typeof descriptor.value !== 'function') continue;
-      Object.defineProperty(proto, name, {
-        value(this: Replaying, ...args: unknown[]) {
-          return draw(this[replayOf], name, args);
-        },
-        writable: true,
-        configurable: true,
-      });
+  constructor(private readonly source: IdGenerator) {}
+
+  rewind(): void {
+    this.#next = 0;
+  }
+
+  /** The id this call gets: the one drawn at this point before, while the run so far is the same; else a new one. */
+  #draw(method: keyof IdGenerator, args: readonly Arg[], make: () => string): string {
+    const seen = this.#drawn[this.#next];
+    if (seen !== undefined && seen.method === method && seen.args.length === args.length && seen.args.every((a, i) => a === args[i])) {
+      this.#next++;
+      return seen.value;
     }
+    // This run took another path: what was drawn from here on is not replayed.
+    this.#drawn.length = this.#next;
+    const value = make();
+    this.#drawn.push({ method, args, value });
+    this.#next++;
+    return value;
   }
-  prototypes.set(source, proto);
-  return proto;
-}
 
-/** The id the current run's call gets: the one drawn at this point before when the run so far is the same, else a new one. */
-function draw(replay: Replay, method: string, args: unknown[]): unknown {
-  const seen = replay.drawn[replay.next];
-  if (seen !== undefined && seen.method === method && sameArgs(seen.args, args)) {
-    replay.next++;
-    return seen.value;
+  uuid(): string {
+    return this.#draw('uuid', [], () => this.source.uuid());
   }
-  // This run took another path: what was drawn from here on is not replayed.
-  replay.drawn.length = replay.next;
-  const original = (replay.source as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!;
-  const value = original.apply(replay.source, args);
-  replay.drawn.push({ method, args, value });
-  replay.next++;
-  return value;
-}
-
-/** Same arguments: primitives by value, anything else by its JSON. */
-function sameArgs(a: unknown[], b: unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  digits(count: number): string {
+    return this.#draw('digits', [count], () => this.source.digits(count));
   }
-  return true;
+  alphanumeric(count: number): string {
+    return this.#draw('alphanumeric', [count], () => this.source.alphanumeric(count));
+  }
+  chargePermissionId(region: Region, environment: Environment, type: ChargePermissionType): string {
+    return this.#draw('chargePermissionId', [region, environment, type], () => this.source.chargePermissionId(region, environment, type));
+  }
+  chargeBase(region: Region, environment: Environment): string {
+    return this.#draw('chargeBase', [region, environment], () => this.source.chargeBase(region, environment));
+  }
+  chargeId(base: string): string {
+    return this.#draw('chargeId', [base], () => this.source.chargeId(base));
+  }
+  refundId(chargeId: string): string {
+    return this.#draw('refundId', [chargeId], () => this.source.refundId(chargeId));
+  }
+  buyerId(): string {
+    return this.#draw('buyerId', [], () => this.source.buyerId());
+  }
+  numericId(length?: number): string {
+    return this.#draw('numericId', [length], () => this.source.numericId(length));
+  }
+  reportDocumentId(): string {
+    return this.#draw('reportDocumentId', [], () => this.source.reportDocumentId());
+  }
+  disputeId(chargeId: string): string {
+    return this.#draw('disputeId', [chargeId], () => this.source.disputeId(chargeId));
+  }
+  token(): string {
+    return this.#draw('token', [], () => this.source.token());
+  }
 }
 
 /** An id source that records what it hands out; after `rewind()` the same calls get the same ids. */
 export function replayingIds(source: IdGenerator): { ids: IdGenerator; rewind: () => void } {
-  const replay: Replay = { source, drawn: [], next: 0 };
-  const ids = Object.create(prototypeFor(source)) as Replaying;
-  ids[replayOf] = replay;
-  return { ids, rewind: () => (replay.next = 0) };
+  const ids = new ReplayingIds(source);
+  return { ids, rewind: () => ids.rewind() };
 }
