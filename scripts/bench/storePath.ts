@@ -21,7 +21,8 @@ import { loadConfig } from '../../server/config.js';
 import { startServer } from '../../server/server.js';
 import type { EmbeddedEngine } from '../../server/store/store.js';
 import { signRequest } from '../../server/signing/signRequest.js';
-import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, getPath, sessionIdsOf } from './requests.js';
+import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, getPath, sessionIdsOf, signedRequest } from './requests.js';
+import { storeLayerWith } from './storeLayers.js';
 
 interface Prepared {
   method: 'GET' | 'POST';
@@ -40,18 +41,15 @@ const privateKey = readFileSync(demoPrivateKeyFile, 'utf8');
 const origin = 'http://127.0.0.1';
 
 function sign(method: 'GET' | 'POST', urlPath: string, body: string): Prepared {
-  const signed = signRequest({ method, url: `${origin}${urlPath}`, body, privateKey, publicKeyId: demoPublicKeyId });
-  const url = new URL(signed.url);
-  return { method, url: url.pathname + url.search, headers: signed.headers, payload: body === '' ? undefined : body };
+  const signed = signedRequest(signRequest, { origin, path: urlPath, body, privateKey, publicKeyId: demoPublicKeyId, method });
+  return { method, url: signed.path, headers: signed.headers, payload: signed.body === '' ? undefined : signed.body };
 }
 
 /** The engine under the app's store wrappers. */
 function engineOf(outer: unknown): EmbeddedEngine {
-  for (let s = outer as Record<string, unknown> | undefined, depth = 0; s && depth < 5; depth++) {
-    if (typeof s.commit === 'function' && typeof s.get === 'function') return s as unknown as EmbeddedEngine;
-    s = (s.inner ?? s.engine) as Record<string, unknown> | undefined;
-  }
-  throw new Error('no embedded engine under the app store');
+  const engine = storeLayerWith<EmbeddedEngine>(outer, 'commit', 'get');
+  if (engine === null) throw new Error('no embedded engine under the app store');
+  return engine;
 }
 
 /** Wraps engine methods to add up their synchronous time. */

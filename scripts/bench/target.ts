@@ -12,6 +12,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { baselinePayload } from './baselinePayload.js';
 import { mainThreadCpuUs } from './mainThreadCpu.js';
+import { storeLayerWith } from './storeLayers.js';
 import { mockFlags, parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
 
 function send(message: TargetMessage): void {
@@ -27,14 +28,8 @@ interface Started {
   close: () => Promise<void>;
 }
 
-/** The file store under the app's wrappers (IPN notifications, the embedded-store wrapper), if any. */
-function fileStoreOf(store: unknown): { stats(): unknown; compact(): Promise<void>; state: { size: number } } | null {
-  for (let s = store as Record<string, unknown> | undefined, depth = 0; s && depth < 5; depth++) {
-    if (typeof s.compact === 'function' && typeof s.stats === 'function') return s as never;
-    s = (s.inner ?? s.engine) as Record<string, unknown> | undefined;
-  }
-  return null;
-}
+/** The file store under the app's wrappers, if any. */
+const fileStoreOf = (store: unknown) => storeLayerWith<{ stats(): unknown; compact(): Promise<void>; state: { size: number } }>(store, 'compact', 'stats');
 
 async function start(spec: TargetSpec): Promise<Started> {
   if (spec.kind === 'baseline') {
