@@ -32,7 +32,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
       const answer = await runOperation({ route, deps, request, caller, call, key: claim.key });
       trace.replayed = answer.replayed;
       if (answer.headers) reply.headers(answer.headers);
-      return sendAmazonJson(reply, answer.status, answer.payload);
+      return sendAmazonJson(reply, answer.status, answer.bytes ?? answer.payload);
     } catch (err) {
       if (err instanceof DroppedConnection) return dropConnection(request, reply, deps);
       throw err;

@@ -10,6 +10,7 @@ import type { CallFacts } from '../scenarios/facts.js';
 import { headerText } from '../signing/headers.js';
 import type { StoreView, Transaction } from '../store/store.js';
 import { transactWithIds } from '../transactWithIds.js';
+import { answerJson } from './answerJson.js';
 import type { MockContext } from '../context.js';
 import type { Caller } from './caller.js';
 import { rememberAnswer, storedAnswer, type HeldKey, type Replay } from './idempotencyKeys.js';
@@ -24,6 +25,8 @@ export class DroppedConnection extends Error {
 
 /** The answer to send: the operation's own, or one stored under the idempotency key by another process. */
 export interface Answer extends Replay {
+  /** The payload's bytes, when they were already made (shared by every answer with one stored object). */
+  bytes?: Buffer;
   headers?: Record<string, string>;
   replayed: boolean;
 }
@@ -72,8 +75,9 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
       if (issued.has(w.id) && state.get(w.collection, w.id) !== undefined) throw new Error(`id collision: the new ${w.collection} id ${w.id} is already stored; nothing was written`);
     }
     // No body at all (204, 202): nothing to serialise.
-    const answer = { status: result.status, payload: result.body === undefined ? undefined : JSON.stringify(result.body) };
-    return { puts: [...result.writes, ...rememberAnswer(key, answer, now)], result: { ...answer, headers: result.headers, replayed: false } };
+    const json = result.body === undefined ? undefined : answerJson(result.body);
+    const answer = { status: result.status, payload: json?.text };
+    return { puts: [...result.writes, ...rememberAnswer(key, answer, now)], result: { ...answer, bytes: json?.bytes, headers: result.headers, replayed: false } };
   });
   if ('refused' in outcome) throw outcome.refused;
   return outcome;
