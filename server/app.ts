@@ -7,6 +7,7 @@ import { requireAdminToken } from './admin/adminAuth.js';
 import { installErrorHandling } from './api/errorHandler.js';
 import { answerFrameworkError } from './api/frameworkErrors.js';
 import { installServedHost } from './proxy/servedHost.js';
+import { logRequests, logsRequests } from './http/requestLog.js';
 import { registerApi } from './api/registerApi.js';
 import { documentationRoutes } from './docs/documentationRoutes.js';
 import { IdempotencyKeys } from './api/idempotencyKeys.js';
@@ -79,23 +80,8 @@ export async function buildApp(config: Config, given: GivenDeps = {}): Promise<F
   });
 
   recordCalls(app, deps);
-  app.addHook('onResponse', (request, reply, done) => {
-    const trace = request.trace;
-    request.log.info(
-      {
-        method: request.method,
-        url: request.raw.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        merchant: trace.caller?.ns,
-        reasonCode: trace.error?.reasonCode,
-        scenario: trace.scenario ?? undefined,
-        replayed: trace.replayed || undefined,
-      },
-      'request',
-    );
-    done();
-  });
+  // One line per request at info; below that level the hook is not installed at all.
+  if (logsRequests(config.logLevel)) logRequests(app);
 
   installServedHost(app);
   if (follower) followSharedState(app, follower);
