@@ -13,8 +13,8 @@ export interface SignatureVerifier {
   readonly name: 'native' | 'forge';
   /**
    * True only for a valid signature of the message; false, never a rejection, for anything else.
-   * Asynchronous so the RSA work can leave the event loop (the native verifier runs it in libuv's
-   * thread pool, which lets a second core verify while the loop answers other requests).
+   * Asynchronous so the RSA work can leave the event loop (the native verifier runs it on a worker
+   * thread, which lets a second core verify while the loop answers other requests).
    */
   verify(key: RegisteredKey, signed: SignedMessage): Promise<boolean>;
 }

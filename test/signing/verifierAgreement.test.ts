@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { forgeVerifier, KeyRegistry, nativeVerifier, saltLengthOf, SIGNING_ALGORITHMS, type RegisteredKey, type SaltLength } from '../../server/signing/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeSignature, forgeVerifier, KeyRegistry, nativeVerifier, saltLengthOf, SIGNING_ALGORITHMS, type RegisteredKey, type SaltLength } from '../../server/signing/index.js';
+import { verifyInThreadPool } from '../../server/signing/threadPoolVerify.js';
+import { sharedVerifyWorker } from '../../server/signing/verifyWorker.js';
 import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, OTHER_PRIVATE_KEY, OTHER_PUBLIC_KEY, pssSign, signers } from './helpers.js';
 import { javaVectors } from './javaVectors.js';
 
@@ -56,9 +58,25 @@ rows.push(
   { name: 'unpadded base64', key: demo, message, signature: good.replace(/=+$/, ''), saltLength: 32, expected: true },
 );
 
-describe('native and forge verifiers agree', () => {
+// The native verifier's fallback (worker starting or failed): the thread pool, behind the same gate.
+const threadPool = {
+  verify(key: RegisteredKey, { message, signatureBase64, saltLength }: { message: string; signatureBase64: string; saltLength: SaltLength }) {
+    const signature = decodeSignature(signatureBase64, key.modulusBytes);
+    return signature ? verifyInThreadPool(key.keyObject, message, signature, saltLength) : Promise.resolve(false);
+  },
+};
+
+describe('native (on its worker and in the thread pool) and forge verifiers agree', () => {
+  // Until the worker is online the native verifier uses the thread pool: wait, so the rows test the worker.
+  beforeAll(async () => {
+    expect(await sharedVerifyWorker.whenOnline()).toBe(true);
+  });
+
   it.each(rows)('$name -> $expected', async (row) => {
-    const results = await Promise.all([nativeVerifier, forgeVerifier].map((v) => v.verify(row.key, { message: row.message, signatureBase64: row.signature, saltLength: row.saltLength })));
-    expect(results).toEqual([row.expected, row.expected]);
+    const signed = { message: row.message, signatureBase64: row.signature, saltLength: row.saltLength };
+    const before = sharedVerifyWorker.stats.fallbacks;
+    const results = await Promise.all([nativeVerifier, threadPool, forgeVerifier].map((v) => v.verify(row.key, signed)));
+    expect(results).toEqual([row.expected, row.expected, row.expected]);
+    expect(sharedVerifyWorker.stats.fallbacks).toBe(before);
   });
 });

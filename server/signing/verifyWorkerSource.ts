@@ -1,0 +1,40 @@
+/** The worker's first message: its code has loaded and it takes batches. */
+export const WORKER_READY = 'ready';
+
+/**
+ * The signature-verification worker, as source text for `new Worker(source, { eval: true })`.
+ * Text rather than a module file so it loads the same way from the TypeScript sources (vitest),
+ * from tsc's output in dist/ and from the single esbuild bundle `npm start` runs, with no file
+ * path to resolve in any of them. Eval'd workers run as CommonJS, hence `require`.
+ *
+ * A message is { id, keys: [[keyIndex, spkiDer], ...], batch: ArrayBuffer } in the layout of
+ * verifyBatchFormat.ts; each key arrives once and is kept as a KeyObject under its index. Every
+ * check runs synchronously (RSASSA-PSS, SHA-256, the salt length given), any exception counting as
+ * false, and the batch is answered with one message { id, results: Uint8Array of 1/0 }. Its
+ * first message, once its code has loaded, is WORKER_READY.
+ */
+export const VERIFY_WORKER_SOURCE = `'use strict';
+const { parentPort } = require('node:worker_threads');
+const { constants, createPublicKey, verify } = require('node:crypto');
+const keys = [];
+parentPort.on('message', ({ id, keys: added, batch }) => {
+  for (const [index, spki] of added) keys[index] = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  const view = new DataView(batch);
+  const bytes = new Uint8Array(batch);
+  const results = new Uint8Array(view.getUint32(0));
+  let at = 4;
+  for (let i = 0; i < results.length; i++) {
+    const options = { key: keys[view.getUint32(at)], padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: view.getUint16(at + 4) };
+    const messageEnd = at + 12 + view.getUint32(at + 6);
+    const signatureEnd = messageEnd + view.getUint16(at + 10);
+    try {
+      results[i] = verify('sha256', bytes.subarray(at + 12, messageEnd), options, bytes.subarray(messageEnd, signatureEnd)) ? 1 : 0;
+    } catch {
+      results[i] = 0;
+    }
+    at = signatureEnd;
+  }
+  parentPort.postMessage({ id, results }, [results.buffer]);
+});
+parentPort.postMessage(${JSON.stringify(WORKER_READY)});
+`;

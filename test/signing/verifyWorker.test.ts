@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { KeyRegistry, type RegisteredKey } from '../../server/signing/index.js';
+import { VerifyWorker } from '../../server/signing/verifyWorker.js';
+import { VERIFY_WORKER_SOURCE, WORKER_READY } from '../../server/signing/verifyWorkerSource.js';
+import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, OTHER_PRIVATE_KEY, OTHER_PUBLIC_KEY, pssSign } from './helpers.js';
+
+const keys = new KeyRegistry();
+const demo = keys.add('DEMO', DEMO_PUBLIC_KEY);
+const other = keys.add('OTHER', OTHER_PUBLIC_KEY);
+const MESSAGE = 'AMZN-PAY-RSASSA-PSS-V2\nc816195674fb8f20558493519c1296234a03b93fa4b8ba95078b4d28538e7a15';
+
+interface Check {
+  what: string;
+  key: RegisteredKey;
+  message: string;
+  signature: Buffer;
+  saltLength: 20 | 32;
+  expected: boolean;
+}
+
+const signed = (privateKey: string, message: string, salt: 20 | 32) => Buffer.from(pssSign('node', privateKey, message, salt), 'base64');
+const flipped = (bytes: Buffer, at: number) => {
+  const copy = Buffer.from(bytes);
+  copy[at]! ^= 0x01;
+  return copy;
+};
+
+/** Valid, invalid and garbage signatures under both keys and both salt lengths, in one list. */
+function mixedChecks(): Check[] {
+  const demo32 = signed(DEMO_PRIVATE_KEY, MESSAGE, 32);
+  const demo20 = signed(DEMO_PRIVATE_KEY, MESSAGE, 20);
+  const other32 = signed(OTHER_PRIVATE_KEY, MESSAGE, 32);
+  const base: Check[] = [
+    { what: 'valid, demo key, salt 32', key: demo, message: MESSAGE, signature: demo32, saltLength: 32, expected: true },
+    { what: 'valid, demo key, salt 20', key: demo, message: MESSAGE, signature: demo20, saltLength: 20, expected: true },
+    { what: 'valid, other key', key: other, message: MESSAGE, signature: other32, saltLength: 32, expected: true },
+    { what: 'non-ASCII message', key: other, message: `${MESSAGE}ü€`, signature: signed(OTHER_PRIVATE_KEY, `${MESSAGE}ü€`, 20), saltLength: 20, expected: true },
+    { what: 'wrong salt length', key: demo, message: MESSAGE, signature: demo32, saltLength: 20, expected: false },
+    { what: 'checked against the other key', key: other, message: MESSAGE, signature: demo32, saltLength: 32, expected: false },
+    { what: 'different message', key: demo, message: `${MESSAGE}0`, signature: demo32, saltLength: 32, expected: false },
+    { what: 'one bit flipped', key: demo, message: MESSAGE, signature: flipped(demo32, 77), saltLength: 32, expected: false },
+    { what: 'all zero bytes', key: demo, message: MESSAGE, signature: Buffer.alloc(256), saltLength: 32, expected: false },
+    { what: 'larger than the modulus', key: other, message: MESSAGE, signature: Buffer.alloc(256, 0xff), saltLength: 32, expected: false },
+    { what: 'too short (past the gate anyway)', key: demo, message: MESSAGE, signature: demo32.subarray(0, 10), saltLength: 32, expected: false },
+    { what: 'empty message', key: demo, message: '', signature: demo32, saltLength: 32, expected: false },
+  ];
+  // Repeated and interleaved, so answers out of order or shifted by one would show.
+  return Array.from({ length: 4 }, (_, round) => (round % 2 ? [...base].reverse() : base)).flat();
+}
+
+const verifyAll = (worker: VerifyWorker, checks: readonly Check[]) => Promise.all(checks.map((c) => worker.verify(c.key, c.message, c.signature, c.saltLength)));
+const expectedOf = (checks: readonly Check[]) => checks.map((c) => c.expected);
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** The real worker, except that its process ends (as on a crash) in the middle of its `crashAt`-th check. */
+function crashingSource(crashAt: number): string {
+  return `{
+  const crypto = require('node:crypto');
+  const verify = crypto.verify;
+  let calls = 0;
+  crypto.verify = (...args) => (++calls === ${crashAt} ? process.exit(70) : verify(...args));
+}
+${VERIFY_WORKER_SOURCE}`;
+}
+
+describe('VerifyWorker', () => {
+  it('starts no worker until the first check, then answers in the thread pool until the worker is online', async () => {
+    const worker = new VerifyWorker();
+    expect(worker.stats.workersStarted).toBe(0);
+    const checks = mixedChecks().slice(0, 12);
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ workersStarted: 1, fallbacks: 12, batches: 0 });
+  });
+
+  it('sends the checks asked for in one turn as one message, each answered with its own result', async () => {
+    const worker = new VerifyWorker();
+    expect(await worker.whenOnline()).toBe(true);
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 1, verified: checks.length, fallbacks: 0 });
+  });
+
+  it('sends one batch per turn of the event loop, and each key only with the first batch that uses it', async () => {
+    const worker = new VerifyWorker();
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    const first = verifyAll(worker, checks.slice(0, 20));
+    await nextTurn();
+    const second = verifyAll(worker, checks.slice(20));
+    expect([...(await first), ...(await second)]).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 2, verified: checks.length, keysSent: 2 });
+  });
+
+  it('redoes every check in the thread pool when the worker dies mid-batch, and starts a fresh worker later', async () => {
+    const worker = new VerifyWorker({ source: crashingSource(3), retryDelayMs: 0 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    const inFlight = verifyAll(worker, checks.slice(0, 24));
+    await nextTurn(); // the first batch is posted; the worker dies on its third check
+    const queuedBehind = verifyAll(worker, checks.slice(24));
+    expect([...(await inFlight), ...(await queuedBehind)]).toEqual(expectedOf(checks));
+    expect(worker.stats.verified).toBe(0);
+    expect(worker.stats.fallbacks).toBe(checks.length);
+    expect(worker.stats.workersStarted).toBe(1);
+
+    // The next check starts a fresh worker (answered in the pool meanwhile); two checks then fit before its crash.
+    expect(await worker.verify(demo, MESSAGE, signed(DEMO_PRIVATE_KEY, MESSAGE, 32), 32)).toBe(true);
+    expect(worker.stats.workersStarted).toBe(2);
+    await worker.whenOnline();
+    expect(await verifyAll(worker, checks.slice(0, 2))).toEqual(expectedOf(checks.slice(0, 2)));
+    expect(worker.stats.verified).toBe(2);
+  });
+
+  it('waits the retry delay after a failure before trying another worker', async () => {
+    const worker = new VerifyWorker({ source: crashingSource(1), retryDelayMs: 60_000 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ workersStarted: 1, verified: 0, fallbacks: 2 * checks.length });
+  });
+
+  it('answers every check when the worker cannot start at all', async () => {
+    const worker = new VerifyWorker({ source: 'this is not JavaScript', retryDelayMs: 0 });
+    expect(await worker.whenOnline()).toBe(false);
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats.verified).toBe(0);
+  });
+
+  it('falls back for a batch whose answer does not fit it, and drops that worker', async () => {
+    const source = `const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', ({ id }) => parentPort.postMessage({ id, results: new Uint8Array(1).fill(1) }));
+      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
+    const worker = new VerifyWorker({ source, retryDelayMs: 60_000 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+  });
+
+  it('replaces a worker that stops answering, redoing its checks in the thread pool', async () => {
+    const source = `const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', () => {});
+      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
+    const worker = new VerifyWorker({ source, retryDelayMs: 60_000, stallMs: 50 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+  });
+});
