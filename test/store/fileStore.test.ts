@@ -345,7 +345,7 @@ describe('FileStore: one instance per file', () => {
 });
 
 describe('FileStore: compaction by log size', () => {
-  it('compacts once the log holds more bytes than the snapshot, however few entries, so a restart never replays a huge log', async () => {
+  it('compacts once the log holds compactBytes, however few entries, so a restart never replays a huge log', async () => {
     const store = await openStore(fx.file, { compactEvery: 1_000_000, compactBytes: 10_000 });
     const big = 'x'.repeat(3_000);
     for (let i = 0; i < 3; i++) await store.commit('m1', put(`C${i}`, { big }));
@@ -354,5 +354,29 @@ describe('FileStore: compaction by log size', () => {
     await store.flush();
     await vi.waitFor(() => expect(store.stats().compactions).toBe(1));
     expect((await openStore(await crashCopy())).list('m1', 'charges')).toHaveLength(4);
+  });
+
+  it('above compactBytes, lets the log grow to twice the snapshot before compacting again', async () => {
+    const store = await openStore(fx.file, { compactEvery: 1_000_000, compactBytes: 1_000 });
+    await store.commit('m1', put('C0', { big: 'x'.repeat(3_000) }));
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(1));
+    const snapshotBytes = (await stat(fx.file)).size;
+    // The compaction rotated the log to generation 2, created by its first write.
+    const logBytes = async () => (await stat(`${fx.file}.2.log`).catch(() => ({ size: 0 }))).size;
+    const small = { small: 'y'.repeat(500) };
+    let n = 1;
+    // Past the snapshot's size (where a log as large as the snapshot would compact), up to twice it: no compaction.
+    for (;;) {
+      const before = await logBytes();
+      const line = JSON.stringify({ op: 'put', ns: 'm1', at: 0, puts: [{ collection: 'charges', id: `C${n}`, value: small, dueAt: null, seq: n + 1 }] });
+      if (before + line.length + 1 >= 2 * snapshotBytes) break;
+      await store.commit('m1', put(`C${n++}`, small));
+      await store.flush();
+      expect(store.stats().compactions).toBe(1);
+    }
+    expect(await logBytes()).toBeGreaterThan(1.5 * snapshotBytes);
+    await store.commit('m1', put(`C${n++}`, small)); // reaches twice the snapshot
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(2));
+    expect((await openStore(await crashCopy())).list('m1', 'charges')).toHaveLength(n);
   });
 });
