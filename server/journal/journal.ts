@@ -88,7 +88,7 @@ interface Slot {
   at: number;
   merchant: string | null;
   entry: JournalEntry | null;
-  build: (() => Omit<JournalEntry, 'id'>) | null;
+  deferred: DeferredEntry | null;
 }
 
 /**
@@ -108,8 +108,8 @@ export class Journal implements RequestJournal {
     if (this.capacity <= 0) return;
     const id = this.nextId++;
     const slot: Slot = isDeferred(entry)
-      ? { id, at: entry.at, merchant: entry.merchant, entry: null, build: () => entry.build() }
-      : { id, at: Date.parse(entry.time), merchant: entry.merchant, entry: { id, ...entry }, build: null };
+      ? { id, at: entry.at, merchant: entry.merchant, entry: null, deferred: entry }
+      : { id, at: Date.parse(entry.time), merchant: entry.merchant, entry: { id, ...entry }, deferred: null };
     if (this.slots.length < this.capacity) {
       this.slots.push(slot);
     } else {
@@ -154,8 +154,8 @@ export class Journal implements RequestJournal {
 
   #built(slot: Slot): JournalEntry {
     if (slot.entry === null) {
-      slot.entry = { id: slot.id, ...slot.build!() };
-      slot.build = null; // let go of the request's parts
+      slot.entry = { id: slot.id, ...slot.deferred!.build() };
+      slot.deferred = null; // let go of the request's parts
     }
     return slot.entry;
   }

@@ -71,60 +71,80 @@ export function signatureOf(diagnostics: Record<string, unknown> | undefined): J
     : null;
 }
 
-/** What an entry is built from: the parts of the request it reads, kept without the request itself. */
-interface CapturedCall {
-  method: string;
-  url: string;
-  headers: FastifyRequest['headers'];
-  params: Record<string, string>;
-  body: unknown;
-  trace: FastifyRequest['trace'];
-  proxy: JournalEntry['proxy'];
-  end: CallEnd;
-}
-
 /**
  * The journal entry of a call, deferred: the parts it needs are captured now (references, no
- * copies), and parsing bodies and collecting ids waits until someone reads the journal.
+ * copies), and parsing bodies and collecting ids waits until someone reads the journal. One
+ * object per call: the journal keeps the last calls alive across garbage collections, so every
+ * object kept per call is copied again and again.
  */
 export function journalEntryOf(request: FastifyRequest, end: CallEnd): DeferredEntry {
-  const call: CapturedCall = {
-    method: request.method,
-    url: request.raw.url ?? '/',
-    headers: request.headers,
-    params: (request.params ?? {}) as Record<string, string>,
-    body: request.body,
-    trace: request.trace,
-    proxy: proxyOf(request),
-    end,
-  };
-  return { at: end.endedAt - end.elapsedMs, merchant: call.trace.caller?.ns ?? null, build: () => builtEntry(call) };
+  return new CapturedCall(request, end);
 }
 
-/** Builds the journal entry of a call from what Fastify kept of it and the request's trace. */
-function builtEntry({ method, url, headers, params, body, trace, proxy, end }: CapturedCall): Omit<JournalEntry, 'id'> {
-  const requestBody = bodyOf(body);
-  const responseBody = bodyOf(end.responsePayload);
-  const ids = new Set<string>();
-  for (const value of Object.values(params)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
-  collectIds(ids, requestBody);
-  collectIds(ids, responseBody);
-  return {
-    time: new Date(end.endedAt - end.elapsedMs).toISOString(),
-    merchant: trace.caller?.ns ?? null,
-    publicKeyId: trace.caller?.publicKeyId ?? null,
-    operation: trace.operation,
-    method,
-    path: url,
-    status: end.status,
-    durationMs: Math.round(end.elapsedMs * 10) / 10,
-    reasonCode: trace.error?.reasonCode ?? answeredReasonCode(end.status, responseBody),
-    scenario: trace.scenario,
-    replayed: trace.replayed,
-    objectIds: [...ids],
-    request: { headers: headersOf(headers), body: requestBody },
-    response: { body: responseBody },
-    proxy,
-    signature: signatureOf(trace.error?.diagnostics),
-  };
+/** What an entry is built from: the parts of the request it reads, kept without the request itself. */
+class CapturedCall implements DeferredEntry {
+  readonly at: number;
+  readonly merchant: string | null;
+  readonly #method: string;
+  readonly #url: string;
+  readonly #headers: FastifyRequest['headers'];
+  readonly #params: Record<string, string>;
+  readonly #body: unknown;
+  readonly #publicKeyId: string | null;
+  readonly #operation: string | null;
+  readonly #scenario: string | null;
+  readonly #replayed: boolean;
+  readonly #error: FastifyRequest['trace']['error'];
+  readonly #proxy: JournalEntry['proxy'];
+  readonly #status: number;
+  readonly #elapsedMs: number;
+  readonly #responsePayload: unknown;
+
+  constructor(request: FastifyRequest, end: CallEnd) {
+    const trace = request.trace;
+    this.at = end.endedAt - end.elapsedMs;
+    this.merchant = trace.caller?.ns ?? null;
+    this.#method = request.method;
+    this.#url = request.raw.url ?? '/';
+    this.#headers = request.headers;
+    this.#params = (request.params ?? {}) as Record<string, string>;
+    this.#body = request.body;
+    this.#publicKeyId = trace.caller?.publicKeyId ?? null;
+    this.#operation = trace.operation;
+    this.#scenario = trace.scenario;
+    this.#replayed = trace.replayed;
+    this.#error = trace.error;
+    this.#proxy = proxyOf(request);
+    this.#status = end.status;
+    this.#elapsedMs = end.elapsedMs;
+    this.#responsePayload = end.responsePayload;
+  }
+
+  /** Builds the journal entry from what was kept of the call. */
+  build(): Omit<JournalEntry, 'id'> {
+    const requestBody = bodyOf(this.#body);
+    const responseBody = bodyOf(this.#responsePayload);
+    const ids = new Set<string>();
+    for (const value of Object.values(this.#params)) if (value && value !== 'sandbox' && value !== 'live') ids.add(value);
+    collectIds(ids, requestBody);
+    collectIds(ids, responseBody);
+    return {
+      time: new Date(this.at).toISOString(),
+      merchant: this.merchant,
+      publicKeyId: this.#publicKeyId,
+      operation: this.#operation,
+      method: this.#method,
+      path: this.#url,
+      status: this.#status,
+      durationMs: Math.round(this.#elapsedMs * 10) / 10,
+      reasonCode: this.#error?.reasonCode ?? answeredReasonCode(this.#status, responseBody),
+      scenario: this.#scenario,
+      replayed: this.#replayed,
+      objectIds: [...ids],
+      request: { headers: headersOf(this.#headers), body: requestBody },
+      response: { body: responseBody },
+      proxy: this.#proxy,
+      signature: signatureOf(this.#error?.diagnostics),
+    };
+  }
 }
