@@ -35,6 +35,13 @@ interface Queued {
   resolve(valid: boolean): void;
 }
 
+/** A key the worker is sent along with a batch. */
+interface NewKey {
+  fingerprint: string;
+  index: number;
+  spki: Buffer;
+}
+
 interface WorkerAnswer {
   id: number;
   results: Uint8Array;
@@ -116,7 +123,7 @@ export class VerifyWorker {
     this.#worker = worker;
     this.#holding = true;
     this.#keyIndexes = new Map();
-    worker.on('message', (message: WorkerAnswer | typeof WORKER_READY) => (message === WORKER_READY ? this.#markOnline(worker) : this.#answer(worker, message)));
+    worker.on('message', (message: WorkerAnswer | typeof WORKER_READY | null) => (message === WORKER_READY ? this.#markOnline(worker) : this.#answer(worker, message)));
     // 'error' (an exception inside the worker) is followed by 'exit'; handling both makes either enough.
     worker.on('error', () => this.#abandon(worker));
     worker.on('messageerror', () => this.#abandon(worker));
@@ -142,38 +149,45 @@ export class VerifyWorker {
       for (const check of queued) this.#fallBack(check);
       return;
     }
-    const keys: [number, Buffer][] = [];
+    const keys: NewKey[] = [];
     const checks: BatchCheck[] = queued.map((q) => ({ keyIndex: this.#keyIndex(q.key, keys), message: q.message, signature: q.signature, saltLength: q.saltLength }));
-    const batch = encodeBatch(checks);
-    const id = this.#nextBatchId++;
+    const id = this.#nextBatchId;
+    try {
+      // Throws only for a check the format cannot carry (a signature over 64 KiB) or when memory runs out.
+      const batch = encodeBatch(checks);
+      worker.postMessage({ id, keys: keys.map((k) => [k.index, k.spki]), batch }, [batch]);
+    } catch {
+      // Nothing reached the worker: forget the keys it did not get (later batches would name them), redo these here.
+      for (const { fingerprint } of keys) this.#keyIndexes.delete(fingerprint);
+      for (const check of queued) this.#fallBack(check);
+      return;
+    }
+    this.#nextBatchId++;
     this.#inFlight.set(id, queued);
     this.#holdProcess(worker, true);
     if (!this.#stallTimer) this.#watch(worker);
     this.stats.batches++;
-    try {
-      worker.postMessage({ id, keys, batch }, [batch]);
-    } catch {
-      this.#abandon(worker);
-    }
+    this.stats.keysSent += keys.length;
   };
 
   /** The key's index in the current worker; a key it does not hold yet is added to `keys` to send along. */
-  #keyIndex(key: RegisteredKey, keys: [number, Buffer][]): number {
+  #keyIndex(key: RegisteredKey, keys: NewKey[]): number {
     let index = this.#keyIndexes.get(key.fingerprint);
     if (index === undefined) {
       index = this.#keyIndexes.size;
       this.#keyIndexes.set(key.fingerprint, index);
-      keys.push([index, key.keyObject.export({ type: 'spki', format: 'der' })]);
-      this.stats.keysSent++;
+      keys.push({ fingerprint: key.fingerprint, index, spki: key.keyObject.export({ type: 'spki', format: 'der' }) });
     }
     return index;
   }
 
-  #answer(worker: Worker, { id, results }: WorkerAnswer): void {
+  #answer(worker: Worker, answer: WorkerAnswer | null): void {
     if (this.#worker !== worker) return;
+    // Not an answer this worker can give: it cannot be trusted with the rest either.
+    if (typeof answer !== 'object' || answer === null) return this.#abandon(worker);
+    const { id, results } = answer;
     const checks = this.#inFlight.get(id);
     if (!checks) return;
-    // Not an answer this worker can give: it cannot be trusted with the rest either.
     if (!(results instanceof Uint8Array) || results.length !== checks.length) return this.#abandon(worker);
     this.#inFlight.delete(id);
     if (this.#inFlight.size === 0) this.#holdProcess(worker, false);

@@ -149,4 +149,31 @@ describe('VerifyWorker', () => {
     expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
     expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
   });
+
+  it('redoes a batch it cannot encode in the thread pool, and sends its keys again with the next batch', async () => {
+    const worker = new VerifyWorker();
+    await worker.whenOnline();
+    const valid = signed(DEMO_PRIVATE_KEY, MESSAGE, 32);
+    // 70,000 bytes do not fit the format's 16-bit signature length: the whole batch stays here.
+    const unencodable = verifyAll(worker, [
+      { what: 'valid', key: demo, message: MESSAGE, signature: valid, saltLength: 32, expected: true },
+      { what: 'oversized', key: demo, message: MESSAGE, signature: Buffer.alloc(70_000, 1), saltLength: 32, expected: false },
+    ]);
+    expect(await unencodable).toEqual([true, false]);
+    expect(worker.stats).toMatchObject({ batches: 0, keysSent: 0, fallbacks: 2 });
+    // Had the key been counted as sent, the worker would now check against a key it never got.
+    expect(await worker.verify(demo, MESSAGE, valid, 32)).toBe(true);
+    expect(worker.stats).toMatchObject({ batches: 1, keysSent: 1, verified: 1 });
+  });
+
+  it('drops a worker that posts something other than an answer, redoing its checks in the thread pool', async () => {
+    const source = `const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', () => parentPort.postMessage(null));
+      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
+    const worker = new VerifyWorker({ source, retryDelayMs: 60_000 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+  });
 });
