@@ -43,7 +43,7 @@ export interface FileStoreStats {
  * snapshot as the commits did per byte of log: the ratio sets how much of the event loop goes to
  * compacting (half of it at 2 instead of 1). Replaying the log runs at about 7 ms per MiB, so even
  * at a million stored objects (a ~170 MB snapshot, loaded in under 2 s) a restart stays within a few
- * seconds, and the disk holds at most about three times the snapshot.
+ * seconds; once the snapshot outgrows half the floor, the disk holds at most about three times it.
  */
 const MIN_COMPACT_BYTES = 128 * 2 ** 20;
 const LOG_PER_SNAPSHOT = 2;
