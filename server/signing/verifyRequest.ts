@@ -2,7 +2,7 @@ import { apiError } from '../domain/errors.js';
 import { formatTimestamp, parseTimestamp } from '../domain/time.js';
 import { saltLengthOf, type SigningAlgorithm } from './algorithms.js';
 import { parseAuthorization } from './authorizationHeader.js';
-import { bodyHashOf, buildCanonicalRequest, stringToSign as toStringToSign, type CanonicalVariant } from './canonicalRequest.js';
+import { bodyHashOf, buildCanonicalRequest, stringToSign as toStringToSign, type CanonicalRequestInput, type CanonicalVariant } from './canonicalRequest.js';
 import { echo } from '../domain/echo.js';
 import { headerText, type IncomingHeaders } from './headers.js';
 import { environmentFromKeyId, type KeyRegistry } from './keyRegistry.js';
@@ -70,22 +70,23 @@ export async function verifyRequest(input: SignedRequestInput, deps: VerifyDeps)
   checkSignedHeaders(auth.signedHeaderNames, input.headers);
 
   const saltLength = saltLengthOf(auth.algorithm);
-  const canonicalInput = { ...input, signedHeaderNames: auth.signedHeaderNames, signedHeaders: auth.signedHeaders };
+  const canonicalInput: CanonicalRequestInput = { method: input.method, path: input.path, query: input.query, headers: input.headers, body: input.body, signedHeaderNames: auth.signedHeaderNames, signedHeaders: auth.signedHeaders };
   const bodyHash = bodyHashOf(input.body);
-  const tried = new Set<string>();
-  let first: { canonicalRequest: string; stringToSign: string } | undefined;
+  // Most requests canonicalise the same under every variant: each distinct string is verified once
+  // (a short list of the strings tried: there are at most seven).
+  const tried: string[] = [];
   for (const variant of VARIANT_ORDER) {
     const canonicalRequest = buildCanonicalRequest(canonicalInput, variant, bodyHash);
     const stringToSign = toStringToSign(auth.algorithm, canonicalRequest);
-    first ??= { canonicalRequest, stringToSign };
-    // Most requests canonicalise the same under every variant: verify each distinct string once.
-    if (tried.has(stringToSign)) continue;
-    tried.add(stringToSign);
+    if (tried.includes(stringToSign)) continue;
+    tried.push(stringToSign);
     if (await deps.verifier.verify(key, { message: stringToSign, signatureBase64: auth.signature, saltLength })) {
       return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(auth.publicKeyId), canonicalRequest, stringToSign, variant };
     }
   }
-  throw apiError('InvalidRequestSignature', `Unable to verify signature, signing String [${first!.stringToSign}] , signature [${auth.signature}]`, first);
+  // The first variant's strings are the ones a client should compare with its own.
+  const first = { canonicalRequest: buildCanonicalRequest(canonicalInput, VARIANT_ORDER[0]!, bodyHash), stringToSign: tried[0]! };
+  throw apiError('InvalidRequestSignature', `Unable to verify signature, signing String [${first.stringToSign}] , signature [${auth.signature}]`, first);
 }
 
 /** Headers a signature must cover: without the date one captured signature would replay forever. */
@@ -97,22 +98,29 @@ export const REQUIRED_SIGNED_HEADERS = ['x-amz-pay-date', 'x-amz-pay-host'] as c
  * signed as sent either. Both fail as InvalidRequestSignature, naming the header.
  */
 function checkSignedHeaders(names: readonly string[], headers: IncomingHeaders): void {
-  const listed = new Set(names.map((n) => n.toLowerCase()));
-  const missing = REQUIRED_SIGNED_HEADERS.filter((h) => !listed.has(h));
+  // A handful of names: arrays serve better than sets here.
+  const listed = names.map(lowerCase);
+  const missing = REQUIRED_SIGNED_HEADERS.filter((h) => !listed.includes(h));
   if (missing.length) {
     throw apiError(
       'InvalidRequestSignature',
       `Unable to verify signature: SignedHeaders must include ${REQUIRED_SIGNED_HEADERS.join(' and ')}; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not signed.`,
     );
   }
-  const absent = [...listed].filter((h) => headerText(headers, h) === undefined);
-  if (absent.length) {
+  let absent: string[] | null = null;
+  for (let i = 0; i < listed.length; i++) {
+    const h = listed[i]!;
+    if (headerText(headers, h) === undefined && listed.indexOf(h) === i) (absent ??= []).push(h);
+  }
+  if (absent) {
     throw apiError(
       'InvalidRequestSignature',
       `Unable to verify signature: SignedHeaders lists ${absent.map((h) => `'${echo(h)}'`).join(', ')}, which the request does not carry.`,
     );
   }
 }
+
+const lowerCase = (name: string) => name.toLowerCase();
 
 function checkDate(value: string | undefined, deps: VerifyDeps): void {
   if (value === undefined) throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-date'.");
