@@ -1,8 +1,13 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Collection } from './store.js';
 
-/** Largest dictionary zlib uses (its window): anything longer is wasted. */
-const MAX_DICTIONARY = 32 * 1024;
+/**
+ * Largest dictionary chosen. zlib would use up to its 32 KiB window, but setting a dictionary costs
+ * every pack a pass over it, and past 8 KiB that cost jumps (a 2.3 KB session: 26 µs with three
+ * sessions as dictionary, 56 µs with four) while the packed size stays the same (163 vs 164 bytes
+ * of base64). Dictionaries chosen before this limit stay as they are: packed records depend on them.
+ */
+export const MAX_DICTIONARY = 8 * 1024;
 
 /**
  * Packs cold records small: each record's JSON is deflated on its own (so any one record can be

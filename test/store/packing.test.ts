@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore, MemoryStore } from '../../server/store/index.js';
-import { Packer } from '../../server/store/packing.js';
+import { MAX_DICTIONARY, Packer } from '../../server/store/packing.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -33,6 +33,28 @@ describe('Packer', () => {
     const packed = packer.pack('checkoutSessions', json);
     expect(packed.length).toBeLessThan(json.length / 5);
     expect(packer.unpack('checkoutSessions', packed)).toBe(json);
+  });
+
+  it('chooses a dictionary of whole samples no longer than 8 KiB, the most typical sample last', () => {
+    const packer = new Packer();
+    const samples = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i) => JSON.stringify(sessionLike(i)));
+    packer.chooseDictionary('checkoutSessions', samples);
+    const dictionary = packer.dictionary('checkoutSessions')!.toString();
+    expect(MAX_DICTIONARY).toBe(8 * 1024);
+    expect(dictionary.length).toBeLessThanOrEqual(MAX_DICTIONARY);
+    // As many whole samples as fit: one more would not have.
+    expect(dictionary.length + samples[0]!.length).toBeGreaterThan(MAX_DICTIONARY);
+    expect(dictionary.endsWith(samples[0]!)).toBe(true);
+    const json = JSON.stringify(sessionLike(42));
+    expect(packer.unpack('checkoutSessions', packer.pack('checkoutSessions', json))).toBe(json);
+  });
+
+  it('still unpacks records packed with a longer dictionary an older version chose', () => {
+    const packer = new Packer();
+    const old = Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40].map((i) => JSON.stringify(sessionLike(i))).join('').slice(0, 32 * 1024));
+    packer.setDictionary('checkoutSessions', old);
+    const json = JSON.stringify(sessionLike(7));
+    expect(packer.unpack('checkoutSessions', packer.pack('checkoutSessions', json))).toBe(json);
   });
 
   it('never changes a dictionary once chosen (packed records depend on it)', () => {
