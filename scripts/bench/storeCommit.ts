@@ -138,7 +138,8 @@ function countingIds(): IdGenerator {
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'apm-storecommit-'));
   const engine = kind === 'file' ? new FileStore(path.join(dir, 'db.json')) : new MemoryStore();
-  const ipn = { outboxRecords: () => [], attemptFirst: () => {} };
+  // As the app with no IPN endpoint configured (the bench's case): nothing to notify.
+  const ipn = { hasEndpoints: () => false, outboxRecords: () => [], attemptFirst: () => {} };
   const store: Store = new NotifyingStore(new EmbeddedStore(engine), ipn);
   await store.open();
   const ids = countingIds();

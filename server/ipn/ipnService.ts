@@ -126,6 +126,17 @@ export class IpnService {
     return this.#effective(await this.#o.store.read(ns, 'settings', IPN_SETTINGS_ID));
   }
 
+  /**
+   * Whether a merchant with this stored settings record (undefined when none) has anywhere to send
+   * notifications: its own URLs, or else the defaults. Without any, a commit need not work out
+   * which notifications it causes. Makes no objects: it is asked on every commit of a charge.
+   */
+  hasEndpoints(stored: unknown): boolean {
+    if (this.#closed) return false;
+    const own = storedIpnConfig(stored);
+    return (own ? own.urls : this.#o.defaultUrls).length > 0;
+  }
+
   /** The effective config given the merchant's stored settings record (undefined when none). */
   #effective(stored: unknown): EffectiveIpnConfig {
     const own = storedIpnConfig(stored);

@@ -8,16 +8,17 @@ const watched: ReadonlySet<Collection> = new Set<Collection>(['chargePermissions
 
 /**
  * A Store whose transactions write the IPN deliveries they cause: inside the transaction (so from
- * the same consistent view the writes were decided on) it works out which notifications the puts
- * cause, reads the merchant's IPN settings and adds the outbox records `ipn` makes of them to the
- * same commit; once that commit is durable, `ipn` makes their first attempts. A change and the
+ * the same consistent view the writes were decided on) it reads the merchant's IPN settings, works
+ * out which notifications the puts cause (when the merchant has an endpoint at all) and adds the
+ * outbox records `ipn` makes of them to the same commit; once that commit is durable, `ipn` makes
+ * their first attempts. A change and the
  * notifications it causes are stored together or not at all. Every other method passes straight
  * through.
  */
 export class NotifyingStore implements Store {
   constructor(
     readonly inner: Store,
-    private readonly ipn: Pick<IpnService, 'outboxRecords' | 'attemptFirst'>,
+    private readonly ipn: Pick<IpnService, 'hasEndpoints' | 'outboxRecords' | 'attemptFirst'>,
   ) {}
 
   async transact<R>(ns: string, work: TransactionWork<R>): Promise<R> {
@@ -26,8 +27,11 @@ export class NotifyingStore implements Store {
       const outcome = work(view);
       created = []; // only the run that commits counts
       if (!outcome.puts.some((p: Put) => watched.has(p.collection))) return outcome;
+      // No endpoint for this merchant (the usual case in tests): no notification to work out.
+      const settings = view.get('settings', IPN_SETTINGS_ID);
+      if (!this.ipn.hasEndpoints(settings)) return outcome;
       const notifications = notificationsFor(ns, { puts: outcome.puts, before: (collection, id) => view.get(collection, id) });
-      if (notifications.length > 0) created = this.ipn.outboxRecords(ns, { notifications, settings: view.get('settings', IPN_SETTINGS_ID) });
+      if (notifications.length > 0) created = this.ipn.outboxRecords(ns, { notifications, settings });
       return created.length === 0 ? outcome : { ...outcome, puts: [...outcome.puts, ...created.map(outboxPut)] };
     });
     if (created.length > 0) this.ipn.attemptFirst(ns, created);

@@ -246,6 +246,17 @@ describe('IpnService per-merchant config', () => {
     expect((await again.config('SHOP')).source).toBe('default');
   });
 
+  it('has endpoints for a merchant from its own URLs, else from the defaults, and none once closed', () => {
+    const withDefaults = service({ defaultUrls: ['http://127.0.0.1:1/a'] }).ipn;
+    const withoutDefaults = service().ipn;
+    expect(withDefaults.hasEndpoints(undefined)).toBe(true);
+    expect(withoutDefaults.hasEndpoints(undefined)).toBe(false);
+    expect(withDefaults.hasEndpoints({ urls: [], signed: true })).toBe(false);
+    expect(withoutDefaults.hasEndpoints({ urls: ['http://127.0.0.1:1/own'], signed: false })).toBe(true);
+    withDefaults.close();
+    expect(withDefaults.hasEndpoints(undefined)).toBe(false);
+  });
+
   it('unsubscribe removes one URL or all of them', async () => {
     const { ipn } = service({ defaultUrls: ['http://127.0.0.1:1/a', 'http://127.0.0.1:1/b'] });
     expect(await ipn.unsubscribe('SHOP', 'http://127.0.0.1:1/a')).toEqual({ removed: ['http://127.0.0.1:1/a'], config: { urls: ['http://127.0.0.1:1/b'], signed: true, source: 'merchant' } });

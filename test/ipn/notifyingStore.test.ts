@@ -29,6 +29,7 @@ describe('NotifyingStore', () => {
     ]);
     const seen: Array<{ ns: string; notifications: readonly IpnNotification[]; settings: unknown }> = [];
     const store = new NotifyingStore(inner, {
+      hasEndpoints: () => true,
       outboxRecords: (ns, { notifications, settings }) => {
         seen.push({ ns, notifications, settings });
         return [];
@@ -54,17 +55,29 @@ describe('NotifyingStore', () => {
 
   it('hands nothing over for transactions touching no notifying collection, or writing nothing', async () => {
     let calls = 0;
-    const store = new NotifyingStore(createStore('memory'), { outboxRecords: () => (calls++, []), attemptFirst: () => {} });
+    const store = new NotifyingStore(createStore('memory'), { hasEndpoints: () => true, outboxRecords: () => (calls++, []), attemptFirst: () => {} });
     await write(store, 'M', [{ collection: 'settings', id: 'ipn', value: { urls: [], signed: true } }, { collection: 'checkoutSessions', id: 's', value: {} }]);
     await store.transact('M', () => ({ puts: [], result: null }));
     expect(calls).toBe(0);
+  });
+
+  it('works out no notifications for a merchant without an endpoint, and asks with the settings read in the transaction', async () => {
+    const inner = createStore('memory');
+    await write(inner, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }]);
+    const asked: unknown[] = [];
+    let handedOver = 0;
+    const store = new NotifyingStore(inner, { hasEndpoints: (settings) => (asked.push(settings), false), outboxRecords: () => (handedOver++, []), attemptFirst: () => {} });
+    await write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Captured') }]);
+    expect(asked).toEqual([undefined]);
+    expect(handedOver).toBe(0);
+    expect((await store.read<ReturnType<typeof chargeRecord>>('M', 'charges', CH))!.charge.statusDetails.state).toBe('Captured');
   });
 
   it('writes and attempts no delivery when the transaction fails', async () => {
     let calls = 0;
     const inner = createStore('memory');
     const record = { delivery: { id: 'd1', merchant: 'M' }, order: 0, dueAt: 0, claim: null } as unknown as OutboxRecord;
-    const store = new NotifyingStore(inner, { outboxRecords: () => [record], attemptFirst: () => void calls++ });
+    const store = new NotifyingStore(inner, { hasEndpoints: () => true, outboxRecords: () => [record], attemptFirst: () => void calls++ });
     await expect(write(store, 'M', [{ collection: 'charges', id: CH, value: chargeRecord(CH, 'Authorized') }, { collection: 'nope' as never, id: 'x', value: {} }])).rejects.toThrow(/unknown collection/);
     expect(calls).toBe(0);
     expect(await inner.readAll('M', 'ipnDeliveries')).toEqual([]);
