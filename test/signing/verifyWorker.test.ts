@@ -129,25 +129,11 @@ describe('VerifyWorker', () => {
   });
 
   it('falls back for a batch whose answer does not fit it, and drops that worker', async () => {
-    const source = `const { parentPort } = require('node:worker_threads');
-      parentPort.on('message', ({ id }) => parentPort.postMessage({ id, results: new Uint8Array(1).fill(1) }));
-      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
-    const worker = new VerifyWorker({ source, retryDelayMs: 60_000 });
-    await worker.whenOnline();
-    const checks = mixedChecks();
-    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
-    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+    await expectEveryCheckRedone(new VerifyWorker({ source: fakeWorker("({ id }) => parentPort.postMessage({ id, results: new Uint8Array(1).fill(1) })"), retryDelayMs: 60_000 }));
   });
 
   it('replaces a worker that stops answering, redoing its checks in the thread pool', async () => {
-    const source = `const { parentPort } = require('node:worker_threads');
-      parentPort.on('message', () => {});
-      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
-    const worker = new VerifyWorker({ source, retryDelayMs: 60_000, stallMs: 50 });
-    await worker.whenOnline();
-    const checks = mixedChecks();
-    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
-    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+    await expectEveryCheckRedone(new VerifyWorker({ source: fakeWorker('() => {}'), retryDelayMs: 60_000, stallMs: 50 }));
   });
 
   it('redoes a batch it cannot encode in the thread pool, and sends its keys again with the next batch', async () => {
@@ -167,13 +153,21 @@ describe('VerifyWorker', () => {
   });
 
   it('drops a worker that posts something other than an answer, redoing its checks in the thread pool', async () => {
-    const source = `const { parentPort } = require('node:worker_threads');
-      parentPort.on('message', () => parentPort.postMessage(null));
-      parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
-    const worker = new VerifyWorker({ source, retryDelayMs: 60_000 });
-    await worker.whenOnline();
-    const checks = mixedChecks();
-    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
-    expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+    await expectEveryCheckRedone(new VerifyWorker({ source: fakeWorker('() => parentPort.postMessage(null)'), retryDelayMs: 60_000 }));
   });
 });
+
+/** The source of a worker that says it is ready, then answers each batch with `onMessage` (JavaScript text). */
+function fakeWorker(onMessage: string): string {
+  return `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', ${onMessage});
+    parentPort.postMessage(${JSON.stringify(WORKER_READY)});`;
+}
+
+/** Sends one batch of mixed checks to a misbehaving worker: every check must come back right, all redone in the thread pool. */
+async function expectEveryCheckRedone(worker: VerifyWorker): Promise<void> {
+  await worker.whenOnline();
+  const checks = mixedChecks();
+  expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+  expect(worker.stats).toMatchObject({ batches: 1, verified: 0, fallbacks: checks.length });
+}
