@@ -10,6 +10,8 @@
  */
 export const BATCH_HEADER_BYTES = 4;
 export const CHECK_HEADER_BYTES = 12;
+/** Where each field sits in a check's header (bytes from its start); the worker reads these same offsets. */
+export const CHECK_FIELD = { keyIndex: 0, saltLength: 4, messageBytes: 6, signatureBytes: 10 } as const;
 
 /** One check as the batch carries it; keyIndex names a key the worker was sent before or with the batch. */
 export interface BatchCheck {
@@ -29,10 +31,10 @@ export function encodeBatch(checks: readonly BatchCheck[]): ArrayBuffer {
   let at = BATCH_HEADER_BYTES;
   for (const { keyIndex, message, signature, saltLength } of checks) {
     const messageBytes = bytes.write(message, at + CHECK_HEADER_BYTES, 'utf8');
-    bytes.writeUInt32BE(keyIndex, at);
-    bytes.writeUInt16BE(saltLength, at + 4);
-    bytes.writeUInt32BE(messageBytes, at + 6);
-    bytes.writeUInt16BE(signature.length, at + 10);
+    bytes.writeUInt32BE(keyIndex, at + CHECK_FIELD.keyIndex);
+    bytes.writeUInt16BE(saltLength, at + CHECK_FIELD.saltLength);
+    bytes.writeUInt32BE(messageBytes, at + CHECK_FIELD.messageBytes);
+    bytes.writeUInt16BE(signature.length, at + CHECK_FIELD.signatureBytes);
     at += CHECK_HEADER_BYTES + messageBytes;
     bytes.set(signature, at);
     at += signature.length;

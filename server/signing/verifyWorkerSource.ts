@@ -1,3 +1,5 @@
+import { BATCH_HEADER_BYTES, CHECK_FIELD, CHECK_HEADER_BYTES } from './verifyBatchFormat.js';
+
 /** The worker's first message: its code has loaded and it takes batches. */
 export const WORKER_READY = 'ready';
 
@@ -8,7 +10,7 @@ export const WORKER_READY = 'ready';
  * path to resolve in any of them. Eval'd workers run as CommonJS, hence `require`.
  *
  * A message is { id, keys: [[keyIndex, spkiDer], ...], batch: ArrayBuffer } in the layout of
- * verifyBatchFormat.ts; each key arrives once and is kept as a KeyObject under its index. Every
+ * verifyBatchFormat.ts (its sizes and offsets are written into the text below); each key arrives once and is kept as a KeyObject under its index. Every
  * check runs synchronously (RSASSA-PSS, SHA-256, the salt length given), any exception counting as
  * false, and the batch is answered with one message { id, results: Uint8Array of 1/0 }. Its
  * first message, once its code has loaded, is WORKER_READY.
@@ -22,13 +24,13 @@ parentPort.on('message', ({ id, keys: added, batch }) => {
   const view = new DataView(batch);
   const bytes = new Uint8Array(batch);
   const results = new Uint8Array(view.getUint32(0));
-  let at = 4;
+  let at = ${BATCH_HEADER_BYTES};
   for (let i = 0; i < results.length; i++) {
-    const options = { key: keys[view.getUint32(at)], padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: view.getUint16(at + 4) };
-    const messageEnd = at + 12 + view.getUint32(at + 6);
-    const signatureEnd = messageEnd + view.getUint16(at + 10);
+    const options = { key: keys[view.getUint32(at + ${CHECK_FIELD.keyIndex})], padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: view.getUint16(at + ${CHECK_FIELD.saltLength}) };
+    const messageEnd = at + ${CHECK_HEADER_BYTES} + view.getUint32(at + ${CHECK_FIELD.messageBytes});
+    const signatureEnd = messageEnd + view.getUint16(at + ${CHECK_FIELD.signatureBytes});
     try {
-      results[i] = verify('sha256', bytes.subarray(at + 12, messageEnd), options, bytes.subarray(messageEnd, signatureEnd)) ? 1 : 0;
+      results[i] = verify('sha256', bytes.subarray(at + ${CHECK_HEADER_BYTES}, messageEnd), options, bytes.subarray(messageEnd, signatureEnd)) ? 1 : 0;
     } catch {
       results[i] = 0;
     }
