@@ -12,8 +12,8 @@ import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
 
 export interface FileStoreOptions extends MemoryStoreOptions {
   /**
-   * Compact once the log holds this many entries not yet in the snapshot, or as many entries as
-   * there are records if that is more (so compaction costs O(1) amortized per commit). Default 1000.
+   * Compact once the log holds this many entries not yet in the snapshot, or twice as many entries
+   * as there are records if that is more (so compaction costs O(1) amortized per commit). Default 1000.
    */
   compactEvery?: number;
   /** Compact, too, once the log holds this many bytes, or twice the snapshot's if that is more. Default 128 MiB. */
@@ -35,8 +35,9 @@ export interface FileStoreStats {
 }
 
 /**
- * The log may hold this much, or LOG_PER_SNAPSHOT times the snapshot's bytes if that is more,
- * before a compaction: a log of full records replays slower than the packed snapshot loads, so its
+ * The log may hold this much, or LOG_PER_SNAPSHOT times the snapshot's bytes if that is more, and
+ * LOG_PER_SNAPSHOT times as many entries as there are records (at least compactEvery), before a
+ * compaction: a log of full records replays slower than the packed snapshot loads, so its
  * size is what bounds the restart time (a count of entries alone would let a million 5 KB commits
  * pile up). A compaction serializes every record not packed yet, so while most records are recent
  * (all of them in a store younger than the packing delay) it costs about as much CPU per byte of
@@ -540,7 +541,7 @@ export class FileStore implements EmbeddedEngine {
   }
 
   #threshold(): number {
-    return Math.max(this.#compactEvery, this.#state.size);
+    return Math.max(this.#compactEvery, LOG_PER_SNAPSHOT * this.#state.size);
   }
 
   #bytesThreshold(): number {

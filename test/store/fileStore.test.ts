@@ -126,15 +126,19 @@ describe('FileStore: restart', () => {
 });
 
 describe('FileStore: compaction', () => {
-  it('compacts into the snapshot after compactEvery entries and deletes the older logs', async () => {
+  it('compacts after compactEvery entries, then after twice as many entries as there are records, and deletes the older logs', async () => {
     const store = await openStore(fx.file, { compactEvery: 10 });
     for (let i = 0; i < 10; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
     await vi.waitFor(() => expect(store.stats().compactions).toBe(1)); // started by the 10th commit
-    for (let i = 10; i < 25; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
-    await vi.waitFor(() => expect(store.stats().compactions).toBe(2));
+    // 10 records now: the next compaction waits for 20 more entries, not 10.
+    for (let i = 10; i < 29; i++) await store.commit('m1', put(`C${i}`, { i }, 1000 + i));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.stats().compactions).toBe(1);
+    await store.commit('m1', put('C29', { i: 29 }, 1029));
+    await vi.waitFor(() => expect(store.stats().compactions).toBe(2)); // started by the 20th entry after the first
     expect((await logFiles()).length).toBeLessThanOrEqual(1);
     const recovered = await openStore(await crashCopy());
-    expect(recovered.list('m1', 'charges')).toHaveLength(25);
+    expect(recovered.list('m1', 'charges')).toHaveLength(30);
     expect(recovered.due(1002).map((r) => r.id)).toEqual(['C0', 'C1', 'C2']);
   });
 
