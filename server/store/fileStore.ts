@@ -35,8 +35,8 @@ export interface FileStoreStats {
 }
 
 /**
- * The log may hold this much, or LOG_PER_SNAPSHOT times the snapshot's bytes if that is more, and
- * LOG_PER_SNAPSHOT times as many entries as there are records (at least compactEvery), before a
+ * The log may hold this much, or LOG_GROWTH times the snapshot's bytes if that is more, and
+ * LOG_GROWTH times as many entries as there are records (at least compactEvery), before a
  * compaction: a log of full records replays slower than the packed snapshot loads, so its
  * size is what bounds the restart time (a count of entries alone would let a million 5 KB commits
  * pile up). A compaction serializes every record not packed yet, so while most records are recent
@@ -47,7 +47,7 @@ export interface FileStoreStats {
  * seconds; once the snapshot outgrows half the floor, the disk holds at most about three times it.
  */
 const MIN_COMPACT_BYTES = 128 * 2 ** 20;
-const LOG_PER_SNAPSHOT = 2;
+const LOG_GROWTH = 2;
 
 interface Pending {
   generation: number;
@@ -541,11 +541,11 @@ export class FileStore implements EmbeddedEngine {
   }
 
   #threshold(): number {
-    return Math.max(this.#compactEvery, LOG_PER_SNAPSHOT * this.#state.size);
+    return Math.max(this.#compactEvery, LOG_GROWTH * this.#state.size);
   }
 
   #bytesThreshold(): number {
-    return Math.max(this.#compactBytes, LOG_PER_SNAPSHOT * this.#snapshotBytes);
+    return Math.max(this.#compactBytes, LOG_GROWTH * this.#snapshotBytes);
   }
 }
 
