@@ -12,6 +12,8 @@ export interface VerifyWorkerStats {
   batches: number;
   /** Checks a worker answered. */
   verified: number;
+  /** Messages of results received (a batch is answered in parts). */
+  answers: number;
   /** Public keys sent to a worker (each once per worker). */
   keysSent: number;
   /** Checks done in libuv's thread pool instead (worker starting, failed, or gone mid-batch). */
@@ -42,17 +44,28 @@ interface NewKey {
   spki: Buffer;
 }
 
+/** Results for checks `from` .. `from + results.length - 1` of batch `id` (a batch is answered in order, in parts). */
 interface WorkerAnswer {
   id: number;
+  from: number;
   results: Uint8Array;
+}
+
+/** A batch sent to the worker: its checks, and how many of them (from the first) are answered. */
+interface Batch {
+  checks: Queued[];
+  answered: number;
 }
 
 /**
  * RSASSA-PSS checks on one worker thread, in batches. The callback form of node:crypto's verify
  * queues one libuv thread-pool job per request, and on a CPU-bound server the event loop then
  * spends a large share of its time on the pool's mutex and wake-ups. Here every check asked for
- * in one turn of the event loop goes out as one message (flushed in setImmediate) and comes back
- * as one message, so that overhead is paid per batch instead of per request.
+ * in one turn of the event loop goes out as one message (flushed in setImmediate), so that overhead
+ * is paid per batch instead of per request. The answers come back in a few parts of doubling size
+ * (verifyWorkerSource.ts): answered as one message, a batch of 40 kept its 40 requests waiting
+ * for all 40 checks, the event loop idle meanwhile, and then the worker idle while the loop
+ * finished them; in parts, the two threads overlap.
  *
  * The worker starts on the first check, not before (a start must not pay for it); until it is
  * online, and for `retryDelayMs` after it fails, checks run in the thread pool as before. If it
@@ -61,7 +74,7 @@ interface WorkerAnswer {
  * alive only while checks are in flight.
  */
 export class VerifyWorker {
-  readonly stats: VerifyWorkerStats = { workersStarted: 0, batches: 0, verified: 0, keysSent: 0, fallbacks: 0 };
+  readonly stats: VerifyWorkerStats = { workersStarted: 0, batches: 0, verified: 0, answers: 0, keysSent: 0, fallbacks: 0 };
   readonly #source: string;
   readonly #retryDelayMs: number;
   readonly #stallMs: number;
@@ -75,7 +88,7 @@ export class VerifyWorker {
   /** Index of each key (by fingerprint) the current worker holds. */
   #keyIndexes = new Map<string, number>();
   #queue: Queued[] = [];
-  #inFlight = new Map<number, Queued[]>();
+  #inFlight = new Map<number, Batch>();
   #nextBatchId = 0;
   #onlineWaiters: ((online: boolean) => void)[] = [];
 
@@ -163,7 +176,7 @@ export class VerifyWorker {
       return;
     }
     this.#nextBatchId++;
-    this.#inFlight.set(id, queued);
+    this.#inFlight.set(id, { checks: queued, answered: 0 });
     this.#holdProcess(worker, true);
     if (!this.#stallTimer) this.#watch(worker);
     this.stats.batches++;
@@ -185,15 +198,18 @@ export class VerifyWorker {
     if (this.#worker !== worker) return;
     // Not an answer this worker can give: it cannot be trusted with the rest either.
     if (typeof answer !== 'object' || answer === null) return this.#abandon(worker);
-    const { id, results } = answer;
-    const checks = this.#inFlight.get(id);
-    if (!checks) return;
-    if (!(results instanceof Uint8Array) || results.length !== checks.length) return this.#abandon(worker);
-    this.#inFlight.delete(id);
+    const { id, from, results } = answer;
+    const batch = this.#inFlight.get(id);
+    if (!batch) return;
+    const { checks, answered } = batch;
+    if (!(results instanceof Uint8Array) || from !== answered || results.length === 0 || answered + results.length > checks.length) return this.#abandon(worker);
+    batch.answered += results.length;
+    if (batch.answered === checks.length) this.#inFlight.delete(id);
     if (this.#inFlight.size === 0) this.#holdProcess(worker, false);
     this.#watch(worker);
-    this.stats.verified += checks.length;
-    for (let i = 0; i < checks.length; i++) checks[i]!.resolve(results[i] === 1);
+    this.stats.verified += results.length;
+    this.stats.answers++;
+    for (let i = 0; i < results.length; i++) checks[answered + i]!.resolve(results[i] === 1);
   }
 
   /** The worker failed or exited: redo what it held in the thread pool, and try a fresh one later. */
@@ -207,7 +223,8 @@ export class VerifyWorker {
     const stranded = [...this.#inFlight.values()];
     this.#inFlight.clear();
     this.#watch(worker);
-    for (const checks of stranded) for (const check of checks) this.#fallBack(check);
+    // Only the checks not answered yet: the others' promises have resolved already.
+    for (const { checks, answered } of stranded) for (const check of checks.slice(answered)) this.#fallBack(check);
   }
 
   /** A worker keeps the process alive only while someone waits on it (checks in flight, whenOnline). */

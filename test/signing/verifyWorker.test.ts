@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyRegistry, type RegisteredKey } from '../../server/signing/index.js';
 import { VerifyWorker } from '../../server/signing/verifyWorker.js';
-import { VERIFY_WORKER_SOURCE, WORKER_READY } from '../../server/signing/verifyWorkerSource.js';
+import { FIRST_PART_CHECKS, VERIFY_WORKER_SOURCE, WORKER_READY } from '../../server/signing/verifyWorkerSource.js';
 import { DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, OTHER_PRIVATE_KEY, OTHER_PUBLIC_KEY, pssSign } from './helpers.js';
 
 const keys = new KeyRegistry();
@@ -91,16 +91,25 @@ describe('VerifyWorker', () => {
     expect(worker.stats).toMatchObject({ batches: 2, verified: checks.length, keysSent: 2 });
   });
 
-  it('redoes every check in the thread pool when the worker dies mid-batch, and starts a fresh worker later', async () => {
+  it('answers a batch in parts of doubling size, in order, each check with its own result', async () => {
+    const worker = new VerifyWorker();
+    await worker.whenOnline();
+    const checks = mixedChecks(); // 48 checks: parts of 2, 4, 8, 16 and the last 18
+    expect(checks.length).toBe(48);
+    expect(await verifyAll(worker, checks)).toEqual(expectedOf(checks));
+    expect(worker.stats).toMatchObject({ batches: 1, answers: 5, verified: 48, fallbacks: 0 });
+  });
+
+  it('redoes in the thread pool the checks not answered yet when the worker dies mid-batch, and starts a fresh worker later', async () => {
     const worker = new VerifyWorker({ source: crashingSource(3), retryDelayMs: 0 });
     await worker.whenOnline();
     const checks = mixedChecks();
     const inFlight = verifyAll(worker, checks.slice(0, 24));
-    await nextTurn(); // the first batch is posted; the worker dies on its third check
+    await nextTurn(); // the first batch is posted; the worker answers its first two checks, then dies on the third
     const queuedBehind = verifyAll(worker, checks.slice(24));
     expect([...(await inFlight), ...(await queuedBehind)]).toEqual(expectedOf(checks));
-    expect(worker.stats.verified).toBe(0);
-    expect(worker.stats.fallbacks).toBe(checks.length);
+    expect(worker.stats.verified).toBe(FIRST_PART_CHECKS);
+    expect(worker.stats.fallbacks).toBe(checks.length - FIRST_PART_CHECKS);
     expect(worker.stats.workersStarted).toBe(1);
 
     // The next check starts a fresh worker (answered in the pool meanwhile); two checks then fit before its crash.
@@ -108,7 +117,7 @@ describe('VerifyWorker', () => {
     expect(worker.stats.workersStarted).toBe(2);
     await worker.whenOnline();
     expect(await verifyAll(worker, checks.slice(0, 2))).toEqual(expectedOf(checks.slice(0, 2)));
-    expect(worker.stats.verified).toBe(2);
+    expect(worker.stats.verified).toBe(FIRST_PART_CHECKS + 2);
   });
 
   it('waits the retry delay after a failure before trying another worker', async () => {
@@ -129,7 +138,20 @@ describe('VerifyWorker', () => {
   });
 
   it('falls back for a batch whose answer does not fit it, and drops that worker', async () => {
-    await expectEveryCheckRedone(new VerifyWorker({ source: fakeWorker("({ id }) => parentPort.postMessage({ id, results: new Uint8Array(1).fill(1) })"), retryDelayMs: 60_000 }));
+    // No `from`, more results than checks, an empty part, a part that does not start where the last ended.
+    for (const answer of ['{ id, results: new Uint8Array(1).fill(1) }', '{ id, from: 0, results: new Uint8Array(49).fill(1) }', '{ id, from: 0, results: new Uint8Array(0) }', '{ id, from: 1, results: new Uint8Array(1).fill(1) }']) {
+      await expectEveryCheckRedone(new VerifyWorker({ source: fakeWorker(`({ id }) => parentPort.postMessage(${answer})`), retryDelayMs: 60_000 }));
+    }
+  });
+
+  it('keeps the parts already answered when a later part does not fit, and redoes only the rest', async () => {
+    // Answers the first two checks false (a real check would say true for some), then repeats that part.
+    const source = fakeWorker('({ id }) => { parentPort.postMessage({ id, from: 0, results: new Uint8Array(2) }); parentPort.postMessage({ id, from: 0, results: new Uint8Array(2) }); }');
+    const worker = new VerifyWorker({ source, retryDelayMs: 60_000 });
+    await worker.whenOnline();
+    const checks = mixedChecks();
+    expect(await verifyAll(worker, checks)).toEqual([false, false, ...expectedOf(checks.slice(2))]);
+    expect(worker.stats).toMatchObject({ batches: 1, verified: 2, answers: 1, fallbacks: checks.length - 2 });
   });
 
   it('replaces a worker that stops answering, redoing its checks in the thread pool', async () => {
