@@ -3,6 +3,9 @@ import { BATCH_HEADER_BYTES, CHECK_FIELD, CHECK_HEADER_BYTES } from './verifyBat
 /** The worker's first message: its code has loaded and it takes batches. */
 export const WORKER_READY = 'ready';
 
+/** How many checks the first part of a batch's answer holds; each part after holds twice the last. */
+export const FIRST_PART_CHECKS = 2;
+
 /**
  * The signature-verification worker, as source text for `new Worker(source, { eval: true })`.
  * Text rather than a module file so it loads the same way from the TypeScript sources (vitest),
@@ -18,8 +21,6 @@ export const WORKER_READY = 'ready';
  * works on them while the worker checks the rest. Its first message, once its code has loaded, is
  * WORKER_READY.
  */
-export const FIRST_PART_CHECKS = 2;
-
 export const VERIFY_WORKER_SOURCE = `'use strict';
 const { parentPort } = require('node:worker_threads');
 const { constants, createPublicKey, verify } = require('node:crypto');
