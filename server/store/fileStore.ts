@@ -417,9 +417,7 @@ export class FileStore implements EmbeddedEngine {
         let n = 1;
         while (n < this.#queue.length && this.#queue[n]!.generation === generation) n++;
         const batch = this.#queue.splice(0, n);
-        let text = batch[0]!.line;
-        for (let i = 1; i < batch.length; i++) text += '\n' + batch[i]!.line;
-        const buffer = Buffer.from(text + '\n', 'utf8');
+        const buffer = linesBytes(batch);
         try {
           await this.#repairLog();
           const handle = await this.#handleFor(generation);
@@ -547,6 +545,22 @@ export class FileStore implements EmbeddedEngine {
   #bytesThreshold(): number {
     return Math.max(this.#compactBytes, LOG_GROWTH * this.#snapshotBytes);
   }
+}
+
+/**
+ * The lines, each followed by '\n', as UTF-8, encoded straight into one buffer: joining them
+ * first would make a string of the whole batch only to copy it once more.
+ */
+function linesBytes(batch: readonly Pending[]): Buffer {
+  let size = 0;
+  for (const pending of batch) size += Buffer.byteLength(pending.line, 'utf8') + 1;
+  const buffer = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const pending of batch) {
+    at += buffer.write(pending.line, at, 'utf8');
+    buffer[at++] = 0x0a;
+  }
+  return buffer;
 }
 
 async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {

@@ -312,6 +312,19 @@ describe('FileStore: group commit', () => {
     expect(store.stats().batches).toBeLessThanOrEqual(10);
   });
 
+  it('writes a batch of lines holding multi-byte characters byte for byte, one line per commit', async () => {
+    const store = await openStore();
+    const texts = ['plain', 'Müller', 'Straße 5 €', '東京都', 'emoji 😀 and a\nnewline', ''];
+    await Promise.all(texts.map((text, i) => store.commit('m1', put(`C${i}`, { text }))));
+    expect(store.stats().batches).toBe(1);
+    const lines = (await readFile(`${fx.file}.1.log`, 'utf8')).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line).puts[0].value.text)).toEqual(texts);
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual(texts.map((text) => ({ text })));
+  });
+
   it('resolves a commit only after its batch is written', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
