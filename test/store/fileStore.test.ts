@@ -325,6 +325,20 @@ describe('FileStore: group commit', () => {
     expect(recovered.list('m1', 'charges')).toEqual(texts.map((text) => ({ text })));
   });
 
+  it('writes batches of any size through its reused buffer: a long one, one past the buffer it keeps, then short ones, each whole', async () => {
+    const store = await openStore();
+    const sizes = [300_000, 5 * 2 ** 20, 10, 200_000, 3];
+    for (const [i, size] of sizes.entries()) {
+      await Promise.all([store.commit('m1', put(`A${i}`, { text: 'é'.repeat(size) })), store.commit('m1', put(`B${i}`, { text: 'x'.repeat(size % 7) }))]);
+    }
+    expect(store.stats().batches).toBe(sizes.length);
+    const lines = (await readFile(`${fx.file}.1.log`, 'utf8')).split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line).puts[0].value.text.length)).toEqual(sizes.flatMap((size) => [size, size % 7]));
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.get('m1', 'charges', 'A3')).toEqual({ text: 'é'.repeat(200_000) });
+  });
+
   it('resolves a commit only after its batch is written', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
