@@ -52,31 +52,15 @@ export function checkCommit(ns: string, puts: readonly Put[]): void {
 }
 
 /**
- * The JSON text of each put's value, made once per commit: the log line is put together from it,
- * and the store keeps it with the record while the record is hot, so a compaction or the packing
- * of a record that has not changed since does not serialize it again. Throws (before anything is
- * applied) when a value has no JSON form.
+ * The log line (no newline) of a checked commit, serialized now: what is on disk is what was
+ * committed. Throws (before anything is applied) when a value has no JSON form.
  */
-export function valueTexts(puts: readonly Put[]): string[] {
-  const texts: string[] = [];
-  for (const put of puts) texts.push(JSON.stringify(put.value));
-  return texts;
-}
-
-/**
- * The log line (no newline) of a checked commit, from its values' texts (`valueTexts`): the same
- * text `JSON.stringify({ op: 'put', ns, at, puts })` gives for the StoredPut form, so what is on
- * disk is what was committed.
- */
-export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], texts: readonly string[] = valueTexts(puts)): string {
-  let line = `{"op":"put","ns":${JSON.stringify(ns)},"at":${JSON.stringify(at)},"puts":[`;
-  for (let i = 0; i < puts.length; i++) {
-    const put = puts[i]!;
+export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[]): string {
+  const stored: StoredPut[] = puts.map((p, i) => {
     const seq = seqs[i];
-    line += `${i === 0 ? '' : ','}{"collection":"${put.collection}","id":${JSON.stringify(put.id)},"value":${texts[i]},"dueAt":${JSON.stringify(put.dueAt ?? null)}`;
-    line += seq === null || seq === undefined ? '}' : `,"seq":${seq}}`;
-  }
-  return `${line}]}`;
+    return seq === null || seq === undefined ? { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null } : { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null, seq };
+  });
+  return JSON.stringify({ op: 'put', ns, at, puts: stored });
 }
 
 /** Serializes a reset for the log. */

@@ -1,6 +1,6 @@
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { checkCommit, checkNamespace, deepFreeze, encodeCommit, encodeReset, valueTexts, type LogEntry } from './encoding.js';
+import { checkCommit, checkNamespace, deepFreeze, encodeCommit, encodeReset, type LogEntry } from './encoding.js';
 import { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 import { FileLock } from './fileLock.js';
 import { readLegacySnapshot } from './legacySnapshot.js';
@@ -270,10 +270,16 @@ export class FileStore implements EmbeddedEngine {
       checkCommit(ns, puts);
       if (puts.length === 0) return Promise.resolve(); // nothing to make durable: no write, no fsync
       const at = this.#state.now();
-      const texts = valueTexts(puts); // throws, if it does, before anything is applied
       const seqs: (number | null)[] = [];
-      const undo = this.#state.apply(ns, puts, at, seqs, texts);
-      return this.#append(encodeCommit(ns, puts, at, seqs, texts), undo);
+      const undo = this.#state.apply(ns, puts, at, seqs);
+      let line: string;
+      try {
+        line = encodeCommit(ns, puts, at, seqs);
+      } catch (err) {
+        undo();
+        throw err;
+      }
+      return this.#append(line, undo);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -13,16 +13,13 @@ export interface StoredRecord {
 }
 
 /**
- * One stored record. Hot: `value` is the frozen value and `packed` is null; `json` is the value's
- * JSON text when it was made already (by the file store's log line, or by unpacking), kept so a
- * snapshot or the packing need not serialize the value again. Cold: `packed` holds the deflated
- * JSON (see Packer), and `value` and `json` are empty. `changedAt` is the real time of the last
- * write (retention counts from it); `dueAt` feeds the due index.
+ * One stored record. Hot: `value` is the frozen value and `packed` is null. Cold: `packed` holds
+ * the deflated JSON (see Packer) and `value` is undefined. `changedAt` is the real time of the
+ * last write (retention counts from it); `dueAt` feeds the due index.
  */
 export class Entry implements DueOwner {
   /** This version's item in the due index while it is stored with a due time. */
   due: DueItem | null = null;
-  json: string | null = null;
 
   constructor(
     public value: unknown,
@@ -34,11 +31,6 @@ export class Entry implements DueOwner {
     /** Insertion order: a new id gets the next number, a new version keeps it (`list` order). */
     readonly seq: number,
   ) {}
-}
-
-/** The JSON text of a hot entry: the one kept with it, or made now. */
-export function hotJson(entry: Entry): string {
-  return entry.json ?? JSON.stringify(entry.value);
 }
 
 type Records = Map<string, Entry>;
@@ -62,11 +54,6 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** Records unchanged this long are removed by the retention sweep (ms); null keeps everything. */
   retentionMs?: number | null;
-  /**
-   * At most this many characters of hot records' JSON text are kept with them (see Entry.json);
-   * past it, a snapshot or the packing serializes a record again. Default 64 Mi.
-   */
-  keptTextLimit?: number;
   /** How often the retention sweep runs (ms; default an hour, or a tenth of the retention if shorter). */
   sweepEveryMs?: number;
 }
@@ -110,9 +97,6 @@ export class MemoryStore implements EmbeddedEngine {
   /** Last insertion number handed out. */
   #seq = 0;
   #packedBytes = 0;
-  readonly #keptTextLimit: number;
-  /** Characters of JSON text kept with hot records. */
-  #keptText = 0;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
   #packing = false;
@@ -120,7 +104,6 @@ export class MemoryStore implements EmbeddedEngine {
   constructor(options: MemoryStoreOptions = {}) {
     this.#coldAfterMs = options.coldAfterMs ?? 30_000;
     this.now = options.now ?? Date.now;
-    this.#keptTextLimit = options.keptTextLimit ?? 64 * 2 ** 20;
     const retention = options.retentionMs ?? null;
     if (retention !== null && !(retention > 0)) throw new TypeError('store: retentionMs must be positive or null');
     this.#retentionMs = retention;
@@ -212,10 +195,10 @@ export class MemoryStore implements EmbeddedEngine {
   }
 
   /** Records, how many are packed, and the bytes their packed form takes. */
-  stats(): { records: number; hot: number; packed: number; packedBytes: number; keptText: number } {
+  stats(): { records: number; hot: number; packed: number; packedBytes: number } {
     let packed = 0;
     for (const [, , , entry] of this.entries()) if (entry.packed !== null) packed++;
-    return { records: this.#records, hot: this.#records - packed, packed, packedBytes: this.#packedBytes, keptText: this.#keptText };
+    return { records: this.#records, hot: this.#records - packed, packed, packedBytes: this.#packedBytes };
   }
 
   /** The packer, whose dictionaries the snapshot carries. */
@@ -225,13 +208,11 @@ export class MemoryStore implements EmbeddedEngine {
 
   /**
    * Applies puts all at once whose values are owned already (`checkCommit`, or parsed and frozen).
-   * `changedAt` is the real time of the write; `texts`, when given, is each value's JSON text
-   * (`valueTexts`), kept with the record while it is hot. Returns how to undo it.
+   * `changedAt` is the real time of the write. Returns how to undo it.
    */
-  apply(ns: string, puts: readonly AppliedPut[], changedAt: number, seqs?: (number | null)[], texts?: readonly string[]): Undo {
+  apply(ns: string, puts: readonly AppliedPut[], changedAt: number, seqs?: (number | null)[]): Undo {
     const undo: [Collection, string, Entry | undefined][] = [];
-    for (let i = 0; i < puts.length; i++) {
-      const put = puts[i]!;
+    for (const put of puts) {
       const previous = this.#data.get(ns)?.get(put.collection)?.get(put.id);
       undo.push([put.collection, put.id, previous]);
       if (put.value === null) {
@@ -240,9 +221,7 @@ export class MemoryStore implements EmbeddedEngine {
       } else {
         const seq = put.seq ?? previous?.seq ?? ++this.#seq;
         if (seq > this.#seq) this.#seq = seq;
-        const entry = new Entry(put.value, null, put.dueAt ?? null, changedAt, this.now(), seq);
-        if (texts !== undefined) entry.json = this.#keepable(texts[i]!);
-        this.#set(ns, put.collection, put.id, entry);
+        this.#set(ns, put.collection, put.id, new Entry(put.value, null, put.dueAt ?? null, changedAt, this.now(), seq));
         seqs?.push(seq);
       }
     }
@@ -317,6 +296,11 @@ export class MemoryStore implements EmbeddedEngine {
         for (const [id, entry] of records) yield [ns, collection, id, entry];
       }
     }
+  }
+
+  /** The JSON text of an entry, without making it hot. */
+  jsonOf(collection: Collection, entry: Entry): string {
+    return entry.packed !== null ? this.#packer.unpack(collection, entry.packed) : JSON.stringify(entry.value);
   }
 
   /** Every due record, earliest first. */
@@ -432,18 +416,11 @@ export class MemoryStore implements EmbeddedEngine {
   }
 
   #unpack(records: Records, id: string, collection: Collection, entry: Entry): void {
-    const json = this.#packer.unpack(collection, entry.packed!);
+    const value = deepFreeze(JSON.parse(this.#packer.unpack(collection, entry.packed!)));
     this.#packedBytes -= entry.packed!.length;
-    entry.value = deepFreeze(JSON.parse(json));
-    entry.json = this.#keepable(json);
-    if (entry.json !== null) this.#keptText += json.length;
+    entry.value = value;
     entry.packed = null;
     this.#makeHot(records, id, entry);
-  }
-
-  /** `json`, if keeping it stays within the limit; else null. */
-  #keepable(json: string): string | null {
-    return this.#keptText + json.length <= this.#keptTextLimit ? json : null;
   }
 
   #makeHot(records: Records, id: string, entry: Entry): void {
@@ -460,16 +437,14 @@ export class MemoryStore implements EmbeddedEngine {
     if (!this.#packer.dictionary(collection)) {
       const samples: string[] = [];
       for (const other of records.values()) {
-        if (other.packed === null) samples.push(hotJson(other));
+        if (other.packed === null) samples.push(JSON.stringify(other.value));
         if (samples.length === 4) break;
       }
       this.#packer.chooseDictionary(collection, samples);
     }
-    const packed = this.#packer.pack(collection, hotJson(entry));
+    const packed = this.#packer.pack(collection, JSON.stringify(entry.value));
     entry.packed = packed;
     entry.value = undefined;
-    if (entry.json !== null) this.#keptText -= entry.json.length;
-    entry.json = null;
     this.#packedBytes += packed.length;
   }
 
@@ -491,10 +466,8 @@ export class MemoryStore implements EmbeddedEngine {
     const previous = records.get(id);
     if (previous === undefined) this.#records++;
     else if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
-    if (previous !== undefined && previous.json !== null) this.#keptText -= previous.json.length;
     records.set(id, entry);
     if (entry.packed !== null) this.#packedBytes += entry.packed.length;
-    if (entry.json !== null) this.#keptText += entry.json.length;
     const moved = previous !== undefined && this.#due.replace(previous, entry, entry.dueAt);
     if (!moved && entry.dueAt !== null) this.#due.add({ ns, collection, id, dueAt: entry.dueAt }, entry);
     if (entry.packed === null) this.#makeHot(records, id, entry);
@@ -509,7 +482,6 @@ export class MemoryStore implements EmbeddedEngine {
     this.#due.remove(previous);
     records.delete(id);
     if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
-    if (previous.json !== null) this.#keptText -= previous.json.length;
     this.#records--;
     // Empty maps go, so `namespaces()` lists only namespaces that hold a record.
     if (records.size === 0) byCollection.delete(collection);

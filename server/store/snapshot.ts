@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkNamespace, isCollection } from './encoding.js';
 import { eachLine, type LineTail } from './lineReader.js';
-import { hotJson, type MemoryStore } from './memoryStore.js';
+import type { MemoryStore } from './memoryStore.js';
 import type { Collection } from './store.js';
 
 export const snapshotFormat = 'amazon-pay-mock/store@2';
@@ -106,7 +106,7 @@ export async function writeSnapshot(
       const line =
         packed !== null
           ? `["z"${prefix}${idJson}${times}"${packed}",${entry.seq}]` // base64 needs no escaping
-          : `["r"${prefix}${idJson}${times}${hotJson(entry)},${entry.seq}]`;
+          : `["r"${prefix}${idJson}${times}${JSON.stringify(entry.value)},${entry.seq}]`;
       if (!fits(line)) await makeRoom(line.length * 3 + 1);
       add(line);
       records++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCommit, deepFreeze, encodeCommit, takeOwnership, valueTexts } from '../../server/store/encoding.js';
+import { checkCommit, deepFreeze, takeOwnership } from '../../server/store/encoding.js';
 
 describe('takeOwnership', () => {
   it('freezes every object and array of a value, however nested', () => {
@@ -53,30 +53,5 @@ describe('deepFreeze', () => {
   it('freezes parsed JSON all the way down, arrays included', () => {
     const value = deepFreeze(JSON.parse('{"a":[{"b":[1,{"c":{}}]}],"d":{"e":[]}}') as { a: [{ b: [number, { c: object }] }]; d: { e: unknown[] } });
     for (const object of [value, value.a, value.a[0], value.a[0].b, value.a[0].b[1], value.a[0].b[1].c, value.d, value.d.e]) expect(Object.isFrozen(object)).toBe(true);
-  });
-});
-
-describe('encodeCommit', () => {
-  it('gives the text JSON.stringify gives for the logged form: deletes, due times, odd ids and namespaces, multi-byte text and undefined fields', () => {
-    const puts = [
-      { collection: 'charges' as const, id: 'C1', value: { amount: '1.00', note: 'ü € 東京都 😀\n"quoted"', gone: undefined, list: [1, null, { deep: true }] }, dueAt: 1_796_000_000_123 },
-      { collection: 'checkoutSessions' as const, id: 'id "with" \\ quotes\u2028', value: null },
-      { collection: 'refunds' as const, id: 'R1', value: 'just a string', dueAt: null },
-      { collection: 'chargePermissions' as const, id: 'P1', value: [] as unknown[], dueAt: 2.5 },
-    ];
-    const seqs = [7, null, 8, 9];
-    const expected = JSON.stringify({
-      op: 'put',
-      ns: 'ns "odd" ü',
-      at: 1_796_000_000_000,
-      puts: puts.map((p, i) => (seqs[i] === null ? { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null } : { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null, seq: seqs[i] })),
-    });
-    expect(encodeCommit('ns "odd" ü', puts, 1_796_000_000_000, seqs)).toBe(expected);
-    expect(encodeCommit('ns "odd" ü', puts, 1_796_000_000_000, seqs, valueTexts(puts))).toBe(expected);
-  });
-
-  it('puts the line together from the values\' texts it is given, serializing no value again', () => {
-    const puts = [{ collection: 'charges' as const, id: 'C1', value: { n: 1 } }];
-    expect(encodeCommit('m1', puts, 5, [1], ['{"n":"as given"}'])).toBe('{"op":"put","ns":"m1","at":5,"puts":[{"collection":"charges","id":"C1","value":{"n":"as given"},"dueAt":null,"seq":1}]}');
   });
 });

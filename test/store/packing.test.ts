@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore, MemoryStore } from '../../server/store/index.js';
 import { MAX_DICTIONARY, Packer } from '../../server/store/packing.js';
 import { tempDirs } from './tempDir.js';
@@ -151,90 +151,6 @@ describe('FileStore: packed records on disk', () => {
     expect(again.list('m1', 'checkoutSessions')).toEqual(Array.from({ length: 30 }, (_, i) => sessionLike(i)));
     expect(again.list('m1', 'charges')).toEqual([{ hot: true }, { hot: 2 }]);
     expect(again.due(5).map((d) => d.id)).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'S5']);
-    await again.close();
-  });
-});
-
-describe('FileStore: a value is serialized once', () => {
-  /** Calls of JSON.stringify on any of `values`, while `run` runs. */
-  async function stringifiesOf(values: readonly unknown[], run: () => Promise<unknown>): Promise<number> {
-    const spy = vi.spyOn(JSON, 'stringify');
-    try {
-      await run();
-      return spy.mock.calls.filter(([value]) => values.includes(value)).length;
-    } finally {
-      spy.mockRestore();
-    }
-  }
-
-  it('compacts and packs hot records from the text their commit logged, and compacts a record read back from its unpacked text', async () => {
-    const file = path.join(await temp.make(), 'db.json');
-    let now = 1_000;
-    const store = new FileStore(file, { coldAfterMs: 100, now: () => now });
-    await store.open();
-    const values = Array.from({ length: 5 }, (_, i) => sessionLike(i));
-    expect(await stringifiesOf(values, async () => {
-      for (let i = 0; i < 5; i++) await store.commit('m1', [{ collection: 'checkoutSessions', id: `S${i}`, value: values[i] }]);
-    })).toBe(5); // once each, for the log line
-
-    expect(await stringifiesOf(values, () => store.compact())).toBe(0);
-    now += 101;
-    expect(await stringifiesOf(values, () => store.state.packCold())).toBe(0);
-    expect(store.state.stats()).toMatchObject({ hot: 0, packed: 5 });
-
-    const read = store.get('m1', 'checkoutSessions', 'S3')!; // unpacked: hot again, with its text
-    expect(await stringifiesOf([read], () => store.compact())).toBe(0);
-    await store.close();
-
-    const again = new FileStore(file);
-    await again.open();
-    expect(again.list('m1', 'checkoutSessions')).toEqual(values);
-    await again.close();
-  });
-
-  it('keeps the newest version\'s text with a hot record, and drops it once the record is packed', async () => {
-    let now = 0;
-    const file = path.join(await temp.make(), 'db.json');
-    const store = new FileStore(file, { coldAfterMs: 100, now: () => now });
-    await store.open();
-    await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { n: 1 } }]);
-    await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { n: 2 } }]);
-    const [[, , , hot]] = [...store.state.entries()];
-    expect(hot!.json).toBe('{"n":2}');
-    now = 101;
-    await store.state.packCold();
-    const [[, , , cold]] = [...store.state.entries()];
-    expect(cold).toBe(hot);
-    expect({ json: cold!.json, value: cold!.value, packed: typeof cold!.packed }).toEqual({ json: null, value: undefined, packed: 'string' });
-    await store.close();
-  });
-
-  it('keeps no more text than keptTextLimit, counts what it keeps through replaces, deletes, undos and packing, and still compacts every record', async () => {
-    let now = 0;
-    const file = path.join(await temp.make(), 'db.json');
-    const store = new FileStore(file, { coldAfterMs: 100, now: () => now, keptTextLimit: 20 });
-    await store.open();
-    await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { n: 1 } }]); // '{"n":1}': 7
-    await store.commit('m1', [{ collection: 'charges', id: 'C2', value: { n: 22 } }]); // 8: 15 in all
-    await store.commit('m1', [{ collection: 'charges', id: 'C3', value: { n: 333 } }]); // 9 would pass 20: not kept
-    expect(store.state.stats().keptText).toBe(15);
-    expect([...store.state.entries()].map(([, , id, entry]) => [id, entry.json])).toEqual([['C1', '{"n":1}'], ['C2', '{"n":22}'], ['C3', null]]);
-    await store.commit('m1', [{ collection: 'charges', id: 'C2', value: null }]);
-    expect(store.state.stats().keptText).toBe(7);
-    await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { n: 4 } }]); // 7 more, 7 less
-    expect(store.state.stats().keptText).toBe(7);
-    expect(store.state.get('m1', 'charges', 'C1')).toEqual({ n: 4 });
-    expect([...store.state.entries()].map(([, , , entry]) => entry.json)).toEqual(['{"n":4}', null]);
-    store.state.clear('m1')(); // cleared, then undone
-    expect(store.state.stats().keptText).toBe(7);
-    now = 101;
-    await store.state.packCold();
-    expect(store.state.stats()).toMatchObject({ keptText: 0, packed: 2 });
-    await store.compact();
-    await store.close();
-    const again = new FileStore(file);
-    await again.open();
-    expect(again.list('m1', 'charges')).toEqual([{ n: 4 }, { n: 333 }]);
     await again.close();
   });
 });
