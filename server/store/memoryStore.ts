@@ -298,11 +298,6 @@ export class MemoryStore implements EmbeddedEngine {
     }
   }
 
-  /** The JSON text of an entry, without making it hot. */
-  jsonOf(collection: Collection, entry: Entry): string {
-    return entry.packed !== null ? this.#packer.unpack(collection, entry.packed) : JSON.stringify(entry.value);
-  }
-
   /** Every due record, earliest first. */
   dueRecords(): DueRecord[] {
     return this.#due.all();
