@@ -48,8 +48,6 @@ export interface FileStoreStats {
  */
 const MIN_COMPACT_BYTES = 128 * 2 ** 20;
 const LOG_GROWTH = 2;
-/** Largest batch buffer kept between writes (a batch at 50 concurrent completes is about 250 KB). */
-const KEPT_BATCH_BUFFER = 4 * 2 ** 20;
 
 interface Pending {
   generation: number;
@@ -99,8 +97,6 @@ export class FileStore implements EmbeddedEngine {
   #handleGeneration = 0;
   /** Bytes of the open log file known to be durable. */
   #handleSize = 0;
-  /** Where a batch is encoded before its write: one buffer for every batch, since one is written at a time. */
-  #batchBuffer = Buffer.allocUnsafe(0);
 
   /** Entries in the log files that the snapshot on disk does not cover, and their bytes. */
   #uncovered = 0;
@@ -421,7 +417,7 @@ export class FileStore implements EmbeddedEngine {
         let n = 1;
         while (n < this.#queue.length && this.#queue[n]!.generation === generation) n++;
         const batch = this.#queue.splice(0, n);
-        const buffer = this.#encodeBatch(batch);
+        const buffer = linesBytes(batch);
         try {
           await this.#repairLog();
           const handle = await this.#handleFor(generation);
@@ -499,23 +495,6 @@ export class FileStore implements EmbeddedEngine {
     return handle;
   }
 
-  /**
-   * The batch's lines, each followed by '\n', as UTF-8, encoded straight into the batch buffer
-   * (joining them first would make a string of the whole batch only to copy it once more). The
-   * buffer grows to fit and is kept for the next batch, up to KEPT_BATCH_BUFFER; a larger batch
-   * gets one of its own.
-   */
-  #encodeBatch(batch: readonly Pending[]): Buffer {
-    let size = 0;
-    for (const pending of batch) size += Buffer.byteLength(pending.line, 'utf8') + 1;
-    if (size > this.#batchBuffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(size, Math.min(KEPT_BATCH_BUFFER, 2 * this.#batchBuffer.length)));
-      if (grown.length <= KEPT_BATCH_BUFFER) this.#batchBuffer = grown;
-      return encodeLines(batch, grown, size);
-    }
-    return encodeLines(batch, this.#batchBuffer, size);
-  }
-
   #scheduleCompaction(): void {
     if (this.#compacting || this.#closing) return;
     if (this.#uncovered < this.#compactAt && this.#uncoveredBytes < this.#compactAtBytes) return;
@@ -568,14 +547,20 @@ export class FileStore implements EmbeddedEngine {
   }
 }
 
-/** Writes the lines, each followed by '\n', as UTF-8 into `buffer`; returns the `size` bytes written. */
-function encodeLines(batch: readonly Pending[], buffer: Buffer, size: number): Buffer {
+/**
+ * The lines, each followed by '\n', as UTF-8, encoded straight into one buffer: joining them
+ * first would make a string of the whole batch only to copy it once more.
+ */
+function linesBytes(batch: readonly Pending[]): Buffer {
+  let size = 0;
+  for (const pending of batch) size += Buffer.byteLength(pending.line, 'utf8') + 1;
+  const buffer = Buffer.allocUnsafe(size);
   let at = 0;
   for (const pending of batch) {
     at += buffer.write(pending.line, at, 'utf8');
     buffer[at++] = 0x0a;
   }
-  return buffer.subarray(0, size);
+  return buffer;
 }
 
 async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {

@@ -325,7 +325,7 @@ describe('FileStore: group commit', () => {
     expect(recovered.list('m1', 'charges')).toEqual(texts.map((text) => ({ text })));
   });
 
-  it('writes batches of any size through its reused buffer: a long one, one past the buffer it keeps, then short ones, each whole', async () => {
+  it('writes batches of any size whole, long and short in turn, multi-byte text included', async () => {
     const store = await openStore();
     const sizes = [300_000, 5 * 2 ** 20, 10, 200_000, 3];
     for (const [i, size] of sizes.entries()) {
