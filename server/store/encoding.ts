@@ -39,16 +39,20 @@ function checkPut(put: Put, index: number): void {
   }
 }
 
-/** Validates a commit; throws a TypeError naming what is wrong before anything is applied. */
-export function checkCommit(ns: string, puts: readonly Put[]): void {
+/**
+ * Validates a commit and takes ownership of its values (see takeOwnership); throws a TypeError
+ * naming what is wrong before anything is applied. Returns the puts with the values to store.
+ */
+export function checkCommit(ns: string, puts: readonly Put[]): Put[] {
   checkNamespace(ns);
   if (!Array.isArray(puts)) throw new TypeError('store: puts must be an array');
   for (let i = 0; i < puts.length; i++) checkPut(puts[i]!, i);
+  const owned: Put[] = [];
   for (let i = 0; i < puts.length; i++) {
     const put = puts[i]!;
-    const why = ownedOrWhy(put.value);
-    if (why !== null) throw new TypeError(`store: put #${i} (${put.collection}/${put.id}) ${why}`);
+    owned.push({ collection: put.collection, id: put.id, value: takeOwnership(put.value, `put #${i} (${put.collection}/${put.id})`), dueAt: put.dueAt });
   }
+  return owned;
 }
 
 /**
@@ -118,63 +122,63 @@ class NotJson {
 }
 
 /**
- * Takes ownership of a committed value without copying it: checks that it is plain JSON (plain
- * objects, arrays, strings, numbers, booleans, null; `undefined` fields are dropped on disk) and
- * deep-freezes it, so the caller can no longer change what the store holds. Subtrees already
- * frozen were checked when they were committed, and are skipped: a new version of a record that
- * shares its unchanged parts with the old one costs only its new parts. `label` names the value
- * in the error.
+ * Takes ownership of a committed value: checks that it is plain JSON (plain objects, arrays,
+ * strings, numbers, booleans, null; `undefined` fields are dropped on disk) and returns it deeply
+ * frozen, so the caller can no longer change what the store holds. Subtrees already frozen were
+ * checked when they were committed and are kept as they are: a new version of a record that
+ * shares its unchanged parts with the old one costs only its new parts. A part not frozen yet is
+ * copied, and the copy frozen, rather than frozen in place: V8 gives an object made by spreading
+ * one that is not frozen (`{ ...fresh, key }`, as domain code builds its records) a hidden class
+ * of its own once it is frozen, so every stored record would carry its own shape, descriptors and
+ * enum cache (about 3.6 KB per checkout session) and reach every property through megamorphic
+ * lookups; a copy made key by key shares its shape with every other copy of the same keys.
+ * `label` names the value in the error.
  */
-export function takeOwnership(value: unknown, label: string): void {
-  const why = ownedOrWhy(value);
-  if (why !== null) throw new TypeError(`store: ${label} ${why}`);
-}
-
-/** Takes ownership of a value (see takeOwnership); says why it is not plain JSON, or null when it is. */
-function ownedOrWhy(value: unknown): string | null {
+export function takeOwnership<T>(value: T, label: string): T {
   try {
-    own(value, 0);
-    return null;
+    return own(value, 0) as T;
   } catch (err) {
-    if (err instanceof NotJson) return err.what;
+    if (err instanceof NotJson) throw new TypeError(`store: ${label} ${err.what}`);
     throw err;
   } finally {
     ancestors.length = 0;
   }
 }
 
-/**
- * The objects from the root to the one being walked. An object is frozen before its children are
- * walked, so a cycle leads back to a frozen object that is on this path; a frozen object that is
- * not (checked by an earlier commit, or shared) is skipped. A short array beats a set here.
- */
+/** The objects from the root to the one being copied: a cycle leads back to one of them. A short array beats a set here. */
 const ancestors: object[] = [];
 
-/** Checks and freezes one value and what it holds (arrays by index, plain objects by key). */
-function own(value: unknown, depth: number): void {
+/** The owned form of one value: itself when primitive or frozen already, else a frozen copy of what it holds. */
+function own(value: unknown, depth: number): unknown {
   if (typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') throw new NotJson(`holds a ${typeof value}, which is not JSON`);
-    return;
+    return value;
   }
-  if (value === null) return;
-  if (Object.isFrozen(value)) {
-    if (ancestors.includes(value)) throw new NotJson('refers to itself (circular)');
-    return;
-  }
+  if (value === null || Object.isFrozen(value)) return value;
   const proto: unknown = Object.getPrototypeOf(value);
   const array = Array.isArray(value);
   if (array ? proto !== Array.prototype : proto !== Object.prototype && proto !== null) {
     throw new NotJson(`holds a ${(proto as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'non-plain object'}; values must be plain JSON`);
   }
   if (depth > MAX_DEPTH) throw new NotJson(`is nested deeper than ${MAX_DEPTH} levels`);
+  if (ancestors.includes(value)) throw new NotJson('refers to itself (circular)');
   ancestors.push(value);
-  Object.freeze(value);
+  let copy: unknown[] | Record<string, unknown>;
   if (array) {
     const items = value as unknown[];
-    for (let i = 0; i < items.length; i++) own(items[i], depth + 1);
+    copy = [];
+    for (let i = 0; i < items.length; i++) copy.push(own(items[i], depth + 1));
   } else {
     const object = value as Record<string, unknown>;
-    for (const key in object) own(object[key], depth + 1);
+    const fields: Record<string, unknown> = {};
+    for (const key in object) {
+      const field = own(object[key], depth + 1);
+      // Assigning '__proto__' would set the copy's prototype instead of a field named so.
+      if (key === '__proto__') Object.defineProperty(fields, key, { value: field, enumerable: true, writable: true, configurable: true });
+      else fields[key] = field;
+    }
+    copy = fields;
   }
   ancestors.pop();
+  return Object.freeze(copy);
 }

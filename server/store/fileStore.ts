@@ -263,14 +263,14 @@ export class FileStore implements EmbeddedEngine {
   commit(ns: string, puts: readonly Put[]): Promise<void> {
     try {
       this.#checkWritable();
-      checkCommit(ns, puts);
-      if (puts.length === 0) return Promise.resolve(); // nothing to make durable: no write, no fsync
+      const owned = checkCommit(ns, puts);
+      if (owned.length === 0) return Promise.resolve(); // nothing to make durable: no write, no fsync
       const at = this.#state.now();
       const seqs: (number | null)[] = [];
-      const undo = this.#state.apply(ns, puts, at, seqs);
+      const undo = this.#state.apply(ns, owned, at, seqs);
       let line: string;
       try {
-        line = encodeCommit(ns, puts, at, seqs);
+        line = encodeCommit(ns, owned, at, seqs);
       } catch (err) {
         undo();
         throw err;

@@ -146,8 +146,8 @@ export class MemoryStore implements EmbeddedEngine {
   commit(ns: string, puts: readonly Put[]): Promise<void> {
     try {
       this.#checkOpen();
-      checkCommit(ns, puts);
-      if (puts.length > 0) this.apply(ns, puts, this.now());
+      const owned = checkCommit(ns, puts);
+      if (owned.length > 0) this.apply(ns, owned, this.now());
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);

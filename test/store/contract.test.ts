@@ -348,13 +348,11 @@ describe.each([
     return done;
   });
 
-  it('owns what was committed: mutating it afterwards throws and changes nothing', async () => {
+  it('owns what was committed: the caller changing its value afterwards changes nothing stored', async () => {
     const value = { status: 'Open', items: [1] };
     await engine.commit('m1', [{ collection: 'charges', id: 'C1', value }]);
-    expect(() => {
-      value.status = 'Closed';
-    }).toThrow(TypeError);
-    expect(() => value.items.push(2)).toThrow(TypeError);
+    value.status = 'Closed';
+    value.items.push(2);
     expect(engine.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', items: [1] });
   });
 

@@ -2,11 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { checkCommit, deepFreeze, takeOwnership } from '../../server/store/encoding.js';
 
 describe('takeOwnership', () => {
-  it('freezes every object and array of a value, however nested', () => {
+  it('returns a deeply frozen copy of every part not frozen yet, however nested, and leaves the caller\'s value as it was', () => {
     const value = { a: { b: [{ c: 1 }, [2, { d: [] as unknown[] }]] }, e: null, f: 'x' };
-    takeOwnership(value, 'v');
-    const inner = value.a.b[1] as [number, { d: unknown[] }];
-    for (const object of [value, value.a, value.a.b, value.a.b[0], inner, inner[1], inner[1].d]) expect(Object.isFrozen(object)).toBe(true);
+    const owned = takeOwnership(value, 'v');
+    expect(owned).toEqual(value);
+    const inner = owned.a.b[1] as [number, { d: unknown[] }];
+    for (const object of [owned, owned.a, owned.a.b, owned.a.b[0], inner, inner[1], inner[1].d]) expect(Object.isFrozen(object)).toBe(true);
+    expect([owned, owned.a, owned.a.b, owned.a.b[0], inner].some((part, i) => part === [value, value.a, value.a.b, value.a.b[0], value.a.b[1]][i])).toBe(false);
+    expect(Object.isFrozen(value) || Object.isFrozen(value.a.b)).toBe(false);
+  });
+
+  it('keeps a part frozen already as itself, so a new version shares what it did not change', () => {
+    const unchanged = deepFreeze({ address: { city: 'Seattle' }, tags: ['a'] });
+    const owned = takeOwnership({ status: 'Completed', buyer: unchanged }, 'v');
+    expect(owned.buyer).toBe(unchanged);
+    expect(takeOwnership(unchanged, 'v')).toBe(unchanged);
+  });
+
+  it('copies a field named __proto__ as a field, leaving the prototype alone', () => {
+    const value = JSON.parse('{"__proto__":{"polluted":true},"n":1}') as Record<string, unknown>;
+    const owned = takeOwnership(value, 'v');
+    expect(Object.getPrototypeOf(owned)).toBe(Object.prototype);
+    expect(Object.keys(owned)).toEqual(['__proto__', 'n']);
+    expect((owned as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.stringify(owned)).toBe('{"__proto__":{"polluted":true},"n":1}');
   });
 
   it('refuses what is not plain JSON wherever it sits, arrays included, naming the value and the problem', () => {

@@ -58,16 +58,13 @@ describe('FileStore: restart', () => {
     expect((await openStore()).namespaces()).toEqual([]);
   });
 
-  it('owns what was committed: changing it afterwards throws, and the log holds what was committed', async () => {
+  it('owns what was committed: the caller changing its value afterwards changes nothing stored, and the log holds what was committed', async () => {
     const value = { status: 'Open', lines: [{ qty: 1 }] };
     const store = await openStore();
     await store.commit('m1', put('C1', value));
-    expect(() => {
-      value.status = 'Closed';
-    }).toThrow(TypeError);
-    expect(() => {
-      value.lines[0]!.qty = 99;
-    }).toThrow(TypeError);
+    value.status = 'Closed';
+    value.lines[0]!.qty = 99;
+    expect(store.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
     const recovered = await openStore(await crashCopy());
     expect(recovered.get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
     await store.close();

@@ -109,9 +109,8 @@ describe('MemoryStore: what waits to be packed', () => {
     const store = new MemoryStore({ coldAfterMs: 60_000 });
     const refs: WeakRef<object>[] = [];
     const commitVersion = async (id: string, n: number) => {
-      const value = { n, nested: { big: 'x'.repeat(1000) } };
-      refs.push(new WeakRef(value));
-      await store.commit('m1', [{ collection: 'charges', id, value }]);
+      await store.commit('m1', [{ collection: 'charges', id, value: { n, nested: { big: 'x'.repeat(1000) } } }]);
+      refs.push(new WeakRef(store.get<object>('m1', 'charges', id)!)); // the version the store holds
     };
     await commitVersion('C1', 1);
     await commitVersion('C2', 1);
