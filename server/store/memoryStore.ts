@@ -72,10 +72,9 @@ export interface AppliedPut {
  * The whole state in memory: `ns -> collection -> id -> Entry`, plus the due index. The store
  * owns what is committed: the new parts of a value are copied and deep-frozen, the parts frozen
  * already are kept as they are (see takeOwnership), so a commit costs no JSON round-trip and what
- * `get` returns cannot be changed. Records nobody touched for a while
- * are packed (deflated with a per-collection dictionary) in the background, a few ms at a time,
- * and unpacked when read. `list` returns records in insertion order. Also the state engine inside
- * `FileStore`.
+ * `get` returns cannot be changed. Records nobody touched for a while are packed (deflated with a
+ * per-collection dictionary) in the background, a few ms at a time, and unpacked when read.
+ * `list` returns records in insertion order. Also the state engine inside `FileStore`.
  */
 export class MemoryStore implements EmbeddedEngine {
   readonly #data = new Map<string, Map<Collection, Records>>();
