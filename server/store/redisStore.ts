@@ -195,9 +195,10 @@ export class RedisStore implements Store {
         continue;
       }
       if (failure && fetches <= 1) throw failure.error;
-      const puts = failure ? [] : outcome!.puts;
-      if (!failure && puts.length === 0 && fetches <= 1) return outcome!.result;
-      if (puts.length > 0) checkCommit(ns, puts);
+      const asked = failure ? [] : outcome!.puts;
+      if (!failure && asked.length === 0 && fetches <= 1) return outcome!.result;
+      // What is written is what the store took ownership of, as in the embedded stores.
+      const puts = asked.length > 0 ? checkCommit(ns, asked) : asked;
       const applied = await this.#call(() => this.#redis.apmCommit(...this.#commitArgs(ns, read, seen, puts)));
       if (applied === 1) {
         if (failure) throw failure.error;
