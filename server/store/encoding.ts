@@ -1,13 +1,12 @@
+import { checkPatch, patchOf, type Patch } from './logPatch.js';
 import { collections, type Collection, type Put } from './store.js';
 
-/** A put as logged: `dueAt` always present; `seq` (insertion number) for values that are not deletes. */
-export interface StoredPut {
-  collection: Collection;
-  id: string;
-  value: unknown;
-  dueAt: number | null;
-  seq?: number;
-}
+/**
+ * A put as logged: `dueAt` always present; `seq` (insertion number) for values that are not
+ * deletes; the new value whole (`value`) or, for a new version of a stored record, as a `patch` of
+ * the version before it (see logPatch.ts).
+ */
+export type StoredPut = { collection: Collection; id: string; dueAt: number | null; seq?: number } & ({ value: unknown; patch?: undefined } | { patch: Patch; value?: undefined });
 
 /** One line of the write-ahead log: a whole commit (`at`: real time of the write), or a reset. */
 export type LogEntry =
@@ -57,13 +56,21 @@ export function checkCommit(ns: string, puts: readonly Put[]): Put[] {
 
 /**
  * The log line (no newline) of a checked commit, serialized now: what is on disk is what was
- * committed. Throws (before anything is applied) when a value has no JSON form.
+ * committed. `previous[i]` is the value puts[i] replaces, when the caller has it at hand: a new
+ * version is then logged as a patch of it where that is shorter. Throws (before anything is
+ * applied) when a value has no JSON form.
  */
-export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[]): string {
-  const stored: StoredPut[] = puts.map((p, i) => {
+export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], previous: readonly unknown[] = []): string {
+  const stored: StoredPut[] = [];
+  for (let i = 0; i < puts.length; i++) {
+    const { collection, id, value } = puts[i]!;
+    const dueAt = puts[i]!.dueAt ?? null;
     const seq = seqs[i];
-    return seq === null || seq === undefined ? { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null } : { collection: p.collection, id: p.id, value: p.value, dueAt: p.dueAt ?? null, seq };
-  });
+    const patch = previous[i] === undefined ? null : patchOf(previous[i], value);
+    const put: StoredPut = patch === null ? { collection, id, value, dueAt } : { collection, id, patch, dueAt };
+    if (seq !== null && seq !== undefined) put.seq = seq;
+    stored.push(put);
+  }
   return JSON.stringify({ op: 'put', ns, at, puts: stored });
 }
 
@@ -87,7 +94,11 @@ export function checkLogEntry(value: unknown): asserts value is LogEntry {
   if (entry.at !== undefined && !Number.isFinite(entry.at)) throw new TypeError('at is not a number');
   if (!Array.isArray(entry.puts)) throw new TypeError('puts is not an array');
   entry.puts.forEach((p: StoredPut, i: number) => {
-    checkPut(p, i);
+    if (p !== null && typeof p === 'object' && p.patch !== undefined) {
+      if (p.value !== undefined) throw new TypeError(`put #${i} has both a value and a patch`);
+      checkPatch(p.patch);
+      checkPut({ collection: p.collection, id: p.id, value: null, dueAt: p.dueAt }, i);
+    } else checkPut(p as Put, i);
     if (p.seq !== undefined && !Number.isSafeInteger(p.seq)) throw new TypeError(`put #${i} has a bad seq`);
   });
 }

@@ -1,12 +1,13 @@
 import { mkdir, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { checkCommit, checkNamespace, deepFreeze, encodeCommit, encodeReset, type LogEntry } from './encoding.js';
+import { applyPatch } from './logPatch.js';
 import { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 import { FileLock } from './fileLock.js';
 import { readLegacySnapshot } from './legacySnapshot.js';
 import { readHead } from './lineReader.js';
 import { deleteGenerationsBelow, listGenerations, logFileName, replayLog, syncDirectory, syncFile } from './logFiles.js';
-import { MemoryStore, type MemoryStoreOptions, type Undo } from './memoryStore.js';
+import { MemoryStore, type AppliedPut, type MemoryStoreOptions, type Undo } from './memoryStore.js';
 import { readSnapshot, snapshotFormat, writeSnapshot } from './snapshot.js';
 import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
 
@@ -267,10 +268,11 @@ export class FileStore implements EmbeddedEngine {
       if (owned.length === 0) return Promise.resolve(); // nothing to make durable: no write, no fsync
       const at = this.#state.now();
       const seqs: (number | null)[] = [];
-      const undo = this.#state.apply(ns, owned, at, seqs);
+      const replaced: unknown[] = [];
+      const undo = this.#state.apply(ns, owned, at, seqs, replaced);
       let line: string;
       try {
-        line = encodeCommit(ns, owned, at, seqs);
+        line = encodeCommit(ns, owned, at, seqs, replaced);
       } catch (err) {
         undo();
         throw err;
@@ -379,8 +381,25 @@ export class FileStore implements EmbeddedEngine {
 
   #applyEntry(entry: LogEntry): void {
     if (entry.op === 'put') {
-      for (const put of entry.puts) deepFreeze(put.value);
-      this.#state.apply(entry.ns, entry.puts, entry.at ?? this.#state.now());
+      const puts: AppliedPut[] = [];
+      // What this entry's earlier puts wrote: a commit may write one record twice, the second time as a patch of the first.
+      let written: Map<string, unknown> | null = null;
+      const several = entry.puts.length > 1;
+      for (const put of entry.puts) {
+        const key = several ? `${put.collection}\u0000${put.id}` : '';
+        let value: unknown;
+        if (put.patch === undefined) value = deepFreeze(put.value);
+        else {
+          // A patch of the version before: absent here only when a later entry deletes the record
+          // (a snapshot taken meanwhile holds it gone), so there is nothing to bring up to date.
+          const base = written?.has(key) ? written.get(key) : this.#state.get(entry.ns, put.collection, put.id);
+          if (base === undefined || base === null) continue;
+          value = deepFreeze(applyPatch(base, put.patch));
+        }
+        if (several) (written ??= new Map()).set(key, value);
+        puts.push({ collection: put.collection, id: put.id, value, dueAt: put.dueAt, seq: put.seq });
+      }
+      this.#state.apply(entry.ns, puts, entry.at ?? this.#state.now());
     }
     else this.#state.clear(entry.ns);
   }

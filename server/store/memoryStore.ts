@@ -208,13 +208,16 @@ export class MemoryStore implements EmbeddedEngine {
 
   /**
    * Applies puts all at once whose values are owned already (`checkCommit`, or parsed and frozen).
-   * `changedAt` is the real time of the write. Returns how to undo it.
+   * `changedAt` is the real time of the write. Returns how to undo it. `seqs` receives each put's
+   * insertion number (null for a delete), `replaced` the value each put replaced when it was at
+   * hand (undefined when there was none, or it was packed).
    */
-  apply(ns: string, puts: readonly AppliedPut[], changedAt: number, seqs?: (number | null)[]): Undo {
+  apply(ns: string, puts: readonly AppliedPut[], changedAt: number, seqs?: (number | null)[], replaced?: unknown[]): Undo {
     const undo: [Collection, string, Entry | undefined][] = [];
     for (const put of puts) {
       const previous = this.#data.get(ns)?.get(put.collection)?.get(put.id);
       undo.push([put.collection, put.id, previous]);
+      replaced?.push(previous?.value);
       if (put.value === null) {
         this.#delete(ns, put.collection, put.id);
         seqs?.push(null);

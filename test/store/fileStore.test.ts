@@ -71,6 +71,52 @@ describe('FileStore: restart', () => {
     expect((await openStore()).get('m1', 'charges', 'C1')).toEqual({ status: 'Open', lines: [{ qty: 1 }] });
   });
 
+  it('logs a new version built from the stored one as a patch of it, and a restart rebuilds it byte for byte', async () => {
+    const store = await openStore();
+    const address = { name: 'Test Buyer', addressLine1: '410 Terry Ave N', city: 'Seattle', postalCode: '98109', countryCode: 'US' };
+    await store.commit('m1', put('C1', { state: 'Authorized', buyer: address, shipping: address, billing: address, amount: '50.00', captured: null }, 10));
+    const stored = store.get<Record<string, unknown>>('m1', 'charges', 'C1')!;
+    await store.commit('m1', put('C1', { ...stored, state: 'Captured', captured: '50.00' }, 20));
+    const lines = (await readFile(path.join(fx.dir, (await logFiles())[0]!), 'utf8')).trim().split('\n');
+    const second = JSON.parse(lines[1]!) as { puts: Record<string, unknown>[] };
+    expect(second.puts[0]).toEqual({ collection: 'charges', id: 'C1', patch: [['state', 'Captured'], ['captured', '50.00']], dueAt: 20, seq: 1 });
+    expect(lines[1]!.length).toBeLessThan(lines[0]!.length / 2);
+
+    const expected = JSON.stringify(store.get('m1', 'charges', 'C1'));
+    const recovered = await openStore(await crashCopy());
+    expect(JSON.stringify(recovered.get('m1', 'charges', 'C1'))).toBe(expected);
+    expect(Object.isFrozen(recovered.get<Record<string, unknown>>('m1', 'charges', 'C1')!.buyer)).toBe(true);
+    expect(recovered.due(20)).toEqual([{ ns: 'm1', collection: 'charges', id: 'C1', dueAt: 20 }]);
+  });
+
+  it('logs a version whole when its keys differ from the stored version\'s, or the stored version was packed (cold) when it was committed', async () => {
+    const store = await openStore(fx.file, { coldAfterMs: 0 });
+    await store.commit('m1', put('C1', { state: 'Open', n: 1, m: 2 }));
+    await store.commit('m1', put('C1', { state: 'Open', n: 1, m: 3, added: true }));
+    await store.state.packCold();
+    await store.commit('m1', put('C1', { state: 'Closed', n: 1, m: 3, added: true }));
+    const lines = (await readFile(path.join(fx.dir, (await logFiles())[0]!), 'utf8')).trim().split('\n');
+    expect(lines.map((line) => Object.keys((JSON.parse(line) as { puts: object[] }).puts[0]!))).toEqual([
+      ['collection', 'id', 'value', 'dueAt', 'seq'],
+      ['collection', 'id', 'value', 'dueAt', 'seq'],
+      ['collection', 'id', 'value', 'dueAt', 'seq'],
+    ]);
+    expect((await openStore(await crashCopy())).get('m1', 'charges', 'C1')).toEqual({ state: 'Closed', n: 1, m: 3, added: true });
+  });
+
+  it('refuses to open a log whose put has both a value and a patch, or a patch that is not one, naming the line', async () => {
+    for (const bad of [
+      { collection: 'charges', id: 'C1', value: {}, patch: [], dueAt: null },
+      { collection: 'charges', id: 'C1', patch: { state: 'x' }, dueAt: null },
+    ]) {
+      const dir = path.join(fx.dir, `bad-${Math.random().toString(36).slice(2)}`);
+      await mkdir(dir);
+      const file = path.join(dir, 'db.json');
+      await writeFile(`${file}.0.log`, `${JSON.stringify({ op: 'put', ns: 'm1', puts: [bad] })}\n${JSON.stringify({ op: 'reset' })}\n`);
+      await expect(openStore(file)).rejects.toThrow(/line 1/);
+    }
+  });
+
   it('creates the parent directory of the file', async () => {
     const nested = path.join(fx.dir, 'a', 'b', 'db.json');
     const store = await openStore(nested);
