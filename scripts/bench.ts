@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   const coldStart: ColdStartReport | null = options.storedOnly ? null : await benchColdStart(COLD_START_ROUNDS, progress, tempDirs);
   const stored: StoredBenchReport | null =
     options.stored.length > 0
-      ? await benchStored(options.stored, { privateKeyPem, connections: options.connections, durationMs: options.durationSeconds * 1000, progress, tempDirs })
+      ? await benchStored(options.stored, { privateKeyPem, connections: options.connections, durationMs: options.durationSeconds * 1000, progress, tempDirs }, MAX_TIMED_REQUESTS)
       : null;
 
   const out: string[] = results.length > 0 ? ['', formatResultsTable(results, BASELINE), ''] : [''];
