@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { checkNamespace, isCollection } from './encoding.js';
 import { eachLine, type LineTail } from './lineReader.js';
-import type { MemoryStore } from './memoryStore.js';
+import type { Entry, MemoryStore } from './memoryStore.js';
 import type { Collection } from './store.js';
 
 export const snapshotFormat = 'amazon-pay-mock/store@2';
@@ -32,6 +32,41 @@ const plainText = /^[\w.:~+/=-]*$/;
 
 /** Bytes gathered before a write: each line is encoded straight into this buffer, so no line outlives its turn. */
 const CHUNK = 1 << 20;
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const CLOSE = 0x5d;
+const NEWLINE = 0x0a;
+const ZERO = 0x30;
+
+/**
+ * Writes a number as JSON writes it, at `at`; returns where it ends. Whole numbers from 0 up to
+ * the safe limit (times, insertion numbers) are written digit by digit, making no string; a
+ * 13-digit time in two parts of at most 8 digits, so every step is small-integer arithmetic.
+ */
+export function writeNumber(buffer: Buffer, at: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) return at + buffer.write(JSON.stringify(n), at, 'latin1');
+  if (n < 1e8) return writeDigits(buffer, at, n, digitCount(n));
+  const high = Math.floor(n / 1e8); // below 1e8 too: the safe limit is about 9.007e15
+  at = writeDigits(buffer, at, high, digitCount(high));
+  return writeDigits(buffer, at, n - high * 1e8, 8);
+}
+
+function digitCount(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
+  return digits;
+}
+
+/** Writes 0 <= n < 1e8 as exactly `digits` digits (zero-padded); returns where they end. */
+function writeDigits(buffer: Buffer, at: number, n: number, digits: number): number {
+  for (let i = at + digits - 1; i >= at; i--) {
+    const rest = (n / 10) | 0;
+    buffer[i] = ZERO + n - rest * 10;
+    n = rest;
+  }
+  return at + digits;
+}
 
 /**
  * Writes the state to `file` (temp file, fsync, rename), a few ms of work at a time with the event
@@ -84,35 +119,30 @@ export async function writeSnapshot(
     await push(JSON.stringify({ format: snapshotFormat, logGeneration }));
     const written = new Set<Collection>();
     let sliceStart = performance.now();
-    // Records come grouped by namespace and collection: their JSON is made once per group, and a
-    // line is put together from pieces (the same text JSON.stringify of the array gives), which
-    // makes a packed record's line several times cheaper to write.
-    let lastNs: string | null = null;
-    let lastCollection: Collection | null = null;
-    let prefix = '';
-    for (const [ns, collection, id, entry] of state.entries()) {
-      const packed = entry.packed;
-      if (packed !== null && !written.has(collection)) {
-        written.add(collection);
-        await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
-      }
-      if (ns !== lastNs || collection !== lastCollection) {
-        lastNs = ns;
-        lastCollection = collection;
-        prefix = `,${JSON.stringify(ns)},${JSON.stringify(collection)},`;
-      }
-      const idJson = plainText.test(id) ? `"${id}"` : JSON.stringify(id);
-      const times = `,${entry.changedAt},${entry.dueAt === null ? 'null' : entry.dueAt},`;
-      const line =
-        packed !== null
-          ? `["z"${prefix}${idJson}${times}"${packed}",${entry.seq}]` // base64 needs no escaping
-          : `["r"${prefix}${idJson}${times}${JSON.stringify(entry.value)},${entry.seq}]`;
-      if (!fits(line)) await makeRoom(line.length * 3 + 1);
-      add(line);
-      records++;
-      if ((records & 63) === 0 && performance.now() - sliceStart >= sliceMs) {
-        await nextTurn();
-        sliceStart = performance.now();
+    // A line is put together in the buffer from its pieces (the same bytes JSON.stringify of the
+    // array gives), with no string made for it: a snapshot of a million packed records then costs
+    // the garbage collector almost nothing, where a line made as a string first cost it about 60
+    // young-generation collections (a fifth of the snapshot's time). Records come grouped by
+    // namespace and collection, so those two are encoded once per group.
+    for (const [ns, collection, group] of state.groups()) {
+      const heads = lineHeads(ns, collection);
+      for (const [id, entry] of group) {
+        const packed = entry.packed;
+        if (packed !== null && !written.has(collection)) {
+          written.add(collection);
+          await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
+        }
+        const plainId = plainText.test(id);
+        const json = packed === null ? JSON.stringify(entry.value) : null;
+        // UTF-8 takes at most 3 bytes per UTF-16 unit; a number at most 24 characters.
+        const bound = heads.r.length + (plainId ? id.length + 2 : id.length * 6 + 2) + (json === null ? packed!.length + 2 : json.length * 3) + 3 * 24 + 8;
+        if (bound > buffer.length - used) await makeRoom(bound);
+        used = writeRecordLine(buffer, used, heads, id, plainId, entry, json);
+        records++;
+        if ((records & 63) === 0 && performance.now() - sliceStart >= sliceMs) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
       }
     }
     await push(JSON.stringify({ end: records }));
@@ -127,6 +157,48 @@ export async function writeSnapshot(
   await handle.close();
   await rename(temp, file);
   return { records, bytes };
+}
+
+/** The start of a record's line in one namespace and collection, packed (`z`) and not (`r`), as bytes. */
+interface LineHeads {
+  z: Buffer;
+  r: Buffer;
+}
+
+function lineHeads(ns: string, collection: Collection): LineHeads {
+  const rest = `,${JSON.stringify(ns)},${JSON.stringify(collection)},`;
+  return { z: Buffer.from(`["z"${rest}`, 'utf8'), r: Buffer.from(`["r"${rest}`, 'utf8') };
+}
+
+/**
+ * Writes one record's snapshot line at `at` (room checked by the caller); returns where it ends.
+ * `json` is the record's JSON when it is not packed.
+ */
+function writeRecordLine(buffer: Buffer, at: number, heads: LineHeads, id: string, plainId: boolean, entry: Entry, json: string | null): number {
+  const head = json === null ? heads.z : heads.r;
+  buffer.set(head, at);
+  at += head.length;
+  if (plainId) {
+    buffer[at++] = QUOTE;
+    at += buffer.write(id, at, 'latin1');
+    buffer[at++] = QUOTE;
+  } else at += buffer.write(JSON.stringify(id), at, 'utf8');
+  buffer[at++] = COMMA;
+  at = writeNumber(buffer, at, entry.changedAt);
+  buffer[at++] = COMMA;
+  if (entry.dueAt === null) at += buffer.write('null', at, 'latin1');
+  else at = writeNumber(buffer, at, entry.dueAt);
+  buffer[at++] = COMMA;
+  if (json === null) {
+    buffer[at++] = QUOTE;
+    at += buffer.write(entry.packed!, at, 'latin1'); // base64 needs no escaping
+    buffer[at++] = QUOTE;
+  } else at += buffer.write(json, at, 'utf8');
+  buffer[at++] = COMMA;
+  at = writeNumber(buffer, at, entry.seq);
+  buffer[at++] = CLOSE;
+  buffer[at++] = NEWLINE;
+  return at;
 }
 
 function fail(file: string, line: number, what: string): never {

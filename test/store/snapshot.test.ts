@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../server/store/memoryStore.js';
-import { readSnapshot, writeSnapshot } from '../../server/store/snapshot.js';
+import { readSnapshot, writeNumber, writeSnapshot } from '../../server/store/snapshot.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -55,5 +55,31 @@ describe('writeSnapshot', () => {
     await readSnapshot(file, back);
     for (const id of ids) expect(back.get('ns "odd"', 'charges', id)).toEqual(state.get('ns "odd"', 'charges', id));
     expect(back.dueRecords()).toEqual(state.dueRecords());
+  });
+
+  it('writes times and insertion numbers of any size as JSON does, the 13 digits of a real clock included', async () => {
+    let now = 1_796_006_864_323;
+    const state = new MemoryStore({ coldAfterMs: 10, now: () => now });
+    const dueTimes = [0, 9, 10, 99_999_999, 100_000_000, 100_000_001, 1_796_093_264_323, Number.MAX_SAFE_INTEGER, -5, 2.25];
+    await state.commit('m1', dueTimes.map((dueAt, i) => ({ collection: 'charges' as const, id: `C${i}`, value: { i }, dueAt })));
+    now += 11;
+    await state.packCold();
+    const file = path.join(await temp.make(), 'db.json');
+    await writeSnapshot(file, state, { logGeneration: 1 });
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    const records = lines.filter((l) => l.startsWith('["z"'));
+    expect(records.map((l) => (JSON.parse(l) as unknown[])[5])).toEqual(dueTimes);
+    for (const line of records) expect(line).toBe(JSON.stringify(JSON.parse(line)));
+    expect(records.every((l) => (JSON.parse(l) as unknown[])[4] === 1_796_006_864_323)).toBe(true);
+  });
+});
+
+describe('writeNumber', () => {
+  it('writes the same characters as JSON.stringify, and returns where they end', () => {
+    const buffer = Buffer.alloc(64);
+    for (const n of [0, 7, 10, 12_345_678, 99_999_999, 1e8, 100_000_007, 1_796_006_864_323, 2 ** 53 - 1, 2 ** 53, -1, 0.5, 1e21, NaN, Infinity]) {
+      const end = writeNumber(buffer, 3, n);
+      expect(buffer.toString('latin1', 3, end)).toBe(JSON.stringify(n));
+    }
   });
 });
