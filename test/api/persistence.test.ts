@@ -16,6 +16,7 @@ describe('state survives a restart', () => {
     const id = (await client.createCheckoutSession(readySessionBody(), { 'x-amz-pay-idempotency-key': 'restart-1' })).data.checkoutSessionId;
     const completed = await client.completeCheckoutSession(id, { chargeAmount: { amount: '50.00', currencyCode: 'USD' } });
     expect(completed.status).toBe(200);
+    const before = await client.getCheckoutSession(id);
     await first.server.close(); // keep dataDir: the second server reuses it
 
     const second = await liveServer({ store: 'file', dataDir });
@@ -23,6 +24,8 @@ describe('state survives a restart', () => {
       const got = await second.sdk().getCheckoutSession(id);
       expect(got.data.statusDetails.state).toBe('Completed');
       expect(got.data.chargeId).toBe(completed.data.chargeId);
+      // Rebuilt from the patch the complete logged: the same answer, field order included.
+      expect(JSON.stringify(got.data)).toBe(JSON.stringify(before.data));
       const store = second.server.app.mock.store;
       expect((await store.read<any>('AMZNPAYMOCKDEMO000000001', 'charges', completed.data.chargeId)).charge.statusDetails.state).toBe('Authorized');
       await store.flush();
@@ -34,6 +37,8 @@ describe('state survives a restart', () => {
     const lines = logs.flatMap((name) => readFileSync(path.join(dataDir, name), 'utf8').trim().split('\n'));
     expect(lines.every((line) => JSON.parse(line))).toBe(true);
     expect(lines.join('\n')).toContain(id);
+    const sessionPuts = lines.flatMap((line) => (JSON.parse(line) as { puts?: { collection: string; id: string; patch?: unknown }[] }).puts ?? []).filter((p) => p.collection === 'checkoutSessions' && p.id === id);
+    expect(sessionPuts.some((p) => p.patch !== undefined)).toBe(true);
   });
 });
 

@@ -54,6 +54,8 @@ it('keeps every acknowledged write after kill -9 under write load', async () => 
   const first = await start();
   const pool = new Pool(first.url, { connections: 16 });
   const acknowledged: string[] = [];
+  // Completed sessions, with the answer each complete got: their new versions are logged as patches.
+  const completed = new Map<string, string>();
   let stop = false;
   let sent = 0;
   const writer = async (w: number) => {
@@ -64,7 +66,16 @@ it('keeps every acknowledged write after kill -9 under write load', async () => 
       try {
         const res = await pool.request({ method: 'POST', path: '/v2/checkoutSessions', headers: signed('POST', url, body, { 'x-amz-pay-idempotency-key': `crash-${w}-${i}` }), body });
         const text = await res.body.text();
-        if (res.statusCode === 201) acknowledged.push((JSON.parse(text) as { checkoutSessionId: string }).checkoutSessionId);
+        if (res.statusCode !== 201) continue;
+        const id = (JSON.parse(text) as { checkoutSessionId: string }).checkoutSessionId;
+        acknowledged.push(id);
+        if (i % 2 === 1) continue;
+        const completeBody = JSON.stringify({ chargeAmount: { amount: '50.00', currencyCode: 'USD' } });
+        const completePath = `/v2/checkoutSessions/${id}/complete`;
+        sent++;
+        const done = await pool.request({ method: 'POST', path: completePath, headers: signed('POST', `${first.url}${completePath}`, completeBody), body: completeBody });
+        const answer = await done.body.text();
+        if (done.statusCode === 200) completed.set(id, answer);
       } catch {
         return; // the connection died with the process: that write was never acknowledged
       }
@@ -72,10 +83,12 @@ it('keeps every acknowledged write after kill -9 under write load', async () => 
   };
   const writers = Array.from({ length: 16 }, (_, w) => writer(w));
   await new Promise((r) => setTimeout(r, 1500 + Math.random() * 1500));
+  // Listen before the kill: the writers may take longer to notice than the process takes to exit.
+  const exited = new Promise((r) => first.child.once('exit', r));
   first.child.kill('SIGKILL');
   stop = true;
   await Promise.all(writers);
-  await new Promise((r) => first.child.once('exit', r));
+  await exited;
   await pool.destroy();
   expect(acknowledged.length).toBeGreaterThan(10);
 
@@ -86,11 +99,18 @@ it('keeps every acknowledged write after kill -9 under write load', async () => 
     for (const id of acknowledged) {
       const url = `${second.url}/v2/checkoutSessions/${id}`;
       const res = await pool2.request({ method: 'GET', path: `/v2/checkoutSessions/${id}`, headers: signed('GET', url) });
-      await res.body.text();
+      const text = await res.body.text();
       if (res.statusCode !== 200) missing.push(`${id}: ${res.statusCode}`);
+      const answer = completed.get(id);
+      if (answer !== undefined) {
+        const session = JSON.parse(text) as { statusDetails?: { state?: string }; chargeId?: string };
+        const acked = JSON.parse(answer) as { chargeId?: string };
+        if (session.statusDetails?.state !== 'Completed' || session.chargeId !== acked.chargeId) missing.push(`${id}: complete lost (${session.statusDetails?.state})`);
+      }
     }
     await pool2.close();
-    console.log(JSON.stringify({ crash: { sent, acknowledged: acknowledged.length, missingAfterRestart: missing.length } }));
+    console.log(JSON.stringify({ crash: { sent, acknowledged: acknowledged.length, completed: completed.size, missingAfterRestart: missing.length } }));
+    expect(completed.size).toBeGreaterThan(5);
     expect(missing).toEqual([]);
   } finally {
     second.child.kill('SIGKILL');
