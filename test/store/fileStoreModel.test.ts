@@ -1,7 +1,7 @@
 import { cp, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileStore, collections, type Collection, type EmbeddedEngine } from '../../server/store/index.js';
+import { FileStore, collections, type Collection, type EmbeddedEngine, type FileStoreOptions } from '../../server/store/index.js';
 import { tempDirs } from './tempDir.js';
 
 const temp = tempDirs();
@@ -25,6 +25,28 @@ async function crashCopy(dir: string): Promise<string> {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
+}
+
+/**
+ * A crash now: opens a store on a copy of the files as they are (`beforeOpen` sees the copy first),
+ * checks it holds what `store` holds, and closes `store`. Returns the survivor and its file.
+ */
+async function survive(store: FileStore, file: string, options: FileStoreOptions, beforeOpen?: (copy: string) => Promise<void>): Promise<{ store: FileStore; file: string }> {
+  const copy = await crashCopy(path.dirname(file));
+  await beforeOpen?.(copy);
+  const survivor = new FileStore(path.join(copy, 'db.json'), options);
+  await survivor.open();
+  expect(dump(survivor)).toEqual(dump(store));
+  await store.close();
+  return { store: survivor, file: path.join(copy, 'db.json') };
+}
+
+/** A clean stop and a start on the same file. */
+async function reopen(store: FileStore, file: string, options: FileStoreOptions): Promise<FileStore> {
+  await store.close();
+  const next = new FileStore(file, options);
+  await next.open();
+  return next;
 }
 
 /** Everything a store holds, in a comparable form. */
@@ -77,18 +99,10 @@ describe('FileStore against a naive model', () => {
       } else if (roll < 0.96) {
         // Crash: copy the files as they are once the commits so far are acknowledged.
         await Promise.all(pending.splice(0));
-        const copy = await crashCopy(path.dirname(file));
-        const survivor = new FileStore(path.join(copy, 'db.json'), { compactEvery: 7 });
-        await survivor.open();
-        expect(dump(survivor)).toEqual(dump(store));
-        await store.close();
-        store = survivor;
-        file = path.join(copy, 'db.json');
+        ({ store, file } = await survive(store, file, { compactEvery: 7 }));
       } else {
         await Promise.all(pending.splice(0));
-        await store.close();
-        store = new FileStore(file, { compactEvery: 7 });
-        await store.open();
+        store = await reopen(store, file, { compactEvery: 7 });
       }
       const expected = new Map<string, Map<string, unknown[]>>();
       for (const [key, { value }] of model) {
@@ -178,19 +192,12 @@ describe('FileStore against a naive model, new versions built from the stored on
       } else if (roll < 0.96) {
         if (next() < 0.5) await store.state.packCold(); // a patch's base may be packed when the log replays
         await Promise.all(pending.splice(0));
-        const copy = await crashCopy(path.dirname(file));
-        patched += await countPatches(copy);
-        const survivor = new FileStore(path.join(copy, 'db.json'), options);
-        await survivor.open();
-        expect(dump(survivor)).toEqual(dump(store));
-        await store.close();
-        store = survivor;
-        file = path.join(copy, 'db.json');
+        ({ store, file } = await survive(store, file, options, async (copy) => {
+          patched += await countPatches(copy);
+        }));
       } else {
         await Promise.all(pending.splice(0));
-        await store.close();
-        store = new FileStore(file, options);
-        await store.open();
+        store = await reopen(store, file, options);
       }
       for (const [key, json] of model) {
         const [ns, collection, id] = key.split('\u0000') as [string, Collection, string];
