@@ -56,11 +56,11 @@ export function checkCommit(ns: string, puts: readonly Put[]): Put[] {
 
 /**
  * The log line (no newline) of a checked commit, serialized now: what is on disk is what was
- * committed. `previous[i]` is the value puts[i] replaces, when the caller has it at hand: a new
+ * committed. `previous[i]` is the value puts[i] replaces, when the caller had it at hand: a new
  * version is then logged as a patch of it where that is shorter. Throws (before anything is
  * applied) when a value has no JSON form.
  */
-export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], previous: readonly unknown[] = []): string {
+export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], previous: readonly unknown[]): string {
   const stored: StoredPut[] = [];
   for (let i = 0; i < puts.length; i++) {
     const { collection, id, value } = puts[i]!;

@@ -7,7 +7,7 @@ import { FileLock } from './fileLock.js';
 import { readLegacySnapshot } from './legacySnapshot.js';
 import { readHead } from './lineReader.js';
 import { deleteGenerationsBelow, listGenerations, logFileName, replayLog, syncDirectory, syncFile } from './logFiles.js';
-import { MemoryStore, type AppliedPut, type MemoryStoreOptions, type Undo } from './memoryStore.js';
+import { MemoryStore, type MemoryStoreOptions, type Undo } from './memoryStore.js';
 import { readSnapshot, snapshotFormat, writeSnapshot } from './snapshot.js';
 import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
 
@@ -381,25 +381,21 @@ export class FileStore implements EmbeddedEngine {
 
   #applyEntry(entry: LogEntry): void {
     if (entry.op === 'put') {
-      const puts: AppliedPut[] = [];
-      // What this entry's earlier puts wrote: a commit may write one record twice, the second time as a patch of the first.
-      let written: Map<string, unknown> | null = null;
-      const several = entry.puts.length > 1;
+      const at = entry.at ?? this.#state.now();
+      // One put at a time, as a commit applies them: a patch's base is then the state's version,
+      // the entry's own earlier put of the record included (a commit may write one record twice).
       for (const put of entry.puts) {
-        const key = several ? `${put.collection}\u0000${put.id}` : '';
         let value: unknown;
         if (put.patch === undefined) value = deepFreeze(put.value);
         else {
-          // A patch of the version before: absent here only when a later entry deletes the record
-          // (a snapshot taken meanwhile holds it gone), so there is nothing to bring up to date.
-          const base = written?.has(key) ? written.get(key) : this.#state.get(entry.ns, put.collection, put.id);
-          if (base === undefined || base === null) continue;
+          // Absent here only when a later entry deletes the record (a snapshot taken meanwhile
+          // holds it gone), so there is nothing to bring up to date.
+          const base = this.#state.get(entry.ns, put.collection, put.id);
+          if (base === undefined) continue;
           value = deepFreeze(applyPatch(base, put.patch));
         }
-        if (several) (written ??= new Map()).set(key, value);
-        puts.push({ collection: put.collection, id: put.id, value, dueAt: put.dueAt, seq: put.seq });
+        this.#state.apply(entry.ns, [{ collection: put.collection, id: put.id, value, dueAt: put.dueAt, seq: put.seq }], at);
       }
-      this.#state.apply(entry.ns, puts, entry.at ?? this.#state.now());
     }
     else this.#state.clear(entry.ns);
   }
