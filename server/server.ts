@@ -9,6 +9,7 @@ import { answerClientError } from './clientErrors.js';
 import type { Config } from './config.js';
 import type { Duplex } from 'node:stream';
 import { connectHandler } from './proxy/connectProxy.js';
+import { SlotSet } from './slotSet.js';
 import { prepareTls, type ServedCertificate } from './tls/tlsSetup.js';
 
 /** One open listener: the port it really got (port 0 resolved) and a URL a local client can use. */
@@ -90,14 +91,15 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   const appReady = new Promise<FastifyInstance | null>((resolve) => (settle = resolve));
   let draining = false;
   // Responses not yet finished, so draining can tell their clients not to reuse the socket.
-  const inFlight = new Set<http.ServerResponse>();
+  // Slots, not a Set: see slotSet.ts (a Set kept every request alive into the old generation).
+  const inFlight = new SlotSet<http.ServerResponse>();
   // app.routing is Fastify's whole request handler (rewriteUrl included); Fastify's own server never listens.
   const handler: http.RequestListener = (req, res) => {
     // While draining, requests still arriving on kept-alive sockets are served, then their socket closes.
     if (draining) res.setHeader('connection', 'close');
     else {
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
+      const slot = inFlight.add(res);
+      res.once('close', () => inFlight.delete(slot, res));
     }
     if (app !== null) app.routing(req, res);
     else void appReady.then((ready) => (ready ? ready.routing(req, res) : res.destroy()));
@@ -222,7 +224,7 @@ function listenError(err: NodeJS.ErrnoException, { scheme, host, port }: Endpoin
  * Ends proxy tunnels: each as soon as no response on it is in flight, all of them after `timeoutMs`.
  * (Their sockets left the HTTP server's bookkeeping at CONNECT, so its close() would wait for them.)
  */
-function closeTunnels(tunnels: Set<Duplex>, inFlight: Set<http.ServerResponse>, timeoutMs: number): Promise<void> {
+function closeTunnels(tunnels: Set<Duplex>, inFlight: SlotSet<http.ServerResponse>, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const busy = (socket: Duplex) => [...inFlight].some((res) => res.socket === socket);
     const sweep = () => {

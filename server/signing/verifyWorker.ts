@@ -51,8 +51,9 @@ interface WorkerAnswer {
   results: Uint8Array;
 }
 
-/** A batch sent to the worker: its checks, and how many of them (from the first) are answered. */
+/** A batch sent to the worker: its id, its checks, and how many of them (from the first) are answered. */
 interface Batch {
+  id: number;
   checks: Queued[];
   answered: number;
 }
@@ -88,7 +89,8 @@ export class VerifyWorker {
   /** Index of each key (by fingerprint) the current worker holds. */
   #keyIndexes = new Map<string, number>();
   #queue: Queued[] = [];
-  #inFlight = new Map<number, Batch>();
+  /** Batches sent and not fully answered, oldest first (an array, not a Map: see slotSet.ts). */
+  #inFlight: Batch[] = [];
   #nextBatchId = 0;
   #onlineWaiters: ((online: boolean) => void)[] = [];
 
@@ -150,7 +152,7 @@ export class VerifyWorker {
     if (this.#worker !== worker) return;
     this.#online = true;
     this.#settleWaiters(true);
-    this.#holdProcess(worker, this.#inFlight.size > 0);
+    this.#holdProcess(worker, this.#inFlight.length > 0);
   }
 
   /** Sends everything queued in this turn of the event loop as one batch. */
@@ -176,7 +178,7 @@ export class VerifyWorker {
       return;
     }
     this.#nextBatchId++;
-    this.#inFlight.set(id, { checks: queued, answered: 0 });
+    this.#inFlight.push({ id, checks: queued, answered: 0 });
     this.#holdProcess(worker, true);
     if (!this.#stallTimer) this.#watch(worker);
     this.stats.batches++;
@@ -199,13 +201,14 @@ export class VerifyWorker {
     // Not an answer this worker can give: it cannot be trusted with the rest either.
     if (typeof answer !== 'object' || answer === null) return this.#abandon(worker);
     const { id, from, results } = answer;
-    const batch = this.#inFlight.get(id);
-    if (!batch) return;
+    const at = this.#inFlight.findIndex((b) => b.id === id);
+    if (at === -1) return;
+    const batch = this.#inFlight[at]!;
     const { checks, answered } = batch;
     if (!(results instanceof Uint8Array) || from !== answered || results.length === 0 || answered + results.length > checks.length) return this.#abandon(worker);
     batch.answered += results.length;
-    if (batch.answered === checks.length) this.#inFlight.delete(id);
-    if (this.#inFlight.size === 0) this.#holdProcess(worker, false);
+    if (batch.answered === checks.length) this.#inFlight.splice(at, 1);
+    if (this.#inFlight.length === 0) this.#holdProcess(worker, false);
     this.#watch(worker);
     this.stats.verified += results.length;
     this.stats.answers++;
@@ -220,8 +223,8 @@ export class VerifyWorker {
     this.#retryAt = Date.now() + this.#retryDelayMs;
     this.#settleWaiters(false);
     worker.terminate().catch(() => undefined); // already stopped in most cases; the answer does not matter
-    const stranded = [...this.#inFlight.values()];
-    this.#inFlight.clear();
+    const stranded = this.#inFlight;
+    this.#inFlight = [];
     this.#watch(worker);
     // Only the checks not answered yet: the others' promises have resolved already.
     for (const { checks, answered } of stranded) for (const check of checks.slice(answered)) this.#fallBack(check);
@@ -237,7 +240,7 @@ export class VerifyWorker {
 
   /** Watches for a stuck worker while checks are in flight; a stuck one is abandoned like a crashed one. */
   #watch(worker: Worker): void {
-    if (this.#inFlight.size === 0) {
+    if (this.#inFlight.length === 0) {
       clearTimeout(this.#stallTimer);
       this.#stallTimer = undefined;
     } else if (this.#stallTimer) this.#stallTimer.refresh();
