@@ -81,7 +81,9 @@ export async function verifyRequest(input: SignedRequestInput, deps: VerifyDeps)
     if (tried.includes(stringToSign)) continue;
     tried.push(stringToSign);
     if (await deps.verifier.verify(key, { message: stringToSign, signatureBase64: auth.signature, saltLength })) {
-      return { publicKeyId: auth.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(auth.publicKeyId), canonicalRequest, stringToSign, variant };
+      // The registry's own copy of the id, equal to the one in the header: that one is a slice of
+      // the whole authorization header, and the records this call writes keep the id they are given.
+      return { publicKeyId: key.publicKeyId, algorithm: auth.algorithm, keyEnvironment: environmentFromKeyId(key.publicKeyId), canonicalRequest, stringToSign, variant };
     }
   }
   // The first variant's strings are the ones a client should compare with its own.

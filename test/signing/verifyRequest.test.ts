@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { getHeapSnapshot } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { AmazonPayError } from '../../server/domain/errors.js';
 import { verifyRequest, type SignatureVerifier, type SignedRequestInput } from '../../server/signing/index.js';
@@ -298,5 +300,30 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
       const staleAndBroken = clientSign(phpStyle({ headers: standardHeaders({ 'x-amz-pay-date': '20200101T000000Z' }) }));
       await expectAmazonRejection(verify({ ...staleAndBroken, body: Buffer.from('x') }), 'InvalidHeaderValue', 400);
     });
+  });
+});
+
+describe('verifyRequest and memory', () => {
+  /** Live strings (after a full collection) that contain every one of `parts`, from a heap snapshot of this process. */
+  async function liveStringsContaining(...parts: string[]): Promise<number> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of getHeapSnapshot()) chunks.push(chunk as Buffer);
+    const snapshot = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { strings: string[] };
+    return snapshot.strings.filter((s) => parts.every((p) => s.includes(p))).length;
+  }
+
+  it("reports the registry's copy of the publicKeyId, so what a call stores does not keep its authorization header alive", async () => {
+    // A header name made at run time, so only the signed requests' authorization headers contain it.
+    const probe = ['x', 'retention', 'probe', randomUUID().slice(0, 8)].join('-');
+    const deps = { keys, verifier: verifiers[0]![1], wallTime: () => WALL_TIME, skewSeconds: 900 };
+    const kept: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const input = clientSign({ method: 'GET', path: `/v2/checkoutSessions/s${i}`, headers: standardHeaders({ [probe]: String(i) }) });
+      // What a created record keeps of its caller: the publicKeyId (checkout sessions' meta, for one).
+      kept.push((await verifyRequest(input, deps)).publicKeyId);
+    }
+    expect(new Set(kept)).toEqual(new Set([DEMO_ID]));
+    // At most the last request may still be reachable from this function's frame; each kept id would keep its own.
+    expect(await liveStringsContaining(probe, 'Signature=')).toBeLessThanOrEqual(1);
   });
 });
