@@ -4,6 +4,7 @@ import { checkAuthorizationToken } from '../domain/authorizationTokens.js';
 import { AmazonPayError } from '../domain/errors.js';
 import { recordingIds } from '../domain/ids.js';
 import type { OperationEnv, OperationResult } from '../domain/operation.js';
+import type { RequestContext } from '../domain/types.js';
 import { scopedView } from '../domain/scope.js';
 import { applyScenarios } from '../scenarios/apply.js';
 import type { CallFacts } from '../scenarios/facts.js';
@@ -60,9 +61,9 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
   const now = deps.clocks.for(caller.ns).now();
   const outcome = await transactWithIds<Answer | { refused: AmazonPayError }>(deps, caller.ns, (state, ids) => {
     const stored = storedAnswer(state, key);
-    if (stored) return { puts: [], result: { ...stored, replayed: true } };
+    if (stored) return { puts: [], result: replayOf(stored) };
     const issued = new Set<string>();
-    const env: OperationEnv = { ctx: { ...caller, now }, state: scopedView(state, caller), ids: recordingIds(ids, issued), settings: deps.settings };
+    const env: OperationEnv = { ctx: contextOf(caller, now), state: scopedView(state, caller), ids: recordingIds(ids, issued), settings: deps.settings };
     let result: OperationResult;
     try {
       result = route.run(env, call);
@@ -77,16 +78,27 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
     // No body at all (204, 202): nothing to serialise.
     const json = result.body === undefined ? undefined : answerJson(result.body);
     const answer = { status: result.status, payload: json?.text };
-    return { puts: [...result.writes, ...rememberAnswer(key, answer, now)], result: { ...answer, bytes: json?.bytes, headers: result.headers, replayed: false } };
+    return { puts: [...result.writes, ...rememberAnswer(key, answer, now)], result: { status: answer.status, payload: answer.payload, bytes: json?.bytes, headers: result.headers, replayed: false } };
   });
   if ('refused' in outcome) throw outcome.refused;
   return outcome;
 }
 
+// The objects below are written field by field, not spread from the fresh object they copy
+// (`{ ...answer, replayed }`): on Node 20, an object spread from one that is not frozen and then
+// given another property survived young-generation collections, and every request's answer and
+// context reached the old generation with it (README, "Benchmark").
+
+/** An answer stored under the key by another request, to replay. */
+const replayOf = (stored: Replay): Answer => ({ status: stored.status, payload: stored.payload, replayed: true });
+
+/** The operation's view of its caller, at `now`. */
+const contextOf = (caller: Caller, now: number): RequestContext => ({ ns: caller.ns, publicKeyId: caller.publicKeyId, region: caller.region, environment: caller.environment, now });
+
 /** A refusal kept under the key (if another request did not store an answer first). */
 function refusal(state: StoreView, { key, error, now }: { key: HeldKey | null; error: AmazonPayError; now: number }): Transaction<Answer | { refused: AmazonPayError }> {
   const stored = storedAnswer(state, key);
-  if (stored) return { puts: [], result: { ...stored, replayed: true } };
+  if (stored) return { puts: [], result: replayOf(stored) };
   return { puts: rememberAnswer(key, { status: error.status, payload: JSON.stringify(error.toBody()) }, now), result: { refused: error } };
 }
 
