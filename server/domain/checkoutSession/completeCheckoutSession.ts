@@ -85,7 +85,7 @@ export function completeCheckoutSession(env: OperationEnv, id: string, { body, o
     chargeAmount: normalizeOptionalPrice(b.chargeAmount, 'chargeAmount'),
     totalOrderAmount: normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'),
   };
-  return completeRecord(env, { ...found, amounts, override, answer: sparse });
+  return completeRecord(env, { record: found.record, changed: found.changed, amounts, override, answer: sparse });
 }
 
 /** Refuses a session that is not Open (persisting an expiry just applied), or returns null. */
