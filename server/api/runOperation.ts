@@ -84,10 +84,8 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
   return outcome;
 }
 
-// The objects below are written field by field, not spread from the fresh object they copy
-// (`{ ...answer, replayed }`): on Node 20, an object spread from one that is not frozen and then
-// given another property survived young-generation collections, and every request's answer and
-// context reached the old generation with it (README, "Benchmark").
+// The objects below are written field by field rather than spread from the fresh object they copy
+// (`{ ...answer, replayed }`), for the reason domain/withChanges.ts gives.
 
 /** An answer stored under the key by another request, to replay. */
 const replayOf = (stored: Replay): Answer => ({ status: stored.status, payload: stored.payload, replayed: true });

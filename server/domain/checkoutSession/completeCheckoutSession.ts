@@ -85,6 +85,7 @@ export function completeCheckoutSession(env: OperationEnv, id: string, { body, o
     chargeAmount: normalizeOptionalPrice(b.chargeAmount, 'chargeAmount'),
     totalOrderAmount: normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'),
   };
+  // Field by field, not `{ ...found, amounts }`: `found` is new (see withChanges).
   return completeRecord(env, { record: found.record, changed: found.changed, amounts, override, answer: sparse });
 }
 
