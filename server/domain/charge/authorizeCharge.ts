@@ -3,7 +3,6 @@ import { refreshPermission } from '../chargePermission/permissionState.js';
 import type { IdGenerator } from '../ids.js';
 import { convertToLedger, type ConversionRates } from '../conversion.js';
 import { ledgerCurrency, price } from '../money.js';
-import { withChanges } from '../withChanges.js';
 import { formatTimestamp } from '../time.js';
 import type { Charge, MerchantMetadata, ProviderMetadata } from '../types.js';
 import { releaseEnvironmentOf } from '../types.js';
@@ -76,15 +75,16 @@ export function authorizeCharge(
     meta: { region: permission.meta.region, environment: permission.meta.environment, authorizedAt: state === 'Authorized' ? now : null, settle },
   };
   const open = state === 'Captured' ? permission.meta.openChargeIds : [...permission.meta.openChargeIds, chargeId];
-  // `permission` may be new (a completion's): see withChanges.
   const nextPermission = refreshPermission(
-    withChanges(permission, {
-      meta: withChanges(permission.meta, {
+    {
+      ...permission,
+      meta: {
+        ...permission.meta,
         chargeCount: permission.meta.chargeCount + 1,
         capturedMinor: permission.meta.capturedMinor + (captured ? input.amountMinor : 0),
         openChargeIds: open,
-      }),
-    }),
+      },
+    },
     now,
   );
   return { charge: record, permission: nextPermission };

@@ -3,7 +3,6 @@ import { formatTimestamp } from '../time.js';
 import type { ChargePermissionReason, ChargePermissionStatusDetails } from '../types.js';
 import type { ChargePermissionRecord } from './chargePermissionRecord.js';
 import { buyerDetailsDropAt } from '../retention.js';
-import { withChanges } from '../withChanges.js';
 
 /**
  * Reason code of a OneTime permission closed because its total order amount was captured. Amazon's
@@ -29,10 +28,10 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
   const limits = m.amountLimitMinor === null
     ? cp.limits
     : { amountLimit: price(m.amountLimitMinor, m.currency), amountBalance: price(Math.max(0, m.amountLimitMinor - m.capturedMinor), m.currency) };
-  if (cp.statusDetails.state === 'Closed') return withChanges(record, { chargePermission: withChanges(cp, { limits }) });
+  if (cp.statusDetails.state === 'Closed') return { ...record, chargePermission: { ...cp, limits } };
   if (fullyCaptured(record)) {
     const statusDetails: ChargePermissionStatusDetails = { state: 'Closed', reasons: [reason(FULLY_CAPTURED_REASON)], lastUpdatedTimestamp: formatTimestamp(now) };
-    return withChanges(record, { chargePermission: withChanges(cp, { statusDetails, limits }) });
+    return { ...record, chargePermission: { ...cp, statusDetails, limits } };
   }
   const reasons: ChargePermissionReason[] = [];
   if (cp.chargePermissionType === 'OneTime' && m.openChargeIds.length > 0) reasons.push(reason('ChargeInProgress'));
@@ -42,7 +41,7 @@ export function refreshPermission(record: ChargePermissionRecord, now: number): 
   const statusDetails: ChargePermissionStatusDetails = sameState
     ? cp.statusDetails
     : { state, reasons: reasons.length ? reasons : null, lastUpdatedTimestamp: formatTimestamp(now) };
-  return withChanges(record, { chargePermission: withChanges(cp, { statusDetails, limits }) });
+  return { ...record, chargePermission: { ...cp, statusDetails, limits } };
 }
 
 /**
