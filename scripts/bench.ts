@@ -85,7 +85,7 @@ async function warmAndTime(target: Target, options: BenchOptions, warm: (pool: R
     assertClean('warm-up', await warm(pool));
     await target.mark();
     const result = await timed(pool);
-    return { result, stats: await target.stats() };
+    return { result, stats: await target.stats({ collect: true }) };
   } finally {
     await pool.close();
   }

@@ -13,13 +13,15 @@ export type TargetSpec =
   | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store: 'redis'; redisUrl: string };
 
 /**
- * Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it (after a full
- * GC); `compact` writes a snapshot of the file store now and reports how long the event loop was
- * blocked meanwhile; `close` stops gracefully.
+ * Parent -> target. `mark` starts the CPU clock of a timed phase; `stats` reads it, and with
+ * `collect` then runs a full GC before reading the heap (for memory per object); `compact` writes
+ * a snapshot of the file store now and reports how long the event loop was blocked meanwhile;
+ * `close` stops gracefully.
  */
 export interface TargetCommand {
   id: number;
   cmd: 'mark' | 'stats' | 'compact' | 'close';
+  collect?: boolean;
 }
 
 /** A snapshot written on request: how long it took and the longest event-loop stall meanwhile. */

@@ -116,7 +116,7 @@ export async function benchStored(sizes: readonly number[], ctx: Context, comple
   const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'apm-bench-empty-'));
   ctx.tempDirs.add(emptyDir);
   const empty = await Target.start({ kind: 'mock', verifier: 'native', dataDir: emptyDir });
-  const emptyHeap = (await empty.stats()).heapUsedBytes;
+  const emptyHeap = (await empty.stats({ collect: true })).heapUsedBytes;
   const emptyMockStartMs = empty.startMs;
   await empty.stop();
 
@@ -133,7 +133,7 @@ export async function benchStored(sizes: readonly number[], ctx: Context, comple
       ctx.progress(`stored objects: ${stored} written in ${(data.ms / 1000).toFixed(1)} s (${Math.round(data.bytes / 2 ** 20)} MiB); starting the mock on them`);
       const target = await Target.start({ kind: 'mock', verifier: 'native', dataDir: dir }, 600_000);
       try {
-        const memory = (await target.stats()).heapUsedBytes;
+        const memory = (await target.stats({ collect: true })).heapUsedBytes;
         const completesNeeded = Math.min(completes, 300 + Math.round(ctx.durationMs * 4));
         const prepared = await preparedCompletes(target, ctx, completesNeeded);
         const complete = await timedPhase(target, ctx, (i) => prepared[i % prepared.length]!, prepared.length - 300, 200);
