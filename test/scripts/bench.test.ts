@@ -5,6 +5,7 @@ import { chunk } from '../../scripts/bench/presign.js';
 import { mockFlags, parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
 import { loadConfig } from '../../server/config.js';
 import { formatRedisReport } from '../../scripts/bench/redisBench.js';
+import { formatStoredReport, type PhaseResult, type StoredResult } from '../../scripts/bench/storedBench.js';
 import {
   compareToBaseline,
   formatCount,
@@ -259,6 +260,36 @@ describe('server line', () => {
     const line = formatServerLine('mock', { rssMb: 600, heapUsedMb: 400, loopDelayMaxMs: 2400.2, loopDelayP99Ms: 25.04, storeAtStart: { compactions: 1 }, storeAtEnd: { compactions: 2 } });
     expect(line).toBe('mock: server RSS 600 MB (heap 400 MB) after the phase; event loop blocked up to 2400 ms (p99 25.0 ms); store during the phase: compactions +1');
     expect(formatServerLine('base', { rssMb: 80, heapUsedMb: 20, loopDelayMaxMs: 11, loopDelayP99Ms: 10.5, storeAtStart: null, storeAtEnd: null })).not.toContain('store');
+  });
+});
+
+describe('stored-objects report', () => {
+  const phase = (rps: number, cpu = 100): PhaseResult => ({ rps, p99Ms: 5, cpuUsPerRequest: cpu, loopUsPerRequest: cpu / 2, errors: 0 });
+  const size = (stored: number, complete: number, get: number, baseComplete: number, baseGet: number): StoredResult => ({
+    stored,
+    generateMs: 1,
+    snapshotBytes: stored * 170,
+    startMs: 200,
+    firstAnswerMs: 210,
+    memoryBytesPerObject: 320,
+    diskBytesPerObject: 170,
+    complete: phase(complete),
+    get: phase(get),
+    baseline: { complete: phase(baseComplete, 30), get: phase(baseGet, 20) },
+    compaction: { ms: 500, loopDelayMaxMs: 7.25, records: stored },
+    closeMs: 15,
+  });
+
+  it('divides each size by the baseline measured next to it, and compares sizes by those ratios', () => {
+    // The machine got slower between the two sizes: bare Fastify too lost a fifth of its rate.
+    const report = formatStoredReport({ baselineStartMs: 190, emptyMockStartMs: 230, sizes: [size(1_000, 8_000, 16_000, 32_000, 40_000), size(1_000_000, 6_400, 12_000, 25_600, 32_000)] });
+    const rows = report.split('\n').filter((line) => /^\| [\d,]+ \|/.test(line)).map((line) => line.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(rows.map((r) => [r[0], r[4], r[6], r[9]])).toEqual([
+      ['1,000', '0.250', '0.400', '7.3'],
+      ['1,000,000', '0.250', '0.375', '7.3'],
+    ]);
+    expect(report).toContain('1,000: 32000 POST/s (30 (15) µs CPU each), 40000 GET/s (20 (10) µs); 1,000,000: 25600 POST/s');
+    expect(report).toContain('from 1,000 to 1,000,000 stored: complete ÷ baseline +0.0 %, get ÷ baseline -6.3 % (the rates alone: complete -20.0 %, get -25.0 %)');
   });
 });
 
