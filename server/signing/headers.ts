@@ -2,10 +2,16 @@
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
 /**
- * The value of one header, looked up case-insensitively. Repeated values (only set-cookie arrives
- * as an array in Node) are joined with "," the way the Java and .NET signers join them.
+ * The value of one header, looked up case-insensitively; undefined when it was not sent. Repeated
+ * values (only set-cookie arrives as an array in Node) are joined with "," the way the Java and
+ * .NET signers join them. Only a string or an array counts: Node's headers object inherits from
+ * Object.prototype, so a name a client chose (SignedHeaders) such as 'constructor' or '__proto__'
+ * would otherwise find a function or an object.
+ * Node's header names are lower case, and so are most names asked for: those are found without
+ * lower-casing the name (a signed request looks up a dozen, each lower-cased up to three times).
  */
 export function headerText(headers: IncomingHeaders, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
+  const value: unknown = headers[name] ?? headers[name.toLowerCase()];
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) ? value.join(',') : undefined;
 }

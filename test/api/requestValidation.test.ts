@@ -152,6 +152,14 @@ describe('headers', () => {
     expect(res.status).toBe(201);
   });
 
+  it.each(['constructor', '__proto__'])('answers a SignedHeaders naming %s (which every object inherits) with 403, not 500', async (name) => {
+    const signed = signRequest({ method: 'GET', url: 'https://127.0.0.1:8443/v2/checkoutSessions/abc', body: '', privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox });
+    const authorization = signed.headers.authorization!.replace(/SignedHeaders=([^,]+)/, `SignedHeaders=$1;${name}`);
+    const res = await t.raw({ method: 'GET', url: '/v2/checkoutSessions/abc', headers: { ...signed.headers, authorization } });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ reasonCode: 'InvalidRequestSignature', message: `Unable to verify signature: SignedHeaders lists '${name}', which the request does not carry.` });
+  });
+
   it('answers a tampered body with 403 InvalidRequestSignature', async () => {
     const body = JSON.stringify(readySessionBody());
     const signed = signRequest({ method: 'POST', url: 'https://127.0.0.1:8443/v2/checkoutSessions', body, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, headers: { 'x-amz-pay-idempotency-key': 'tamper-1' } });

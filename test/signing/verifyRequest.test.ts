@@ -85,6 +85,15 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
       expect(err.message).toContain("SignedHeaders lists 'x-never-sent', which the request does not carry");
     });
 
+    it.each(['constructor', '__proto__', 'Constructor'])('refuses %s in SignedHeaders as a header not sent, not as whatever every object inherits', async (name) => {
+      // Node's headers object has Object.prototype: headers['constructor'] is a function.
+      const req = clientSign(phpStyle());
+      const listed = `accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region;${name}`;
+      const authorization = String(req.headers.authorization).replace(/SignedHeaders=[^,]+/, `SignedHeaders=${listed}`);
+      const err = await expectAmazonRejection(verify({ ...req, headers: { ...req.headers, authorization } }), 'InvalidRequestSignature', 403);
+      expect(err.message).toContain(`SignedHeaders lists '${name.toLowerCase()}', which the request does not carry`);
+    });
+
     it('accepts the required names in any case (the Node SDK keeps the caller\'s casing)', async () => {
       const req = clientSign(phpStyle({ headers: standardHeaders({}), signedHeaders: 'accept;content-type;X-Amz-Pay-Date;X-Amz-Pay-Host;x-amz-pay-region' }));
       expect((await verify(req)).publicKeyId).toBe(DEMO_ID);
