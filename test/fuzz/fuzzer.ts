@@ -88,6 +88,8 @@ export function generate(rng: Rng, sessionId: string): FuzzRequest {
       { ...good, authorization: good.authorization!.replace(/Signature=\S+/, 'Signature=AAAA') },
       { ...good, authorization: good.authorization!.replace(/SignedHeaders=\S+,/, 'SignedHeaders=accept,') },
       { ...good, authorization: good.authorization!.replace(/SignedHeaders=(\S+),/, 'SignedHeaders=$1;x-never-sent,') },
+      // Names every object inherits: Node's headers object has Object.prototype behind it.
+      { ...good, authorization: good.authorization!.replace(/SignedHeaders=(\S+),/, `SignedHeaders=$1;${rng.pick(['constructor', '__proto__', 'toString', 'Constructor'])},`) },
       { ...good, authorization: 'AMZN-PAY-RSASSA-PSS' },
       { ...good, authorization: 'x'.repeat(rng.int(8000)) },
       { ...good, 'x-amz-pay-date': rng.pick(['', 'yesterday', '99999999T999999Z', '20000101T000000Z', '30000101T000000Z']) },
