@@ -25,10 +25,9 @@ export function decodeSignature(signatureBase64: string, modulusBytes: number): 
   if (end === 0) return null;
   const bytes = Buffer.from(signatureBase64, 'base64');
   if (bytes.length !== modulusBytes) return null;
-  const again = bytes.toString('base64');
-  const againEnd = again.length - (modulusBytes % 3 === 0 ? 0 : 3 - (modulusBytes % 3));
+  // The base64 of n bytes has ceil(4n/3) characters before its padding.
   const last = end - 1;
-  if (end !== againEnd || !isAlphabetChar(signatureBase64.charCodeAt(last))) return null;
+  if (end !== Math.ceil((modulusBytes * 4) / 3) || !isAlphabetChar(signatureBase64.charCodeAt(last))) return null;
   // `===` compares the two texts as bytes; startsWith walks them character by character (~1.3 µs here).
-  return again.slice(0, last) === signatureBase64.slice(0, last) ? bytes : null;
+  return bytes.toString('base64').slice(0, last) === signatureBase64.slice(0, last) ? bytes : null;
 }
