@@ -7,7 +7,7 @@
  * created and every complete is RSA-signed before the clock starts, so client-side signing is not
  * what gets measured. Any non-200 answer is an error, and errors make the exit code 1.
  *
- *   npm run bench -- [--duration 8] [--connections 32] [--json]
+ *   npm run bench -- [--duration 8] [--connections 32] [--rounds 1] [--json]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +19,7 @@ import { benchColdStart, formatColdStart, type ColdStartReport } from './bench/c
 import { connectionPool, runLoad, type LoadResult, type PreparedRequest } from './bench/load.js';
 import { presign } from './bench/presign.js';
 import type { TargetStats } from './bench/protocol.js';
-import { compareToBaseline, formatCount, formatErrors, formatMachine, formatRatio, formatResultsTable, formatServerLine, type Machine, type TargetResult } from './bench/report.js';
+import { compareRounds, compareToBaseline, formatCount, formatErrors, formatMachine, formatRatio, formatResultsTable, formatRoundsLine, formatServerLine, type Machine, type TargetResult } from './bench/report.js';
 import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, sessionIdsOf, signedRequest } from './bench/requests.js';
 import { plannedRequests, summarize } from './bench/stats.js';
 import { killAllTargets, Target } from './bench/targets.js';
@@ -77,6 +77,9 @@ function toResult(name: string, timed: LoadResult, stats: TargetStats) {
     },
   };
 }
+
+/** One target's timed phase in the main comparison, with its server's figures. */
+type MainResult = ReturnType<typeof toResult>;
 
 /** Warm-up, then the timed phase, on one pool (no idle gap for keep-alive to expire in). */
 async function warmAndTime(target: Target, options: BenchOptions, warm: (pool: ReturnType<typeof connectionPool>) => Promise<LoadResult>, timed: (pool: ReturnType<typeof connectionPool>) => Promise<LoadResult>) {
@@ -208,11 +211,19 @@ async function main(): Promise<void> {
   }
 
   const host = machine(); // before our own load shows in the load average
-  const results = [];
+  // Each round: the baseline, then each mock; with --rounds, again and again, so that every mock's
+  // ratio is taken against a baseline measured minutes, not quarter-hours, from it.
+  const rounds: MainResult[][] = [];
   if (!options.storedOnly) {
-    results.push(await benchBaseline(options));
-    for (const kind of options.mocks) if (kind !== 'redis') results.push(await benchMock(kind, options));
+    for (let r = 1; r <= options.rounds; r++) {
+      if (options.rounds > 1) progress(`main comparison: round ${r} of ${options.rounds}`);
+      const round: MainResult[] = [await benchBaseline(options)];
+      for (const kind of options.mocks) if (kind !== 'redis') round.push(await benchMock(kind, options));
+      rounds.push(round);
+    }
   }
+  const results = rounds.flat();
+  const lastBaseline = rounds.at(-1)?.[0] ?? null;
   const redis: RedisBenchReport | null =
     !options.storedOnly && options.mocks.includes('redis') ? await benchRedis({ privateKeyPem, connections: options.connections, durationSeconds: options.durationSeconds, progress }) : null;
   const coldStart: ColdStartReport | null = options.storedOnly ? null : await benchColdStart(COLD_START_ROUNDS, progress, tempDirs);
@@ -221,23 +232,35 @@ async function main(): Promise<void> {
       ? await benchStored(options.stored, { privateKeyPem, connections: options.connections, durationMs: options.durationSeconds * 1000, progress, tempDirs }, MAX_TIMED_REQUESTS)
       : null;
 
-  const out: string[] = results.length > 0 ? ['', formatResultsTable(results, BASELINE), ''] : [''];
-  for (const r of results.filter((x) => x.endedBy === 'supply')) {
-    out.push(`* ${r.name}: ended when its ${formatCount(r.requests)} pre-signed completes (one fresh session each) ran out, before the ${options.durationSeconds} s deadline`);
+  const out: string[] = [''];
+  rounds.forEach((round, i) => {
+    if (rounds.length > 1) out.push(`round ${i + 1} of ${rounds.length}:`, '');
+    out.push(formatResultsTable(round, BASELINE), '');
+    for (const r of round.filter((x) => x.endedBy === 'supply')) {
+      out.push(`* ${r.name}: ended when its ${formatCount(r.requests)} pre-signed completes (one fresh session each) ran out, before the ${options.durationSeconds} s deadline`);
+    }
+    if (rounds.length > 1) out.push('');
+  });
+  if (rounds.length === 1) {
+    for (const c of compareToBaseline(rounds[0]!, BASELINE)) {
+      out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
+    }
+  } else if (rounds.length > 1) {
+    for (const c of compareRounds(rounds, BASELINE)) out.push(formatRoundsLine(c));
   }
-  for (const c of results.length > 0 ? compareToBaseline(results, BASELINE) : []) {
-    out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
-  }
-  if (redis) out.push(...formatRedisReport(redis, results.find((r) => r.name === BASELINE) ?? null));
+  if (redis) out.push(...formatRedisReport(redis, lastBaseline));
   if (coldStart) out.push(formatColdStart(coldStart));
   out.push(formatMachine(host, options.connections, options.durationSeconds));
-  for (const r of results) out.push(formatServerLine(r.name, r.server));
-  out.push(...formatErrors(results));
+  // With several rounds, each line says which round it is from.
+  const labelled = rounds.flatMap((round, i) => round.map((r) => (rounds.length > 1 ? { ...r, name: `${r.name} (round ${i + 1})` } : r)));
+  for (const r of labelled) out.push(formatServerLine(r.name, r.server));
+  out.push(...formatErrors(labelled));
   if (stored) out.push(formatStoredReport(stored));
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
-    const comparisons = results.length > 0 ? compareToBaseline(results, BASELINE) : [];
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections }, baseline: BASELINE, results, comparisons, redis, coldStart, stored };
+    const comparisons = rounds.map((round) => compareToBaseline(round, BASELINE));
+    const medians = rounds.length > 1 ? compareRounds(rounds, BASELINE) : null;
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, results, rounds, comparisons, medians, redis, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   if (results.some((r) => r.errors > 0) || (redis && 'phases' in redis && redis.phases.some((p) => p.errors > 0)) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;

@@ -16,12 +16,14 @@ export interface BenchOptions {
   storedOnly: boolean;
   /** Mock configurations of the main comparison: native or forge verify on the file store, native on the memory store, the Redis phase. */
   mocks: MockKind[];
+  /** Interleaved rounds of the main comparison (the baseline, then each mock, again and again); ratios are taken per round, and their median reported. */
+  rounds: number;
 }
 
 export const mockKinds = ['native', 'memory', 'forge', 'redis'] as const;
 export type MockKind = (typeof mockKinds)[number];
 
-export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--json]
+export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--connections n] [--rounds n] [--json]
   --duration     length of each timed phase in seconds (default: 8)
   --connections  concurrent connections of the load generator (default: 32)
   --json         print the results as JSON after the table
@@ -31,10 +33,14 @@ export const benchUsage = `Usage: npm run bench -- [--duration seconds] [--conne
   --mocks        mocks of the main comparison, comma-separated: native (file store),
                  memory (memory store), forge (forge verify, file store), redis (Redis
                  store, one and then two instances; needs redis-server) (default: all four)
+  --rounds       interleaved rounds of the main comparison (the baseline, then each mock
+                 but redis, again and again); each ratio is taken within its round, and
+                 the median of the rounds is reported (default: 1)
   -h, --help     this text`;
 
 const MAX_DURATION_SECONDS = 600;
 const MAX_CONNECTIONS = 1024;
+const MAX_ROUNDS = 20;
 
 /** Parses the bench's command line; throws UsageError on anything it cannot use. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
@@ -51,6 +57,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         stored: { type: 'string' },
         'stored-only': { type: 'boolean', default: false },
         mocks: { type: 'string' },
+        rounds: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -68,7 +75,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const mocks = values.mocks === undefined ? [...mockKinds] : values.mocks.split(',').map((m) => m.trim());
   const unknown = mocks.find((m) => !(mockKinds as readonly string[]).includes(m));
   if (unknown !== undefined) throw new UsageError(`--mocks ${values.mocks}: unknown mock ${JSON.stringify(unknown)} (known: ${mockKinds.join(', ')})`);
-  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false, stored, storedOnly: values['stored-only'] ?? false, mocks: mocks as MockKind[] };
+  const rounds = values.rounds === undefined ? 1 : positiveNumber('--rounds', values.rounds);
+  if (!Number.isInteger(rounds) || rounds > MAX_ROUNDS) throw new UsageError(`--rounds ${values.rounds}: expected a whole number from 1 to ${MAX_ROUNDS}`);
+  return { durationSeconds, connections, json: values.json ?? false, help: values.help ?? false, stored, storedOnly: values['stored-only'] ?? false, mocks: mocks as MockKind[], rounds };
 }
 
 function positiveNumber(flag: string, raw: string): number {

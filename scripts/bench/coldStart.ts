@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TargetSpec } from './protocol.js';
+import { median } from './stats.js';
 import { Target } from './targets.js';
 
 export interface ColdStartReport {
@@ -22,12 +23,6 @@ export interface ColdStartReport {
   defaultMs: number;
   defaultRestartMs: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export async function benchColdStart(rounds: number, progress: (message: string) => void, tempDirs: Set<string>): Promise<ColdStartReport> {
   progress(`cold start: ${rounds} interleaved rounds of bare Fastify and the mock (benchmark settings, then a plain start), each on a fresh data directory and restarting on it`);

@@ -1,4 +1,4 @@
-import type { PhaseSummary } from './stats.js';
+import { median, type PhaseSummary } from './stats.js';
 
 /** The timed phase of one target, as reported. */
 export interface TargetResult extends PhaseSummary {
@@ -42,6 +42,37 @@ export function compareToBaseline(results: readonly TargetResult[], baselineName
   return results
     .filter((r) => r !== base)
     .map((r) => ({ name: r.name, rpsRatio: ratio(r.rps, base.rps), p99Ratio: ratio(r.p99Ms, base.p99Ms) }));
+}
+
+/** A mock configuration against the baseline over interleaved rounds: each round's ratio, and their median. */
+export interface RoundsComparison {
+  name: string;
+  rpsRatios: number[];
+  p99Ratios: number[];
+  medianRpsRatio: number;
+  medianP99Ratio: number;
+}
+
+/**
+ * Ratios over interleaved rounds: each round's results are divided by that round's own baseline
+ * (never by another round's: the machine's speed drifts between them), then the median is taken.
+ */
+export function compareRounds(rounds: readonly (readonly TargetResult[])[], baselineName: string): RoundsComparison[] {
+  const perRound = rounds.map((round) => compareToBaseline(round, baselineName));
+  const names = perRound[0]?.map((c) => c.name) ?? [];
+  return names.map((name) => {
+    const of = perRound.map((round) => round.find((c) => c.name === name));
+    if (of.some((c) => c === undefined)) throw new Error(`compareRounds: ${name} is missing from a round`);
+    const rpsRatios = of.map((c) => c!.rpsRatio);
+    const p99Ratios = of.map((c) => c!.p99Ratio);
+    return { name, rpsRatios, p99Ratios, medianRpsRatio: median(rpsRatios), medianP99Ratio: median(p99Ratios) };
+  });
+}
+
+/** One line per mock: the median ratio and each round's, in the order they ran. */
+export function formatRoundsLine(c: RoundsComparison): string {
+  const each = (xs: number[]) => xs.map(formatRatio).join(', ');
+  return `${c.name}: ${formatRatio(c.medianRpsRatio)}× the baseline's req/s, median of ${c.rpsRatios.length} interleaved rounds (${each(c.rpsRatios)}); p99 ${formatRatio(c.medianP99Ratio)}× (${each(c.p99Ratios)})`;
 }
 
 function ratio(a: number, b: number): number {

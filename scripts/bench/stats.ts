@@ -10,6 +10,14 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.min(Math.max(rank, 1), n) - 1]!;
 }
 
+/** The median of a sample (the mean of the middle two for an even count); NaN for an empty one. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Latencies (ms) sorted ascending, as a new array. */
 export function sortedLatencies(latencies: ArrayLike<number>): Float64Array {
   return Float64Array.from(latencies).sort();

@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config.js';
 import { formatRedisReport } from '../../scripts/bench/redisBench.js';
 import { formatStoredReport, type PhaseResult, type StoredResult } from '../../scripts/bench/storedBench.js';
 import {
+  compareRounds,
   compareToBaseline,
   formatCount,
   formatErrors,
@@ -14,13 +15,14 @@ import {
   formatMs,
   formatRatio,
   formatResultsTable,
+  formatRoundsLine,
   formatServerLine,
   markdownTable,
   storeDelta,
   type TargetResult,
 } from '../../scripts/bench/report.js';
 import { completeBody, completePath, createBody, sessionIdsOf } from '../../scripts/bench/requests.js';
-import { percentile, plannedRequests, summarize } from '../../scripts/bench/stats.js';
+import { median, percentile, plannedRequests, summarize } from '../../scripts/bench/stats.js';
 import { UsageError } from '../../scripts/lib/cli.js';
 
 describe('percentile (nearest rank)', () => {
@@ -94,7 +96,12 @@ describe('plannedRequests', () => {
 
 describe('parseBenchArgs', () => {
   it('defaults to 8 s, 32 connections, no JSON, and the stored-objects report at 1k, 100k and 1M', () => {
-    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false, mocks: ['native', 'memory', 'forge', 'redis'] });
+    expect(parseBenchArgs([])).toEqual({ durationSeconds: 8, connections: 32, json: false, help: false, stored: [1_000, 100_000, 1_000_000], storedOnly: false, mocks: ['native', 'memory', 'forge', 'redis'], rounds: 1 });
+  });
+
+  it('reads how many interleaved rounds of the main comparison to run', () => {
+    expect(parseBenchArgs(['--rounds', '6']).rounds).toBe(6);
+    expect(parseBenchArgs(['--rounds=1']).rounds).toBe(1);
   });
 
   it('reads which mocks to compare, and refuses an unknown one', () => {
@@ -126,6 +133,10 @@ describe('parseBenchArgs', () => {
     [['--duration']],
     [['--stored', '1.5']],
     [['--stored', '10000000']],
+    [['--rounds', '0']],
+    [['--rounds', '2.5']],
+    [['--rounds', '21']],
+    [['--rounds', 'six']],
   ])('rejects %j with a UsageError', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
   });
@@ -167,6 +178,54 @@ describe('compareToBaseline', () => {
 
   it('fails loudly without the baseline', () => {
     expect(() => compareToBaseline([result('x', 1, 1)], 'base')).toThrow(/no result named base/);
+  });
+});
+
+describe('compareRounds', () => {
+  it('divides each round by its own baseline, never by another round\'s, and takes the median of the rounds', () => {
+    const rounds = [
+      [result('base', 40_000, 4), result('native', 8_000, 12), result('memory', 12_000, 8)],
+      // A slow round: the machine was busy, the baseline too.
+      [result('base', 20_000, 8), result('native', 5_000, 20), result('memory', 6_000, 16)],
+      [result('base', 30_000, 5), result('native', 6_000, 15), result('memory', 9_000, 10)],
+    ];
+    const [native, memory] = compareRounds(rounds, 'base');
+    expect(native!.name).toBe('native');
+    expect(native!.rpsRatios).toEqual([0.2, 0.25, 0.2]);
+    expect(native!.medianRpsRatio).toBe(0.2);
+    expect(native!.p99Ratios).toEqual([3, 2.5, 3]);
+    expect(native!.medianP99Ratio).toBe(3);
+    // The slow round's own baseline makes it 0.3 like the others (against the first round's it would be 0.15).
+    expect(memory!.rpsRatios).toEqual([0.3, 0.3, 0.3]);
+    expect(memory!.medianRpsRatio).toBe(0.3);
+  });
+
+  it('takes the mean of the middle two for an even number of rounds', () => {
+    const rounds = [1, 2, 3, 4].map((k) => [result('base', 10_000, 1), result('native', 1_000 * k, 1)]);
+    expect(compareRounds(rounds, 'base')[0]!.medianRpsRatio).toBeCloseTo(0.25, 12);
+  });
+
+  it('fails loudly when a mock is missing from a round', () => {
+    expect(() => compareRounds([[result('base', 1, 1), result('native', 1, 1)], [result('base', 1, 1)]], 'base')).toThrow(/native is missing/);
+  });
+
+  it('prints the median and every round\'s ratio in the order they ran', () => {
+    const line = formatRoundsLine({ name: 'mock, native verify, file store', rpsRatios: [0.21, 0.25, 0.22], p99Ratios: [3.5, 3.1, 4], medianRpsRatio: 0.22, medianP99Ratio: 3.5 });
+    expect(line).toBe("mock, native verify, file store: 0.22× the baseline's req/s, median of 3 interleaved rounds (0.21, 0.25, 0.22); p99 3.50× (3.50, 3.10, 4.00)");
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, the mean of the middle two for an even count, and NaN for nothing', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+
+  it('does not reorder the sample it is given', () => {
+    const sample = [3, 1, 2];
+    median(sample);
+    expect(sample).toEqual([3, 1, 2]);
   });
 });
 
