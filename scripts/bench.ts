@@ -5,7 +5,10 @@
  *
  * The mock is timed on Complete Checkout Session, each request a fresh session: sessions are
  * created and every complete is RSA-signed before the clock starts, so client-side signing is not
- * what gets measured. Any non-200 answer is an error, and errors make the exit code 1.
+ * what gets measured. Then on Get Checkout Session, over the sessions it just completed (not for
+ * forge verify, which is about the verifier), against bare Fastify's GET of the same round. Any
+ * non-200 answer is an error, and errors make the exit code 1. With --rounds, the baseline and the
+ * mocks run again and again in turn, and each ratio's median over the rounds is reported.
  *
  *   npm run bench -- [--duration 8] [--connections 32] [--rounds 1] [--json]
  */
@@ -20,7 +23,7 @@ import { connectionPool, runLoad, type LoadResult, type PreparedRequest } from '
 import { presign } from './bench/presign.js';
 import type { TargetStats } from './bench/protocol.js';
 import { compareRounds, compareToBaseline, formatCount, formatErrors, formatMachine, formatRatio, formatResultsTable, formatRoundsLine, formatServerLine, type Machine, type TargetResult } from './bench/report.js';
-import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, sessionIdsOf, signedRequest } from './bench/requests.js';
+import { completeBody, completePath, createBody, createPath, demoPrivateKeyFile, demoPublicKeyId, getPath, sessionIdsOf, signedRequest } from './bench/requests.js';
 import { plannedRequests, summarize } from './bench/stats.js';
 import { killAllTargets, Target } from './bench/targets.js';
 import { benchStored, formatStoredReport, type StoredBenchReport } from './bench/storedBench.js';
@@ -34,6 +37,11 @@ const MAX_TIMED_REQUESTS = 20_000;
 const FIRST_CALIBRATION = 200;
 const MAX_CALIBRATION = 2_500;
 const COLD_START_ROUNDS = 5;
+/** Sessions whose gets are pre-signed for a get phase (cycled: more would only cost signing time). */
+const MAX_GET_IDS = 5_000;
+
+/** A get phase's name: the target's, marked. */
+const getName = (target: string) => `${target}, get`;
 
 const privateKeyPem = readFileSync(packagePath(demoPrivateKeyFile), 'utf8');
 const tempDirs = new Set<string>();
@@ -99,16 +107,22 @@ async function benchBaseline(options: BenchOptions) {
   const target = await Target.start({ kind: 'baseline' });
   try {
     // Same path shape, headers and body as the mock's pre-signed completes, so requests weigh the same.
-    const request = signedRequest(signRequest, { origin: target.origin, path: completePath('baseline'), body: completeBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
-    const load = { connections: options.connections, count: Infinity, request: () => request, expectStatus: 200 };
-    progress(`${BASELINE}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed`);
-    const { result, stats } = await warmAndTime(
-      target,
-      options,
-      (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
-      (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
-    );
-    return toResult(BASELINE, result, stats);
+    const post = signedRequest(signRequest, { origin: target.origin, path: completePath('baseline'), body: completeBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
+    const get = signedRequest(signRequest, { origin: target.origin, path: getPath('baseline'), body: '', privateKey: privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' });
+    const phase = async (request: PreparedRequest) => {
+      const load = { connections: options.connections, count: Infinity, request: () => request, expectStatus: 200 };
+      const { result, stats } = await warmAndTime(
+        target,
+        options,
+        (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
+        (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
+      );
+      return { result, stats };
+    };
+    progress(`${BASELINE}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed; the same for GET`);
+    const complete = await phase(post);
+    const got = await phase(get);
+    return { complete: toResult(BASELINE, complete.result, complete.stats), get: toResult(getName(BASELINE), got.result, got.stats) };
   } finally {
     await target.stop();
   }
@@ -125,7 +139,7 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
   const threads = Math.max(1, os.availableParallelism());
 
   /** Creates `n` sessions (signed creates, not timed) and pre-signs one complete for each. */
-  const prepare = async (n: number): Promise<PreparedRequest[]> => {
+  const prepare = async (n: number): Promise<{ completes: PreparedRequest[]; ids: string[] }> => {
     // One signed create serves every session: the mock has no replay check, and idempotency keys are optional here.
     const create = signedRequest(signRequest, { origin: target.origin, path: createPath, body: createBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
     const pool = connectionPool(target.origin, options.connections);
@@ -140,7 +154,7 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
     const signedAt = performance.now();
     const completes = await presign({ origin: target.origin, body: completeBody, privateKeyPem, publicKeyId: demoPublicKeyId }, ids.map(completePath), threads);
     progress(`${name}: created ${n} sessions in ${(created.elapsedMs / 1000).toFixed(1)} s, pre-signed their completes in ${((performance.now() - signedAt) / 1000).toFixed(1)} s`);
-    return completes;
+    return { completes, ids };
   };
   const send = async (requests: PreparedRequest[], durationMs = Infinity) => {
     const pool = connectionPool(target.origin, options.connections);
@@ -153,17 +167,17 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
 
   try {
     // Calibration: a small run to warm the JIT, a second one sized from it for the rate.
-    const first = await send(await prepare(FIRST_CALIBRATION));
+    const first = await send((await prepare(FIRST_CALIBRATION)).completes);
     assertClean(`${name}: calibration`, first);
     const secondSize = Math.min(MAX_CALIBRATION, Math.max(FIRST_CALIBRATION, Math.round(rate(first))));
-    const second = await send(await prepare(secondSize));
+    const second = await send((await prepare(secondSize)).completes);
     assertClean(`${name}: calibration`, second);
     const calibrated = rate(second);
     const timedCount = plannedRequests(calibrated, options.durationSeconds, MAX_TIMED_REQUESTS);
     const warmCount = Math.min(1_000, Math.max(100, Math.round(calibrated * 0.5)));
     progress(`${name}: calibrated at ${Math.round(calibrated)} completes/s; preparing ${warmCount} warm-up + ${timedCount} timed completes`);
 
-    const requests = await prepare(warmCount + timedCount);
+    const { completes: requests, ids } = await prepare(warmCount + timedCount);
     const warmUp = requests.slice(0, warmCount);
     const timed = requests.slice(warmCount);
     progress(`${name}: warm-up ${warmCount} requests, then up to ${options.durationSeconds} s timed`);
@@ -173,7 +187,20 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
       (pool) => runLoad(pool, { connections: options.connections, durationMs: Infinity, count: warmUp.length, request: (i) => warmUp[i]!, expectStatus: 200 }),
       (pool) => runLoad(pool, { connections: options.connections, durationMs: options.durationSeconds * 1000, count: timed.length, request: (i) => timed[i]!, expectStatus: 200 }),
     );
-    return toResult(name, result, stats);
+    const complete = toResult(name, result, stats);
+    if (kind === 'forge') return { complete, get: null };
+
+    // Gets of the sessions just completed, cycled (a get changes nothing, so one signed get serves many times).
+    const gets = await presign({ origin: target.origin, body: '', privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' }, ids.slice(warmCount, warmCount + MAX_GET_IDS).map(getPath), threads);
+    progress(`${name}: GET, warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed (${gets.length} sessions, cycled)`);
+    const load = { connections: options.connections, count: Infinity, request: (i: number) => gets[i % gets.length]!, expectStatus: 200 };
+    const got = await warmAndTime(
+      target,
+      options,
+      (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
+      (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
+    );
+    return { complete, get: toResult(getName(name), got.result, got.stats) };
   } finally {
     progress(`${name}: stopping`);
     await target.stop();
@@ -213,16 +240,26 @@ async function main(): Promise<void> {
   const host = machine(); // before our own load shows in the load average
   // Each round: the baseline, then each mock; with --rounds, again and again, so that every mock's
   // ratio is taken against a baseline measured minutes, not quarter-hours, from it.
+  // A round holds two comparisons: signed completes, and signed gets (each against its own baseline phase).
   const rounds: MainResult[][] = [];
+  const getRounds: MainResult[][] = [];
   if (!options.storedOnly) {
     for (let r = 1; r <= options.rounds; r++) {
       if (options.rounds > 1) progress(`main comparison: round ${r} of ${options.rounds}`);
-      const round: MainResult[] = [await benchBaseline(options)];
-      for (const kind of options.mocks) if (kind !== 'redis') round.push(await benchMock(kind, options));
+      const baseline = await benchBaseline(options);
+      const round: MainResult[] = [baseline.complete];
+      const getRound: MainResult[] = [baseline.get];
+      for (const kind of options.mocks) {
+        if (kind === 'redis') continue;
+        const mock = await benchMock(kind, options);
+        round.push(mock.complete);
+        if (mock.get) getRound.push(mock.get);
+      }
       rounds.push(round);
+      getRounds.push(getRound);
     }
   }
-  const results = rounds.flat();
+  const results = [...rounds.flat(), ...getRounds.flat()];
   const lastBaseline = rounds.at(-1)?.[0] ?? null;
   const redis: RedisBenchReport | null =
     !options.storedOnly && options.mocks.includes('redis') ? await benchRedis({ privateKeyPem, connections: options.connections, durationSeconds: options.durationSeconds, progress }) : null;
@@ -236,31 +273,34 @@ async function main(): Promise<void> {
   rounds.forEach((round, i) => {
     if (rounds.length > 1) out.push(`round ${i + 1} of ${rounds.length}:`, '');
     out.push(formatResultsTable(round, BASELINE), '');
+    if (getRounds[i]!.length > 1) out.push(formatResultsTable(getRounds[i]!, getName(BASELINE)), '');
     for (const r of round.filter((x) => x.endedBy === 'supply')) {
       out.push(`* ${r.name}: ended when its ${formatCount(r.requests)} pre-signed completes (one fresh session each) ran out, before the ${options.durationSeconds} s deadline`);
     }
     if (rounds.length > 1) out.push('');
   });
-  if (rounds.length === 1) {
-    for (const c of compareToBaseline(rounds[0]!, BASELINE)) {
-      out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
+  for (const [list, baselineName] of [[rounds, BASELINE], [getRounds, getName(BASELINE)]] as const) {
+    if (list.length === 1) {
+      for (const c of compareToBaseline(list[0]!, baselineName)) {
+        out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
+      }
+    } else if (list.length > 1) {
+      for (const c of compareRounds(list, baselineName)) out.push(formatRoundsLine(c));
     }
-  } else if (rounds.length > 1) {
-    for (const c of compareRounds(rounds, BASELINE)) out.push(formatRoundsLine(c));
   }
   if (redis) out.push(...formatRedisReport(redis, lastBaseline));
   if (coldStart) out.push(formatColdStart(coldStart));
   out.push(formatMachine(host, options.connections, options.durationSeconds));
   // With several rounds, each line says which round it is from.
-  const labelled = rounds.flatMap((round, i) => round.map((r) => (rounds.length > 1 ? { ...r, name: `${r.name} (round ${i + 1})` } : r)));
+  const labelled = rounds.flatMap((round, i) => [...round, ...getRounds[i]!].map((r) => (rounds.length > 1 ? { ...r, name: `${r.name} (round ${i + 1})` } : r)));
   for (const r of labelled) out.push(formatServerLine(r.name, r.server));
   out.push(...formatErrors(labelled));
   if (stored) out.push(formatStoredReport(stored));
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
-    const comparisons = rounds.map((round) => compareToBaseline(round, BASELINE));
-    const medians = rounds.length > 1 ? compareRounds(rounds, BASELINE) : null;
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, results, rounds, comparisons, medians, redis, coldStart, stored };
+    const comparisons = [...rounds.map((round) => compareToBaseline(round, BASELINE)), ...getRounds.map((round) => compareToBaseline(round, getName(BASELINE)))];
+    const medians = rounds.length > 1 ? [...compareRounds(rounds, BASELINE), ...compareRounds(getRounds, getName(BASELINE))] : null;
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, results, rounds, getRounds, comparisons, medians, redis, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   if (results.some((r) => r.errors > 0) || (redis && 'phases' in redis && redis.phases.some((p) => p.errors > 0)) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;
