@@ -102,6 +102,17 @@ async function warmAndTime(target: Target, options: BenchOptions, warm: (pool: R
   }
 }
 
+/** A warm-up of WARMUP_MS, then a timed phase of the set duration, sending `request(i)` without end. */
+function timeRepeated(target: Target, options: BenchOptions, request: (i: number) => PreparedRequest) {
+  const load = { connections: options.connections, count: Infinity, request, expectStatus: 200 };
+  return warmAndTime(
+    target,
+    options,
+    (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
+    (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
+  );
+}
+
 async function benchBaseline(options: BenchOptions) {
   progress(`${BASELINE}: starting`);
   const target = await Target.start({ kind: 'baseline' });
@@ -109,19 +120,9 @@ async function benchBaseline(options: BenchOptions) {
     // Same path shape, headers and body as the mock's pre-signed completes, so requests weigh the same.
     const post = signedRequest(signRequest, { origin: target.origin, path: completePath('baseline'), body: completeBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
     const get = signedRequest(signRequest, { origin: target.origin, path: getPath('baseline'), body: '', privateKey: privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' });
-    const phase = async (request: PreparedRequest) => {
-      const load = { connections: options.connections, count: Infinity, request: () => request, expectStatus: 200 };
-      const { result, stats } = await warmAndTime(
-        target,
-        options,
-        (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
-        (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
-      );
-      return { result, stats };
-    };
     progress(`${BASELINE}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed; the same for GET`);
-    const complete = await phase(post);
-    const got = await phase(get);
+    const complete = await timeRepeated(target, options, () => post);
+    const got = await timeRepeated(target, options, () => get);
     return { complete: toResult(BASELINE, complete.result, complete.stats), get: toResult(getName(BASELINE), got.result, got.stats) };
   } finally {
     await target.stop();
@@ -193,13 +194,7 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
     // Gets of the sessions just completed, cycled (a get changes nothing, so one signed get serves many times).
     const gets = await presign({ origin: target.origin, body: '', privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' }, ids.slice(warmCount, warmCount + MAX_GET_IDS).map(getPath), threads);
     progress(`${name}: GET, warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed (${gets.length} sessions, cycled)`);
-    const load = { connections: options.connections, count: Infinity, request: (i: number) => gets[i % gets.length]!, expectStatus: 200 };
-    const got = await warmAndTime(
-      target,
-      options,
-      (pool) => runLoad(pool, { ...load, durationMs: WARMUP_MS }),
-      (pool) => runLoad(pool, { ...load, durationMs: options.durationSeconds * 1000 }),
-    );
+    const got = await timeRepeated(target, options, (i) => gets[i % gets.length]!);
     return { complete, get: toResult(getName(name), got.result, got.stats) };
   } finally {
     progress(`${name}: stopping`);
@@ -239,8 +234,8 @@ async function main(): Promise<void> {
 
   const host = machine(); // before our own load shows in the load average
   // Each round: the baseline, then each mock; with --rounds, again and again, so that every mock's
-  // ratio is taken against a baseline measured minutes, not quarter-hours, from it.
-  // A round holds two comparisons: signed completes, and signed gets (each against its own baseline phase).
+  // ratio is taken against a baseline measured minutes, not quarter-hours, from it. A round holds
+  // two comparisons, signed completes and signed gets, each against its own baseline phase.
   const rounds: MainResult[][] = [];
   const getRounds: MainResult[][] = [];
   if (!options.storedOnly) {
