@@ -11,7 +11,9 @@ export type IncomingHeaders = Record<string, string | string[] | undefined>;
  * lower-casing the name (a signed request looks up a dozen, each lower-cased up to three times).
  */
 export function headerText(headers: IncomingHeaders, name: string): string | undefined {
-  const value: unknown = headers[name] ?? headers[name.toLowerCase()];
+  let value: unknown = headers[name];
+  // Not `??`: a name such as 'toString' finds an inherited function, and its header is under 'tostring'.
+  if (typeof value !== 'string' && !Array.isArray(value)) value = headers[name.toLowerCase()];
   if (typeof value === 'string') return value;
   return Array.isArray(value) ? value.join(',') : undefined;
 }
