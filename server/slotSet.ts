@@ -8,7 +8,7 @@
  * collection, so everything such an entry reaches is copied to the old generation: with the
  * server's in-flight responses in a `Set`, each request's whole object graph (request, response,
  * headers, the operation's objects) was promoted. An array whose slot is cleared when the item
- * leaves lets it die young (README, "Benchmark").
+ * leaves lets it die young (docs/benchmark-log.md).
  *
  * `add` returns the item's slot; `delete` takes it back (a slot no longer holding that item is
  * left alone, so a second delete is harmless). Iteration visits the items present, in slot order.

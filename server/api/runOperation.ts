@@ -89,7 +89,7 @@ export async function runOperation(run: OperationRun): Promise<Answer> {
 // and given a key that one does not have outlives young-generation collections (a 20-line
 // reproduction promotes 2.3-3.5 MB per scavenge; overwriting keys the source has, spreading a
 // frozen object, or writing the fields out promotes nothing), and every request's answer and
-// context reached the old generation that way (README, "Benchmark").
+// context reached the old generation that way (docs/benchmark-log.md).
 
 /** An answer stored under the key by another request, to replay. */
 const replayOf = (stored: Replay): Answer => ({ status: stored.status, payload: stored.payload, replayed: true });

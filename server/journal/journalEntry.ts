@@ -36,7 +36,7 @@ const SEPARATOR = '\u0000';
 /**
  * The headers as one string: the journal keeps its last calls across garbage collections, and one
  * string is one object to copy where the headers object and each of its strings were a dozen
- * (README, "Benchmark"). The authorization is kept shortened, as the journal shows it.
+ * (docs/benchmark-log.md). The authorization is kept shortened, as the journal shows it.
  */
 function packHeaders(headers: FastifyRequest['headers']): { text: string; count: number } {
   const parts: string[] = [];

@@ -86,7 +86,7 @@ export function completeCheckoutSession(env: OperationEnv, id: string, { body, o
     totalOrderAmount: normalizeOptionalPrice(b.totalOrderAmount, 'totalOrderAmount'),
   };
   // Field by field, not `{ ...found, amounts, ... }`: a spread of an object made in this call, given
-  // keys it does not have, outlives young-generation collections on Node 20 (README, "Benchmark").
+  // keys it does not have, outlives young-generation collections on Node 20 (docs/benchmark-log.md).
   return completeRecord(env, { record: found.record, changed: found.changed, amounts, override, answer: sparse });
 }
 
