@@ -7,8 +7,10 @@
  * created and every complete is RSA-signed before the clock starts, so client-side signing is not
  * what gets measured. Then on Get Checkout Session, over the sessions it just completed (not for
  * forge verify, which is about the verifier), against bare Fastify's GET of the same round. Any
- * non-200 answer is an error, and errors make the exit code 1. With --rounds, the baseline and the
- * mocks run again and again in turn, and each ratio's median over the rounds is reported.
+ * non-200 answer is an error, and errors make the exit code 1. Each round also times a second
+ * reference, bare Fastify checking every request's RSA-PSS signature (scripts/bench/verifyingBaseline.ts),
+ * and reports each mock against it too. With --rounds, the references and the mocks run again and
+ * again in turn, and each ratio's median over the rounds is reported.
  *
  *   npm run bench -- [--duration 8] [--connections 32] [--rounds 1] [--json]
  */
@@ -31,6 +33,8 @@ import { benchRedis, formatRedisReport, type RedisBenchReport } from './bench/re
 import { UsageError } from './lib/cli.js';
 
 const BASELINE = 'bare Fastify 5';
+/** The second reference, issue #8's "stack's ceiling": Fastify plus one RSA-PSS check per request. */
+const VERIFYING = 'bare Fastify 5 + one RSA-PSS verify';
 const WARMUP_MS = 1_000;
 /** Most completes pre-signed for one timed phase: bounds the time and memory spent preparing. */
 const MAX_TIMED_REQUESTS = 20_000;
@@ -113,17 +117,23 @@ function timeRepeated(target: Target, options: BenchOptions, request: (i: number
   );
 }
 
-async function benchBaseline(options: BenchOptions) {
-  progress(`${BASELINE}: starting`);
-  const target = await Target.start({ kind: 'baseline' });
+/**
+ * A reference without the mock: bare Fastify (`baseline`), or bare Fastify checking each request's
+ * signature (`verifying`), timed on one complete-shaped POST and one GET, each signed once and sent
+ * again and again (neither keeps anything, and the verifying one checks every copy).
+ */
+async function benchReference(kind: 'baseline' | 'verifying', options: BenchOptions) {
+  const name = kind === 'baseline' ? BASELINE : VERIFYING;
+  progress(`${name}: starting`);
+  const target = await Target.start({ kind });
   try {
     // Same path shape, headers and body as the mock's pre-signed completes, so requests weigh the same.
     const post = signedRequest(signRequest, { origin: target.origin, path: completePath('baseline'), body: completeBody, privateKey: privateKeyPem, publicKeyId: demoPublicKeyId });
     const get = signedRequest(signRequest, { origin: target.origin, path: getPath('baseline'), body: '', privateKey: privateKeyPem, publicKeyId: demoPublicKeyId, method: 'GET' });
-    progress(`${BASELINE}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed; the same for GET`);
+    progress(`${name}: warm-up ${WARMUP_MS / 1000} s, then ${options.durationSeconds} s timed; the same for GET`);
     const complete = await timeRepeated(target, options, () => post);
     const got = await timeRepeated(target, options, () => get);
-    return { complete: toResult(BASELINE, complete.result, complete.stats), get: toResult(getName(BASELINE), got.result, got.stats) };
+    return { complete: toResult(name, complete.result, complete.stats), get: toResult(getName(name), got.result, got.stats) };
   } finally {
     await target.stop();
   }
@@ -204,6 +214,19 @@ async function benchMock(kind: MockKind, options: BenchOptions) {
   }
 }
 
+/** Each target's req/s and p99 against `reference`'s, in the one round or as the median of the rounds; `skip` names targets left out. */
+function ratioLines(list: readonly MainResult[][], reference: string, label: string, skip: readonly string[]): string[] {
+  if (list.length === 0) return [];
+  if (list.length === 1) {
+    return compareToBaseline(list[0]!, reference)
+      .filter((c) => !skip.includes(c.name))
+      .map((c) => `${c.name}: ${formatRatio(c.rpsRatio)}× ${label} req/s, p99 ${formatRatio(c.p99Ratio)}× ${label} (same run)`);
+  }
+  return compareRounds(list, reference)
+    .filter((c) => !skip.includes(c.name))
+    .map((c) => formatRoundsLine(c, label));
+}
+
 function machine(): Machine {
   const cpus = os.cpus();
   return { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? 'unknown', node: process.version, platform: os.platform(), arch: os.arch(), loadAverage: os.loadavg()[0]! };
@@ -241,9 +264,10 @@ async function main(): Promise<void> {
   if (!options.storedOnly) {
     for (let r = 1; r <= options.rounds; r++) {
       if (options.rounds > 1) progress(`main comparison: round ${r} of ${options.rounds}`);
-      const baseline = await benchBaseline(options);
-      const round: MainResult[] = [baseline.complete];
-      const getRound: MainResult[] = [baseline.get];
+      const baseline = await benchReference('baseline', options);
+      const verifying = await benchReference('verifying', options);
+      const round: MainResult[] = [baseline.complete, verifying.complete];
+      const getRound: MainResult[] = [baseline.get, verifying.get];
       for (const kind of options.mocks) {
         if (kind === 'redis') continue;
         const mock = await benchMock(kind, options);
@@ -274,14 +298,10 @@ async function main(): Promise<void> {
     }
     if (rounds.length > 1) out.push('');
   });
-  for (const [list, baselineName] of [[rounds, BASELINE], [getRounds, getName(BASELINE)]] as const) {
-    if (list.length === 1) {
-      for (const c of compareToBaseline(list[0]!, baselineName)) {
-        out.push(`${c.name}: ${formatRatio(c.rpsRatio)}× the baseline's req/s, p99 ${formatRatio(c.p99Ratio)}× the baseline's (same run)`);
-      }
-    } else if (list.length > 1) {
-      for (const c of compareRounds(list, baselineName)) out.push(formatRoundsLine(c));
-    }
+  // Each mock against bare Fastify, then against bare Fastify with the signature check (issue #8's ceiling).
+  for (const [list, phase] of [[rounds, (name: string) => name], [getRounds, getName]] as const) {
+    out.push(...ratioLines(list, phase(BASELINE), "the baseline's", []));
+    out.push(...ratioLines(list, phase(VERIFYING), `${VERIFYING}'s`, [phase(BASELINE)]));
   }
   if (redis) out.push(...formatRedisReport(redis, lastBaseline));
   if (coldStart) out.push(formatColdStart(coldStart));
@@ -295,7 +315,9 @@ async function main(): Promise<void> {
   if (options.json) {
     const comparisons = [...rounds.map((round) => compareToBaseline(round, BASELINE)), ...getRounds.map((round) => compareToBaseline(round, getName(BASELINE)))];
     const medians = rounds.length > 1 ? [...compareRounds(rounds, BASELINE), ...compareRounds(getRounds, getName(BASELINE))] : null;
-    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, results, rounds, getRounds, comparisons, medians, redis, coldStart, stored };
+    const toVerifying = [...rounds.map((round) => compareToBaseline(round, VERIFYING)), ...getRounds.map((round) => compareToBaseline(round, getName(VERIFYING)))];
+    const mediansToVerifying = rounds.length > 1 ? [...compareRounds(rounds, VERIFYING), ...compareRounds(getRounds, getName(VERIFYING))] : null;
+    const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, verifying: VERIFYING, results, rounds, getRounds, comparisons, medians, toVerifying, mediansToVerifying, redis, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   if (results.some((r) => r.errors > 0) || (redis && 'phases' in redis && redis.phases.some((p) => p.errors > 0)) || stored?.sizes.some((s) => s.complete.errors + s.get.errors > 0)) process.exitCode = 1;

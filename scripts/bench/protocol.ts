@@ -1,12 +1,14 @@
 /** Messages between the bench (parent) and a target process (scripts/bench/target.ts) over IPC. */
 
 /**
- * What a target runs: the bare-Fastify baseline, the mock with one RSA-PSS verifier and one store
- * (`dataDir` unused for memory), or the mock as a user's plain start runs it (`default`: HTTP and
- * HTTPS, file store, scenario files, info logging).
+ * What a target runs: the bare-Fastify baseline, the same plus one RSA-PSS check of each request's
+ * signature (`verifying`: scripts/bench/verifyingBaseline.ts), the mock with one RSA-PSS verifier
+ * and one store (`dataDir` unused for memory), or the mock as a user's plain start runs it
+ * (`default`: HTTP and HTTPS, file store, scenario files, info logging).
  */
 export type TargetSpec =
   | { kind: 'baseline' }
+  | { kind: 'verifying' }
   | { kind: 'default'; dataDir: string }
   | { kind: 'mock'; verifier: 'native' | 'forge'; dataDir: string; store?: 'file' | 'memory' }
   // The Redis phase (scripts/bench/redisBench.ts): the mock with --store redis on this URL.
@@ -57,7 +59,7 @@ export type TargetMessage =
 
 /** argv of the target process for a spec, and back. */
 export function targetArgv(spec: TargetSpec): string[] {
-  if (spec.kind === 'baseline') return ['baseline'];
+  if (spec.kind === 'baseline' || spec.kind === 'verifying') return [spec.kind];
   if (spec.kind === 'default') return ['default', spec.dataDir];
   if (spec.store === 'redis') return ['mock', spec.verifier, spec.dataDir, 'redis', spec.redisUrl];
   return ['mock', spec.verifier, spec.dataDir, ...(spec.store === 'memory' ? ['memory'] : [])];
@@ -65,14 +67,14 @@ export function targetArgv(spec: TargetSpec): string[] {
 
 export function parseTargetArgv(argv: readonly string[]): TargetSpec {
   const [kind, verifier, dataDir, store, redisUrl] = argv;
-  if (kind === 'baseline' && argv.length === 1) return { kind };
+  if ((kind === 'baseline' || kind === 'verifying') && argv.length === 1) return { kind };
   if (kind === 'default' && argv.length === 2 && verifier) return { kind, dataDir: verifier };
   if (kind === 'mock' && (verifier === 'native' || verifier === 'forge') && dataDir) {
     if (argv.length === 3) return { kind, verifier, dataDir };
     if (argv.length === 4 && store === 'memory') return { kind, verifier, dataDir, store };
     if (argv.length === 5 && store === 'redis' && redisUrl) return { kind, verifier, dataDir, store, redisUrl };
   }
-  throw new Error(`target: expected "baseline", "default <dataDir>" or "mock native|forge <dataDir> [memory | redis <url>]", got ${JSON.stringify(argv)}`);
+  throw new Error(`target: expected "baseline", "verifying", "default <dataDir>" or "mock native|forge <dataDir> [memory | redis <url>]", got ${JSON.stringify(argv)}`);
 }
 
 /**
@@ -81,7 +83,7 @@ export function parseTargetArgv(argv: readonly string[]): TargetSpec {
  * distort the measurement: logging, HTTPS, scripted scenarios; idempotency keys optional so one
  * signed create can be replayed.
  */
-export function mockFlags(spec: Exclude<TargetSpec, { kind: 'baseline' }>): string[] {
+export function mockFlags(spec: Extract<TargetSpec, { kind: 'mock' | 'default' }>): string[] {
   if (spec.kind === 'default') return ['--data-dir', spec.dataDir, '--http-port', '0', '--https-port', '0'];
   return [
     ...['--host', '127.0.0.1', '--http-port', '0', '--no-https', '--data-dir', spec.dataDir, '--verifier', spec.verifier],

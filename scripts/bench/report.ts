@@ -69,10 +69,10 @@ export function compareRounds(rounds: readonly (readonly TargetResult[])[], base
   });
 }
 
-/** One line per mock: the median ratio and each round's, in the order they ran. */
-export function formatRoundsLine(c: RoundsComparison): string {
+/** One line per mock: the median ratio to `reference` (whose req/s, in words) and each round's, in the order they ran. */
+export function formatRoundsLine(c: RoundsComparison, reference = "the baseline's"): string {
   const each = (xs: number[]) => xs.map(formatRatio).join(', ');
-  return `${c.name}: ${formatRatio(c.medianRpsRatio)}× the baseline's req/s, median of ${c.rpsRatios.length} interleaved rounds (${each(c.rpsRatios)}); p99 ${formatRatio(c.medianP99Ratio)}× (${each(c.p99Ratios)})`;
+  return `${c.name}: ${formatRatio(c.medianRpsRatio)}× ${reference} req/s, median of ${c.rpsRatios.length} interleaved rounds (${each(c.rpsRatios)}); p99 ${formatRatio(c.medianP99Ratio)}× (${each(c.p99Ratios)})`;
 }
 
 function ratio(a: number, b: number): number {

@@ -1,12 +1,13 @@
 /**
  * One benchmark target in its own process, so the load generator never shares its event loop:
- * `node target.js baseline` (bare Fastify 5), `node target.js mock native|forge <dataDir>` (the
+ * `node target.js baseline` (bare Fastify 5), `node target.js verifying` (the same, checking each
+ * request's RSA-PSS signature), `node target.js mock native|forge <dataDir>` (the
  * emulator over plain HTTP, file store, silent) or `node target.js default <dataDir>` (the emulator
  * as a plain start runs it). Forked by scripts/bench.ts; reports its port over IPC and its CPU
  * time, memory and event-loop delay on request. The parent ends it with a signal.
  */
-import Fastify from 'fastify';
-import { writeFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,15 +32,25 @@ interface Started {
 /** The file store under the app's wrappers, if any. */
 const fileStoreOf = (store: unknown) => storeLayerWith<{ stats(): unknown; compact(): Promise<void>; state: { size: number } }>(store, 'compact', 'stats');
 
+/** A Fastify app without a store, listening on a free loopback port. */
+async function listening(app: FastifyInstance): Promise<Started> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, compact: null, close: () => app.close() };
+}
+
 async function start(spec: TargetSpec): Promise<Started> {
   if (spec.kind === 'baseline') {
     const app = Fastify({ logger: false });
     app.post('/v2/checkoutSessions/:checkoutSessionId/complete', async () => baselinePayload);
     app.get('/v2/checkoutSessions/:checkoutSessionId', async () => baselinePayload);
     app.get('/__admin/health', async () => ({ status: 'ok' }));
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    return { port: typeof address === 'object' && address ? address.port : 0, storeStats: () => null, compact: null, close: () => app.close() };
+    return listening(app);
+  }
+  if (spec.kind === 'verifying') {
+    // Loaded here, not at the top, like the mock: the baseline's cold start must not pay for it.
+    const [{ verifyingBaseline }, { packagePath }, { demoPublicKeyId }] = await Promise.all([import('./verifyingBaseline.js'), import('../../server/config.js'), import('./requests.js')]);
+    return listening(verifyingBaseline(readFileSync(packagePath(`fixtures/keys/${demoPublicKeyId}.pem`), 'utf8')));
   }
   // The mock starts as `amazon-pay-mock <flags>` does: main() of the built entry (after `npm run
   // build` one bundled file, as `npm start` and the package's bin run it), with no environment.
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       void server.close().then(() => send({ type: 'reply', id: raw.id, closeMs: performance.now() - started }));
     } else if (raw.cmd === 'stats') {
-      profiler?.stop(spec.kind === 'baseline' ? 'baseline' : spec.kind === 'default' ? 'mock-default' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
+      profiler?.stop(spec.kind === 'baseline' || spec.kind === 'verifying' ? spec.kind : spec.kind === 'default' ? 'mock-default' : `mock-${spec.verifier}-${spec.store ?? 'file'}`);
       // The phase's CPU first: a full GC of a million records takes over 100 ms.
       const cpu = process.cpuUsage(cpuMark);
       const mainNow = mainThreadCpuUs();

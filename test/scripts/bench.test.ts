@@ -213,6 +213,11 @@ describe('compareRounds', () => {
     const line = formatRoundsLine({ name: 'mock, native verify, file store', rpsRatios: [0.21, 0.25, 0.22], p99Ratios: [3.5, 3.1, 4], medianRpsRatio: 0.22, medianP99Ratio: 3.5 });
     expect(line).toBe("mock, native verify, file store: 0.22× the baseline's req/s, median of 3 interleaved rounds (0.21, 0.25, 0.22); p99 3.50× (3.50, 3.10, 4.00)");
   });
+
+  it('names the reference it divides by, when that is not the baseline', () => {
+    const line = formatRoundsLine({ name: 'mock, native verify, file store, get', rpsRatios: [1.1, 1.3], p99Ratios: [0.9, 1], medianRpsRatio: 1.2, medianP99Ratio: 0.95 }, "bare Fastify 5 + one RSA-PSS verify's");
+    expect(line).toBe("mock, native verify, file store, get: 1.20× bare Fastify 5 + one RSA-PSS verify's req/s, median of 2 interleaved rounds (1.10, 1.30); p99 0.95× (0.90, 1.00)");
+  });
 });
 
 describe('median', () => {
@@ -379,13 +384,14 @@ describe('requests and plumbing', () => {
   });
 
   it('round-trips a target spec through argv', () => {
-    for (const spec of [{ kind: 'baseline' } as const, { kind: 'default', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' } as const]) {
+    for (const spec of [{ kind: 'baseline' } as const, { kind: 'verifying' } as const, { kind: 'default', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'forge', dataDir: '/tmp/x' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'memory' } as const, { kind: 'mock', verifier: 'native', dataDir: '/tmp/x', store: 'redis', redisUrl: 'redis://127.0.0.1:6390/0' } as const]) {
       expect(parseTargetArgv(targetArgv(spec))).toEqual(spec);
     }
     expect(() => parseTargetArgv(['mock', 'openssl', '/tmp/x'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['mock', 'native', '/tmp/x', 'redis'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['mock', 'native'])).toThrow(/expected/);
     expect(() => parseTargetArgv(['default'])).toThrow(/expected/);
+    expect(() => parseTargetArgv(['verifying', '/tmp/x'])).toThrow(/expected/);
   });
 
   it('starts a default target with the configuration a plain start gets, only on free ports', () => {
