@@ -313,10 +313,13 @@ async function main(): Promise<void> {
   if (stored) out.push(formatStoredReport(stored));
   process.stdout.write(`${out.join('\n')}\n`);
   if (options.json) {
-    const comparisons = [...rounds.map((round) => compareToBaseline(round, BASELINE)), ...getRounds.map((round) => compareToBaseline(round, getName(BASELINE)))];
-    const medians = rounds.length > 1 ? [...compareRounds(rounds, BASELINE), ...compareRounds(getRounds, getName(BASELINE))] : null;
-    const toVerifying = [...rounds.map((round) => compareToBaseline(round, VERIFYING)), ...getRounds.map((round) => compareToBaseline(round, getName(VERIFYING)))];
-    const mediansToVerifying = rounds.length > 1 ? [...compareRounds(rounds, VERIFYING), ...compareRounds(getRounds, getName(VERIFYING))] : null;
+    // Every target against a reference: each round's ratios, and with several rounds their medians.
+    const against = (reference: string) => ({
+      perRound: [...rounds.map((round) => compareToBaseline(round, reference)), ...getRounds.map((round) => compareToBaseline(round, getName(reference)))],
+      medians: rounds.length > 1 ? [...compareRounds(rounds, reference), ...compareRounds(getRounds, getName(reference))] : null,
+    });
+    const { perRound: comparisons, medians } = against(BASELINE);
+    const { perRound: toVerifying, medians: mediansToVerifying } = against(VERIFYING);
     const json = { machine: host, options: { durationSeconds: options.durationSeconds, connections: options.connections, rounds: options.rounds }, baseline: BASELINE, verifying: VERIFYING, results, rounds, getRounds, comparisons, medians, toVerifying, mediansToVerifying, redis, coldStart, stored };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }

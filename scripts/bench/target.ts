@@ -50,7 +50,7 @@ async function start(spec: TargetSpec): Promise<Started> {
   if (spec.kind === 'verifying') {
     // Loaded here, not at the top, like the mock: the baseline's cold start must not pay for it.
     const [{ verifyingBaseline }, { packagePath }, { demoPublicKeyId }] = await Promise.all([import('./verifyingBaseline.js'), import('../../server/config.js'), import('./requests.js')]);
-    return listening(verifyingBaseline(readFileSync(packagePath(`fixtures/keys/${demoPublicKeyId}.pem`), 'utf8')));
+    return listening(verifyingBaseline(demoPublicKeyId, readFileSync(packagePath(`fixtures/keys/${demoPublicKeyId}.pem`), 'utf8')));
   }
   // The mock starts as `amazon-pay-mock <flags>` does: main() of the built entry (after `npm run
   // build` one bundled file, as `npm start` and the package's bin run it), with no environment.

@@ -1,23 +1,24 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, verify } from 'node:crypto';
 import { saltLengthOf } from '../../server/signing/algorithms.js';
 import { parseAuthorization } from '../../server/signing/authorizationHeader.js';
 import { buildCanonicalRequest, stringToSign } from '../../server/signing/canonicalRequest.js';
 import { decodeSignature } from '../../server/signing/decodeSignature.js';
+import { RegisteredKey } from '../../server/signing/keyRegistry.js';
 import { baselinePayload } from './baselinePayload.js';
 
 /** The canonical form Java, .NET and PHP sign, and the one the mock tries first. */
 const FIRST_VARIANT = { query: 'rfc3986', headerValues: 'trim' } as const;
 
 /**
- * True when the request's signature verifies against `key`: its authorization header parsed, its
+ * True when the request's signature verifies against `key` (its modulus fixes the signature's length): its authorization header parsed, its
  * canonical request built and hashed into the string to sign, and one RSASSA-PSS check with
  * node:crypto, synchronously. Whatever fails to parse counts as not verified.
  */
-export function signatureVerifies(request: FastifyRequest, key: KeyObject): boolean {
+export function signatureVerifies(request: FastifyRequest, key: RegisteredKey): boolean {
   try {
     const auth = parseAuthorization(request.headers.authorization);
-    const signature = decodeSignature(auth.signature, 256);
+    const signature = decodeSignature(auth.signature, key.modulusBytes);
     if (signature === null) return false;
     const at = request.url.indexOf('?');
     const canonical = buildCanonicalRequest(
@@ -32,7 +33,7 @@ export function signatureVerifies(request: FastifyRequest, key: KeyObject): bool
       },
       FIRST_VARIANT,
     );
-    const options = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: saltLengthOf(auth.algorithm) };
+    const options = { key: key.keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: saltLengthOf(auth.algorithm) };
     return verify('sha256', Buffer.from(stringToSign(auth.algorithm, canonical), 'utf8'), options, signature);
   } catch {
     return false;
@@ -46,8 +47,8 @@ export function signatureVerifies(request: FastifyRequest, key: KeyObject): bool
  * answering (403 when it does not verify), with nothing else the mock does: no worker thread, no
  * store, no journal. The request body is kept as bytes, as the signature covers them.
  */
-export function verifyingBaseline(publicKeyPem: string): FastifyInstance {
-  const key = createPublicKey(publicKeyPem);
+export function verifyingBaseline(publicKeyId: string, publicKeyPem: string): FastifyInstance {
+  const key = new RegisteredKey(publicKeyId, publicKeyPem, createPublicKey(publicKeyPem));
   const app = Fastify({ logger: false });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -20,7 +20,7 @@ const signed = (method: 'GET' | 'POST', path: string, body = '', key: string = p
 describe('the verifying baseline (bare Fastify + one RSA-PSS verify)', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = verifyingBaseline(publicKey);
+    app = verifyingBaseline(demoPublicKeyId, publicKey);
     await app.ready();
   });
   afterAll(() => app.close());
@@ -51,6 +51,18 @@ describe('the verifying baseline (bare Fastify + one RSA-PSS verify)', () => {
     expect((await send(signed('POST', completePath('baseline'), completeBody, other))).statusCode).toBe(403);
     const moved = { ...signed('GET', getPath('baseline')), path: getPath('elsewhere') };
     expect((await send(moved)).statusCode).toBe(403);
+  });
+
+  it('takes the signature length from its key, so a 3072-bit key verifies too', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 3072 });
+    const wide = verifyingBaseline(demoPublicKeyId, pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    try {
+      const request = signed('POST', completePath('baseline'), completeBody, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      const response = await wide.inject({ method: 'POST', url: request.path, headers: request.headers, payload: request.body });
+      expect(response.statusCode).toBe(200);
+    } finally {
+      await wide.close();
+    }
   });
 
   it('answers 403, not 500, to a request without an authorization header or with one that does not parse', async () => {
