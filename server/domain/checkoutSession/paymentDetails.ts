@@ -1,6 +1,7 @@
 import { apiError } from '../errors.js';
 import { ledgerCurrency } from '../money.js';
 import { assertCurrencyAllowed, normalizeOptionalPrice } from '../prices.js';
+import { checkSoftDescriptorRegion } from '../softDescriptor.js';
 import type { PaymentDetails, Region } from '../types.js';
 import type { Infer } from '../validation.js';
 import type { paymentDetailsSchema } from './sessionSchema.js';
@@ -25,6 +26,8 @@ export function mergePaymentDetails(current: PaymentDetails | null, raw: Payment
     extendExpiration: false,
   };
   if (!raw) return { ...base, presentmentCurrency: base.presentmentCurrency ?? ledgerCurrency(region) };
+  // Not supported in JP ("Charge", "Refund"): refused here too, or the charge made at completion would carry it.
+  checkSoftDescriptorRegion(region, raw.softDescriptor);
   const chargeAmount = normalizeOptionalPrice(raw.chargeAmount, 'paymentDetails.chargeAmount') ?? base.chargeAmount;
   const totalOrderAmount = normalizeOptionalPrice(raw.totalOrderAmount, 'paymentDetails.totalOrderAmount') ?? base.totalOrderAmount;
   for (const [field, p] of [['paymentDetails.chargeAmount', chargeAmount], ['paymentDetails.totalOrderAmount', totalOrderAmount]] as const) {

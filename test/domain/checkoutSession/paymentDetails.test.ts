@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createCheckoutSession } from '../../../server/domain/checkoutSession/createCheckoutSession.js';
+import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
+import { expectAmazonError } from '../../helpers/amazonError.js';
+import { domainWorld } from '../../helpers/domainEnv.js';
+import { readySessionBody } from '../../helpers/testApp.js';
+
+const jpy = (amount: string) => ({ amount, currencyCode: 'JPY' });
+
+describe('paymentDetails.softDescriptor in JP (Charge, Refund: not supported in JP)', () => {
+  it('is refused on Create Checkout Session, so no JP charge made at completion carries one', () => {
+    const world = domainWorld({ region: 'jp' });
+    const body = readySessionBody({ paymentDetails: { paymentIntent: 'AuthorizeWithCapture', chargeAmount: jpy('500'), softDescriptor: 'SHOP' } });
+    const err = expectAmazonError(() => createCheckoutSession(world.env(), body), 'InvalidParameterValue', 400);
+    expect(err.message).toContain('softDescriptor');
+  });
+
+  it('is refused on Update Checkout Session, and the session is left as it was', () => {
+    const world = domainWorld({ region: 'jp' });
+    const created = world.apply(createCheckoutSession(world.env(), readySessionBody({ paymentDetails: { paymentIntent: 'AuthorizeWithCapture', chargeAmount: jpy('500') } })));
+    const id = created.body.checkoutSessionId;
+    expectAmazonError(() => updateCheckoutSession(world.env(), id, { paymentDetails: { softDescriptor: 'SHOP' } }), 'InvalidParameterValue', 400);
+    expect(world.get<any>('checkoutSessions', id).session.paymentDetails.softDescriptor).toBeNull();
+  });
+
+  it('is accepted in NA', () => {
+    const world = domainWorld();
+    const body = readySessionBody({ paymentDetails: { paymentIntent: 'AuthorizeWithCapture', chargeAmount: { amount: '5.00', currencyCode: 'USD' }, softDescriptor: 'SHOP' } });
+    expect(createCheckoutSession(world.env(), body).body.paymentDetails!.softDescriptor).toBe('SHOP');
+  });
+});
