@@ -12,7 +12,8 @@ export type PaymentDetailsInput = Infer<typeof paymentDetailsSchema>;
 /**
  * Merges requested paymentDetails onto the current ones (create starts from none). The charged
  * currency decides presentmentCurrency; asking for a different presentmentCurrency outright is an
- * error ("Multi-currency integration"; code UNCONFIRMED: InvalidParameterValue chosen).
+ * error ("Multi-currency integration"; code UNCONFIRMED: InvalidParameterValue chosen), and so is
+ * changing allowOvercharge or extendExpiration after creation (same code, UNCONFIRMED).
  */
 export function mergePaymentDetails(current: PaymentDetails | null, raw: PaymentDetailsInput | null, region: Region): PaymentDetails {
   const base: PaymentDetails = current ?? {
@@ -42,6 +43,15 @@ export function mergePaymentDetails(current: PaymentDetails | null, raw: Payment
     throw apiError('InvalidParameterValue', `The value '${requested}' provided for 'paymentDetails.presentmentCurrency' is invalid. It must match the currency of chargeAmount (${charged}).`);
   }
   if (requested) assertCurrencyAllowed(region, requested, 'paymentDetails.presentmentCurrency');
+  if (current) {
+    // "Advanced one-time payment options": both are set when the session is created; later the same value may be sent again, no other.
+    for (const field of ['allowOvercharge', 'extendExpiration'] as const) {
+      const sent = raw[field];
+      if (sent != null && sent !== current[field]) {
+        throw apiError('InvalidParameterValue', `The value '${sent}' provided for 'paymentDetails.${field}' is invalid. It can only be set when the Checkout Session is created (this session: ${current[field]}).`);
+      }
+    }
+  }
   return {
     paymentIntent: raw.paymentIntent ?? base.paymentIntent,
     canHandlePendingAuthorization: raw.canHandlePendingAuthorization ?? base.canHandlePendingAuthorization,

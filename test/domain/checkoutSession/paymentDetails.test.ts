@@ -29,3 +29,30 @@ describe('paymentDetails.softDescriptor in JP (Charge, Refund: not supported in 
     expect(createCheckoutSession(world.env(), body).body.paymentDetails!.softDescriptor).toBe('SHOP');
   });
 });
+
+describe('allowOvercharge and extendExpiration are set when the session is created ("Advanced one-time payment options")', () => {
+  const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
+
+  it.each(['allowOvercharge', 'extendExpiration'] as const)('Update Checkout Session cannot turn %s on; the session is left as it was', (field) => {
+    const world = domainWorld();
+    const id = world.apply(createCheckoutSession(world.env(), readySessionBody())).body.checkoutSessionId;
+    const err = expectAmazonError(() => updateCheckoutSession(world.env(), id, { paymentDetails: { [field]: true } }), 'InvalidParameterValue', 400);
+    expect(err.message).toContain(field);
+    expect(world.get<any>('checkoutSessions', id).session.paymentDetails[field]).toBe(false);
+  });
+
+  it.each(['allowOvercharge', 'extendExpiration'] as const)('Update Checkout Session cannot turn %s off once created with it', (field) => {
+    const world = domainWorld();
+    const body = readySessionBody({ paymentDetails: { paymentIntent: 'Authorize', chargeAmount: usd('50.00'), [field]: true } });
+    const id = world.apply(createCheckoutSession(world.env(), body)).body.checkoutSessionId;
+    expectAmazonError(() => updateCheckoutSession(world.env(), id, { paymentDetails: { [field]: false } }), 'InvalidParameterValue', 400);
+  });
+
+  it('accepts the value the session already has, so a merchant may send its whole paymentDetails again', () => {
+    const world = domainWorld();
+    const body = readySessionBody({ paymentDetails: { paymentIntent: 'Authorize', chargeAmount: usd('50.00'), extendExpiration: true } });
+    const id = world.apply(createCheckoutSession(world.env(), body)).body.checkoutSessionId;
+    const updated = updateCheckoutSession(world.env(), id, { paymentDetails: { chargeAmount: usd('60.00'), extendExpiration: true, allowOvercharge: false } });
+    expect(updated.body.paymentDetails).toMatchObject({ chargeAmount: usd('60.00'), extendExpiration: true, allowOvercharge: false });
+  });
+});
