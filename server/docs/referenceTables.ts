@@ -58,7 +58,7 @@ export function documentedRulesTable(): string {
   const limits = Object.entries(MONTHLY_RECURRING_LIMITS).map(([currency, limit]) => `${currency} ${limit.toLocaleString('en-US')}`).join(', ');
   const rows = [
     ['Checkout Session', `a session is deleted ${SESSION_RETENTION_DAYS} days after creation: GET answers 404 \`ResourceNotFound\` (movable clock)`],
-    ['Charge Permission', `a OneTime permission returns \`buyer\`, \`shippingAddress\` and \`billingAddress\` for ${BUYER_DETAILS_RETENTION_DAYS} days after creation, null after`],
+    ['Charge Permission', `a OneTime permission returns \`buyer\`, \`shippingAddress\` and \`billingAddress\` for ${BUYER_DETAILS_RETENTION_DAYS} days after creation, a Recurring one while it is open and for ${BUYER_DETAILS_RETENTION_DAYS} days after it is closed; null after`],
     ['Charge Permission', `a OneTime permission whose order total is captured (no charge open) is Closed, reason \`${FULLY_CAPTURED_REASON}\`; createCharge then answers 422 \`InvalidChargePermissionStatus\``],
     ['Monthly recurring charge limits', `a Recurring permission charges at most ${limits} per calendar month; more is 400 \`PeriodicAmountExceeded\``],
   ];

@@ -6,11 +6,16 @@ import { withRetainedDetails } from '../retention.js';
 
 /**
  * The permission as it stands at `now`: past its expiry it is Closed (reason code "Expired",
- * UNCONFIRMED; "Charge Permission"), and a OneTime permission past 30 days has no buyer details. Returns the same
- * object when nothing changed.
+ * UNCONFIRMED; "Charge Permission"), and a OneTime permission past 30 days (a Recurring one 30 days
+ * after it closed) has no buyer details. Returns the same object when nothing changed.
  */
 export function permissionAsOf(stored: ChargePermissionRecord, now: number): ChargePermissionRecord {
-  const record = withRetainedDetails(stored, now);
+  // Expiry first: a Recurring permission's buyer details are kept for 30 days after it closed.
+  return withRetainedDetails(expiredAsOf(stored, now), now);
+}
+
+/** The permission Closed/Expired once its expiry has passed; the same object otherwise. */
+function expiredAsOf(record: ChargePermissionRecord, now: number): ChargePermissionRecord {
   const expiresAt = record.meta.expiresAt;
   if (expiresAt === null || now < expiresAt || record.chargePermission.statusDetails.state === 'Closed') return record;
   return {

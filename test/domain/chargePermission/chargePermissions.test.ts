@@ -8,6 +8,9 @@ import { DAY } from '../../../server/domain/time.js';
 import { expectAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { completedCheckout } from '../../helpers/domainFlows.js';
+import { readySessionBody } from '../../helpers/testApp.js';
+import { createCheckoutSession } from '../../../server/domain/checkoutSession/createCheckoutSession.js';
+import { completeCheckoutSession } from '../../../server/domain/checkoutSession/completeCheckoutSession.js';
 
 const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
 
@@ -119,5 +122,41 @@ describe('closeChargePermission', () => {
     expect(closed.writes.map((w) => w.collection)).toEqual(['chargePermissions']);
     expect(world.get<any>('charges', chargeId!).charge.statusDetails.state).toBe('CaptureInitiated');
     expect(world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId).meta.openChargeIds).toEqual([chargeId]);
+  });
+});
+
+describe('buyer details of a Recurring permission ("Charge Permission": while open and for 30 days after it is closed)', () => {
+  function recurringPermission(world: ReturnType<typeof domainWorld>): string {
+    const paymentDetails = { paymentIntent: 'Confirm', chargeAmount: usd('9.00') };
+    const body = readySessionBody({ paymentDetails, chargePermissionType: 'Recurring', recurringMetadata: { frequency: { unit: 'Month', value: '1' }, amount: usd('9.00') } });
+    const id = world.apply(createCheckoutSession(world.env(), body)).body.checkoutSessionId;
+    return (world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: usd('9.00') } })).body as any).chargePermissionId;
+  }
+  const details = (cp: { buyer: unknown; shippingAddress: unknown; billingAddress: unknown }) => [cp.buyer, cp.shippingAddress, cp.billingAddress];
+
+  it('keeps them while open, for 30 days after a merchant closes it, and answers null after', () => {
+    const world = domainWorld();
+    const chargePermissionId = recurringPermission(world);
+    world.advance(45 * DAY);
+    expect(details(getChargePermission(world.env(), chargePermissionId).body)).not.toContain(null);
+    const closed = world.apply(closeChargePermission(world.env(), chargePermissionId, { body: {} }));
+    expect(closed.writes.find((w) => w.collection === 'chargePermissions')!.dueAt).toBe(world.now + 30 * DAY);
+    world.advance(30 * DAY - 1);
+    expect(details(getChargePermission(world.env(), chargePermissionId).body)).not.toContain(null);
+    world.advance(1);
+    const later = getChargePermission(world.env(), chargePermissionId);
+    expect(details(later.body)).toEqual([null, null, null]);
+    expect(later.body.statusDetails.state).toBe('Closed');
+    expect(later.writes.map((w) => w.id)).toEqual([chargePermissionId]);
+  });
+
+  it('drops them 30 days after the permission closed on expiry, even when first read after both', () => {
+    const world = domainWorld();
+    const chargePermissionId = recurringPermission(world);
+    const record = world.get<ChargePermissionRecord>('chargePermissions', chargePermissionId);
+    const afterBoth = permissionAsOf(record, record.meta.expiresAt! + 30 * DAY);
+    expect(afterBoth.chargePermission.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'Expired' }] });
+    expect(details(afterBoth.chargePermission)).toEqual([null, null, null]);
+    expect(details(permissionAsOf(record, record.meta.expiresAt! + 30 * DAY - 1).chargePermission)).not.toContain(null);
   });
 });
