@@ -9,6 +9,7 @@ import { choosePayment } from '../domain/checkoutSession/approveSession.js';
 import { demoBuyer } from '../domain/demoBuyer.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
 import type { OperationEnv } from '../domain/operation.js';
+import { scopedView } from '../domain/scope.js';
 import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
 import { proxyOf, signatureOf } from '../journal/journalEntry.js';
@@ -141,7 +142,8 @@ function checkoutStart(app: FastifyInstance, deps: MockContext): void {
       estimatedOrderAmount(fields);
       const env = buttonEnv(deps, fields, verified);
       const created = await transactWithIds(deps, env.ctx.ns, (state, ids) => {
-        const result = startCheckoutFromButton({ ...env, state, ids }, fields.payloadJSON!, productType);
+        // Scoped like an API call: a chargePermissionId in the payload names only this environment's and region's permissions.
+        const result = startCheckoutFromButton({ ...env, state: scopedView(state, env.ctx), ids }, fields.payloadJSON!, productType);
         return { puts: result.writes, result };
       });
       const id = created.body.checkoutSessionId;

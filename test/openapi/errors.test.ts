@@ -182,6 +182,36 @@ describe('openapi.yaml: the error answers', () => {
     probe('finalizeCheckoutSessionInEnvironment', 'CheckoutSessionCanceled', () => send(app, 'POST', finalize(buyerCancels), finalizeBody, { 'x-amz-pay-simulation-code': 'BuyerCanceled' }));
     probe('finalizeCheckoutSession', 'InvalidRequest', () => send(app, 'POST', `/v2/checkoutSessions/${finalizeOpen}/finalize`, finalizeBody));
 
+    // Sessions of Amazon Pay's hosted update page name a Saved Wallet (PaymentMethodOnFile) permission.
+    const savedWallet = { chargePermissionType: 'PaymentMethodOnFile', paymentMethodOnFileMetadata: { setupOnly: true }, paymentDetails: null };
+    const newSavedWallet = async (headers: Record<string, string> = {}) => {
+      const created = await send(app, 'POST', env, { ...sessionBody(), ...savedWallet }, headers);
+      expect(created.statusCode, created.payload).toBe(201);
+      const done = await send(app, 'POST', `${env}/${created.json().checkoutSessionId}/complete`, {}, headers);
+      expect(done.statusCode, done.payload).toBe(200);
+      return done.json().chargePermissionId as string;
+    };
+    const updateSession = async (chargePermissionId: string, body: Record<string, unknown> = savedWallet, headers: Record<string, string> = {}) => {
+      const created = await send(app, 'POST', env, { ...sessionBody(), ...body, chargePermissionId }, headers);
+      expect(created.statusCode, created.payload).toBe(201);
+      return created.json().checkoutSessionId as string;
+    };
+    const closedWallet = await newSavedWallet();
+    const updateThenClosed = await updateSession(closedWallet);
+    const finalizeThenClosed = await updateSession(closedWallet);
+    const finalizeShipping = (await send(app, 'GET', `${env}/${finalizeThenClosed}`)).json().shippingAddress;
+    expect((await send(app, 'DELETE', `/sandbox/v2/chargePermissions/${closedWallet}/close`, {})).statusCode).toBe(200);
+    probe('createCheckoutSessionInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', env, { ...sessionBody(), ...savedWallet, chargePermissionId: closedWallet }));
+    probe('completeCheckoutSessionInEnvironment', 'InvalidChargePermissionStatus', () => send(app, 'POST', `${env}/${updateThenClosed}/complete`, {}));
+    probe('finalizeCheckoutSessionInEnvironment', 'InvalidChargePermissionStatus', () =>
+      send(app, 'POST', finalize(finalizeThenClosed), { chargeAmount: usd(5), paymentIntent: 'Confirm', shippingAddress: finalizeShipping }));
+    // In EU a Saved Wallet permission keeps its currency (EUR) when an update session charges GBP.
+    const eu = { 'x-amz-pay-region': 'eu' };
+    const gbp = { amount: '5.00', currencyCode: 'GBP' };
+    const euWallet = await newSavedWallet(eu);
+    const gbpUpdate = await updateSession(euWallet, { chargePermissionType: 'PaymentMethodOnFile', paymentDetails: { paymentIntent: 'Authorize', chargeAmount: gbp } }, eu);
+    probe('completeCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', `${env}/${gbpUpdate}/complete`, { chargeAmount: gbp }, eu));
+
     // Charge Permissions, Charges and Refunds. Probes run in the order given, so each one that
     // changes state has its own objects.
     const v2 = '/sandbox/v2';

@@ -3,6 +3,7 @@ import { authorizeCharge } from '../charge/authorizeCharge.js';
 import { chargeWrite } from '../charge/chargeState.js';
 import { createChargePermission } from '../chargePermission/createChargePermission.js';
 import { permissionWrite } from '../chargePermission/permissionState.js';
+import { updatablePermission, updatePaymentMethod } from '../chargePermission/updatePaymentMethod.js';
 import { apiError, type AmazonPayError } from '../errors.js';
 import { minorOf, samePrice } from '../money.js';
 import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
@@ -146,7 +147,14 @@ export function completeRecord(env: OperationEnv, completion: Completion): Opera
     );
   }
 
-  let permission = createChargePermission(record, ids, ctx.now);
+  // A session of the hosted update flow completes on the permission it names, never over it.
+  const named = s.chargePermissionId;
+  let permission = named
+    ? updatePaymentMethod(updatablePermission(env.state, named, s.chargePermissionType ?? 'OneTime', ctx.now), record, ctx.now)
+    : createChargePermission(record, ids, ctx.now);
+  if (named && intent !== 'Confirm' && pd.chargeAmount!.currencyCode !== permission.meta.currency) {
+    throw apiError('CurrencyMismatch', `The currency ${pd.chargeAmount!.currencyCode} of chargeAmount differs from the Charge Permission's currency ${permission.meta.currency}.`);
+  }
   const writes = [];
   let chargeId: string | null = null;
   if (intent !== 'Confirm') {

@@ -1,3 +1,4 @@
+import { updatablePermission } from '../chargePermission/updatePaymentMethod.js';
 import { completeAddress } from '../demoBuyer.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
@@ -54,6 +55,8 @@ export function newSessionRecord(env: OperationEnv, body: unknown): SessionRecor
   const urlField = processOrder ? 'checkoutResultReturnUrl' : 'checkoutReviewReturnUrl';
   if (!wcd[urlField]) throw apiError('MissingParameterValue', `The parameter 'webCheckoutDetails.${urlField}' is required but was not provided.`);
   const type = b.chargePermissionType ?? 'OneTime';
+  // The hosted update flow names the Saved Wallet permission to update; anything else is refused here.
+  if (b.chargePermissionId) updatablePermission(env.state, b.chargePermissionId, type, ctx.now);
   const id = ids.uuid();
   const session: CheckoutSession = {
     checkoutSessionId: id,

@@ -5,6 +5,8 @@ import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCh
 import { updateCheckoutSession } from '../../../server/domain/checkoutSession/updateCheckoutSession.js';
 import { AmazonPayError } from '../../../server/domain/errors.js';
 import { settleRecord } from '../../../server/domain/settleRecord.js';
+import { createCharge } from '../../../server/domain/charge/createCharge.js';
+import { closeChargePermission } from '../../../server/domain/chargePermission/chargePermissionOperations.js';
 import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { readySessionBody } from '../../helpers/testApp.js';
@@ -183,5 +185,64 @@ describe('sparse', () => {
     const first = sparse(a) as any;
     first.buyer = 'changed';
     expect((sparse(a) as any).buyer).toBeNull();
+  });
+});
+
+describe('a session naming a Saved Wallet Charge Permission (Amazon Pay hosted update page)', () => {
+  const DAY_MS = 24 * 3600_000;
+  const setupOnly = { chargePermissionType: 'PaymentMethodOnFile', paymentMethodOnFileMetadata: { setupOnly: true }, paymentDetails: null };
+
+  /** A Saved Wallet permission with one captured charge, NonChargeable/PaymentMethodInvalid after a hard decline. */
+  function declinedSavedWallet(world = domainWorld()) {
+    const setupId = world.apply(createCheckoutSession(world.env(), readySessionBody(setupOnly))).body.checkoutSessionId;
+    const chargePermissionId = (world.apply(completeCheckoutSession(world.env(), setupId, { body: {} })).body as any).chargePermissionId as string;
+    const charge = world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: { amount: '10.00', currencyCode: 'USD' }, captureNow: true } })).body as any;
+    world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: { amount: '10.00', currencyCode: 'USD' } }, override: { kind: 'decline', reasonCode: 'HardDeclined' } }));
+    expect(world.get<any>('chargePermissions', chargePermissionId).chargePermission.statusDetails.reasons).toMatchObject([{ reasonCode: 'PaymentMethodInvalid' }]);
+    return { world, chargePermissionId, chargeId: charge.chargeId as string };
+  }
+
+  it('updates that permission on completion instead of replacing it: same record, its charges kept, Chargeable again', () => {
+    const { world, chargePermissionId, chargeId } = declinedSavedWallet();
+    const before = world.get<any>('chargePermissions', chargePermissionId);
+    world.advance(DAY_MS);
+    const updateId = world.apply(createCheckoutSession(world.env(), readySessionBody({ ...setupOnly, chargePermissionId }))).body.checkoutSessionId;
+    const done = world.apply(completeCheckoutSession(world.env(), updateId, { body: {} }));
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ chargePermissionId, chargeId: null });
+    const after = world.get<any>('chargePermissions', chargePermissionId);
+    expect(after.chargePermission.creationTimestamp).toBe(before.chargePermission.creationTimestamp);
+    expect(after.chargePermission.statusDetails).toMatchObject({ state: 'Chargeable', reasons: null });
+    expect(after.meta.chargeCount).toBe(before.meta.chargeCount);
+    expect(world.get<any>('charges', chargeId).charge.chargePermissionId).toBe(chargePermissionId);
+  });
+
+  it.each([
+    ['an unknown id', () => ({ id: 'S01-0000000-0000000', body: setupOnly })],
+    ['a OneTime permission', (world: ReturnType<typeof domainWorld>) => {
+      const id = world.apply(createCheckoutSession(world.env(), readySessionBody({ paymentDetails: { paymentIntent: 'Confirm', chargeAmount: { amount: '5.00', currencyCode: 'USD' } } }))).body.checkoutSessionId;
+      return { id: (world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '5.00', currencyCode: 'USD' } } })).body as any).chargePermissionId, body: setupOnly };
+    }],
+    ['a Saved Wallet permission from a session that is not PaymentMethodOnFile', (world: ReturnType<typeof domainWorld>) => ({ id: declinedSavedWallet(world).chargePermissionId, body: {} })],
+  ])('is refused on Create Checkout Session for %s (400 InvalidParameterValue), creating nothing', (_label, make) => {
+    const world = domainWorld();
+    const { id, body } = make(world);
+    const before = world.env().state.list('checkoutSessions').length;
+    const err = thrownAmazonError(() => createCheckoutSession(world.env(), readySessionBody({ ...body, chargePermissionId: id })));
+    expect({ reasonCode: err.reasonCode, status: err.status }).toEqual({ reasonCode: 'InvalidParameterValue', status: 400 });
+    expect(err.message).toContain('chargePermissionId');
+    expect(world.env().state.list('checkoutSessions')).toHaveLength(before);
+  });
+
+  it('is refused for a Closed permission, at creation and when it closed before completion (422 InvalidChargePermissionStatus)', () => {
+    const { world, chargePermissionId } = declinedSavedWallet();
+    const updateId = world.apply(createCheckoutSession(world.env(), readySessionBody({ ...setupOnly, chargePermissionId }))).body.checkoutSessionId;
+    world.apply(closeChargePermission(world.env(), chargePermissionId, { body: {} }));
+    const closed = world.get<any>('chargePermissions', chargePermissionId);
+    expect(thrownAmazonError(() => createCheckoutSession(world.env(), readySessionBody({ ...setupOnly, chargePermissionId }))).reasonCode).toBe('InvalidChargePermissionStatus');
+    const err = thrownAmazonError(() => completeCheckoutSession(world.env(), updateId, { body: {} }));
+    expect({ reasonCode: err.reasonCode, status: err.status }).toEqual({ reasonCode: 'InvalidChargePermissionStatus', status: 422 });
+    expect(world.get<any>('chargePermissions', chargePermissionId)).toBe(closed);
+    expect(world.get<any>('checkoutSessions', updateId).session.statusDetails.state).toBe('Open');
   });
 });
