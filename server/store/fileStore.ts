@@ -64,8 +64,8 @@ interface Pending {
  * commit is one JSON line appended to `<file>.<generation>.log`, and commits arriving while a
  * write+fsync is in flight share the next one (group commit). A commit is visible at once, and
  * taken back out of memory (with every commit queued after it) if its write fails, so nothing
- * that is not on disk is ever acknowledged or replayed; the next write repairs the log and the
- * store recovers by itself. In the background the state is compacted into the snapshot `<file>`
+ * that is not on disk is ever acknowledged or replayed; the log is cut back before the failure is
+ * answered (or by the next write, if the disk fails that too), and the store recovers by itself. In the background the state is compacted into the snapshot `<file>`
  * (JSON Lines, see snapshot.ts); the log rotates to a new generation in the same tick the
  * snapshot starts, so nothing written meanwhile is lost. One instance per file (`<file>.lock`).
  */
@@ -81,7 +81,7 @@ export class FileStore implements EmbeddedEngine {
   #closing: Promise<void> | null = null;
   /** The last write error while the store is degraded; null when writes work. */
   #writeError: Error | null = null;
-  /** A log file whose end must be cut back to `size` (after a failed write) before the next write. */
+  /** A log file whose end must still be cut back to `size` (after a failed write) before the next write. */
   #repair: { generation: number; size: number } | null = null;
   #notes: StoreNote[] = [];
 
@@ -440,7 +440,11 @@ export class FileStore implements EmbeddedEngine {
           await handle.datasync();
           this.#handleSize += buffer.length;
         } catch (err) {
-          this.#fail(err as Error, batch);
+          const { failed, error } = this.#fail(err as Error, batch);
+          // Cut the batch back out of the log before answering: a stop or a crash after the answer
+          // must not replay a commit that was refused. If this fails too, the next write retries it.
+          await this.#repairLog().catch(() => {});
+          for (const pending of failed) pending.reject(error);
           continue;
         }
         this.#writeError = null;
@@ -454,11 +458,13 @@ export class FileStore implements EmbeddedEngine {
   }
 
   /**
-   * A write failed: its file may now end with part of the batch, so the next write first cuts it
-   * back. The batch and every commit queued after it (they may build on it) are taken back out of
-   * memory, newest first, and rejected as unavailable.
+   * A write failed: its file may now end with part of the batch (all of it when only the fsync
+   * failed), so it is cut back before the batch is answered, and before the next write if that
+   * failed too. The batch and every commit queued after it (they may build on it) are taken back
+   * out of memory, newest first; returns them, to be rejected as unavailable once the log no
+   * longer holds them.
    */
-  #fail(err: Error, batch: Pending[]): void {
+  #fail(err: Error, batch: Pending[]): { failed: Pending[]; error: StoreUnavailableError } {
     this.#stats.failedBatches++;
     this.#writeError = err;
     if (this.#handle && this.#repair === null) this.#repair = { generation: this.#handleGeneration, size: this.#handleSize };
@@ -467,7 +473,7 @@ export class FileStore implements EmbeddedEngine {
     for (const pending of failed) this.#uncoveredBytes -= pending.line.length + 1;
     for (let i = failed.length - 1; i >= 0; i--) failed[i]!.undo();
     const error = new StoreUnavailableError(`store: could not write the log of ${this.#file}: ${err.message}`, { cause: err });
-    for (const pending of failed) pending.reject(error);
+    return { failed, error };
   }
 
   /** Cuts a log file back to its last durable byte after a failed write; throws while it cannot. */

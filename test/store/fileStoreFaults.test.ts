@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { appendFile, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, open, readdir, readFile, rm, symlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileStore, StoreUnavailableError, snapshotFormat } from '../../server/store/index.js';
 import { useFileStoreDir } from './fileStoreFixture.js';
 
@@ -131,4 +131,44 @@ describe('FileStore: cut short and unreadable files', () => {
     await writeFile(fx.file, text.slice(0, Math.floor(text.length / 2)));
     await expect(new FileStore(fx.file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: .*cut short.*move it away/);
   });
+});
+
+/** FileHandle's prototype, whose methods (write, datasync, sync) a test makes fail once or more. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const handle = await open(process.execPath, 'r');
+  await handle.close();
+  return Object.getPrototypeOf(handle) as FileHandle;
+}
+
+function ioError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+}
+
+describe('FileStore: a failed log write leaves nothing a restart could replay', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a commit answered as unavailable (its fsync failed) is not in the log after a stop and a restart', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    vi.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValueOnce(ioError());
+    await expect(store.commit('m1', put('C2', { n: 2 }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.get('m1', 'charges', 'C2')).toBeUndefined();
+    await store.close();
+
+    const restarted = await openStore();
+    expect(restarted.list('m1', 'charges')).toEqual([{ n: 1 }]);
+  });
+
+  it('a commit answered as unavailable is not in the log after a crash right after the answer', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    vi.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValueOnce(ioError());
+    await expect(store.commit('m1', [...put('C2', { n: 2 }), ...put('C1', null)])).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }]);
+  });
+
 });
