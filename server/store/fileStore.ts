@@ -104,6 +104,8 @@ export class FileStore implements EmbeddedEngine {
   #uncoveredBytes = 0;
   /** Size of the snapshot on disk: the log may grow as large before a compaction (restart time stays bounded). */
   #snapshotBytes = 0;
+  /** The log generation the snapshot on disk starts at: the logs below it are covered (and deleted). */
+  #snapshotGeneration = 0;
   #compactAtBytes = MIN_COMPACT_BYTES;
   #compactAt: number;
   #compacting: Promise<void> | null = null;
@@ -237,6 +239,7 @@ export class FileStore implements EmbeddedEngine {
       }
     }
     this.#state.restoreOrder();
+    this.#snapshotGeneration = from;
     // Never append to an existing log: its last line may be torn, and a new line after it would
     // turn a harmless torn tail into corruption in the middle of the file.
     this.#generation = Math.max(from, (generations.at(-1) ?? 0) + 1, 1);
@@ -480,6 +483,11 @@ export class FileStore implements EmbeddedEngine {
   async #repairLog(): Promise<void> {
     if (this.#repair === null) return;
     const { generation, size } = this.#repair;
+    if (generation < this.#snapshotGeneration) {
+      // A snapshot written since covers that log, and its compaction deletes it: nothing to cut.
+      this.#repair = null;
+      return;
+    }
     const previous = this.#handle;
     this.#handle = null;
     await previous?.close().catch(() => {});
@@ -545,6 +553,7 @@ export class FileStore implements EmbeddedEngine {
       this.#uncoveredBytes = Math.max(0, this.#uncoveredBytes - coveredBytes);
       this.#snapshotBytes = written.bytes;
       this.#convertLegacy = false;
+      this.#snapshotGeneration = generation;
       await deleteGenerationsBelow(this.#file, generation);
       this.#stats.compactions++;
       this.#compactionError = null;

@@ -171,4 +171,17 @@ describe('FileStore: a failed log write leaves nothing a restart could replay', 
     expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }]);
   });
 
+  it('recovers by itself when a compaction took away the log file a failed write had to be cut back in', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { n: 1 }));
+    // The write fails, and so does cutting it back out right away: the disk is still failing.
+    vi.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValueOnce(ioError()).mockRejectedValueOnce(ioError());
+    await expect(store.commit('m1', put('C2', { n: 2 }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await store.compact(); // the snapshot covers that log, which is deleted
+    await store.commit('m1', put('C3', { n: 3 }));
+    expect(store.status()).toEqual({ status: 'ok', error: null });
+
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }, { n: 3 }]);
+  });
 });
