@@ -28,8 +28,9 @@ function isPlainObject(value: unknown): value is Fields {
 /**
  * The patch taking `previous` to `next`, or null when logging `next` whole is the right thing: the
  * keys differ (added, removed or reordered), most fields changed, or a changed field is
- * `undefined` (which JSON drops from an object but would write as null in a step). Fields that
- * are objects with the same keys on both sides get a patch of their own.
+ * `undefined` before or after (JSON drops it from an object: the logged version lacks it, and a
+ * step would write it as null or add it last). Fields that are objects with the same keys on both
+ * sides get a patch of their own.
  */
 export function patchOf(previous: unknown, next: unknown): Patch | null {
   if (!isPlainObject(previous) || !isPlainObject(next)) return null;
@@ -44,7 +45,9 @@ export function patchOf(previous: unknown, next: unknown): Patch | null {
     const value = next[key];
     const before = previous[key];
     if (value === before) continue;
-    if (value === undefined) return null;
+    // A field undefined on either side: JSON drops it, so the version on disk lacks the field and
+    // a step would add it last (out of order), or write it as null.
+    if (value === undefined || before === undefined) return null;
     const nested = isPlainObject(value) && isPlainObject(before) ? patchOf(before, value) : null;
     if (nested !== null) {
       patch.push([key, nested, NESTED]);

@@ -89,6 +89,18 @@ describe('FileStore: restart', () => {
     expect(recovered.due(20)).toEqual([{ ns: 'm1', collection: 'charges', id: 'C1', dueAt: 20 }]);
   });
 
+  it('rebuilds byte for byte a new version that sets a field the stored version held as undefined (which the disk never saw)', async () => {
+    const store = await openStore();
+    await store.commit('m1', put('C1', { state: 'Open', captured: undefined, nested: { at: undefined, by: 'x' }, amount: '5.00' }));
+    const stored = store.get<Record<string, Record<string, unknown>>>('m1', 'charges', 'C1')!;
+    await store.commit('m1', put('C1', { ...stored, captured: '5.00', nested: { ...stored.nested, at: 7 } }));
+    const expected = JSON.stringify(store.get('m1', 'charges', 'C1'));
+    expect(expected).toBe('{"state":"Open","captured":"5.00","nested":{"at":7,"by":"x"},"amount":"5.00"}');
+
+    const recovered = await openStore(await crashCopy());
+    expect(JSON.stringify(recovered.get('m1', 'charges', 'C1'))).toBe(expected);
+  });
+
   it('logs a version whole when its keys differ from the stored version\'s, or the stored version was packed (cold) when it was committed', async () => {
     const store = await openStore(fx.file, { coldAfterMs: 0 });
     await store.commit('m1', put('C1', { state: 'Open', n: 1, m: 2 }));
