@@ -515,9 +515,15 @@ export class FileStore implements EmbeddedEngine {
     await previous?.close();
     const file = logFileName(this.#file, generation);
     const handle = await open(file, 'a');
-    const size = (await handle.stat()).size;
-    // The new file's name must be durable before an entry in it is acknowledged.
-    await syncDirectory(path.dirname(file));
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+      // The new file's name must be durable before an entry in it is acknowledged.
+      await syncDirectory(path.dirname(file));
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw err;
+    }
     this.#handle = handle;
     this.#handleGeneration = generation;
     this.#handleSize = size;

@@ -99,14 +99,25 @@ export async function syncFile(file: string): Promise<void> {
   await syncDirectory(path.dirname(file));
 }
 
-/** fsyncs a directory so a created, renamed or deleted name survives a power loss (POSIX only). */
+/**
+ * What opening or fsyncing a directory fails with where the platform or file system cannot do it
+ * at all (Windows, some network and FUSE file systems), as against a disk that failed (EIO).
+ */
+const cannotSyncDirectories = new Set(['EISDIR', 'EACCES', 'EPERM', 'EBADF', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP']);
+
+/**
+ * fsyncs a directory so a created, renamed or deleted name survives a power loss (POSIX only).
+ * Throws when the disk fails it: a name that may not be durable must not be trusted.
+ */
 export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
-  } catch {
+  } catch (err) {
     // Windows cannot open or fsync a directory; its file system journals names itself.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (process.platform !== 'win32' && !cannotSyncDirectories.has(code ?? '')) throw err;
   } finally {
     await handle?.close();
   }

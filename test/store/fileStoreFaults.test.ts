@@ -171,6 +171,16 @@ describe('FileStore: a failed log write leaves nothing a restart could replay', 
     expect(recovered.list('m1', 'charges')).toEqual([{ n: 1 }]);
   });
 
+  it('answers a commit as unavailable when the directory holding its new log file cannot be synced', async () => {
+    const store = await openStore();
+    // The first commit creates the first log file; fsyncing the directory (its name) fails.
+    vi.spyOn(await fileHandlePrototype(), 'sync').mockRejectedValueOnce(ioError());
+    await expect(store.commit('m1', put('C1', { n: 1 }))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.get('m1', 'charges', 'C1')).toBeUndefined();
+    await store.commit('m1', put('C2', { n: 2 }));
+    expect((await openStore(await crashCopy())).list('m1', 'charges')).toEqual([{ n: 2 }]);
+  });
+
   it('recovers by itself when a compaction took away the log file a failed write had to be cut back in', async () => {
     const store = await openStore();
     await store.commit('m1', put('C1', { n: 1 }));
