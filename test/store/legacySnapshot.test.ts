@@ -60,6 +60,25 @@ describe('FileStore: snapshots of the first versions', () => {
     await again.close();
   });
 
+  it('refuses an old snapshot cut short, instead of starting with part of it and converting that over the whole', async () => {
+    const text = legacySnapshot();
+    for (const cut of [text.indexOf('"SANDBOX-B"'), text.indexOf('"due"'), text.lastIndexOf('}')]) {
+      const file = path.join(await temp.make(), 'db.json');
+      await writeFile(file, text.slice(0, cut));
+      await expect(new FileStore(file).open()).rejects.toThrow(/cannot read the snapshot .*db\.json: .*cut short/);
+      expect(await readFile(file, 'utf8')).toBe(text.slice(0, cut));
+    }
+  });
+
+  it('reads an old snapshot that ends with a newline', async () => {
+    const file = path.join(await temp.make(), 'db.json');
+    await writeFile(file, `${legacySnapshot()}\n`);
+    const store = new FileStore(file);
+    await store.open();
+    expect(store.get('SANDBOX-A', 'charges', 'plain')).toBe('text {');
+    await store.close();
+  });
+
   it('refuses an old snapshot with an unknown collection, naming the file and line', async () => {
     const file = path.join(await temp.make(), 'db.json');
     await writeFile(file, legacySnapshot().replace('"refunds"', '"nonsense"'));
