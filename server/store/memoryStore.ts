@@ -2,7 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DueIndex, type DueItem, type DueOwner } from './dueIndex.js';
 import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
 import { Packer } from './packing.js';
-import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
+import { configurationCollections, type Collection, type DueRecord, type EmbeddedEngine, type Put } from './store.js';
+
+/** Configuration, which retention never removes (see `configurationCollections`). */
+const kept: ReadonlySet<Collection> = new Set(configurationCollections);
 
 /** One stored record, as `FileStore` snapshots it. */
 export interface StoredRecord {
@@ -360,14 +363,14 @@ export class MemoryStore implements EmbeddedEngine {
   }
 
   /**
-   * Records unchanged since before `cutoff` (real ms), at most `limit`, skipping those `keep` says
-   * are in use. Walks the whole store in slices of a few ms.
+   * Records unchanged since before `cutoff` (real ms), skipping configuration (which retention
+   * never removes) and those `keep` says are in use. Walks the whole store in slices of a few ms.
    */
   async expired(cutoff: number, keep: (ns: string, collection: Collection, id: string) => boolean = () => false): Promise<[string, Collection, string][]> {
     const out: [string, Collection, string][] = [];
     let start = performance.now();
     for (const [ns, collection, id, entry] of this.entries()) {
-      if (entry.changedAt < cutoff && !keep(ns, collection, id)) out.push([ns, collection, id]);
+      if (entry.changedAt < cutoff && !kept.has(collection) && !keep(ns, collection, id)) out.push([ns, collection, id]);
       if (performance.now() - start >= 4) {
         await nextTurn();
         start = performance.now();

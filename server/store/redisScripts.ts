@@ -11,10 +11,16 @@
  *   p o:<ns>:<collection>  sorted set id -> insertion seq (the order of readAll)
  *   p cv:<ns>              hash collection -> version of the collection (the seq of its last write)
  *   p due                  sorted set "<ns>\0<collection>\0<id>" -> dueAt
- *   p changed              sorted set "<ns>\0<collection>\0<id>" -> real time of its last write (retention)
+ *   p changed              sorted set "<ns>\0<collection>\0<id>" -> real time of its last write (retention;
+ *                          configuration collections are not in it)
  * Collection names hold no ':', so the last segment of a key is the collection whatever the
  * namespace holds. Scripts compute their keys, so the store needs one Redis, not a Cluster.
  */
+
+import { configurationCollections } from './store.js';
+
+/** The collections retention never removes, as a Lua table (see `configurationCollections`). */
+const KEPT = `local kept = { ${configurationCollections.map((c) => `${c} = true`).join(', ')} }`;
 
 /** Deletes one record with its version, order, count and schedules (a Lua function). */
 const DELETE_RECORD = `
@@ -38,7 +44,7 @@ end
  * Applies the puts only if every record (or collection) read still has the version the transaction
  * saw. Returns 1, or 0 when something read changed (nothing written).
  */
-export const COMMIT = `${DELETE_RECORD}
+export const COMMIT = `${DELETE_RECORD}${KEPT}
 local p, ns, at = ARGV[1], ARGV[2], ARGV[3]
 local i = 4
 local reads = tonumber(ARGV[i]); i = i + 1
@@ -66,7 +72,7 @@ for k = 1, puts do
     redis.call('HSET', p .. 'v:' .. tail, id, seq)
     redis.call('HSET', p .. 'cv:' .. ns, c, seq)
     if due == '' then redis.call('ZREM', p .. 'due', member) else redis.call('ZADD', p .. 'due', due, member) end
-    redis.call('ZADD', p .. 'changed', at, member)
+    if not kept[c] then redis.call('ZADD', p .. 'changed', at, member) end
   end
 end
 return 1
@@ -140,17 +146,26 @@ return 1
 
 /**
  * ARGV: prefix, cutoff, limit. Deletes up to `limit` records whose last write is before the cutoff,
- * each checked at that moment (one script: nothing can change in between). Returns how many.
+ * each checked at that moment (one script: nothing can change in between), never configuration.
+ * Returns how many it deleted.
  */
-export const SWEEP = `${DELETE_RECORD}
+export const SWEEP = `${DELETE_RECORD}${KEPT}
 local p, cutoff, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local members = redis.call('ZRANGEBYSCORE', p .. 'changed', '-inf', '(' .. cutoff, 'LIMIT', 0, limit)
+local removed = 0
 for _, m in ipairs(members) do
   local a = string.find(m, '\\0', 1, true)
   local b = string.find(m, '\\0', a + 1, true)
-  delete_record(p, string.sub(m, 1, a - 1), string.sub(m, a + 1, b - 1), string.sub(m, b + 1))
+  local c = string.sub(m, a + 1, b - 1)
+  if kept[c] then
+    -- Configuration written before it was kept out of the index: it stays, and leaves the index.
+    redis.call('ZREM', p .. 'changed', m)
+  else
+    delete_record(p, string.sub(m, 1, a - 1), c, string.sub(m, b + 1))
+    removed = removed + 1
+  end
 end
-return #members
+return removed
 `;
 
 /** ARGV: key, version. Sets the layout version on an empty database; returns the version found. */

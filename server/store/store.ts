@@ -9,7 +9,7 @@
 // The domain owns what it writes; the store holds it.
 import type { Collection, Put } from '../domain/writes.js';
 export type { Collection, Put } from '../domain/writes.js';
-export { collections } from '../domain/writes.js';
+export { collections, configurationCollections } from '../domain/writes.js';
 
 export interface DueRecord {
   ns: string;

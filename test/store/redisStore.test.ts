@@ -175,6 +175,38 @@ else
       });
     });
 
+    describe('retention and configuration', () => {
+      it('never removes settings or registered keys, and lets go of those an older version put in the retention index', async () => {
+        let now = Date.parse('2026-01-01T00:00:00Z');
+        const prefix = `t-${randomUUID()}:`;
+        const store = await opened({ prefix, now: () => now });
+        await store.transact('m1', () => ({
+          puts: [
+            { collection: 'settings', id: 'clock', value: { frozen: true } },
+            { collection: 'publicKeys', id: 'KEY1', value: { pem: 'x' } },
+            { collection: 'charges', id: 'old', value: {} },
+          ],
+          result: null,
+        }));
+        // What a version before this rule left: configuration in the retention index.
+        const { Redis } = await import('ioredis');
+        const raw = new Redis(redis.server().url);
+        try {
+          await raw.zadd(`${prefix}changed`, now, 'm1\0settings\0legacy');
+          await raw.hset(`${prefix}r:m1:settings`, 'legacy', '{"kept":true}');
+          now += 400 * 86_400_000;
+          expect(await store.sweepRetention(86_400_000)).toBe(1);
+          expect(await store.read('m1', 'charges', 'old')).toBeUndefined();
+          expect(await store.read('m1', 'settings', 'clock')).toEqual({ frozen: true });
+          expect(await store.read('m1', 'publicKeys', 'KEY1')).toEqual({ pem: 'x' });
+          expect(await store.read('m1', 'settings', 'legacy')).toEqual({ kept: true });
+          expect(await raw.zcard(`${prefix}changed`)).toBe(0);
+        } finally {
+          raw.disconnect();
+        }
+      });
+    });
+
     describe('the sweep lease', () => {
       /** Two processes' leases on one key of a fresh store. */
       const twoLeases = async (ttlMs: number) => {

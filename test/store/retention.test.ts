@@ -27,6 +27,23 @@ describe('retention: records unchanged for the retention period are removed', ()
     expect(store.namespaces()).toEqual(['m1']);
   });
 
+  it('never removes configuration: settings and keys registered at run time stay however long they rest', async () => {
+    let now = 0;
+    const store = new MemoryStore({ retentionMs: DAY, now: () => now });
+    await store.commit('server', [{ collection: 'settings', id: 'ids', value: { reservedWords: 4 } }]);
+    await store.commit('m1', [
+      { collection: 'settings', id: 'clock', value: { frozen: true } },
+      { collection: 'publicKeys', id: 'KEY1', value: { pem: 'x' } },
+      ...put('old', {}),
+    ]);
+    now = 400 * DAY;
+    expect(await store.sweepRetention()).toBe(1);
+    expect(store.get('m1', 'charges', 'old')).toBeUndefined();
+    expect(store.get('m1', 'settings', 'clock')).toEqual({ frozen: true });
+    expect(store.get('m1', 'publicKeys', 'KEY1')).toEqual({ pem: 'x' });
+    expect(store.get('server', 'settings', 'ids')).toEqual({ reservedWords: 4 });
+  });
+
   it('keeps everything without a retention period', async () => {
     let now = 0;
     const store = new MemoryStore({ now: () => now });
