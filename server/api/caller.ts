@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { parseRegion, resolveEnvironment } from '../domain/environment.js';
+import { echo } from '../domain/echo.js';
 import { apiError } from '../domain/errors.js';
 import type { Environment, RequestContext } from '../domain/types.js';
 import { peekPublicKeyId } from '../signing/authorizationHeader.js';
 import { headerText } from '../signing/headers.js';
-import { environmentFromKeyId, merchantNamespace } from '../signing/keyRegistry.js';
+import { environmentFromKeyId, merchantNamespace, namesMerchant } from '../signing/keyRegistry.js';
 import { verifyRequest } from '../signing/verifyRequest.js';
 import type { MockContext } from '../context.js';
 import { splitTarget } from './rawUrl.js';
@@ -26,6 +27,14 @@ export async function identifyCaller(request: OperationRequest, raw: Buffer, dep
   const pathEnv = environmentSegment(request);
   // The key id the header claims; verification (unless `--signature off`) confirms it or refuses.
   let publicKeyId = peekPublicKeyId(headerText(request.headers, 'authorization'));
+  // A claimed id that names no merchant is never anyone's namespace: verification refuses it as an
+  // unknown key, and without verification it is refused here (it could reach the server's own state).
+  if (publicKeyId !== null && !namesMerchant(publicKeyId)) {
+    if (deps.config.signature === 'off') {
+      throw apiError('InvalidHeaderValue', `The PublicKeyId '${echo(publicKeyId)}' in the header 'authorization' is not a key id (1 to 64 characters from A-Z a-z 0-9 _ -, more than a SANDBOX- or LIVE- prefix).`);
+    }
+    publicKeyId = null;
+  }
   try {
     if (deps.config.signature !== 'off') publicKeyId = await verifySignature(request, raw, deps);
   } finally {

@@ -46,6 +46,15 @@ export function isValidPublicKeyId(id: string): boolean {
   return PUBLIC_KEY_ID.test(id);
 }
 
+/**
+ * True when `id` is a key id that names a merchant: a valid publicKeyId with something left after
+ * its `SANDBOX-`/`LIVE-` prefix. `SANDBOX-` alone names no one (its namespace would be empty), and
+ * nothing outside the key id characters can reach the server's own namespace (`~server`).
+ */
+export function namesMerchant(id: string): boolean {
+  return isValidPublicKeyId(id) && merchantNamespace(id) !== '';
+}
+
 /** The public keys callers sign with, by exact publicKeyId. */
 export class KeyRegistry {
   readonly #keys = new Map<string, RegisteredKey>();
@@ -65,8 +74,8 @@ export class KeyRegistry {
 
   /** The checks and parsing of `add` without registering, so a caller can persist first. */
   prepare(publicKeyId: string, pem: string, options: { replace?: boolean } = {}): RegisteredKey {
-    if (typeof publicKeyId !== 'string' || !isValidPublicKeyId(publicKeyId)) {
-      throw apiError('InvalidParameterValue', 'The publicKeyId must be 1 to 64 characters from A-Z a-z 0-9 _ -.');
+    if (typeof publicKeyId !== 'string' || !namesMerchant(publicKeyId)) {
+      throw apiError('InvalidParameterValue', 'The publicKeyId must be 1 to 64 characters from A-Z a-z 0-9 _ -, and more than a SANDBOX- or LIVE- prefix.');
     }
     const key = new RegisteredKey(publicKeyId, pem, parseRsaPublicKey(pem));
     if (options.replace) return key;

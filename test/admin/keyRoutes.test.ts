@@ -50,6 +50,23 @@ describe('registering public keys', () => {
     }
   });
 
+  it('refuses a key id that is only a SANDBOX- or LIVE- prefix (it names no merchant) with 400, registering nothing', async () => {
+    const t = await testApp();
+    try {
+      for (const publicKeyId of ['SANDBOX-', 'LIVE-', 'live-']) {
+        const res = await register(t, { publicKeyId, publicKey: tenant.publicKey });
+        expect(res.status, publicKeyId).toBe(400);
+        expect(Object.keys(res.body)).toEqual(['reasonCode', 'message']);
+        expect(res.body.reasonCode).toBe('InvalidParameterValue');
+        expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
+      }
+      const listed = (await t.raw({ method: 'GET', url: '/__admin/publicKeys' })).body.publicKeys.map((k: { publicKeyId: string }) => k.publicKeyId);
+      expect(listed.filter((id: string) => /^(sandbox|live)-$/i.test(id))).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('keeps keys registered at run time across a restart, and across a full reset', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-keys-'));
     dirs.push(dir);

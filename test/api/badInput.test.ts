@@ -91,3 +91,22 @@ describe('amplification', () => {
     expect(JSON.stringify(journal.body).length).toBeLessThan(40_000);
   });
 });
+
+describe('key ids that name no merchant, with --signature off', () => {
+  it.each(['SANDBOX-', 'LIVE-', 'SANDBOX-~server', 'sandbox-a/b'])('refuses PublicKeyId=%s with 400 InvalidHeaderValue and stores nothing', async (publicKeyId) => {
+    const unsigned = new MemoryStore();
+    const off = await testApp({ signature: 'off' }, { store: unsigned });
+    try {
+      const res = await off.raw({
+        method: 'POST',
+        url: '/v2/checkoutSessions',
+        headers: { 'content-type': 'application/json', 'x-amz-pay-idempotency-key': 'unsigned-1', authorization: `AMZN-PAY-RSASSA-PSS-V2 PublicKeyId=${publicKeyId}, SignedHeaders=x-amz-pay-date;x-amz-pay-host, Signature=x` },
+        payload: JSON.stringify(readySessionBody()),
+      });
+      expectRefused(res, 'InvalidHeaderValue');
+      expect(await unsigned.namespaces()).toEqual([]);
+    } finally {
+      await off.close();
+    }
+  });
+});
