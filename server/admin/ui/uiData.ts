@@ -1,5 +1,6 @@
 import { fieldOf, isJsonObject } from '../../domain/jsonObject.js';
 import type { JournalEntry } from '../../journal/journal.js';
+import { namesMerchant } from '../../signing/keyRegistry.js';
 import type { Collection } from '../../store/store.js';
 import { stateTimeline, type TimelineEvent } from './timeline.js';
 import type { MockContext } from '../../context.js';
@@ -57,9 +58,18 @@ function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
   };
 }
 
+/**
+ * The namespaces that belong to merchants, sorted. The server keeps its own state (registered keys,
+ * the saved server clock, the id generator's mark) in a namespace of its own, which no key id can
+ * name: shown as a merchant, its clock form would overwrite the saved server clock.
+ */
+export async function merchantNamespaces(deps: MockContext): Promise<string[]> {
+  return (await deps.store.namespaces()).filter((ns) => namesMerchant(ns)).sort();
+}
+
 /** Every merchant with objects, and how many of each kind it has. */
 export async function merchants(deps: MockContext): Promise<MerchantSummary[]> {
-  const namespaces = (await deps.store.namespaces()).sort();
+  const namespaces = await merchantNamespaces(deps);
   return Promise.all(
     namespaces.map(async (ns) => ({ ns, counts: Object.fromEntries(await Promise.all(objectKinds.map(async (k) => [k.collection, (await deps.store.readAll(ns, k.collection)).length] as const))) })),
   );

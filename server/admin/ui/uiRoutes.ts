@@ -14,7 +14,7 @@ import { merchantPage } from './merchantPage.js';
 import { objectPage } from './objectPage.js';
 import { overviewPage } from './overviewPage.js';
 import { isCrossSite, LOGIN_PATH, uiCookie } from './uiAuth.js';
-import { journalEntry, journalPage, kindOf, merchants, objectDetail, objectKinds, objectPage as loadObjectPage } from './uiData.js';
+import { journalEntry, journalPage, kindOf, merchantNamespaces, merchants, objectDetail, objectKinds, objectPage as loadObjectPage } from './uiData.js';
 import { uiHeaders, uiLayout } from './uiLayout.js';
 import { uiScript } from './uiScript.js';
 import { findNamespace } from '../../merchantState.js';
@@ -51,7 +51,7 @@ function pageNumber(value: unknown): number {
 }
 
 async function known(deps: MockContext, ns: string): Promise<string> {
-  if (!(await deps.store.namespaces()).includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
+  if (!(await merchantNamespaces(deps)).includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
   return ns;
 }
 

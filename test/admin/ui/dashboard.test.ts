@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sessionWrite } from '../../../server/domain/checkoutSession/sessionState.js';
 import type { SessionRecord } from '../../../server/domain/checkoutSession/sessionRecord.js';
+import { SERVER_NAMESPACE } from '../../../server/store/serverState.js';
 import { testApp, readySessionBody, type TestApp } from '../../helpers/testApp.js';
 
 const form = (fields: Record<string, string>) => ({ payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -75,6 +76,24 @@ describe('/__admin/ui', () => {
     const again = await t.app.inject({ method: 'POST', url: `/__admin/ui/checkoutSessions/${b}/cancel`, ...form({ merchant }) });
     expect(again.statusCode).toBe(422);
     expect(again.payload).toContain('InvalidCheckoutSessionStatus');
+  });
+
+  it('shows the server\'s own state (keys, the saved server clock) as no merchant, and its clock form cannot move it', async () => {
+    t = await testApp();
+    await t.call('POST', '/v2/checkoutSessions', readySessionBody());
+    expect((await t.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 3600 } })).status).toBe(200);
+    const saved = async () => t.app.mock.store.readAll(SERVER_NAMESPACE, 'settings');
+    const before = await saved();
+    expect(before).not.toEqual([]);
+    const overview = await t.app.inject({ method: 'GET', url: '/__admin/ui' });
+    expect(overview.payload).toContain(`href="/__admin/ui/merchants/${merchant}"`);
+    expect(overview.payload).not.toContain(SERVER_NAMESPACE);
+    expect((await t.app.inject({ method: 'GET', url: `/__admin/ui/merchants/${SERVER_NAMESPACE}` })).statusCode).toBe(404);
+    const moved = await t.app.inject({ method: 'POST', url: '/__admin/ui/clock', ...form({ merchant: SERVER_NAMESPACE, advanceSeconds: '86400' }) });
+    expect(moved.statusCode).toBe(404);
+    expect(moved.headers['content-type']).toMatch(/^text\/html/);
+    expect(await saved()).toEqual(before);
+    expect(t.app.mock.clocks.control().state().offsetMs).toBe(3_600_000);
   });
 
   it('refuses its forms from another site', async () => {
