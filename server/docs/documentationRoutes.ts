@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { echo } from '../domain/echo.js';
+import { apiError } from '../domain/errors.js';
 
 /** The routes the viewer serves (openapi.yaml lists the same). */
 export const documentationPaths = [
@@ -9,6 +11,9 @@ export const documentationPaths = [
   '/documentation/static/swagger-initializer.js',
   '/documentation/static/*',
 ] as const;
+
+/** The viewer's Content-Security-Policy: everything from the mock itself. */
+const viewerPolicy = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'";
 
 /** Headers that belong to one connection, not to the answer being passed on. */
 const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'upgrade']);
@@ -35,7 +40,7 @@ async function buildViewer(specPath: string, baseDir: string): Promise<FastifyIn
       uiConfig: { deepLinking: true, tryItOutEnabled: false },
       // Swagger UI's default policy adds upgrade-insecure-requests, which breaks the viewer on the
       // plain-HTTP listener, and allows outside hosts; this one keeps everything on the mock.
-      staticCSP: "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
+      staticCSP: viewerPolicy,
     });
   });
   await viewer.ready();
@@ -59,6 +64,13 @@ export function documentationRoutes(app: FastifyInstance, specPath: string, base
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(request.headers)) if (value !== undefined && !hopByHop.has(name) && name !== 'host') headers[name] = value;
     const answer = await (await viewer).inject({ method: 'GET', url: request.url, headers });
+    // The viewer's own refusals (`{"message","error","statusCode"}`) become Amazon's shape like every other error.
+    if (answer.statusCode >= 400) {
+      const path = request.url.split('?')[0]!;
+      reply.header('content-security-policy', viewerPolicy);
+      if (answer.statusCode === 404) throw apiError('ResourceNotFound', `The documentation has no file at ${echo(path)}.`);
+      throw apiError(answer.statusCode < 500 ? 'InvalidRequest' : 'InternalServerError', `The documentation viewer could not answer GET ${echo(path)} (status ${answer.statusCode}).`);
+    }
     reply.code(answer.statusCode);
     for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !hopByHop.has(name)) reply.header(name, value);
     return reply.send(answer.rawPayload);

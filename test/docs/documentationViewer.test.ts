@@ -37,6 +37,18 @@ describe('/documentation', () => {
     expect((await t.app.inject({ method: 'GET', url: '/documentation/static/no-such-file.js' })).statusCode).toBe(404);
   });
 
+  it('answers a file the viewer does not have with Amazon\'s 404, not the viewer\'s own error body', async () => {
+    for (const url of ['/documentation/static/no-such-file.js', '/documentation/static/..%2f..%2fpackage.json']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/^application\/json/);
+      expect(Object.keys(res.json()), url).toEqual(['reasonCode', 'message']);
+      expect(res.json().reasonCode, url).toBe('ResourceNotFound');
+      expect(res.headers['x-amz-pay-request-id'], url).toBeTruthy();
+      expect(res.headers['content-security-policy'], url).toContain("default-src 'self'");
+    }
+  });
+
   it('keeps the raw document at /documentation/json and /documentation/yaml (application/yaml)', async () => {
     const json = await t.app.inject({ method: 'GET', url: '/documentation/json' });
     expect(json.statusCode).toBe(200);
