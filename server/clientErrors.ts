@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { echo } from './domain/echo.js';
 import { apiError } from './domain/errors.js';
 import type { AmazonPayError } from './domain/errors.js';
 
@@ -46,5 +48,24 @@ export function answerClientError(nextRequestId: () => string) {
         'connection: close\r\n\r\n' +
         body,
     );
+  };
+}
+
+/**
+ * A `checkExpectation` listener for the HTTP(S) servers: a request whose Expect header is not
+ * `100-continue` is not run (Node would answer a bare 417 without a body or a request id); it gets
+ * 417 ExpectationFailed in Amazon's shape, then the connection closes (the body may still follow).
+ */
+export function answerExpectation(nextRequestId: () => string) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const error = apiError('ExpectationFailed', `The expectation '${echo(request.headers.expect ?? '')}' in the Expect header cannot be met; send no Expect header, or Expect: 100-continue.`);
+    const body = JSON.stringify(error.toBody());
+    response.writeHead(error.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-amz-pay-request-id': nextRequestId(),
+      connection: 'close',
+    });
+    response.end(body);
   };
 }

@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { GivenDeps } from './appDeps.js';
-import { answerClientError } from './clientErrors.js';
+import { answerClientError, answerExpectation } from './clientErrors.js';
 import type { Config } from './config.js';
 import type { Duplex } from 'node:stream';
 import { connectHandler } from './proxy/connectProxy.js';
@@ -106,10 +106,12 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   };
 
   const onClientError = answerClientError(() => app?.mock.ids.uuid() ?? randomUUID());
+  const onExpectation = answerExpectation(() => app?.mock.ids.uuid() ?? randomUUID());
   /** Keep-alive longer than common client pools (undici, axios agents, Java/.NET pools hold ~60 s). */
   const configure = <S extends NodeServer>(server: S): S => {
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.on('clientError', onClientError);
+    server.on('checkExpectation', onExpectation);
     return server;
   };
   // Decrypted CONNECT tunnels are served by this never-listening server with the same handler.

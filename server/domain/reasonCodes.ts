@@ -43,6 +43,7 @@ export const reasonCodes = {
   UnsupportedMediaType: { status: 415, message: 'The request body must be JSON.', source: 'mock' },
   RequestTimeout: { status: 408, message: 'The request did not arrive in time.', source: 'mock' },
   RequestHeaderFieldsTooLarge: { status: 431, message: 'The request headers are larger than the server accepts.', source: 'mock' },
+  ExpectationFailed: { status: 417, message: 'The expectation in the Expect header cannot be met.', source: 'mock' },
   PublicKeyIdInUse: { status: 409, message: 'The publicKeyId is already registered with a different key.', source: 'mock' },
   // 409 / 422 — business rules
   AmountMismatch: { status: 409, message: 'The amount does not match the amount of the Checkout Session.', source: '2nd' },

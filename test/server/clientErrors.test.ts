@@ -64,6 +64,14 @@ describe('requests Node refuses before any handler runs', () => {
     expectAmazonShaped(await rawExchange('\u0000\u0001\u0002 hello\r\n\r\n'), 400, 'InvalidRequest');
   });
 
+  it('answers an Expect other than 100-continue with Amazon-shaped 417 ExpectationFailed, running nothing', async () => {
+    const before = (await live.admin('GET', '/__admin/clock')).body.offsetSeconds;
+    const body = JSON.stringify({ advanceSeconds: 3600 });
+    const res = await rawExchange(`POST /__admin/clock HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: something-else\r\ncontent-length: ${body.length}\r\n\r\n${body}`);
+    expectAmazonShaped(res, 417, 'ExpectationFailed');
+    expect((await live.admin('GET', '/__admin/clock')).body.offsetSeconds).toBe(before);
+  });
+
   it('keeps serving afterwards', async () => {
     expect((await live.admin('GET', '/__admin/health')).status).toBe(200);
   });
