@@ -51,7 +51,8 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const amazon = toAmazonError(error, bodyLimit);
+    // A route may take more than the API's limit (an evidence file's upload URL): name the one that applied.
+    const amazon = toAmazonError(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (amazon.status >= 500 && !(error instanceof AmazonPayError)) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ reasonCode: amazon.reasonCode }, amazon.message);
     traceOf(request).error = amazon;

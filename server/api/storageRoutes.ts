@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ChargeRecord } from '../domain/charge/chargeRecord.js';
 import type { ChargePermissionRecord } from '../domain/chargePermission/chargePermissionRecord.js';
 import { apiError } from '../domain/errors.js';
-import type { FileRecord } from '../domain/file/fileRecord.js';
+import { MAX_FILE_BYTES, type FileRecord } from '../domain/file/fileRecord.js';
 import { receiveFileContent } from '../domain/file/uploadFile.js';
 import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
 import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
@@ -37,7 +37,8 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   });
 
   // Upload File's `url`: the evidence content is PUT here (any content type); only its size is kept.
-  app.put<{ Params: { merchant: string; fileId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/files/:fileId', async (request, reply) => {
+  // A file may be larger than an API request body (`--body-limit`), up to the upload's own limit.
+  app.put<{ Params: { merchant: string; fileId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/files/:fileId', { bodyLimit: MAX_FILE_BYTES }, async (request, reply) => {
     const { merchant, fileId } = request.params;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const contentType = typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : null;
