@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isReplayable, matchIdempotency, readIdempotencyKey, type IdempotencyRecord } from '../domain/idempotency.js';
-import type { Environment } from '../domain/types.js';
+import type { Environment, Region } from '../domain/types.js';
 import { headerText } from '../signing/headers.js';
 import type { Put, Store, StoreView } from '../store/store.js';
 import type { OperationRoute } from './operationRoute.js';
@@ -13,8 +13,12 @@ import type { OperationRoute } from './operationRoute.js';
  * keeping this answer for replay.
  */
 
-/** Record id of a key: sandbox and live of one merchant are separate systems. */
-export const idempotencyId = (environment: string, key: string) => `${environment}:${key}`;
+/**
+ * Record id of a key: sandbox and live of one merchant are separate systems, and so are the NA, EU
+ * and JP endpoints (an answer replayed into another region would name an object that region cannot
+ * read). NA keeps the id it always had, so keys stored before regions were told apart still replay.
+ */
+export const idempotencyId = (environment: string, region: Region, key: string) => (region === 'na' ? `${environment}:${key}` : `${environment}:${region}:${key}`);
 
 /** What makes two requests "the same": the operation, its path parameters and the raw body bytes. */
 export function fingerprintOf(operation: string, params: Record<string, string>, body: Buffer): string {
@@ -43,6 +47,7 @@ export interface Claim {
 export interface KeyedCall {
   route: Pick<OperationRoute, 'name' | 'method' | 'idempotency'>;
   environment: Environment;
+  region: Region;
   headers: IncomingHttpHeaders;
   params: Record<string, string>;
   raw: Buffer;
@@ -71,7 +76,7 @@ export class IdempotencyKeys {
     const need = call.route.idempotency === 'required' && this.policy === 'required' ? 'required' : 'optional';
     const key = readIdempotencyKey(headerText(call.headers, 'x-amz-pay-idempotency-key'), need);
     if (key === null) return noKey;
-    const held: HeldKey = { id: idempotencyId(call.environment, key), fingerprint: fingerprintOf(call.route.name, call.params, call.raw) };
+    const held: HeldKey = { id: idempotencyId(call.environment, call.region, key), fingerprint: fingerprintOf(call.route.name, call.params, call.raw) };
     const slot = `${ns}\0${held.id}`;
     for (;;) {
       for (let pending = this.#held.get(slot); pending; pending = this.#held.get(slot)) await pending;

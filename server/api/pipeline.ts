@@ -23,7 +23,7 @@ export function operationHandler(route: OperationRoute, deps: MockContext) {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const caller = await identifyCaller(request, raw, deps);
     const call = callOf(request, { route, raw, environment: caller.environment });
-    const claim = await deps.idempotency.claim(caller.ns, { route, environment: caller.environment, headers: request.headers, params: call.params, raw });
+    const claim = await deps.idempotency.claim(caller.ns, { route, environment: caller.environment, region: caller.region, headers: request.headers, params: call.params, raw });
     if ('replay' in claim) {
       trace.replayed = true;
       return sendAmazonJson(reply, claim.replay.status, claim.replay.payload);

@@ -99,6 +99,21 @@ describe('idempotency keys on POST', () => {
     expect(await sessions()).toBe(before + 1);
   });
 
+  it('scopes keys per region: a key first used in EU does not replay the EU answer to an NA call', async () => {
+    const body = readySessionBody();
+    const eu = await t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'region-key', region: 'eu' });
+    expect(eu.status).toBe(201);
+    const na = await t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'region-key', region: 'na' });
+    expect(na.status).toBe(201);
+    expect(na.body.checkoutSessionId).not.toBe(eu.body.checkoutSessionId);
+    // Each answer names an object its own region can read.
+    expect((await t.call('GET', `/v2/checkoutSessions/${na.body.checkoutSessionId}`, undefined, { region: 'na' })).status).toBe(200);
+    expect((await t.call('GET', `/v2/checkoutSessions/${eu.body.checkoutSessionId}`, undefined, { region: 'eu' })).status).toBe(200);
+    // Within a region the key still replays.
+    const again = await t.call('POST', '/v2/checkoutSessions', body, { idempotencyKey: 'region-key', region: 'eu' });
+    expect(again.body).toEqual(eu.body);
+  });
+
   it('scopes keys per merchant', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
     t.app.mock.keys.add('SANDBOX-OTHERMERCHANT00000001', publicKey);
