@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { apiError } from '../domain/errors.js';
-import { isUiPath, LOGIN_PATH, uiCredential } from './ui/uiAuth.js';
+import { isCrossSite, isUiPath, LOGIN_PATH, uiCredential } from './ui/uiAuth.js';
 
 /** Control routes anyone may call: the health check, what IPN receivers fetch, and the CA clients trust. */
 const open = new Set(['/__admin/health', '/__admin/ipn/signing-cert.pem', '/__admin/ipn/unsubscribe', '/__admin/ca.pem', LOGIN_PATH]);
@@ -19,9 +19,11 @@ export function isControlRoute(routeUrl: string | undefined): boolean {
  *
  * The decision is made on the route that matched, never on the URL text: the router decodes
  * percent-escapes (`/%5F%5Fadmin/reset` reaches the `/__admin/reset` handler), so a check on the
- * raw URL could be walked around.
+ * raw URL could be walked around. With or without a token, state-changing control calls a browser
+ * sends from another site are refused (see refuseCrossSiteWrites).
  */
 export function requireAdminToken(app: FastifyInstance, token: string | null): void {
+  refuseCrossSiteWrites(app);
   if (token === null) return;
   const expected = digest(`Bearer ${token}`);
   app.addHook('onRequest', async (request) => {
@@ -32,5 +34,21 @@ export function requireAdminToken(app: FastifyInstance, token: string | null): v
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
       throw apiError('UnauthorizedAccess', 'The control API needs the header Authorization: Bearer <token> (the --admin-token setting).');
     }
+  });
+}
+
+/**
+ * A browser page on any site can send a "simple" POST or DELETE (a text/plain body, no custom
+ * header) to a mock on loopback without any CORS permission, and without a token nothing would stop
+ * it resetting state, moving the clock or registering keys. Browsers say where a request comes
+ * from (Sec-Fetch-Site, or Origin); test code and SDKs send neither. So a control route that
+ * changes state refuses a request from another site: 401 UnauthorizedAccess, nothing run. The
+ * dashboard's forms make the same check themselves and answer it with a page.
+ */
+function refuseCrossSiteWrites(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url;
+    if (request.method === 'GET' || request.method === 'HEAD' || !isControlRoute(route) || isUiPath(route!) || !isCrossSite(request)) return done();
+    done(apiError('UnauthorizedAccess', 'The control API does not take requests a browser sends from another site; call it from test code (no Origin header) or use the dashboard at /__admin/ui.'));
   });
 }

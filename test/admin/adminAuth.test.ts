@@ -74,3 +74,44 @@ describe('the control-API token is checked on the route that matched', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('control calls a browser sends from another site', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  // What a page elsewhere can send to a mock on loopback without any CORS permission: a "simple"
+  // request (text/plain body, no custom header), which the browser sends whatever the answer.
+  const foreign = [
+    { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
+    { 'sec-fetch-site': 'same-site' },
+    { origin: 'https://evil.example', host: '127.0.0.1:8080' },
+    { origin: 'null', host: '127.0.0.1:8080' },
+  ];
+
+  it('refuses them with 401 UnauthorizedAccess on every state-changing control route, changing nothing', async () => {
+    const created = await t.call('POST', '/v2/checkoutSessions', { storeId: 'amzn1.application-oa2-client.8b5e45312b5248b69eeaStoreId01', webCheckoutDetails: { checkoutReviewReturnUrl: 'https://merchant.example/review' } });
+    expect(created.status).toBe(201);
+    const leaks: string[] = [];
+    for (const headers of foreign) {
+      for (const { method, path } of controlRoutes.filter((r) => r.method !== 'GET' && !r.path.startsWith('/__admin/ui'))) {
+        const res = await t.raw({ method, url: path, headers: { ...headers, 'content-type': 'text/plain' }, payload: '{}' });
+        if (res.status !== 401 || res.body.reasonCode !== 'UnauthorizedAccess' || !res.headers['x-amz-pay-request-id']) leaks.push(`${JSON.stringify(headers)} ${method} ${path} -> ${res.status}`);
+      }
+      const moved = await t.raw({ method: 'POST', url: '/__admin/clock', headers: { ...headers, 'content-type': 'text/plain' }, payload: '{"advanceSeconds":86400}' });
+      expect(moved.status).toBe(401);
+    }
+    expect(leaks).toEqual([]);
+    expect((await t.call('GET', `/v2/checkoutSessions/${created.body.checkoutSessionId}`)).status).toBe(200);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock' })).body.offsetSeconds).toBe(0);
+  });
+
+  it('still takes them from test code (no Origin) and from the same origin', async () => {
+    expect((await t.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 60 } })).status).toBe(200);
+    expect((await t.raw({ method: 'POST', url: '/__admin/clock', headers: { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:8080', 'sec-fetch-site': 'same-origin' }, payload: { advanceSeconds: 60 } })).status).toBe(200);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(200);
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+});
