@@ -58,7 +58,7 @@ export function clockRoutes(app: FastifyInstance, deps: MockContext): void {
       clock.restore(before);
       throw apiError('InvalidParameterValue', `The clock would leave the supported range (1970-01-01 to 9000-01-01); it was not moved.`);
     }
-    await saveClock(deps.store, deps.clocks, merchant); // survives a restart
+    await saveClock(deps.store, deps.clocks, merchant, before); // survives a restart
     await deps.settler.settleAll();
     return clockView(clock);
   });

@@ -3,7 +3,7 @@ import { sendAmazonJson } from './contentType.js';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { echo } from '../domain/echo.js';
 import { AmazonPayError, apiError } from '../domain/errors.js';
-import { StoreUnavailableError } from '../store/errors.js';
+import { storeUnavailable, StoreUnavailableError } from '../store/errors.js';
 import { refused } from '../html/errorPage.js';
 import { pageHeaders } from '../html/html.js';
 import { isPagePath } from './frameworkErrors.js';
@@ -26,7 +26,7 @@ export function patternOf(method: string, url: string): PathPattern {
 function toAmazonError(error: FastifyError, bodyLimit: number): AmazonPayError {
   if (error instanceof AmazonPayError) return error;
   // A write that could not be made durable changed nothing: the client may retry.
-  if (error instanceof StoreUnavailableError) return apiError('ServiceUnavailable', 'The emulator could not reach or write its store (a full or failing disk, or Redis unreachable); nothing was changed. Retry later.');
+  if (error instanceof StoreUnavailableError) return storeUnavailable();
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return apiError('RequestEntityTooLarge', `The request body is larger than ${bodyLimit} bytes.`);

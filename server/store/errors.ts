@@ -1,6 +1,13 @@
+import { apiError, type AmazonPayError } from '../domain/errors.js';
+
 /** A write the store could not make durable (disk full, I/O error): nothing of it was kept. */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
+}
+
+/** The answer to a StoreUnavailableError, for the API and the dashboard alike: 503, nothing changed, retry later. */
+export function storeUnavailable(): AmazonPayError {
+  return apiError('ServiceUnavailable', 'The emulator could not reach or write its store (a full or failing disk, or Redis unreachable); nothing was changed. Retry later.');
 }
 
 /** The store cannot start: the message says what, which file, and what to do. */

@@ -12,10 +12,20 @@ export const SERVER_NAMESPACE = '~server';
 const CLOCK_ID = 'clock';
 const IDS_ID = 'idGenerator';
 
-/** Saves the clock the control API just moved (a merchant's own, or the global one), so it survives a restart. */
-export function saveClock(store: Store, clocks: ClockBook, merchant?: string): Promise<void> {
-  const setting = clocks.control(merchant).setting();
-  return store.transact(merchant ?? SERVER_NAMESPACE, () => ({ puts: [{ collection: 'settings', id: CLOCK_ID, value: setting }], result: undefined }));
+/**
+ * Saves the clock the control API just moved (a merchant's own, or the global one), so it survives
+ * a restart. A save the store refuses (a full disk) puts the clock back to `before` and rethrows:
+ * the move is answered 503 "nothing was changed", so nothing may have changed.
+ */
+export async function saveClock(store: Store, clocks: ClockBook, merchant: string | undefined, before: ClockSetting): Promise<void> {
+  const clock = clocks.control(merchant);
+  const setting = clock.setting();
+  try {
+    await store.transact(merchant ?? SERVER_NAMESPACE, () => ({ puts: [{ collection: 'settings', id: CLOCK_ID, value: setting }], result: undefined }));
+  } catch (err) {
+    clock.restore(before);
+    throw err;
+  }
 }
 
 /** The clock setting saved for a merchant (or, without one, for the server), if any. */

@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileStore } from '../../server/store/index.js';
+import { tempDirs } from '../store/tempDir.js';
 import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';
 
 let t: TestApp;
@@ -47,5 +52,39 @@ describe('clock values out of range', () => {
     const res = await clock({ advanceSeconds: 400 * 86_400 });
     expect(res.status).toBe(200);
     await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+});
+
+describe.skipIf(!existsSync('/dev/full'))('a clock move the store cannot keep (a full disk)', () => {
+  const temp = tempDirs();
+  afterAll(() => temp.cleanup());
+
+  it('answers 503 ServiceUnavailable and leaves every clock where it was, control API and dashboard form alike', async () => {
+    const file = path.join(await temp.make(), 'db.json');
+    const store = new FileStore(file);
+    const full = await testApp({}, { store });
+    try {
+      expect((await full.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 10 } })).status).toBe(200);
+      await symlink('/dev/full', `${file}.2.log`);
+      await store.compact(); // the log moves to generation 2: a full disk
+      const view = async (merchant?: string) => (await full.raw({ method: 'GET', url: `/__admin/clock${merchant ? `?merchant=${merchant}` : ''}` })).body;
+      const before = { server: await view(), merchant: await view('AMZNPAYMOCKDEMO000000001') };
+
+      const moved = await full.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 3600, frozen: true } });
+      expect(moved.status).toBe(503);
+      expect(moved.body).toEqual({ reasonCode: 'ServiceUnavailable', message: expect.stringMatching(/nothing was changed/) });
+      const own = await full.raw({ method: 'POST', url: '/__admin/clock?merchant=AMZNPAYMOCKDEMO000000001', payload: { advanceSeconds: 86_400 } });
+      expect(own.status).toBe(503);
+      const form = await full.app.inject({ method: 'POST', url: '/__admin/ui/clock', payload: 'advanceSeconds=86400', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.statusCode).toBe(503);
+
+      expect({ server: await view(), merchant: await view('AMZNPAYMOCKDEMO000000001') }).toEqual({
+        server: { ...before.server, now: expect.any(String), amazonTimestamp: expect.any(String) },
+        merchant: { ...before.merchant, now: expect.any(String), amazonTimestamp: expect.any(String) },
+      });
+    } finally {
+      await rm(`${file}.2.log`, { force: true });
+      await full.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { AmazonPayError, apiError } from '../../domain/errors.js';
 import { FormError, parseForm } from '../../html/forms.js';
 import { html } from '../../html/html.js';
 import { EARLIEST_CLOCK, LATEST_CLOCK } from '../clockRoutes.js';
+import { storeUnavailable, StoreUnavailableError } from '../../store/errors.js';
 import { saveClock } from '../../store/serverState.js';
 import { journalEntryPage, journalListPage } from './journalPages.js';
 import { merchantPage } from './merchantPage.js';
@@ -73,6 +74,11 @@ function uiErrorHandler(this: unknown, error: FastifyError | Error, request: Fas
   // The token check's 401 is the control API's JSON, unless a browser asked for a page.
   if (error instanceof AmazonPayError && error.status === 401 && !/text\/html/.test(String(request.headers.accept ?? ''))) return reply.code(401).send(error.toBody());
   if (error instanceof AmazonPayError && error.status < 500) return sendPage(reply, error.status, problemPage(error.status, `${error.reasonCode}: ${error.message}`));
+  // A store that cannot write (a full disk) is the control API's 503, not a crash of the page.
+  if (error instanceof StoreUnavailableError) {
+    const unavailable = storeUnavailable();
+    return sendPage(reply, unavailable.status, problemPage(unavailable.status, `${unavailable.reasonCode}: ${unavailable.message}`));
+  }
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return sendPage(reply, status, problemPage(status, error.message));
   request.log.error({ err: error }, 'dashboard page failed');
@@ -176,7 +182,7 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
       clock.restore(before);
       throw new UiProblem(400, 'The clock would leave the supported range (1970-01-01 to 9000-01-01); it was not moved.');
     }
-    await saveClock(deps.store, deps.clocks, merchant);
+    await saveClock(deps.store, deps.clocks, merchant, before);
     await deps.settler.settleAll();
     return reply.redirect(backTo(form.get('back')), 303);
   });
