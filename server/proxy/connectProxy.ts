@@ -87,7 +87,7 @@ function route(connection: ProxyConnection, req: IncomingMessage): void {
 function intercept({ options, socket, head }: ProxyConnection, target: NonNullable<ReturnType<typeof amazonHostOf>>): void {
   const leaf = options.leaves.leafFor(target.host);
   if (!leaf) throw new Error(`no leaf for ${target.host}`);
-  socket.write('HTTP/1.1 200 Connection Established\r\nproxy-agent: amazon-pay-mock\r\n\r\n');
+  socket.write(established(options));
   if (head.length > 0) socket.unshift(head);
   const tls = new TLSSocket(socket as Socket, { isServer: true, secureContext: leaf.context, ALPNProtocols: ['http/1.1'] });
   markTunnel(tls, target);
@@ -116,7 +116,7 @@ function passThrough(connection: ProxyConnection, { host, port }: { host: string
   let connected = false;
   upstream.once('connect', () => {
     connected = true;
-    socket.write('HTTP/1.1 200 Connection Established\r\nproxy-agent: amazon-pay-mock\r\n\r\n');
+    socket.write(established(options));
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream);
     upstream.pipe(socket);
@@ -127,6 +127,11 @@ function passThrough(connection: ProxyConnection, { host, port }: { host: string
   });
   upstream.on('close', () => socket.destroy());
   socket.on('close', () => upstream.destroy());
+}
+
+/** The 200 that opens a tunnel; it carries a request id like every other answer of the mock. */
+function established(options: ConnectProxyOptions): string {
+  return `HTTP/1.1 200 Connection Established\r\nproxy-agent: amazon-pay-mock\r\nx-amz-pay-request-id: ${options.requestId()}\r\n\r\n`;
 }
 
 const statusText: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable' };

@@ -132,6 +132,13 @@ describe('the intercepting HTTPS proxy on the HTTP listener', () => {
     }
   });
 
+  it('answers a CONNECT it serves with 200 and an x-amz-pay-request-id, like every other answer', async () => {
+    const opened = parseRaw(await rawExchange(live.server.http!.port, 'CONNECT pay-api.amazon.com:443 HTTP/1.1\r\nhost: pay-api.amazon.com:443\r\n\r\n', 300));
+    expect(opened.status).toBe(200);
+    expect(opened.headers['x-amz-pay-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(opened.headers['content-length']).toBeUndefined();
+  });
+
   it('answers malformed CONNECT lines with 400 and keeps listening', async () => {
     const port = live.server.http!.port;
     for (const target of ['garbage', 'pay-api.amazon.com', ':443', 'pay-api.amazon.com:99999', 'pay-api.amazon.com:0', 'a b:443']) {
