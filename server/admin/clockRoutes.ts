@@ -29,7 +29,7 @@ const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z
  * merchant's own clock; due transitions run at once.
  */
 export function clockRoutes(app: FastifyInstance, deps: MockContext): void {
-  app.get('/__admin/clock', async (request) => clockView(deps.clocks.control(merchantParam(request.query))));
+  app.get('/__admin/clock', async (request) => clockView(deps.clocks.view(merchantParam(request.query))));
   app.post('/__admin/clock', async (request) => {
     const body = parseJsonBody(request.body);
     for (const key of Object.keys(body)) if (!allowed.has(key)) throw apiError('UnrecognizedField', `The field '${key}' is invalid for this API. Use advanceSeconds, set or frozen.`);

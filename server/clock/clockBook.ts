@@ -15,6 +15,16 @@ export class ClockBook {
     return this.merchants.get(ns) ?? this.global;
   }
 
+  /**
+   * The clock the control API shows: the merchant's own, or, for a merchant that has not moved its
+   * own, a fresh one following the global clock, as `control` would make, but not kept: reading a
+   * clock must not leave an entry behind for every name anyone asks about.
+   */
+  view(ns?: string): ControlledClock {
+    if (ns === undefined) return this.global;
+    return this.merchants.get(ns) ?? new ControlledClock(() => this.global.now());
+  }
+
   /** The clock the control API moves: the merchant's own (created on first use), or the global one. */
   control(ns?: string): ControlledClock {
     if (ns === undefined) return this.global;

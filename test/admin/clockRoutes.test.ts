@@ -88,3 +88,19 @@ describe.skipIf(!existsSync('/dev/full'))('a clock move the store cannot keep (a
     }
   });
 });
+
+describe('reading a merchant clock', () => {
+  it('keeps nothing for a merchant that never moved its clock, however many are asked about', async () => {
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+    const own = () => (t.app.mock.clocks as unknown as { merchants: Map<string, unknown> }).merchants.size;
+    for (let i = 0; i < 50; i++) {
+      const res = await t.raw({ method: 'GET', url: `/__admin/clock?merchant=NEVERMOVED${i}` });
+      expect(res.status).toBe(200);
+      expect(res.body.offsetSeconds).toBe(0);
+    }
+    expect(own()).toBe(0);
+    expect((await clock({ advanceSeconds: 60 }, 'MOVED1')).status).toBe(200);
+    expect(own()).toBe(1);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock?merchant=MOVED1' })).body.offsetSeconds).toBe(60);
+  });
+});

@@ -96,7 +96,7 @@ function formOf(request: FastifyRequest): Map<string, string> {
 }
 
 function readRoutes(app: FastifyInstance, deps: MockContext): void {
-  app.get('/__admin/ui', async (_request, reply) => sendPage(reply, 200, overviewPage(await merchants(deps), deps.clocks.control().state())));
+  app.get('/__admin/ui', async (_request, reply) => sendPage(reply, 200, overviewPage(await merchants(deps), deps.clocks.view().state())));
 
   app.get('/__admin/ui/app.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(uiScript));
 
@@ -117,7 +117,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         state,
         page,
         objects: await loadObjectPage(deps, { ns, kind, page, state }),
-        clock: deps.clocks.control(ns).state(),
+        clock: deps.clocks.view(ns).state(),
         rules: await deps.scenarios.list(ns),
         deliveries: await deps.ipn.deliveries({ merchant: ns, limit: 20 }),
         journal: await deps.journal.query({ merchant: ns, limit: 20 }),
