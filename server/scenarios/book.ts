@@ -146,12 +146,6 @@ export class ScenarioBook {
   }
 
   /**
-   * What the rules make of a call. Rules whose outcome is `normal` only add their delay (latency
-   * faults) and let the search go on; the first matching rule with another outcome decides it.
-   * Every rule that applied has its remaining count taken down by one (a control-API rule's in the
-   * same step as the decision, so two processes sharing the rules never both use its last count).
-   */
-  /**
    * Whether any rule is in force for this merchant (its own or everyone's). When none is, a call
    * need not gather the facts rules match on.
    */
@@ -160,31 +154,50 @@ export class ScenarioBook {
     return this.fileRules.some(applies) || (await this.#added.current()).some(applies);
   }
 
+  /**
+   * What the rules make of a call. Rules whose outcome is `normal` only add their delay (latency
+   * faults) and let the search go on; the first matching rule with another outcome decides it.
+   * Every rule that applied has its remaining count taken down by one (a control-API rule's in the
+   * same step as the decision, so two processes sharing the rules never both use its last count).
+   */
   async take(facts: CallFacts, merchant: string): Promise<TakenRules | null> {
-    let fileRulesUsed: ActiveRule[] = [];
-    const taken = await this.#added.update<TakenRules | null>((current) => {
-      const next = [...current];
-      let changed = false;
-      fileRulesUsed = [];
-      let delayMs = 0;
-      const names: string[] = [];
-      const candidates = [...current.map((rule, index) => ({ rule, index })), ...this.fileRules.map((rule) => ({ rule, index: -1 }))];
-      for (const { rule, index } of candidates) {
-        if (rule.merchant !== null && rule.merchant !== merchant) continue;
-        if (!ruleMatches(rule, facts)) continue;
-        if (rule.times !== null && index >= 0) {
-          next[index] = { ...rule, times: rule.times - 1 };
-          changed = true;
-        } else if (rule.times !== null) fileRulesUsed.push(rule);
-        delayMs += rule.delayMs;
-        names.push(rule.name);
-        if (rule.outcome.kind !== 'normal') return { rules: changed ? next : null, result: { rule, delayMs, names } };
-      }
-      return { rules: changed ? next : null, result: names.length ? { rule: null, delayMs, names } : null };
-    });
-    // File rules are this process's own: their counts go down once the step above is done.
-    for (const rule of fileRulesUsed) if (rule.times !== null) rule.times -= 1;
-    return taken;
+    // File rules are this process's own: their counts are taken down at once, inside the step, so
+    // a call in flight alongside never sees a count another call already used. A step may run
+    // more than once (a shared store's transaction) or fail: each run first gives back what an
+    // earlier run took.
+    let reserved: ActiveRule[] = [];
+    const giveBack = () => {
+      for (const rule of reserved) if (rule.times !== null) rule.times += 1;
+      reserved = [];
+    };
+    try {
+      return await this.#added.update<TakenRules | null>((current) => {
+        giveBack();
+        const next = [...current];
+        let changed = false;
+        let delayMs = 0;
+        const names: string[] = [];
+        const candidates = [...current.map((rule, index) => ({ rule, index })), ...this.fileRules.map((rule) => ({ rule, index: -1 }))];
+        for (const { rule, index } of candidates) {
+          if (rule.merchant !== null && rule.merchant !== merchant) continue;
+          if (!ruleMatches(rule, facts)) continue;
+          if (rule.times !== null && index >= 0) {
+            next[index] = { ...rule, times: rule.times - 1 };
+            changed = true;
+          } else if (rule.times !== null) {
+            rule.times -= 1;
+            reserved.push(rule);
+          }
+          delayMs += rule.delayMs;
+          names.push(rule.name);
+          if (rule.outcome.kind !== 'normal') return { rules: changed ? next : null, result: { rule, delayMs, names } };
+        }
+        return { rules: changed ? next : null, result: names.length ? { rule: null, delayMs, names } : null };
+      });
+    } catch (err) {
+      giveBack();
+      throw err;
+    }
   }
 }
 

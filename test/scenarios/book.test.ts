@@ -68,3 +68,50 @@ describe('ScenarioBook.loadFiles', () => {
     });
   });
 });
+
+describe('ScenarioBook.take', () => {
+  const facts = { operation: 'getCharge', checkoutSessionId: null, merchantReferenceId: null, amount: null, currency: null, publicKeyId: null, headers: {} } as const;
+  const onceFile = { 'once.json': JSON.stringify({ name: 'once', match: { operation: 'getCharge' }, outcome: { kind: 'drop' }, times: 1 }) };
+
+  it('applies a file rule with times 1 to one call only, also when calls are in flight together', async () => {
+    await withScenarioDir(onceFile, async (dir) => {
+      const book = new ScenarioBook(dir);
+      book.loadFiles();
+      const taken = await Promise.all([book.take(facts, 'M'), book.take(facts, 'M'), book.take(facts, 'M')]);
+      expect(taken.filter((t) => t?.rule?.name === 'once')).toHaveLength(1);
+      expect((await book.list())[0]!.times).toBe(0);
+    });
+  });
+
+  it('applies a file rule with times 1 to one call only on a shared store, whose steps take a round trip', async () => {
+    const store = createStore('memory');
+    await store.open();
+    await withScenarioDir(onceFile, async (dir) => {
+      const book = new ScenarioBook(dir, rulesInStore(store));
+      book.loadFiles();
+      const taken = await Promise.all([book.take(facts, 'M'), book.take(facts, 'M'), book.take(facts, 'M')]);
+      expect(taken.filter((t) => t?.rule?.name === 'once')).toHaveLength(1);
+    });
+    await store.close();
+  });
+
+  it('gives back a file rule\'s count when the step that took it fails', async () => {
+    await withScenarioDir(onceFile, async (dir) => {
+      let fail = true;
+      const flaky = {
+        async update<R>(change: (rules: readonly never[]) => { result: R }): Promise<R> {
+          const { result } = change([]);
+          if (fail) throw new Error('store down');
+          return result;
+        },
+        current: async () => [],
+      };
+      const book = new ScenarioBook(dir, flaky);
+      book.loadFiles();
+      await expect(book.take(facts, 'M')).rejects.toThrow('store down');
+      fail = false;
+      expect((await book.take(facts, 'M'))?.rule?.name).toBe('once');
+      expect(await book.take(facts, 'M')).toBeNull();
+    });
+  });
+});
