@@ -53,8 +53,8 @@ export function clockRoutes(app: FastifyInstance, deps: MockContext): void {
     if (frozen === false) clock.thaw();
     if (instant !== undefined) clock.set(instant);
     if (advanceSeconds !== undefined) clock.advance(Math.round((advanceSeconds as number) * 1000));
-    // A move that takes this clock (or, moving the server clock, any merchant's) out of range changes nothing.
-    if (!inRange(clock.now()) || !inRange(deps.clocks.latestNow())) {
+    // A move that takes this clock (or, moving the server clock, any merchant's, ahead or behind) out of range changes nothing.
+    if (!deps.clocks.allWithin(EARLIEST_CLOCK, LATEST_CLOCK)) {
       clock.restore(before);
       throw apiError('InvalidParameterValue', `The clock would leave the supported range (1970-01-01 to 9000-01-01); it was not moved.`);
     }

@@ -40,6 +40,14 @@ export class ClockBook {
     return latest;
   }
 
+  /** Whether every clock (the server's and each merchant's own) reads a time from `earliest` to `latest`. */
+  allWithin(earliest: number, latest: number): boolean {
+    const within = (t: number) => Number.isFinite(t) && t >= earliest && t <= latest;
+    if (!within(this.global.now())) return false;
+    for (const clock of this.merchants.values()) if (!within(clock.now())) return false;
+    return true;
+  }
+
   /** Drops a merchant's own clock, or resets the global one and drops every merchant's. */
   reset(ns?: string): void {
     if (ns !== undefined) {

@@ -48,6 +48,16 @@ describe('clock values out of range', () => {
     await t.raw({ method: 'POST', url: '/__admin/reset' });
   });
 
+  it('refuses moving the server clock back when a merchant clock behind it would leave the range', async () => {
+    expect((await clock({ advanceSeconds: -40 * 365 * 86_400 }, 'AMZNPAYMOCKDEMO000000001')).status).toBe(200);
+    const res = await clock({ set: '1975-01-01T00:00:00Z' });
+    expect(res.status).toBe(400);
+    expect(res.body.reasonCode).toBe('InvalidParameterValue');
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock' })).body.offsetSeconds).toBe(0);
+    expect((await t.raw({ method: 'GET', url: '/__admin/clock?merchant=AMZNPAYMOCKDEMO000000001' })).body.now).toMatch(/^19[89]\d-/);
+    await t.raw({ method: 'POST', url: '/__admin/reset' });
+  });
+
   it('still takes large moves within range', async () => {
     const res = await clock({ advanceSeconds: 400 * 86_400 });
     expect(res.status).toBe(200);

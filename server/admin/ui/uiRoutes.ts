@@ -177,8 +177,7 @@ function actionRoutes(app: FastifyInstance, deps: MockContext): void {
     if (frozen === 'false') clock.thaw();
     if (seconds !== null) clock.advance(seconds * 1000);
     // The control API's rules: every clock stays in range, and a move survives a restart.
-    const inRange = (t: number) => t >= EARLIEST_CLOCK && t <= LATEST_CLOCK;
-    if (!inRange(clock.now()) || !inRange(deps.clocks.latestNow())) {
+    if (!deps.clocks.allWithin(EARLIEST_CLOCK, LATEST_CLOCK)) {
       clock.restore(before);
       throw new UiProblem(400, 'The clock would leave the supported range (1970-01-01 to 9000-01-01); it was not moved.');
     }
