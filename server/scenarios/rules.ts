@@ -151,6 +151,8 @@ export function ruleMatches(rule: ScenarioRule, facts: CallFacts): boolean {
   const m = rule.match;
   if (rule.times === 0) return false;
   if (m.operation !== '*' && m.operation !== facts.operation) return false;
+  // A wildcard simulate rule is for the operations that know its code; any other call passes it by.
+  if (rule.outcome.kind === 'simulate' && !simulationCodes[facts.operation]?.[rule.outcome.code]) return false;
   if (m.checkoutSessionId !== undefined && m.checkoutSessionId !== facts.checkoutSessionId) return false;
   if (m.merchantReferenceId !== undefined && m.merchantReferenceId !== facts.merchantReferenceId) return false;
   if (m.amount !== undefined && (facts.amount === null || !sameAmount(m.amount, facts.amount))) return false;

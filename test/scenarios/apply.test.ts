@@ -34,6 +34,18 @@ describe('applyScenarios', () => {
     expect(simulated.override).toEqual({ kind: 'decline', reasonCode: 'HardDeclined' });
     expect(await applyScenarios(await bookWith({ name: 'gone', match: { operation: '*' }, outcome: { kind: 'drop' } }), facts('getCharge'), 'M')).toMatchObject({ drop: true, error: null });
   });
+
+  it('applies a wildcard simulate rule only to operations that know its code, keeping its count for them', async () => {
+    const book = await bookWith(
+      { name: 'decline-next-charge', match: { operation: '*' }, outcome: { kind: 'simulate', code: 'HardDeclined' }, times: 1 },
+      { name: 'slow-gets', match: { operation: 'getChargePermission' }, outcome: { kind: 'error', reasonCode: 'TooManyRequests' } },
+    );
+    // A read the code means nothing to: the rule neither answers it nor uses its one count there.
+    expect(await applyScenarios(book, facts('getCharge'), 'M')).toBeNull();
+    expect((await applyScenarios(book, facts('getChargePermission'), 'M'))!.decidedBy).toBe('slow-gets');
+    expect((await applyScenarios(book, facts('createCharge'), 'M'))!.override).toEqual({ kind: 'decline', reasonCode: 'HardDeclined' });
+    expect(await applyScenarios(book, facts('createCharge'), 'M')).toBeNull();
+  });
 });
 
 describe('parseFault', () => {
