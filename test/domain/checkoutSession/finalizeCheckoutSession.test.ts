@@ -4,6 +4,7 @@ import { finalizeCheckoutSession } from '../../../server/domain/checkoutSession/
 import { getCheckoutSession } from '../../../server/domain/checkoutSession/getCheckoutSession.js';
 import type { SessionRecord } from '../../../server/domain/checkoutSession/sessionRecord.js';
 import { sessionWrite } from '../../../server/domain/checkoutSession/sessionState.js';
+import { approveSession } from '../../../server/domain/checkoutSession/approveSession.js';
 import type { CheckoutSession } from '../../../server/domain/types.js';
 import { expectAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
@@ -92,5 +93,22 @@ describe('finalizeCheckoutSession', () => {
     expect(result.status).toBe(202);
     const chargeId = (result.body as Record<string, any>).chargeId;
     expect(world.get<any>('charges', chargeId).charge.statusDetails.state).toBe('AuthorizationInitiated');
+  });
+
+  it.each(['3064', '3434'])('lets a simulation string override card %s, which canceled the session on return, as Complete does', (card) => {
+    const world = domainWorld();
+    const { id, shippingAddress } = approvedSession(world);
+    const tools = { ids: world.ids, now: world.now, publicUrl: 'https://mock.test' };
+    world.apply({ status: 200, body: null, writes: [sessionWrite(approveSession(world.get<SessionRecord>('checkoutSessions', id), { card }, tools))] });
+    expect(world.get<SessionRecord>('checkoutSessions', id).session.statusDetails.state).toBe('Canceled');
+    const body = { shippingAddress, chargeAmount: usd('50.00'), paymentIntent: 'Authorize', canHandlePendingAuthorization: true };
+    const result = world.apply(finalizeCheckoutSession(world.env(), id, { body, override: { kind: 'pending', settleTo: 'Authorized', reasonCode: null } }));
+    expect(result.status).toBe(202);
+    expect(world.get<SessionRecord>('checkoutSessions', id).session.statusDetails.state).toBe('Completed');
+    // Without a simulation string the card decides.
+    const other = approvedSession(world);
+    world.apply({ status: 200, body: null, writes: [sessionWrite(approveSession(world.get<SessionRecord>('checkoutSessions', other.id), { card }, tools))] });
+    const refused = finalizeCheckoutSession(world.env(), other.id, { body: { ...body, shippingAddress: other.shippingAddress } });
+    expect(refused).toMatchObject({ status: 422, body: { reasonCode: 'CheckoutSessionCanceled' } });
   });
 });
