@@ -44,3 +44,29 @@ describe('Settler background pass on a shared store', () => {
     }
   });
 });
+
+describe('Settler and a clock moved back during a pass', () => {
+  it('keeps the schedule of a dispute that is no longer due, so its deadline still passes with nobody reading it', async () => {
+    const deadline = Date.UTC(2030, 0, 10);
+    const clock = new ControlledClock(() => deadline + 1000);
+    const inner = createStore('memory');
+    await inner.open();
+    const dispute = { dispute: { disputeId: 'S01-1111111-2222222-B000001', statusDetails: { state: 'ActionRequired' } }, meta: { environment: 'sandbox', deadlineMs: deadline } };
+    await inner.transact('m1', () => ({ puts: [{ collection: 'disputes', id: dispute.dispute.disputeId, value: dispute, dueAt: deadline }], result: null }));
+    // The pass finds the dispute due; before its transaction runs, the control API moves the clock back an hour.
+    const store = Object.assign(Object.create(inner), {
+      transact(ns: string, work: Parameters<typeof inner.transact>[1]) {
+        clock.advance(-3_600_000);
+        return inner.transact(ns, work);
+      },
+    });
+    const settler = new Settler(store, new ClockBook(clock), 'http://127.0.0.1:9');
+    try {
+      await settler.settleAll();
+      expect(await inner.nextDue()).toBe(deadline);
+    } finally {
+      await settler.stop();
+      await inner.close();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { Put } from './writes.js';
 import type { DisputeRecord } from './dispute/disputeRecord.js';
-import { settleDispute } from './dispute/disputeOperations.js';
+import { disputeWrite, settleDispute } from './dispute/disputeOperations.js';
 import type { ChargeRecord } from './charge/chargeRecord.js';
 import { chargeWrite } from './charge/chargeState.js';
 import { settleCharge } from './charge/settleCharge.js';
@@ -63,6 +63,7 @@ export function dueAtOf(state: StateView, collection: string, id: string): numbe
   if (collection === 'charges') return scheduled(state.get<ChargeRecord>(collection, id), chargeWrite);
   if (collection === 'chargePermissions') return scheduled(state.get<ChargePermissionRecord>(collection, id), permissionWrite);
   if (collection === 'refunds') return scheduled(state.get<RefundRecord>(collection, id), refundWrite);
+  if (collection === 'disputes') return scheduled(state.get<DisputeRecord>(collection, id), (record) => ({ dueAt: disputeWrite(record).dueAt ?? null }));
   return null;
 }
 

@@ -54,7 +54,7 @@ function epochMs(value: unknown, field: string): number {
   return n < 1e11 ? n * 1000 : n;
 }
 
-const disputeWrite = (record: DisputeRecord): Put => ({
+export const disputeWrite = (record: DisputeRecord): Put => ({
   collection: 'disputes',
   id: record.dispute.disputeId,
   value: record,
