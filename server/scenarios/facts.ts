@@ -50,7 +50,8 @@ export function callFacts(state: StateView, call: CallInput): Partial<CallFacts>
   const storedMetadata: MerchantMetadata | null | undefined = session?.session.merchantMetadata ?? charge?.charge.merchantMetadata ?? permission?.chargePermission.merchantMetadata;
   const bodyMetadata = fieldOf(body, 'merchantMetadata');
   return {
-    merchantReferenceId: (bodyMetadata != null ? textOf(fieldOf(bodyMetadata, 'merchantReferenceId')) : storedMetadata?.merchantReferenceId) ?? null,
+    // A body whose metadata names no reference id keeps the stored one (updates merge metadata field by field).
+    merchantReferenceId: textOf(fieldOf(bodyMetadata, 'merchantReferenceId')) ?? storedMetadata?.merchantReferenceId ?? null,
     amount: amountValue != null ? String(amountValue) : null,
     currency: textOf(fieldOf(amount, 'currencyCode')) ?? null,
   };
