@@ -37,6 +37,8 @@ export const operationNames = [
   'updateMerchantAccount',
   'deleteAmazonPayAccount',
   'merchantAccountClaim',
+  'createStore',
+  'updateStore',
   'merchantScan',
   'inStoreCharge',
   'inStoreRefund',

@@ -439,6 +439,29 @@ describe('openapi.yaml: the error answers', () => {
     probe('merchantAccountClaimInEnvironment', 'UnrecognizedField', () => send(app, 'POST', claim(providerAccount.merchantAccountId), { uniqueReferenceId: 'r', note: 'x' }));
     probe('merchantAccountClaimInEnvironment', 'InvalidRequest', () => send(app, 'POST', claim(registeredId), { uniqueReferenceId: registeredAccount.json().uniqueReferenceId }));
     probe('merchantAccountClaimInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', claim(registeredId), {}, simulation));
+    // Stores of a provider's account (the PHP SDK's createStore / updateStore).
+    const storeOwner = (await send(app, 'POST', accounts, account({ businessInfo: { email: 's@b.example', businessType: 'CORPORATE', countryOfEstablishment: 'JP', businessLegalName: 'Stores' } }))).json();
+    const ownerToken = { 'x-amz-pay-authtoken': storeOwner.authorizationToken };
+    const stores = (id: string) => `${accountOf(id)}/stores`;
+    const store = { storeName: 'Probe Store', allowedOriginDomains: ['https://shop.example'] };
+    const created = await send(app, 'POST', stores(storeOwner.merchantAccountId), store, ownerToken);
+    expect(created.statusCode, created.payload).toBe(201);
+    const storeOf = (id: string) => `${stores(storeOwner.merchantAccountId)}/${id}`;
+    const claimedOwner = (await send(app, 'POST', accounts, account({ businessInfo: { email: 'c@b.example', businessType: 'CORPORATE', countryOfEstablishment: 'JP', businessLegalName: 'Claimed' } }))).json();
+    expect((await send(app, 'POST', claim(claimedOwner.merchantAccountId), { uniqueReferenceId: claimedOwner.uniqueReferenceId })).statusCode).toBe(303);
+    probe('createStoreInEnvironment', 'ResourceNotFound', () => send(app, 'POST', stores('ANOSUCHACCOUNT1'), store, ownerToken));
+    probe('createStoreInEnvironment', 'MissingParameterValue', () => send(app, 'POST', stores(storeOwner.merchantAccountId), { allowedOriginDomains: ['https://shop.example'] }, ownerToken));
+    probe('createStoreInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', stores(storeOwner.merchantAccountId), { ...store, merchantLogoUrl: 'logo.png' }, ownerToken));
+    probe('createStoreInEnvironment', 'UnrecognizedField', () => send(app, 'POST', stores(storeOwner.merchantAccountId), { ...store, domainUrls: [] }, ownerToken));
+    probe('createStoreInEnvironment', 'MissingHeader', () => send(app, 'POST', stores(storeOwner.merchantAccountId), store));
+    probe('createStoreInEnvironment', 'InvalidAuthorizationToken', () => send(app, 'POST', stores(registeredId), store, ownerToken));
+    probe('createStoreInEnvironment', 'InvalidRequest', () => send(app, 'POST', stores(claimedOwner.merchantAccountId), store, { 'x-amz-pay-authtoken': claimedOwner.authorizationToken }));
+    probe('createStoreInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', stores(storeOwner.merchantAccountId), store, { ...ownerToken, ...simulation }));
+    probe('updateStoreInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', storeOf('amzn1.application-oa2-client.00000000000000000000000000000000'), {}, ownerToken));
+    probe('updateStoreInEnvironment', 'InvalidParameterValue', () => send(app, 'PATCH', storeOf(created.json().storeId), { allowedRedirectURLs: 'https://shop.example' }, ownerToken));
+    probe('updateStoreInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', storeOf(created.json().storeId), { storeId: 'x' }, ownerToken));
+    probe('updateStoreInEnvironment', 'MissingHeader', () => send(app, 'PATCH', storeOf(created.json().storeId), {}));
+    probe('updateStoreInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'PATCH', storeOf(created.json().storeId), {}, { ...ownerToken, ...simulation }));
 
     // In-store (issue #13).
     const scanBody = () => ({ scanData: 'code', scanReferenceId: randomUUID().replace(/-/g, ''), merchantCOE: 'US', ledgerCurrency: 'USD' });

@@ -80,6 +80,8 @@ const inStoreCalls: Record<string, (c: any) => Promise<unknown>> = {
 /** Operations other SDKs have but the Node SDK lacks, called through its generic apiCall. */
 const otherSdkCalls: Record<string, (c: any) => Promise<unknown>> = {
   getDisbursements: (c) => c.apiCall({ method: 'GET', urlFragment: 'disbursements', queryParams: { startTime: '20240101T000000Z', endTime: '20240102T000000Z' } }),
+  createStore: (c) => c.apiCall({ method: 'POST', urlFragment: 'merchantAccounts/A3OJ83WFYM72IY/stores', payload: { storeName: 'Store' }, headers: { 'x-amz-pay-authtoken': 'token' } }),
+  updateStore: (c) => c.apiCall({ method: 'PATCH', urlFragment: 'merchantAccounts/A3OJ83WFYM72IY/stores/amzn1.application-oa2-client.0123456789abcdef0123456789abcdef', payload: { storeName: 'Store' }, headers: { 'x-amz-pay-authtoken': 'token' } }),
 };
 
 interface Outcome {

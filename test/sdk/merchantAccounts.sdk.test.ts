@@ -106,3 +106,64 @@ describe('createMerchantAccount, updateMerchantAccount, merchantAccountClaim', (
     expect(await sdkError(suite.client.merchantAccountClaim('ANOSUCHACCOUNT1', { uniqueReferenceId: 'x' }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
   });
 });
+
+/**
+ * Create Store and Update Store: the PHP SDK's store management of a solution provider's merchant
+ * account (POST /merchantAccounts/{id}/stores, PATCH /merchantAccounts/{id}/stores/{storeId}, with
+ * the account's x-amz-pay-authtoken). The Node SDK has no method for them, so they go through its
+ * signed generic apiCall, as the PHP SDK sends them.
+ */
+describe('createStore, updateStore (PHP SDK, through apiCall)', () => {
+  const storeBody = {
+    allowedOriginDomains: ['https://example.com', 'https://www.example.com'],
+    allowedRedirectURLs: ['https://example.com/return', 'https://example.com/cancel'],
+    storeName: 'My Store',
+    privacyPolicyUrl: 'https://example.com/privacy',
+    merchantLogoUrl: 'https://example.com/logo.png',
+  };
+  const createStore = (accountId: string, payload: object, headers?: Record<string, string>) =>
+    suite.client.apiCall({ method: 'POST', urlFragment: `merchantAccounts/${accountId}/stores`, payload, headers });
+  const updateStore = (accountId: string, storeId: string, payload: object, headers?: Record<string, string>) =>
+    suite.client.apiCall({ method: 'PATCH', urlFragment: `merchantAccounts/${accountId}/stores/${storeId}`, payload, headers });
+
+  it('creates a store on a provider\'s account (201, a storeId) and updates it (200)', async () => {
+    const account = (await suite.client.createMerchantAccount(creation())).data;
+    const token = { 'x-amz-pay-authToken': account.authorizationToken };
+    const created = await createStore(account.merchantAccountId, storeBody, token);
+    expect(created.status).toBe(201);
+    expect(created.headers['x-amz-pay-request-id']).toBeTruthy();
+    expect(created.data).toEqual({ storeId: expect.stringMatching(/^amzn1\.application-oa2-client\.[0-9a-f]{32}$/), ...storeBody });
+    const { storeId } = created.data;
+
+    const updated = await updateStore(account.merchantAccountId, storeId, { storeName: 'Updated Store Name', allowedOriginDomains: ['https://updated-example.com'] }, token);
+    expect(updated.status).toBe(200);
+    expect(updated.data).toEqual({ ...storeBody, storeId, storeName: 'Updated Store Name', allowedOriginDomains: ['https://updated-example.com'] });
+  });
+
+  it('needs the account\'s own token, a known account and store, and the documented fields; a refusal changes nothing', async () => {
+    const a = (await suite.client.createMerchantAccount(creation())).data;
+    const b = (await suite.client.createMerchantAccount(creation())).data;
+    const tokenA = { 'x-amz-pay-authtoken': a.authorizationToken };
+    const tokenB = { 'x-amz-pay-authtoken': b.authorizationToken };
+    expect(await sdkError(createStore(a.merchantAccountId, storeBody))).toMatchObject({ status: 400, body: { reasonCode: 'MissingHeader' } });
+    expect(await sdkError(createStore(a.merchantAccountId, storeBody, tokenB))).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+    expect(await sdkError(createStore('ANOSUCHACCOUNT1', storeBody, tokenA))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    expect(await sdkError(createStore(a.merchantAccountId, { ...storeBody, storeUrl: 'x' }, tokenA))).toMatchObject({ status: 400, body: { reasonCode: 'UnrecognizedField' } });
+    expect(await sdkError(createStore(a.merchantAccountId, { ...storeBody, allowedOriginDomains: ['not a url'] }, tokenA))).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+    const { storeName: _n, ...noName } = storeBody;
+    expect(await sdkError(createStore(a.merchantAccountId, noName, tokenA))).toMatchObject({ status: 400, body: { reasonCode: 'MissingParameterValue' } });
+
+    const { storeId } = (await createStore(a.merchantAccountId, storeBody, tokenA)).data;
+    expect(await sdkError(updateStore(a.merchantAccountId, 'amzn1.application-oa2-client.00000000000000000000000000000000', {}, tokenA))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    // Another account's store is not found through this one, even with that account's own token.
+    expect(await sdkError(updateStore(b.merchantAccountId, storeId, { storeName: 'Taken' }, tokenB))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    expect(await sdkError(updateStore(a.merchantAccountId, storeId, { storeName: 'Taken' }, tokenB))).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+    expect(await sdkError(updateStore(a.merchantAccountId, storeId, { storeName: 'x'.repeat(300) }, tokenA))).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+    const unchanged = await updateStore(a.merchantAccountId, storeId, {}, tokenA);
+    expect(unchanged.data).toEqual({ storeId, ...storeBody });
+
+    // A merchant's own registration has no provider token to manage stores with.
+    const registered = (await suite.client.registerAmazonPayAccount(registration())).data;
+    expect(await sdkError(createStore(registered.merchantAccountId, storeBody, tokenA))).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+  });
+});

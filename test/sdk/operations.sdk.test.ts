@@ -202,8 +202,22 @@ function merchantAccountCalls(): Partial<Record<OperationName, () => Promise<{ r
       const response = await suite.client.updateMerchantAccount(created.merchantAccountId, { businessInfo: { businessDisplayName: 'Ops' } }, { 'x-amz-pay-authtoken': created.authorizationToken });
       return { response, keys: ['uniqueReferenceId', 'merchantAccountId'] };
     },
+    // The PHP SDK's store management, through the Node SDK's generic apiCall.
+    createStore: async () => {
+      const created = (await suite.client.createMerchantAccount(account('ops@shop.example'))).data;
+      const response = await suite.client.apiCall({ method: 'POST', urlFragment: `merchantAccounts/${created.merchantAccountId}/stores`, payload: { storeName: 'Ops' }, headers: { 'x-amz-pay-authtoken': created.authorizationToken } });
+      return { response, keys: storeKeys };
+    },
+    updateStore: async () => {
+      const created = (await suite.client.createMerchantAccount(account('ops@shop.example'))).data;
+      const headers = { 'x-amz-pay-authtoken': created.authorizationToken };
+      const { storeId } = (await suite.client.apiCall({ method: 'POST', urlFragment: `merchantAccounts/${created.merchantAccountId}/stores`, payload: { storeName: 'Ops' }, headers })).data;
+      const response = await suite.client.apiCall({ method: 'PATCH', urlFragment: `merchantAccounts/${created.merchantAccountId}/stores/${storeId}`, payload: { privacyPolicyUrl: 'https://shop.example/privacy' }, headers });
+      return { response, keys: storeKeys };
+    },
   };
 }
+const storeKeys = ['storeId', 'storeName', 'allowedOriginDomains', 'allowedRedirectURLs', 'privacyPolicyUrl', 'merchantLogoUrl'];
 
 describe('every operation\'s answer goes through the SDK\'s response handling', () => {
   /** One successful SDK call per operation; returns the response and, where fixed, the keys it must have. */

@@ -46,9 +46,9 @@ export const claimMerchantAccountFields = { uniqueReferenceId: str(256) } satisf
 
 const indexOf = (env: OperationEnv): MerchantAccountIndex => env.state.get<MerchantAccountIndex>('merchantAccounts', MERCHANT_ACCOUNT_INDEX_ID) ?? { byReference: {} };
 const indexWrite = (index: MerchantAccountIndex): Put => ({ collection: 'merchantAccounts', id: MERCHANT_ACCOUNT_INDEX_ID, value: index });
-const accountWrite = (record: MerchantAccountRecord): Put => ({ collection: 'merchantAccounts', id: record.merchantAccountId, value: record });
+export const accountWrite = (record: MerchantAccountRecord): Put => ({ collection: 'merchantAccounts', id: record.merchantAccountId, value: record });
 
-function findAccount(env: OperationEnv, id: string): MerchantAccountRecord {
+export function findAccount(env: OperationEnv, id: string): MerchantAccountRecord {
   const record = id === MERCHANT_ACCOUNT_INDEX_ID ? undefined : env.state.get<MerchantAccountRecord>('merchantAccounts', id);
   if (!record || record.deleted) throw apiError('ResourceNotFound', `The merchant account '${id}' was not found.`);
   return record;
@@ -111,14 +111,20 @@ export function updateMerchantAccount(env: OperationEnv, id: string, { body, aut
   const b = validateBody(body, updateMerchantAccountFields);
   const record = findAccount(env, id);
   if (authToken !== undefined) {
-    if (record.kind !== 'created' || authToken !== record.authorizationToken) throw apiError('InvalidAuthorizationToken', `The x-amz-pay-authtoken is not the one issued for merchant account ${id}.`);
-    if (record.claimed) throw apiError('InvalidRequest', `The merchant account ${id} was claimed by its merchant; only the merchant can change it now.`);
+    checkProviderToken(record, authToken);
   } else if (record.kind === 'created') {
     throw apiError('MissingHeader', 'Updating a merchant account created by a solution provider needs the x-amz-pay-authtoken header its creation answered.');
   }
   const next: MerchantAccountRecord = { ...record, details: merge(record.details, b) };
   if (authToken === undefined) return { status: 204, body: undefined, writes: [accountWrite(next)] };
   return { status: 200, body: { uniqueReferenceId: record.uniqueReferenceId, merchantAccountId: id }, writes: [accountWrite(next)] };
+}
+
+/** A solution provider acts on an account it created with the token that creation answered, until the merchant claims it. */
+export function checkProviderToken(record: MerchantAccountRecord, authToken: string): void {
+  const id = record.merchantAccountId;
+  if (record.kind !== 'created' || authToken !== record.authorizationToken) throw apiError('InvalidAuthorizationToken', `The x-amz-pay-authtoken is not the one issued for merchant account ${id}.`);
+  if (record.claimed) throw apiError('InvalidRequest', `The merchant account ${id} was claimed by its merchant; only the merchant can change it now.`);
 }
 
 /** Delete Amazon Pay Account (202): the account is gone and its uniqueReferenceId free again. */

@@ -13,6 +13,18 @@ export interface MerchantAccountRecord {
   claimed: boolean;
   deleted: boolean;
   createdAt: number;
+  /** Stores made by Create Store, by storeId (absent on accounts saved before stores were served). */
+  stores?: Record<string, MerchantStore>;
+}
+
+/** A store of a merchant account (Create Store / Update Store), as answered. */
+export interface MerchantStore {
+  storeId: string;
+  storeName: string;
+  allowedOriginDomains: string[] | null;
+  allowedRedirectURLs: string[] | null;
+  privacyPolicyUrl: string | null;
+  merchantLogoUrl: string | null;
 }
 
 /** uniqueReferenceId -> merchantAccountId of the caller's live (not deleted) accounts. */
