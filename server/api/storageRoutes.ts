@@ -1,3 +1,4 @@
+import { inScope } from '../domain/scope.js';
 import type { FastifyInstance } from 'fastify';
 import type { ChargeRecord } from '../domain/charge/chargeRecord.js';
 import type { ChargePermissionRecord } from '../domain/chargePermission/chargePermissionRecord.js';
@@ -32,7 +33,10 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
       deps.store.readAll<ChargeRecord>(merchant, 'charges'),
       deps.store.readAll<RefundRecord>(merchant, 'refunds'),
     ]);
-    const csv = reportDocumentCsv(report, { sellerId: merchant, chargePermissions, charges, refunds });
+    // A report covers the objects of the environment and region it was made in (reports saved before that was kept: all).
+    const { environment, region } = report.meta;
+    const own = <T>(records: T[]): T[] => (environment && region ? records.filter((r) => inScope(r, { environment, region })) : records);
+    const csv = reportDocumentCsv(report, { sellerId: merchant, chargePermissions: own(chargePermissions), charges: own(charges), refunds: own(refunds) });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${link!.reportId}.csv"`).send(csv);
   });
 

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { demoKeyIds } from '../helpers/demoKeys.js';
 import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 import { advanceClock, capturedCharge, idem, usd } from './flows.js';
 
@@ -191,5 +192,44 @@ describe('report schedules', () => {
     expect(second).not.toBe(first);
     const badFrequency = await sdkError(suite.client.createReportSchedule({ ...body, scheduleFrequency: 'P2W' }, idem()));
     expect(badFrequency).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+  });
+});
+
+describe('reports belong to the environment and region that made them (API introduction: separate endpoints)', () => {
+  it('a sandbox report or schedule is unknown to a LIVE- key and to another region; their listings leave it out', async () => {
+    const live = suite.live.sdk({ publicKeyId: demoKeyIds.live, sandbox: false });
+    const eu = suite.live.sdk({ region: 'eu' });
+    const reportId = await reportAround(CAPTURES);
+    const { reportScheduleId } = (await suite.client.createReportSchedule({ reportType: CAPTURES, scheduleFrequency: 'P1D', deleteExistingSchedule: true }, idem())).data;
+    for (const other of [live, eu]) {
+      expect(await sdkError(other.getReportById(reportId))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      expect(await sdkError(other.getReportScheduleById(reportScheduleId))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      expect(await sdkError(other.cancelReportSchedule(reportScheduleId))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      const listed = await other.getReports({ pageSize: '100' });
+      expect(listed.status).toBe(200);
+      expect(listed.data.reports.map((r: any) => r.reportId)).not.toContain(reportId);
+      expect((await other.getReportSchedules()).data.reportSchedules.map((s: any) => s.reportScheduleId)).not.toContain(reportScheduleId);
+      // Each world has its own one schedule per report type.
+      const own = await other.createReportSchedule({ reportType: CAPTURES, scheduleFrequency: 'P1D' }, idem());
+      expect(own.status).toBe(201);
+      await other.cancelReportSchedule(own.data.reportScheduleId);
+    }
+    // Still there for the sandbox key in NA.
+    expect((await suite.client.getReportById(reportId)).status).toBe(200);
+    expect((await suite.client.getReportScheduleById(reportScheduleId)).status).toBe(200);
+    expect((await suite.client.getReports({ pageSize: '100' })).data.reports.map((r: any) => r.reportId)).toContain(reportId);
+  });
+
+  it('a report document lists only the objects of its own environment and region', async () => {
+    const live = suite.live.sdk({ publicKeyId: demoKeyIds.live, sandbox: false });
+    const own = await capturedCharge(suite.client, '3.00');
+    const other = await capturedCharge(live, '4.00');
+    const reportId = await reportAround(CAPTURES);
+    await advanceClock(suite.live, 31);
+    const { reportDocumentId } = (await suite.client.getReportById(reportId)).data;
+    const csv = await download((await suite.client.getReportDocument(reportDocumentId)).data.url);
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain(`${own.chargeId},`);
+    expect(csv.text).not.toContain(other.chargeId);
   });
 });

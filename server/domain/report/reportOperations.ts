@@ -1,6 +1,7 @@
 import type { Put } from '../writes.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
+import type { Scope } from '../scope.js';
 import { parseTimestamp } from '../time.js';
 import { bool, oneOf, validateBody, type Schema, type Fields } from '../validation.js';
 import {
@@ -58,6 +59,8 @@ export function reportAsOf(record: ReportRecord, now: number): Report {
 /** What a new report covers: its type, [startMs, endMs), when it is created and by which schedule (if any). */
 interface ReportRequest {
   type: ReportType;
+  /** Where the report is made (the caller's, or its schedule's, environment and region). */
+  scope: Scope;
   startMs: number;
   endMs: number;
   createdMs: number;
@@ -65,7 +68,7 @@ interface ReportRequest {
 }
 
 /** A new report over [startMs, endMs), created at `createdMs`; its document waits for the pending delay. */
-function newReport(env: OperationEnv, { type, startMs, endMs, createdMs, scheduleId }: ReportRequest): { record: ReportRecord; writes: Put[] } {
+function newReport(env: OperationEnv, { type, scope, startMs, endMs, createdMs, scheduleId }: ReportRequest): { record: ReportRecord; writes: Put[] } {
   const reportId = env.ids.numericId();
   const documentId = env.ids.reportDocumentId();
   const record: ReportRecord = {
@@ -80,7 +83,10 @@ function newReport(env: OperationEnv, { type, startMs, endMs, createdMs, schedul
       reportType: type,
       startTime: isoTime(startMs),
     },
-    meta: { startMs, endMs, createdMs, completesAt: createdMs + env.settings.pendingDelayMs, documentId, token: env.ids.token(), scheduleId },
+    meta: {
+      startMs, endMs, createdMs, completesAt: createdMs + env.settings.pendingDelayMs, documentId, token: env.ids.token(), scheduleId,
+      environment: scope.environment, region: scope.region,
+    },
   };
   const document: ReportDocumentRecord = { reportId };
   return {
@@ -111,15 +117,18 @@ function catchUpSchedules(env: OperationEnv, index: ReportIndex): { index: Repor
     const due = Math.floor((now - stored.meta.nextMs) / periodMs) + 1;
     let at = stored.meta.nextMs + Math.max(0, due - MAX_CATCH_UP) * periodMs;
     for (; at <= now; at += periodMs) {
-      const made = newReport(env, { type: stored.schedule.reportType, startMs: at - periodMs, endMs: at, createdMs: at, scheduleId });
+      const made = newReport(env, { type: stored.schedule.reportType, scope: scopeOf(env, stored.meta), startMs: at - periodMs, endMs: at, createdMs: at, scheduleId });
       writes.push(...made.writes);
       reports = [...reports, made.record.report.reportId];
     }
-    const next: ReportScheduleRecord = { schedule: { ...stored.schedule, nextReportCreationTime: isoTime(at) }, meta: { periodMs, nextMs: at } };
+    const next: ReportScheduleRecord = { schedule: { ...stored.schedule, nextReportCreationTime: isoTime(at) }, meta: { ...stored.meta, nextMs: at } };
     writes.push({ collection: 'reportSchedules', id: scheduleId, value: next });
   }
   return { index: { ...index, reports }, writes };
 }
+
+/** Where a schedule's reports are made: where the schedule was (the caller's place for schedules saved before that was kept). */
+const scopeOf = (env: OperationEnv, meta: ReportScheduleRecord['meta']): Scope => ({ environment: meta.environment ?? env.ctx.environment, region: meta.region ?? env.ctx.region });
 
 /** The merchant's report index after schedules caught up, and the writes that made it so (index write included). */
 function caughtUp(env: OperationEnv): { index: ReportIndex; writes: Put[] } {
@@ -147,7 +156,7 @@ export function createReport(env: OperationEnv, body: unknown): OperationResult<
   if (endMs <= startMs) throw apiError('InvalidParameterValue', `The endTime '${b.endTime}' must be later than the startTime '${b.startTime}'.`);
   if (startMs > env.ctx.now) throw apiError('InvalidParameterValue', `The startTime '${b.startTime}' is in the future.`);
   const { index, writes } = caughtUp(env);
-  const made = newReport(env, { type: b.reportType, startMs, endMs, createdMs: env.ctx.now, scheduleId: null });
+  const made = newReport(env, { type: b.reportType, scope: env.ctx, startMs, endMs, createdMs: env.ctx.now, scheduleId: null });
   const next: ReportIndex = { ...index, reports: [...index.reports, made.record.report.reportId] };
   return { status: 201, body: { reportId: made.record.report.reportId }, writes: withIndex(writes, next, made.writes) };
 }
@@ -243,7 +252,9 @@ export function getReports(env: OperationEnv, query: Record<string, unknown>): O
   const { index, writes } = caughtUp(env);
   const matching: Report[] = [];
   for (const id of [...index.reports].reverse()) {
-    const record = findIn(env, writes, id);
+    // The index holds every report of the merchant; those of another environment or region are not there for this call.
+    const record = (writes.find((w) => w.collection === 'reports' && w.id === id)?.value as ReportRecord | undefined) ?? env.state.get<ReportRecord>('reports', id);
+    if (!record) continue;
     if (record.meta.createdMs < page.sinceMs || record.meta.createdMs > page.untilMs) continue;
     const report = reportAsOf(record, env.ctx.now);
     if (page.types && !page.types.includes(report.reportType)) continue;
@@ -285,7 +296,7 @@ export function createReportSchedule(env: OperationEnv, body: unknown): Operatio
   const id = env.ids.numericId();
   const record: ReportScheduleRecord = {
     schedule: { nextReportCreationTime: isoTime(nextMs), reportScheduleId: id, reportType: b.reportType, scheduleFrequency: b.scheduleFrequency },
-    meta: { periodMs, nextMs },
+    meta: { periodMs, nextMs, environment: env.ctx.environment, region: env.ctx.region },
   };
   const next: ReportIndex = { ...index, schedules: [...index.schedules.filter((s) => !existing.includes(s)), id] };
   const removed: Put[] = existing.map((s) => ({ collection: 'reportSchedules', id: s, value: null }));
@@ -316,7 +327,7 @@ export function getReportScheduleById(env: OperationEnv, id: string): OperationR
 /** Cancel Report Schedule (200, empty object): no more reports from it; the ones it made stay. */
 export function cancelReportSchedule(env: OperationEnv, id: string): OperationResult<Record<string, never>> {
   const { index, writes } = caughtUp(env);
-  if (!index.schedules.includes(id)) throw apiError('ResourceNotFound', `The Report Schedule '${id}' was not found.`);
+  if (!index.schedules.includes(id) || !scheduleAfter(env, writes, id)) throw apiError('ResourceNotFound', `The Report Schedule '${id}' was not found.`);
   const next: ReportIndex = { ...index, schedules: index.schedules.filter((s) => s !== id) };
   return { status: 200, body: {}, writes: withIndex(writes, next, [{ collection: 'reportSchedules', id, value: null }]) };
 }

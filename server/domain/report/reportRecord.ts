@@ -1,3 +1,4 @@
+import type { Environment, Region } from '../types.js';
 import type { ProcessingStatus, ReportType } from './reportTypes.js';
 
 /** The Report wire object, keys in the (alphabetical) order the Node SDK's integration test asserts. */
@@ -26,6 +27,9 @@ export interface ReportRecord {
     token: string;
     /** The schedule that produced it, if any. */
     scheduleId: string | null;
+    /** Where it was made: it covers, and is seen from, that environment and region only (absent on records saved before). */
+    environment?: Environment;
+    region?: Region;
   };
 }
 
@@ -39,7 +43,7 @@ export interface ReportSchedule {
 
 export interface ReportScheduleRecord {
   schedule: ReportSchedule;
-  meta: { periodMs: number; nextMs: number };
+  meta: { periodMs: number; nextMs: number; environment?: Environment; region?: Region };
 }
 
 /** The GetReportDocument answer. */
