@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { demoKeyIds } from '../helpers/demoKeys.js';
+import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
 import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 import { authorizedCharge, capturedCharge, checkout, idem, readySession, usd } from './flows.js';
 
@@ -65,5 +66,44 @@ describe('regions are separate (API introduction: one endpoint per region)', () 
     const refused = await sdkError(eu.createCharge({ chargePermissionId, chargeAmount: usd('10.00') }, idem()));
     expect(refused.status).toBe(404);
     expect(refused.body.reasonCode).toBe('ResourceNotFound');
+  });
+});
+
+describe('disputes, evidence files and in-store objects are separate too', () => {
+  const { InStoreClient } = createRequire(import.meta.url)('@amazonpay/amazon-pay-api-sdk-nodejs');
+  const inStore = (publicKeyId: string, region = 'us') =>
+    new InStoreClient({ publicKeyId, privateKey: demoPrivateKey, region, algorithm: 'AMZN-PAY-RSASSA-PSS-V2', overrideServiceUrl: suite.live.httpsHost });
+
+  it('an NA dispute is not readable, updatable or contestable through EU; an NA evidence file is not usable from EU', async () => {
+    const { chargeId } = await capturedCharge(suite.client, '25.00');
+    const dispute = (await suite.client.createDispute({ chargeId, disputeAmount: usd('5.00'), filingReason: 'ProductNotReceived' }, idem())).data;
+    const file = (await suite.client.uploadFile({ type: 'jpg', purpose: 'disputeEvidence' }, idem())).data;
+    const eu = suite.live.sdk({ region: 'eu' });
+    expect(await sdkError(eu.getDispute(dispute.disputeId))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    expect(await sdkError(eu.updateDispute(dispute.disputeId, { statusDetails: { state: 'Resolved', resolution: 'BuyerWon' } }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    expect(await sdkError(eu.contestDispute(dispute.disputeId, { merchantEvidences: [{ evidenceType: 'Other', evidenceText: 'x' }] }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    // EU's own dispute cannot cite the NA file.
+    const euCharge = await capturedCharge(eu, '25.00');
+    const euDispute = (await eu.createDispute({ chargeId: euCharge.chargeId, disputeAmount: usd('5.00'), filingReason: 'ProductNotReceived' }, idem())).data;
+    const cited = await sdkError(eu.contestDispute(euDispute.disputeId, { merchantEvidences: [{ evidenceType: 'Other', fileId: file.id }] }));
+    expect(cited).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+    // Untouched at home.
+    expect((await suite.client.getDispute(dispute.disputeId)).data.statusDetails.state).toBe('ActionRequired');
+  });
+
+  it('an in-store permission or charge of the sandbox is unknown to the LIVE- key and to another region', async () => {
+    const sandbox = inStore(demoKeyIds.sandbox);
+    const ref = () => `ref-${Math.random().toString(36).slice(2)}`;
+    const { chargePermissionId } = (await sandbox.merchantScan({ scanData: 'UKhrmatMeKdlfY6b', scanReferenceId: ref(), merchantCOE: 'US', ledgerCurrency: 'USD' }, idem())).data;
+    for (const other of [inStore(demoKeyIds.live), inStore(demoKeyIds.sandbox, 'eu')]) {
+      const charged = await sdkError(other.charge({ chargePermissionId, chargeReferenceId: ref(), chargeTotal: usd('2.00') }, idem()));
+      expect(charged).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    }
+    const { chargeId } = (await sandbox.charge({ chargePermissionId, chargeReferenceId: ref(), chargeTotal: usd('2.00') }, idem())).data;
+    for (const other of [inStore(demoKeyIds.live), inStore(demoKeyIds.sandbox, 'eu')]) {
+      const refunded = await sdkError(other.refund({ chargeId, refundReferenceId: ref(), refundTotal: usd('1.00') }, idem()));
+      expect(refunded).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+    }
+    expect((await sandbox.refund({ chargeId, refundReferenceId: ref(), refundTotal: usd('2.00') }, idem())).status).toBe(200);
   });
 });

@@ -137,7 +137,7 @@ export function createDispute(env: OperationEnv, body: unknown): OperationResult
       closureTimestamp: null,
       releaseEnvironment: releaseEnvironmentOf(charge.meta.environment),
     },
-    meta: { environment: charge.meta.environment, deadlineMs },
+    meta: { environment: charge.meta.environment, region: charge.meta.region, deadlineMs },
   };
   const expired = disputeAsOf(record, ctx.now);
   return { status: 200, body: expired.dispute, writes: [disputeWrite(expired)] };

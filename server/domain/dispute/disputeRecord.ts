@@ -1,4 +1,4 @@
-import type { Environment, Price, ReleaseEnvironment } from '../types.js';
+import type { Environment, Price, Region, ReleaseEnvironment } from '../types.js';
 
 /** Values of the dispute enums (the PHP SDK's Constants: DisputeFilingReason, DisputeState, DisputeResolution, DisputeReasonCode, EvidenceType). */
 export const filingReasons = ['ProductNotReceived', 'ProductUnacceptable', 'ProductNoLongerNeeded', 'CreditNotProcessed', 'Overcharged', 'DuplicateCharge', 'SubscriptionCancelled', 'Unrecognized', 'Fraudulent', 'Other'] as const;
@@ -46,7 +46,8 @@ export interface Dispute {
 
 export interface DisputeRecord {
   dispute: Dispute;
-  meta: { environment: Environment; deadlineMs: number };
+  /** Where its charge is: the dispute is seen from that environment and region only (region absent on records saved before). */
+  meta: { environment: Environment; region?: Region; deadlineMs: number };
 }
 
 /** "Dispute Window (11 days for Chargeback, 7 days for A-Z Claims)" (the SDKs' contestDispute doc). */

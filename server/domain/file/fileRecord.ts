@@ -1,3 +1,5 @@
+import type { Environment, Region } from '../types.js';
+
 /** The answer of Upload File: where to send the content, and until when. */
 export interface UploadedFile {
   id: string;
@@ -11,7 +13,8 @@ export interface UploadedFile {
 
 export interface FileRecord {
   file: UploadedFile;
-  meta: { token: string; expiresMs: number; uploadedBytes: number | null; contentType: string | null };
+  /** Where it was uploaded: it is evidence in that environment and region only (absent on records saved before). */
+  meta: { token: string; expiresMs: number; uploadedBytes: number | null; contentType: string | null; environment?: Environment; region?: Region };
 }
 
 /** File types accepted as dispute evidence (UNCONFIRMED: the SDK examples use jpg). */

@@ -25,7 +25,7 @@ export function uploadFile(env: OperationEnv, body: unknown): OperationResult<Up
       uploadTimestamp: formatTimestamp(env.ctx.now),
       urlExpirationTimestamp: formatTimestamp(expiresMs),
     },
-    meta: { token, expiresMs, uploadedBytes: null, contentType: null },
+    meta: { token, expiresMs, uploadedBytes: null, contentType: null, environment: env.ctx.environment, region: env.ctx.region },
   };
   return { status: 200, body: record.file, writes: [{ collection: 'files', id, value: record }] };
 }

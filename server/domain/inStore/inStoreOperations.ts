@@ -72,6 +72,7 @@ export function merchantScan(env: OperationEnv, body: unknown): OperationResult<
     region: ctx.region,
     environment: ctx.environment,
     createdAt: ctx.now,
+    meta: { environment: ctx.environment, region: ctx.region },
   };
   const writes: Put[] = [claimReference(env, { kind: 'scan', reference: b.scanReferenceId, objectId: chargePermissionId }), { collection: 'inStorePermissions', id: chargePermissionId, value: record }];
   return { status: 200, body: { chargePermissionId }, writes };
@@ -99,6 +100,7 @@ export function inStoreCharge(env: OperationEnv, body: unknown): OperationResult
     refundedMinor: 0,
     refundCount: 0,
     createdAt: env.ctx.now,
+    meta: { environment: env.ctx.environment, region: env.ctx.region },
   };
   const writes: Put[] = [
     claimReference(env, { kind: 'charge', reference: b.chargeReferenceId, objectId: chargeId }),
@@ -124,7 +126,7 @@ export function inStoreRefund(env: OperationEnv, body: unknown): OperationResult
   if (minor === 0) throw apiError('InvalidParameterValue', "The value provided for 'refundTotal.amount' is invalid. It must be more than zero.");
   if (charge.refundedMinor + minor > minorOf(charge.chargeTotal)) throw apiError('TransactionAmountExceeded', `The refundTotal ${total.amount} exceeds what is left to refund on charge ${charge.chargeId}.`);
   if (charge.refundCount >= MAX_IN_STORE_REFUNDS) throw apiError('TransactionCountExceeded', `A charge can be refunded at most ${MAX_IN_STORE_REFUNDS} times.`);
-  const refund: InStoreRefundRecord = { refundId, chargeId: charge.chargeId, refundReferenceId: b.refundReferenceId, refundTotal: total, createdAt: env.ctx.now };
+  const refund: InStoreRefundRecord = { refundId, chargeId: charge.chargeId, refundReferenceId: b.refundReferenceId, refundTotal: total, createdAt: env.ctx.now, meta: { environment: env.ctx.environment, region: env.ctx.region } };
   const writes: Put[] = [
     reference,
     { collection: 'inStoreRefunds', id: refundId, value: refund },

@@ -1,5 +1,11 @@
 import type { Environment, Price, Region } from '../types.js';
 
+/** Where an in-store object was made: it is seen from that environment and region only (absent on records saved before). */
+export interface InStorePlacement {
+  environment: Environment;
+  region: Region;
+}
+
 /** What a merchant scan established: a one-time permission to charge the buyer who showed the code. */
 export interface InStorePermissionRecord {
   chargePermissionId: string;
@@ -10,6 +16,7 @@ export interface InStorePermissionRecord {
   region: Region;
   environment: Environment;
   createdAt: number;
+  meta?: InStorePlacement;
 }
 
 export interface InStoreChargeRecord {
@@ -22,6 +29,7 @@ export interface InStoreChargeRecord {
   refundedMinor: number;
   refundCount: number;
   createdAt: number;
+  meta?: InStorePlacement;
 }
 
 export interface InStoreRefundRecord {
@@ -30,6 +38,7 @@ export interface InStoreRefundRecord {
   refundReferenceId: string;
   refundTotal: Price;
   createdAt: number;
+  meta?: InStorePlacement;
 }
 
 /** A merchant's reference id (scan, charge or refund) and the object it made: each may be used once. */
