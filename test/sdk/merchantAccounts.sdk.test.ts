@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { demoKeyIds } from '../helpers/demoKeys.js';
 import { sdkError, useLiveServer } from '../helpers/runningServer.js';
 
 /** Merchant onboarding and account management through the official Node SDK. */
@@ -165,5 +166,30 @@ describe('createStore, updateStore (PHP SDK, through apiCall)', () => {
     // A merchant's own registration has no provider token to manage stores with.
     const registered = (await suite.client.registerAmazonPayAccount(registration())).data;
     expect(await sdkError(createStore(registered.merchantAccountId, storeBody, tokenA))).toMatchObject({ status: 403, body: { reasonCode: 'InvalidAuthorizationToken' } });
+  });
+});
+
+describe('merchant accounts belong to the environment and region that made them (API introduction: separate endpoints)', () => {
+  it('a sandbox NA account is unknown to the LIVE- key and to EU, whose own registrations may use the same reference', async () => {
+    const live = suite.live.sdk({ publicKeyId: demoKeyIds.live, sandbox: false });
+    const eu = suite.live.sdk({ region: 'eu' });
+    const payload = creation();
+    const account = (await suite.client.createMerchantAccount(payload)).data;
+    const token = { 'x-amz-pay-authtoken': account.authorizationToken };
+    for (const other of [live, eu]) {
+      expect(await sdkError(other.updateAmazonPayAccount(account.merchantAccountId, { businessInfo: {} }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      expect(await sdkError(other.merchantAccountClaim(account.merchantAccountId, { uniqueReferenceId: payload.uniqueReferenceId }))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      expect(await sdkError(other.deleteAmazonPayAccount(account.merchantAccountId))).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      const storeCall = other.apiCall({ method: 'POST', urlFragment: `merchantAccounts/${account.merchantAccountId}/stores`, payload: { storeName: 'S' }, headers: token });
+      expect(await sdkError(storeCall)).toMatchObject({ status: 404, body: { reasonCode: 'ResourceNotFound' } });
+      const own = await other.registerAmazonPayAccount({ ...registration(payload.uniqueReferenceId) });
+      expect(own.status).toBe(201);
+      expect(own.data.merchantAccountId).not.toBe(account.merchantAccountId);
+    }
+    // Home is untouched: the reference still names the one account there.
+    expect(await sdkError(suite.client.createMerchantAccount(payload))).toMatchObject({ status: 400, body: { reasonCode: 'InvalidRequest' } });
+    expect((await suite.client.updateMerchantAccount(account.merchantAccountId, { businessInfo: {} }, token)).status).toBe(200);
+    expect((await suite.client.deleteAmazonPayAccount(account.merchantAccountId)).status).toBe(202);
+    expect((await suite.client.createMerchantAccount(payload)).status).toBe(201);
   });
 });

@@ -54,6 +54,16 @@ export function findAccount(env: OperationEnv, id: string): MerchantAccountRecor
   return record;
 }
 
+/** The index key of a reference in the caller's environment and region. */
+const referenceKey = (env: OperationEnv, reference: string) => `${env.ctx.environment}/${env.ctx.region}/${reference}`;
+
+/** The account a reference names where the caller is (or, for an index saved before accounts had a place, anywhere). */
+function accountOfReference(env: OperationEnv, index: MerchantAccountIndex, reference: string): string | undefined {
+  const own = index.byReference[referenceKey(env, reference)];
+  if (own !== undefined) return own;
+  return Object.hasOwn(index.byReference, reference) ? index.byReference[reference] : undefined;
+}
+
 function merge(details: Record<string, unknown>, update: object): Record<string, unknown> {
   const out: Record<string, unknown> = { ...details };
   for (const [k, v] of Object.entries(update)) {
@@ -69,7 +79,7 @@ function merge(details: Record<string, unknown>, update: object): Record<string,
  * whose businessInfo has an `email` is a solution provider's login-able account
  * (createMerchantAccount: the answer adds an authorizationToken for its updates); without one, an
  * authorised merchant's registration (registerAmazonPayAccount: exactly the two ids). A
- * uniqueReferenceId names one live account of the caller.
+ * uniqueReferenceId names one live account of the caller in its environment and region.
  */
 export function createMerchantAccount(env: OperationEnv, body: unknown): OperationResult<Record<string, string>> {
   const b = validateBody(body, createMerchantAccountFields, ['uniqueReferenceId', 'ledgerCurrency', 'businessInfo']);
@@ -77,7 +87,7 @@ export function createMerchantAccount(env: OperationEnv, body: unknown): Operati
     if (b.businessInfo[key] == null) throw apiError('MissingParameterValue', `The parameter 'businessInfo.${key}' is required but was not provided.`);
   }
   const index = indexOf(env);
-  const taken = index.byReference[b.uniqueReferenceId];
+  const taken = accountOfReference(env, index, b.uniqueReferenceId);
   if (taken) throw apiError('InvalidRequest', `The uniqueReferenceId '${b.uniqueReferenceId}' already names the merchant account ${taken}.`);
   const created = typeof b.businessInfo.email === 'string';
   const record: MerchantAccountRecord = {
@@ -89,8 +99,9 @@ export function createMerchantAccount(env: OperationEnv, body: unknown): Operati
     claimed: false,
     deleted: false,
     createdAt: env.ctx.now,
+    meta: { environment: env.ctx.environment, region: env.ctx.region },
   };
-  const next: MerchantAccountIndex = { byReference: { ...index.byReference, [record.uniqueReferenceId]: record.merchantAccountId } };
+  const next: MerchantAccountIndex = { byReference: { ...index.byReference, [referenceKey(env, record.uniqueReferenceId)]: record.merchantAccountId } };
   const answer: Record<string, string> = { uniqueReferenceId: record.uniqueReferenceId, merchantAccountId: record.merchantAccountId };
   if (record.authorizationToken) answer.authorizationToken = record.authorizationToken;
   const writes = [accountWrite(record), indexWrite(next)];
@@ -131,7 +142,8 @@ export function checkProviderToken(record: MerchantAccountRecord, authToken: str
 export function deleteMerchantAccount(env: OperationEnv, id: string): OperationResult<undefined> {
   const record = findAccount(env, id);
   const index = indexOf(env);
-  const { [record.uniqueReferenceId]: _gone, ...rest } = index.byReference;
+  // Free the reference under whichever key names this account (its place, or the bare reference of an older index).
+  const rest = Object.fromEntries(Object.entries(index.byReference).filter(([, accountId]) => accountId !== id));
   return { status: 202, body: undefined, writes: [accountWrite({ ...record, deleted: true }), indexWrite({ byReference: rest })] };
 }
 

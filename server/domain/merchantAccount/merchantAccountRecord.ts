@@ -1,3 +1,5 @@
+import type { Environment, Region } from '../types.js';
+
 /**
  * A merchant account made through the onboarding APIs: "registered" by an authorised merchant (a
  * non-loginable account, registerAmazonPayAccount) or "created" by a solution provider (loginable,
@@ -13,6 +15,8 @@ export interface MerchantAccountRecord {
   claimed: boolean;
   deleted: boolean;
   createdAt: number;
+  /** Where it was made: it is seen from that environment and region only (absent on records saved before). */
+  meta?: { environment: Environment; region: Region };
   /** Stores made by Create Store, by storeId (absent on accounts saved before stores were served). */
   stores?: Record<string, MerchantStore>;
 }
@@ -27,7 +31,11 @@ export interface MerchantStore {
   merchantLogoUrl: string | null;
 }
 
-/** uniqueReferenceId -> merchantAccountId of the caller's live (not deleted) accounts. */
+/**
+ * The caller's live (not deleted) accounts by reference: `<environment>/<region>/<uniqueReferenceId>`
+ * -> merchantAccountId (a reference names one account in each environment and region). Keys saved
+ * before accounts had a place are the bare uniqueReferenceId, and hold everywhere.
+ */
 export interface MerchantAccountIndex {
   byReference: Record<string, string>;
 }
