@@ -150,6 +150,21 @@ describe('getReports', () => {
   });
 });
 
+describe('getReports with several report types', () => {
+  it('takes a list as the SDK sends it (the key repeated) and as a comma-separated value alike', async () => {
+    const capture = await reportAround(CAPTURES);
+    const settlement = await reportAround(SANDBOX_SETTLEMENT);
+    const repeated = await suite.client.getReports({ reportTypes: [CAPTURES, SANDBOX_SETTLEMENT], pageSize: 100 });
+    expect(repeated.status).toBe(200);
+    const ids = repeated.data.reports.map((r: any) => r.reportId);
+    expect(ids).toEqual(expect.arrayContaining([capture, settlement]));
+    const comma = await suite.client.getReports({ reportTypes: `${CAPTURES},${SANDBOX_SETTLEMENT}`, pageSize: 100 });
+    expect(comma.data.reports.map((r: any) => r.reportId)).toEqual(ids);
+    const bad = await sdkError(suite.client.getReports({ reportTypes: [CAPTURES, '_NO_SUCH_TYPE_'] }));
+    expect(bad).toMatchObject({ status: 400, body: { reasonCode: 'InvalidParameterValue' } });
+  });
+});
+
 describe('report schedules', () => {
   it('produce a report each period as the clock passes it, until canceled', async () => {
     const now = await emulatorNow();

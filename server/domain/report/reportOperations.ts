@@ -177,11 +177,16 @@ function findIn(env: OperationEnv, writes: Put[], id: string): ReportRecord {
 const PAGE_DEFAULT = 10;
 const PAGE_MAX = 100;
 
+/**
+ * A list parameter, given as one comma-separated value or with the key repeated once per value (the
+ * Java SDK sends a list so); both forms may mix. Null when absent or empty.
+ */
 function listParam(query: Record<string, unknown>, key: string, allowed: readonly string[]): Set<string> | null {
   const raw = query[key];
-  if (raw === undefined || raw === '') return null;
-  if (typeof raw !== 'string') throw apiError('InvalidParameterValue', `The query parameter '${key}' must be given once, as a comma-separated list.`);
-  const values = raw.split(',').map((v) => v.trim()).filter(Boolean);
+  const parts = Array.isArray(raw) ? raw : [raw];
+  if (parts.some((part) => part !== undefined && typeof part !== 'string')) throw apiError('InvalidParameterValue', `The query parameter '${key}' must be a comma-separated list.`);
+  const values = (parts as (string | undefined)[]).flatMap((part) => (part ?? '').split(',')).map((v) => v.trim()).filter(Boolean);
+  if (values.length === 0) return null;
   for (const v of values) if (!allowed.includes(v)) throw apiError('InvalidParameterValue', `The value '${v}' provided for '${key}' is invalid. Allowed values: ${allowed.join(', ')}.`);
   return new Set(values);
 }
