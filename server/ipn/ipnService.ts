@@ -5,7 +5,7 @@ import { claimAttempt, OUTBOX, overCap, recordAttempt, removeDeliveries, type De
 import { IPN_SETTINGS_ID, storedIpnConfig, type IpnConfig } from './ipnConfig.js';
 import type { IpnNotification } from './notifications.js';
 import { signingIdentity, signingIdentitySync } from './signingIdentity.js';
-import { buildEnvelope, envelopeBody, ipnMessage, subscriptionArnOf } from './snsEnvelope.js';
+import { buildEnvelope, envelopeBody, envelopeFor, ipnMessage, subscriptionArnOf } from './snsEnvelope.js';
 
 export type { DeliveryAttempt, DeliveryStatus, IpnDelivery } from './outbox.js';
 
@@ -193,7 +193,7 @@ export class IpnService {
             merchant: ns,
             url,
             notification: ipnMessage(notification, notificationId),
-            envelope,
+            envelope: envelopeFor(envelope, url),
             status: 'pending',
             attempts: [],
             createdAt: new Date(now).toISOString(),

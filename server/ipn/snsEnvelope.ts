@@ -110,6 +110,16 @@ export function buildEnvelope(input: EnvelopeInput): SnsEnvelope {
   };
 }
 
+/**
+ * The envelope as delivered to one endpoint: its UnsubscribeURL names that endpoint, so following
+ * it removes that subscription only, as SNS's does ("UnsubscribeURL: a URL that you can use to
+ * unsubscribe the endpoint from this topic", Amazon SNS message and JSON formats). The URL is not
+ * part of the string to sign, so every endpoint's copy keeps the one signature.
+ */
+export function envelopeFor(envelope: SnsEnvelope, endpoint: string): SnsEnvelope {
+  return { ...envelope, UnsubscribeURL: `${envelope.UnsubscribeURL}&url=${encodeURIComponent(endpoint)}` };
+}
+
 /** The body text SNS sends: the envelope as indented JSON, as SNS formats it. */
 export function envelopeBody(e: SnsEnvelope): string {
   return JSON.stringify(e, null, 2);

@@ -129,14 +129,24 @@ describe('/__admin/ipn signing certificate and unsubscribe', () => {
     expect(() => new X509Certificate(res.body)).not.toThrow();
   });
 
-  it('the UnsubscribeURL of a delivered envelope clears that merchant’s URLs', async () => {
-    const [d] = await notify(ipn, store, 'SHOP', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: () => undefined });
+  it('the UnsubscribeURL of a delivered envelope removes the endpoint it was delivered to, and only that one', async () => {
+    const second = 'http://127.0.0.1:1/second';
+    await call('POST', '/__admin/ipn?merchant=SHOP', { urls: [r.url, second] });
+    const settingsBefore = await store.read('SHOP', 'settings', 'ipn');
+    const delivered = await notify(ipn, store, 'SHOP', { puts: [{ collection: 'charges', id: 'c1', value: chargeRecord('c1', 'Captured') }], before: (c, id) => (c === 'settings' && id === 'ipn' ? settingsBefore : undefined) });
     await ipn.flush();
+    expect(delivered.map((d) => d.url)).toEqual([r.url, second]);
+    const [d, other] = delivered;
+    // One message to two endpoints: the same signed envelope, each with its own UnsubscribeURL.
+    expect({ ...d!.envelope, UnsubscribeURL: '' }).toEqual({ ...other!.envelope, UnsubscribeURL: '' });
     const url = new URL(d!.envelope.UnsubscribeURL);
     expect(url.origin).toBe('http://127.0.0.1:8080');
+    expect(url.searchParams.get('url')).toBe(r.url);
     const res = await call('GET', `${url.pathname}${url.search}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ unsubscribed: [r.url], merchant: 'SHOP', urls: [], source: 'merchant' });
+    expect(res.body).toMatchObject({ unsubscribed: [r.url], merchant: 'SHOP', urls: [second], source: 'merchant' });
+    const rest = new URL(other!.envelope.UnsubscribeURL);
+    expect((await call('GET', `${rest.pathname}${rest.search}`)).body).toMatchObject({ unsubscribed: [second], urls: [] });
     const settings = await store.read('SHOP', 'settings', 'ipn');
     expect(await notify(ipn, store, 'SHOP', { puts: [{ collection: 'charges', id: 'c2', value: chargeRecord('c2', 'Captured') }], before: (c, id) => (c === 'settings' && id === 'ipn' ? settings : undefined) })).toEqual([]);
     // Others keep the defaults.

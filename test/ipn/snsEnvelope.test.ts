@@ -3,7 +3,7 @@ import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IpnNotification } from '../../server/ipn/notifications.js';
 import { signingIdentity, type SigningIdentity } from '../../server/ipn/signingIdentity.js';
-import { buildEnvelope, envelopeBody, merchantIdOf, snsStringToSign, topicArnOf } from '../../server/ipn/snsEnvelope.js';
+import { buildEnvelope, envelopeBody, envelopeFor, merchantIdOf, snsStringToSign, topicArnOf } from '../../server/ipn/snsEnvelope.js';
 
 const notification: IpnNotification = {
   merchant: 'DEMO-KEY-1',
@@ -69,6 +69,16 @@ describe('SNS envelope', () => {
     const e = build(true);
     expect(snsStringToSign(e)).toBe(`Message\n${e.Message}\nMessageId\n${e.MessageId}\nTimestamp\n${e.Timestamp}\nTopicArn\n${e.TopicArn}\nType\nNotification\n`);
     expect(snsStringToSign({ ...e, Subject: 'hi' })).toContain(`MessageId\n${e.MessageId}\nSubject\nhi\nTimestamp\n`);
+  });
+
+  it('gives each endpoint a copy whose UnsubscribeURL names that endpoint, under the same signature', () => {
+    const e = build(true);
+    const copy = envelopeFor(e, 'https://shop.example/ipn?a=1&b=2');
+    expect(new URL(copy.UnsubscribeURL).searchParams.getAll('url')).toEqual(['https://shop.example/ipn?a=1&b=2']);
+    expect(new URL(copy.UnsubscribeURL).searchParams.get('merchant')).toBe('DEMO-KEY-1');
+    expect({ ...copy, UnsubscribeURL: e.UnsubscribeURL }).toEqual(e);
+    const publicKey = new X509Certificate(signer.certPem).publicKey;
+    expect(verify('RSA-SHA1', Buffer.from(snsStringToSign(copy)), publicKey, Buffer.from(copy.Signature, 'base64'))).toBe(true);
   });
 
   it('is signed RSA-SHA1 with the served certificate: node:crypto verifies it', () => {
