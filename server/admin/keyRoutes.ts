@@ -20,11 +20,12 @@ export function keyRoutes(app: FastifyInstance, deps: MockContext): void {
     if (typeof body.publicKeyId !== 'string' || body.publicKeyId === '') throw apiError('MissingParameterValue', "The parameter 'publicKeyId' is required but was not provided.");
     if (typeof body.publicKey !== 'string' || body.publicKey === '') throw apiError('MissingParameterValue', "The parameter 'publicKey' (PEM text) is required but was not provided.");
     if (body.replace !== undefined && body.replace !== null && typeof body.replace !== 'boolean') throw apiError('InvalidParameterValue', "The value provided for 'replace' is invalid. Expected true or false.");
-    const key = deps.keys.prepare(body.publicKeyId, body.publicKey, { replace: body.replace === true });
-    const unchanged = deps.keys.get(key.publicKeyId)?.fingerprint === key.fingerprint;
-    // Durable before it takes effect: a key that answers 201 is still there after a restart.
-    if (!unchanged) await saveKey(deps.store, key);
+    const replace = body.replace === true;
+    const key = deps.keys.prepare(body.publicKeyId, body.publicKey, { replace });
+    // Checked again against the store, which other instances on it register through, and durable
+    // before it takes effect: a key that answers 201 is still there after a restart.
+    const saved = await saveKey(deps.store, key, { replace, knownHere: deps.keys.get(key.publicKeyId)?.fingerprint === key.fingerprint });
     deps.keys.set(key);
-    return reply.code(unchanged ? 200 : 201).send({ publicKeyId: key.publicKeyId, fingerprint: key.fingerprint });
+    return reply.code(saved ? 201 : 200).send({ publicKeyId: key.publicKeyId, fingerprint: key.fingerprint });
   });
 }

@@ -1,4 +1,5 @@
-import type { KeyRegistry, RegisteredKey } from '../signing/keyRegistry.js';
+import { createPublicKey } from 'node:crypto';
+import { keyFingerprint, keyInUseError, merchantNamespace, type KeyRegistry, type RegisteredKey } from '../signing/keyRegistry.js';
 import type { Store } from '../store/store.js';
 import { SERVER_NAMESPACE } from '../store/serverState.js';
 
@@ -8,10 +9,36 @@ export interface StoredKey {
   pem: string;
 }
 
-/** Saves a key registered at run time; resolves once it is durable. */
-export function saveKey(store: Store, key: RegisteredKey): Promise<void> {
+/**
+ * Saves a key registered at run time; resolves once it is durable, with false when the store held
+ * it already (nothing written). Unless `replace`, a different key the store holds for the merchant
+ * (under this id or another form of it) is 409 PublicKeyIdInUse: with several instances on one
+ * store, another one may have registered it, and this process's registry has not seen it yet.
+ * `knownHere`: this process has the key already (from a keys directory), so it need not be stored.
+ */
+export function saveKey(store: Store, key: RegisteredKey, options: { replace?: boolean; knownHere?: boolean } = {}): Promise<boolean> {
   const value: StoredKey = { publicKeyId: key.publicKeyId, pem: key.pem };
-  return store.transact(SERVER_NAMESPACE, () => ({ puts: [{ collection: 'publicKeys', id: key.publicKeyId, value }], result: undefined }));
+  const merchant = merchantNamespace(key.publicKeyId);
+  return store.transact(SERVER_NAMESPACE, (view) => {
+    let storedHere = false;
+    for (const stored of view.list<StoredKey>('publicKeys')) {
+      if (merchantNamespace(stored.publicKeyId) !== merchant) continue;
+      const same = stored.pem === key.pem || fingerprintOf(stored.pem) === key.fingerprint;
+      if (same && stored.publicKeyId === key.publicKeyId) storedHere = true;
+      else if (!same && !options.replace) throw keyInUseError(key.publicKeyId, { publicKeyId: stored.publicKeyId, fingerprint: fingerprintOf(stored.pem) });
+    }
+    const unchanged = storedHere || (options.knownHere === true && view.get<StoredKey>('publicKeys', key.publicKeyId) === undefined);
+    return { puts: unchanged ? [] : [{ collection: 'publicKeys', id: key.publicKeyId, value }], result: !unchanged };
+  });
+}
+
+/** The fingerprint of a stored PEM; one the store holds was checked when it was registered. */
+function fingerprintOf(pem: string): string {
+  try {
+    return keyFingerprint(createPublicKey(pem));
+  } catch {
+    return '';
+  }
 }
 
 /** Registers again every key saved before a restart (they win over key files: they were registered later). */

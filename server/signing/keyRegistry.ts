@@ -22,7 +22,7 @@ export class RegisteredKey {
     readonly pem: string,
     readonly keyObject: KeyObject,
   ) {
-    this.fingerprint = createHash('sha256').update(keyObject.export({ type: 'spki', format: 'der' })).digest('hex');
+    this.fingerprint = keyFingerprint(keyObject);
     this.modulusBytes = Math.ceil(keyObject.asymmetricKeyDetails!.modulusLength! / 8);
   }
 
@@ -32,6 +32,17 @@ export class RegisteredKey {
     this.#forgeKey ??= nodeForge().pki.publicKeyFromPem(this.keyObject.export({ type: 'spki', format: 'pem' }) as string);
     return this.#forgeKey;
   }
+}
+
+/** Lower-case hex SHA-256 of a key's DER SubjectPublicKeyInfo: equal for every PEM form of one key. */
+export function keyFingerprint(key: KeyObject): string {
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+/** 409 PublicKeyIdInUse: `publicKeyId` (or another form of its merchant's id, `other`) already has a different key. */
+export function keyInUseError(publicKeyId: string, other: { publicKeyId: string; fingerprint: string }): Error {
+  const which = other.publicKeyId === publicKeyId ? `The publicKeyId '${publicKeyId}' is` : `The publicKeyId '${publicKeyId}' belongs to the same merchant as '${other.publicKeyId}', which is`;
+  return apiError('PublicKeyIdInUse', `${which} already registered with a different key (fingerprint ${other.fingerprint.slice(0, 16)}…). Send "replace": true to replace it.`);
 }
 
 /** What `loadDir` did: ids registered, files skipped on purpose, files that failed. */
@@ -82,11 +93,7 @@ export class KeyRegistry {
     const merchant = merchantNamespace(publicKeyId);
     for (const other of this.#keys.values()) {
       if (other.fingerprint === key.fingerprint || merchantNamespace(other.publicKeyId) !== merchant) continue;
-      const which = other.publicKeyId === publicKeyId ? `The publicKeyId '${publicKeyId}' is` : `The publicKeyId '${publicKeyId}' belongs to the same merchant as '${other.publicKeyId}', which is`;
-      throw apiError(
-        'PublicKeyIdInUse',
-        `${which} already registered with a different key (fingerprint ${other.fingerprint.slice(0, 16)}…). Send "replace": true to replace it.`,
-      );
+      throw keyInUseError(publicKeyId, other);
     }
     return key;
   }

@@ -126,6 +126,26 @@ else
       expect(ids).toEqual(expect.arrayContaining([publicKeyId, listedOnly]));
     });
 
+    it('refuses through one instance a different key for a merchant whose key was registered through the other (409 PublicKeyIdInUse)', async () => {
+      const { generateKeyPairSync } = await import('node:crypto');
+      const pem = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' });
+      const owner = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const merchant = `TAKEN${newKey().slice(0, 12).toUpperCase()}`;
+      const publicKeyId = `SANDBOX-${merchant}`;
+      const ownerPem = owner.publicKey.export({ type: 'spki', format: 'pem' });
+      expect((await a.admin('POST', '/__admin/publicKeys', { publicKeyId, publicKey: ownerPem })).status).toBe(201);
+      // B has not served a call for this merchant yet: it must still see the key A stored.
+      const sameId = await b.admin('POST', '/__admin/publicKeys', { publicKeyId, publicKey: pem() });
+      expect([sameId.status, sameId.body.reasonCode]).toEqual([409, 'PublicKeyIdInUse']);
+      const otherForm = await b.admin('POST', '/__admin/publicKeys', { publicKeyId: `LIVE-${merchant}`, publicKey: pem() });
+      expect([otherForm.status, otherForm.body.reasonCode]).toEqual([409, 'PublicKeyIdInUse']);
+      // The same key again is no change, whichever instance is asked.
+      expect((await b.admin('POST', '/__admin/publicKeys', { publicKeyId, publicKey: ownerPem })).status).toBe(200);
+      // The owner's key still works on both.
+      const privateKey = owner.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      for (const live of [a, b]) expect((await live.sdk({ publicKeyId, privateKey }).createCheckoutSession(readySessionBody(), idem())).status).toBe(201);
+    });
+
     it('shares faults and scripted rules: added through one instance, used up once across both', async () => {
       const id = await readySession(a.sdk(), { intent: 'Authorize', amount: '11.00' });
       const fault = await a.admin('POST', `/__admin/faults?merchant=${DEMO_NS}`, { operation: 'getCheckoutSession', status: 503, times: 1 });
