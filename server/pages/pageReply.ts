@@ -4,6 +4,7 @@ import { badRequest, internalError, PageFailure, refused } from '../html/errorPa
 import { FormError } from '../html/forms.js';
 import { pageHeaders } from '../html/html.js';
 import { locationHeader } from '../html/returnUrls.js';
+import { storeUnavailable, StoreUnavailableError } from '../store/errors.js';
 
 /** How a page handler answers: a whole HTML page with its status, or a 303 to another page. */
 export type PageReply = { status: number; body: string } | { redirect: string };
@@ -13,6 +14,11 @@ export function failurePage(err: unknown, request: FastifyRequest): PageFailure 
   if (err instanceof PageFailure) return err;
   if (err instanceof FormError) return badRequest(err.message);
   if (err instanceof AmazonPayError && err.status < 500) return refused(err.status, err.message);
+  // A store that cannot be reached or written (a full disk, Redis away): 503, nothing changed, as the API answers.
+  if (err instanceof StoreUnavailableError) {
+    const unavailable = storeUnavailable();
+    return refused(unavailable.status, `${unavailable.reasonCode}: ${unavailable.message}`);
+  }
   const fastifyError = err as Partial<FastifyError>;
   if (!(err instanceof AmazonPayError) && typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return refused(fastifyError.statusCode, fastifyError.message ?? 'The request could not be read.');

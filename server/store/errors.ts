@@ -5,7 +5,7 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 }
 
-/** The answer to a StoreUnavailableError, for the API and the dashboard alike: 503, nothing changed, retry later. */
+/** The answer to a StoreUnavailableError, for the API, the dashboard and the hosted pages alike: 503, nothing changed, retry later. */
 export function storeUnavailable(): AmazonPayError {
   return apiError('ServiceUnavailable', 'The emulator could not reach or write its store (a full or failing disk, or Redis unreachable); nothing was changed. Retry later.');
 }

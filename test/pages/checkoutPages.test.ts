@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
+import { FileStore } from '../../server/store/index.js';
+import { tempDirs } from '../store/tempDir.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 import { complete, createSession, getSession, inputValue, openPage, postRaw, submit, usd } from './pageTestKit.js';
 
@@ -341,6 +345,33 @@ describe('errors are HTML pages', () => {
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe.skipIf(!existsSync('/dev/full'))('pages on a store that cannot write (a full disk)', () => {
+  const temp = tempDirs();
+  afterAll(() => temp.cleanup());
+
+  it('answers the buyer\'s step with a 503 page (the store is unavailable, nothing changed), not a 500, and works once the disk has room', async () => {
+    const file = path.join(await temp.make(), 'db.json');
+    const store = new FileStore(file);
+    const full = await testApp({ buyerApproval: 'manual' }, { store });
+    try {
+      const id = await createSession(full);
+      await symlink('/dev/full', `${file}.2.log`);
+      await store.compact(); // the log moves to generation 2: a full disk
+      const form = { amazonCheckoutSessionId: id, name: 'Ada Lovelace', email: 'ada@example.com', action: 'continue' };
+      const refused = await submit(full, '/checkout/signin', form);
+      expect(refused.status).toBe(503);
+      expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(refused.html).toContain('ServiceUnavailable');
+      expect((await getSession(full, id)).buyer).toBeNull();
+      await rm(`${file}.2.log`);
+      expect((await submit(full, '/checkout/signin', form)).status).toBe(303);
+    } finally {
+      await rm(`${file}.2.log`, { force: true });
+      await full.close();
     }
   });
 });
