@@ -65,9 +65,24 @@ export class SharedStateFollower {
   }
 }
 
-/** The merchant a request is about, as far as can be told before routing: its signing key, or ?merchant=. */
+// The publicKeyId field of a form body; key ids use only characters a form sends unescaped.
+const FORM_KEY_ID = /(?:^|&)publicKeyId=([A-Za-z0-9_-]{1,64})(?:&|$)/;
+
+/**
+ * The key a checkout.js button form was signed with: the button's POSTs name their signer in the
+ * form (publicKeyId), not in an authorization header. Only form POSTs are looked at, so API calls
+ * pay nothing for it.
+ */
+function formSigner(request: FastifyRequest): string | undefined {
+  if (request.method !== 'POST' || !Buffer.isBuffer(request.body)) return undefined;
+  const type = request.headers['content-type'];
+  if (typeof type !== 'string' || !/^application\/x-www-form-urlencoded\b/i.test(type)) return undefined;
+  return FORM_KEY_ID.exec(request.body.toString('latin1'))?.[1];
+}
+
+/** The merchant a request is about, as far as can be told before routing: its signing key (header or button form), or ?merchant=. */
 function requestTarget(request: FastifyRequest): { ns?: string; publicKeyId?: string } {
-  const publicKeyId = peekPublicKeyId(request.headers.authorization) ?? undefined;
+  const publicKeyId = peekPublicKeyId(request.headers.authorization) ?? formSigner(request);
   if (publicKeyId !== undefined) return { ns: merchantNamespace(publicKeyId), publicKeyId };
   const merchant = (request.query as Record<string, unknown> | undefined)?.merchant;
   return typeof merchant === 'string' && merchant !== '' ? { ns: merchantNamespace(merchant) } : {};

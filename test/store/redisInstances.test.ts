@@ -146,6 +146,20 @@ else
       for (const live of [a, b]) expect((await live.sdk({ publicKeyId, privateKey }).createCheckoutSession(readySessionBody(), idem())).status).toBe(201);
     });
 
+    it('accepts on one instance an Amazon Pay button signed with a key registered through the other', async () => {
+      const { generateKeyPairSync } = await import('node:crypto');
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const publicKeyId = `SANDBOX-BUTTON${newKey().slice(0, 12).toUpperCase()}`;
+      expect((await a.admin('POST', '/__admin/publicKeys', { publicKeyId, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }) })).status).toBe(201);
+      // What checkout.js posts when the buyer clicks the button: B has never seen a call signed with this key.
+      const client = b.sdk({ publicKeyId, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string });
+      const payloadJSON = JSON.stringify({ storeId: readySessionBody().storeId, webCheckoutDetails: { checkoutReviewReturnUrl: 'https://merchant.example/review' } });
+      const fields = { payloadJSON, signature: client.generateButtonSignature(payloadJSON), publicKeyId, algorithm: 'AMZN-PAY-RSASSA-PSS-V2', ledgerCurrency: 'USD' };
+      const res = await request(`${b.server.http!.url}/checkout/start`, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      await res.body.dump();
+      expect(res.statusCode).toBe(303);
+    });
+
     it('shares faults and scripted rules: added through one instance, used up once across both', async () => {
       const id = await readySession(a.sdk(), { intent: 'Authorize', amount: '11.00' });
       const fault = await a.admin('POST', `/__admin/faults?merchant=${DEMO_NS}`, { operation: 'getCheckoutSession', status: 503, times: 1 });
