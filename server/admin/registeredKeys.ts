@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { keyFingerprint, keyInUseError, merchantNamespace, type KeyRegistry, type RegisteredKey } from '../signing/keyRegistry.js';
-import type { Store } from '../store/store.js';
+import type { Put, Store } from '../store/store.js';
 import { SERVER_NAMESPACE } from '../store/serverState.js';
 
 /** A public key registered through the control API, as the store keeps it. */
@@ -67,8 +67,9 @@ export function savedKeys(store: Store): Promise<StoredKey[]> {
   return store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
 }
 
-/** Writes keys back (after a full reset cleared the server namespace). */
-export function resaveKeys(store: Store, stored: readonly StoredKey[]): Promise<void> {
-  if (stored.length === 0) return Promise.resolve();
-  return store.transact(SERVER_NAMESPACE, () => ({ puts: stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })), result: undefined }));
+/** Writes keys back (after a full reset cleared the server namespace), with any other record of it that outlives a reset (`others`). */
+export function resaveKeys(store: Store, stored: readonly StoredKey[], others: readonly Put[] = []): Promise<void> {
+  if (stored.length === 0 && others.length === 0) return Promise.resolve();
+  const puts: Put[] = [...stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })), ...others];
+  return store.transact(SERVER_NAMESPACE, () => ({ puts, result: undefined }));
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { resaveKeys, savedKeys } from './registeredKeys.js';
+import { signingKeyToKeep } from '../ipn/sharedSigningKey.js';
 import { merchantParam } from '../http/merchantParam.js';
 import type { MockContext } from '../context.js';
 
@@ -18,9 +19,11 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
     const keys = merchant === undefined ? await savedKeys(deps.store) : [];
+    // The IPN signing key every instance on a shared store signs with outlives a reset like the registered keys.
+    const signingKey = merchant === undefined ? await signingKeyToKeep(deps.store) : [];
     await deps.ipn.clearDeliveries(merchant); // stops this process's attempts; the store reset below clears the rest
     await deps.store.reset(merchant);
-    await resaveKeys(deps.store, keys); // registered keys outlive a reset, as they always did
+    await resaveKeys(deps.store, keys, signingKey); // registered keys outlive a reset, as they always did
     await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     await deps.journal.clear(merchant);

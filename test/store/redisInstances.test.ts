@@ -205,6 +205,15 @@ else
       }
     });
 
+    it('keeps the one IPN signing key in Redis through a full reset, so an instance started afterwards signs with it too', async () => {
+      const stored = () => a.server.app.mock.store.read<{ keyPem: string }>('~server', 'settings', 'ipnSigningKey');
+      const before = await stored();
+      expect(before?.keyPem).toMatch(/BEGIN PRIVATE KEY/);
+      expect((await b.admin('POST', '/__admin/reset')).status).toBe(200);
+      // What an instance starting now adopts (without it, that instance would store and sign with a key of its own).
+      expect(await stored()).toEqual(before);
+    });
+
     it('runs the background sweeps in one instance only: exactly one holds the lease', async () => {
       await expect.poll(() => [a, b].filter((s) => s.server.app.mock.sweepLease.held).length).toBe(1);
     });
