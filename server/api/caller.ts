@@ -44,7 +44,18 @@ export async function identifyCaller(request: OperationRequest, raw: Buffer, dep
   }
   const keyEnv = publicKeyId ? environmentFromKeyId(publicKeyId) : null;
   const environment = resolveEnvironment({ publicKeyId, keyEnv, pathEnv }, deps.config.envConflict);
-  return { ns: namespaceOf(publicKeyId), publicKeyId, environment, region: parseRegion(headerText(request.headers, 'x-amz-pay-region')) };
+  return { ns: namespaceOf(publicKeyId), publicKeyId, environment, region: regionOf(request) };
+}
+
+/**
+ * The region of a call: the Amazon API host it was addressed to (through the proxy, or a hosts-file
+ * redirection), as at Amazon, where each region is its own host; else x-amz-pay-region. The header
+ * is checked either way.
+ */
+function regionOf(request: OperationRequest): Caller['region'] {
+  const fromHeader = parseRegion(headerText(request.headers, 'x-amz-pay-region'));
+  const served = request.servedHost;
+  return served !== null && served.serves === 'api' ? served.region : fromHeader;
 }
 
 const namespaceOf = (publicKeyId: string | null) => (publicKeyId ? merchantNamespace(publicKeyId) : ANONYMOUS_NAMESPACE);

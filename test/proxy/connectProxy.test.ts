@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { Agent, ProxyAgent, request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { amazonHosts } from '../../server/domain/amazonHosts.js';
+import { signRequest } from '../../server/signing/signRequest.js';
+import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
 import { liveServer, type LiveServer } from '../helpers/runningServer.js';
 import { createBody, hasCommand, parseRaw, rawExchange, signedCreate } from './proxyKit.js';
 
@@ -70,6 +73,23 @@ describe('the intercepting HTTPS proxy on the HTTP listener', () => {
         expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
         const [entry] = await journal(`objectId=${body.checkoutSessionId}`);
         expect(entry.proxy).toEqual({ host, mode: 'connect' });
+      }
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('lets the host decide the region, whatever x-amz-pay-region says (sign-request.js defaults it to na)', async () => {
+    const agent = new ProxyAgent({ uri: proxyUrl, requestTls: { ca: caPem } });
+    const priced = (currencyCode: string, amount: string) =>
+      JSON.stringify({ ...JSON.parse(createBody), paymentDetails: { paymentIntent: 'Authorize', chargeAmount: { amount, currencyCode } } });
+    try {
+      // An eu and a jp merchant's own currencies, each refused in na (USD only).
+      for (const [host, body] of [['pay-api.amazon.eu', priced('EUR', '10.00')], ['pay-api.amazon.jp', priced('JPY', '500')]] as const) {
+        const signed = signRequest({ method: 'POST', url: `https://${host}/v2/checkoutSessions`, body, headers: { 'x-amz-pay-idempotency-key': randomUUID().replace(/-/g, '') }, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, region: 'na' });
+        const res = await request(signed.url, { method: 'POST', headers: signed.headers, body, dispatcher: agent });
+        const answer = (await res.body.json()) as { checkoutSessionId: string };
+        expect([host, res.statusCode, answer]).toEqual([host, 201, expect.objectContaining({ checkoutSessionId: expect.any(String) })]);
       }
     } finally {
       await agent.close();
