@@ -108,6 +108,7 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
     if (!kind) throw new UiProblem(400, `Unknown object kind '${collection.slice(0, 40)}'; use ${objectKinds.map((k) => k.collection).join(', ')}.`);
     const page = pageNumber(q.page);
     const state = text(q.state);
+    const objects = await loadObjectPage(deps, { ns, kind, page, state });
     return sendPage(
       reply,
       200,
@@ -115,8 +116,9 @@ function readRoutes(app: FastifyInstance, deps: MockContext): void {
         ns,
         kind,
         state,
-        page,
-        objects: await loadObjectPage(deps, { ns, kind, page, state }),
+        // A page past the end shows the last one (loadObjectPage's rows), and says so.
+        page: Math.min(page, objects.pages),
+        objects,
         clock: deps.clocks.view(ns).state(),
         rules: await deps.scenarios.list(ns),
         deliveries: await deps.ipn.deliveries({ merchant: ns, limit: 20 }),

@@ -42,6 +42,16 @@ describe('/__admin/ui', () => {
     expect((await t.app.inject({ method: 'GET', url: '/__admin/ui/merchants/nobody' })).statusCode).toBe(404);
   });
 
+  it('shows a page number past the end as the last page, as the journal pages do', async () => {
+    t = await testApp({ buyerApproval: 'manual' });
+    const id = (await t.call('POST', '/v2/checkoutSessions', readySessionBody())).body.checkoutSessionId;
+    const past = await t.app.inject({ method: 'GET', url: `/__admin/ui/merchants/${merchant}?page=99` });
+    expect(past.statusCode).toBe(200);
+    expect(past.payload).toContain(id);
+    expect(past.payload).toContain('Page 1 of 1');
+    expect(past.payload).not.toContain('rel="prev"');
+  });
+
   it('moves a merchant\'s clock from a form and the session expires (Canceled, Expired) on its timeline', async () => {
     t = await testApp({ buyerApproval: 'manual' });
     const created = await t.call('POST', '/v2/checkoutSessions', readySessionBody());
