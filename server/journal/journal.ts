@@ -78,6 +78,8 @@ export interface RequestJournal {
   query(q?: JournalQuery): JournalEntry[] | Promise<JournalEntry[]>;
   /** Drops one merchant's entries, or all. Returns how many went. */
   clear(merchant?: string): number | Promise<number>;
+  /** The merchants that have entries (calls without a merchant aside), in no particular order. */
+  merchants(): string[] | Promise<string[]>;
   /** Forgets entries recorded before `cutoff` (real ms; retention); returns how many. */
   dropBefore(cutoff: number): number | Promise<number>;
 }
@@ -146,6 +148,13 @@ export class Journal implements RequestJournal {
     const before = this.slots.length;
     this.#replace(merchant === undefined ? [] : this.#ordered().filter((s) => s.merchant !== merchant));
     return before - this.slots.length;
+  }
+
+  /** The merchants that have entries, without building any entry. */
+  merchants(): string[] {
+    const names = new Set<string>();
+    for (const slot of this.slots) if (slot.merchant !== null) names.add(slot.merchant);
+    return [...names];
   }
 
   get size(): number {

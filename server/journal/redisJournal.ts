@@ -102,6 +102,15 @@ export class RedisJournal implements RequestJournal {
     return out;
   }
 
+  /** The merchants with a stream ('' is the calls without a merchant). */
+  async merchants(): Promise<string[]> {
+    try {
+      return (await this.#client.smembers(`${this.prefix}jm`)).filter((m) => m !== '');
+    } catch (err) {
+      throw asStoreError(err);
+    }
+  }
+
   clear(merchant?: string): Promise<number> {
     const cleared = merchant === undefined ? this.#client.apmJournalClear(this.prefix) : this.#client.apmJournalClear(this.prefix, merchant);
     return cleared.catch((err: unknown) => Promise.reject(asStoreError(err)));

@@ -65,6 +65,17 @@ describe('Journal', () => {
     expect(journal.query().map((e) => e.operation)).toEqual(['op7', 'op6', 'op4']);
   });
 
+  it('names the merchants it has entries of, without building them', () => {
+    const journal = new Journal(3);
+    const built = [deferred(1, 'm1'), deferred(2, 'm2'), deferred(3, 'm1')];
+    for (const d of built) journal.record(d.toRecord);
+    journal.record({ ...entry(4), merchant: null });
+    expect(journal.merchants().sort()).toEqual(['m1', 'm2']);
+    expect(built.map((d) => d.counter.builds)).toEqual([0, 0, 0]);
+    journal.clear('m2');
+    expect(journal.merchants()).toEqual(['m1']);
+  });
+
   it('records nothing with a capacity of 0', () => {
     const journal = new Journal(0);
     const call = deferred(1);

@@ -248,7 +248,9 @@ else
         expect(m1[0]!.id).toBeGreaterThan(m1[1]!.id);
         expect((await one.query()).map((e) => e.operation)).toEqual(['unsigned', 'other', 'op4', 'op3', 'op2']);
         expect((await one.query({ operation: 'op3' })).map((e) => e.operation)).toEqual(['op3']);
+        expect((await two.merchants()).sort()).toEqual(['m1', 'm2']);
         expect(await one.clear('m2')).toBe(1);
+        expect(await two.merchants()).toEqual(['m1']);
         expect((await two.query()).map((e) => e.operation)).toEqual(['unsigned', 'op4', 'op3', 'op2']);
         expect(await two.clear()).toBe(4);
         expect(await one.query()).toEqual([]);

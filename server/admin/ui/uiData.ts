@@ -59,12 +59,15 @@ function rowOf(kind: ObjectKind, record: unknown): ObjectRow | null {
 }
 
 /**
- * The namespaces that belong to merchants, sorted. The server keeps its own state (registered keys,
- * the saved server clock, the id generator's mark) in a namespace of its own, which no key id can
- * name: shown as a merchant, its clock form would overwrite the saved server clock.
+ * The namespaces that belong to merchants, sorted: those with stored objects, and those the request
+ * journal has calls of (a merchant whose every call was refused, say for its signature, has only
+ * these, and its journal is where the signature diagnostics are). The server keeps its own state
+ * (registered keys, the saved server clock, the id generator's mark) in a namespace of its own,
+ * which no key id can name: shown as a merchant, its clock form would overwrite the saved server clock.
  */
 export async function merchantNamespaces(deps: MockContext): Promise<string[]> {
-  return (await deps.store.namespaces()).filter((ns) => namesMerchant(ns)).sort();
+  const [stored, journaled] = await Promise.all([deps.store.namespaces(), deps.journal.merchants()]);
+  return [...new Set([...stored, ...journaled])].filter((ns) => namesMerchant(ns)).sort();
 }
 
 /** Every merchant with objects, and how many of each kind it has. */

@@ -52,7 +52,7 @@ function pageNumber(value: unknown): number {
 }
 
 async function known(deps: MockContext, ns: string): Promise<string> {
-  if (!(await merchantNamespaces(deps)).includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects.`);
+  if (!(await merchantNamespaces(deps)).includes(ns)) throw new UiProblem(404, `No merchant '${ns}' has any objects or recorded calls.`);
   return ns;
 }
 

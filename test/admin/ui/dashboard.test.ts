@@ -52,6 +52,22 @@ describe('/__admin/ui', () => {
     expect(past.payload).not.toContain('rel="prev"');
   });
 
+  it('lists a merchant the journal knows but the store does not (every call refused), and opens its journal', async () => {
+    t = await testApp();
+    const otherKey = 'SANDBOX-NOOBJECTSYET0000000001';
+    const refused = await t.call('GET', '/v2/checkoutSessions/abc', undefined, { publicKeyId: otherKey });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    const ns = 'NOOBJECTSYET0000000001';
+    expect((await t.raw({ method: 'GET', url: `/__admin/requests?merchant=${ns}` })).body.requests).toHaveLength(1);
+    const overview = await t.app.inject({ method: 'GET', url: '/__admin/ui' });
+    expect(overview.payload).toContain(`href="/__admin/ui/merchants/${ns}"`);
+    const journal = await t.app.inject({ method: 'GET', url: `/__admin/ui/merchants/${ns}/journal` });
+    expect(journal.statusCode).toBe(200);
+    expect(journal.payload).toContain('(1 calls)');
+    expect((await t.app.inject({ method: 'GET', url: `/__admin/ui/merchants/${ns}` })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/__admin/ui/merchants/NOBODYATALL/journal' })).statusCode).toBe(404);
+  });
+
   it('moves a merchant\'s clock from a form and the session expires (Canceled, Expired) on its timeline', async () => {
     t = await testApp({ buyerApproval: 'manual' });
     const created = await t.call('POST', '/v2/checkoutSessions', readySessionBody());
