@@ -72,6 +72,18 @@ function bodyOf(raw: unknown): unknown {
   }
 }
 
+/**
+ * `value` with every string longer than the journal keeps a body (16 KiB) cut, as `bodyOf` cuts a
+ * body: for entries made of parts that are not one body (a button's form fields, what the mock
+ * signed for it), so no part of a call makes its entry megabytes long.
+ */
+export function cutLongStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.length > maxBodyChars ? `${value.slice(0, maxBodyChars)}…` : value;
+  if (Array.isArray(value)) return value.map(cutLongStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutLongStrings(v)]));
+  return value;
+}
+
 function collectIds(into: Set<string>, value: unknown): void {
   if (!value || typeof value !== 'object') return;
   for (const key of idKeys) {

@@ -12,7 +12,7 @@ import type { OperationEnv } from '../domain/operation.js';
 import { scopedView } from '../domain/scope.js';
 import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
-import { proxyOf, signatureOf } from '../journal/journalEntry.js';
+import { cutLongStrings, proxyOf, signatureOf } from '../journal/journalEntry.js';
 import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
 import { merchantNamespace } from '../signing/keyRegistry.js';
 import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
@@ -94,7 +94,11 @@ interface ButtonPress {
   fields: SignedFields;
 }
 
-/** One journal entry per button POST: what was sent, what came of it, and on a bad signature what the mock signed. */
+/**
+ * One journal entry per button POST: what was sent, what came of it, and on a bad signature what
+ * the mock signed; long values cut as the journal cuts API bodies (a payload or signature can be
+ * as long as the body limit, and a refusal repeats them).
+ */
 function journalButton(deps: MockContext, { request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
   const publicKeyId = fields.publicKeyId || null;
   const entry: Omit<JournalEntry, 'id'> = {
@@ -110,10 +114,10 @@ function journalButton(deps: MockContext, { request, operation, fields }: Button
     scenario: null,
     replayed: false,
     objectIds: outcome.objectIds ?? [],
-    request: { headers: {}, body: fields },
-    response: { body: outcome.error ? outcome.error.toBody() : (outcome.response ?? null) },
+    request: { headers: {}, body: cutLongStrings(fields) },
+    response: { body: cutLongStrings(outcome.error ? outcome.error.toBody() : (outcome.response ?? null)) },
     proxy: proxyOf(request),
-    signature: signatureOf(outcome.error?.diagnostics),
+    signature: cutLongStrings(signatureOf(outcome.error?.diagnostics)) as JournalEntry['signature'],
   };
   deps.journal.record(entry);
 }

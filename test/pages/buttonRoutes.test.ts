@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AmazonPay } from '../helpers/runningServer.js';
+import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
+import { storeId, testApp, type TestApp } from '../helpers/testApp.js';
+import { submit } from './pageTestKit.js';
+
+/** The button's POSTs at the HTTP level (the browser journey is test/e2e/checkoutButton.browser.test.ts). */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const algorithm = 'AMZN-PAY-RSASSA-PSS-V2';
+const signer = new AmazonPay.WebStoreClient({ publicKeyId: demoKeyIds.sandbox, privateKey: demoPrivateKey, region: 'us', sandbox: true, algorithm });
+
+/** What checkout.js posts for a button with this payload, signed by the official Node SDK. */
+function buttonFields(payload: object, overrides: Record<string, string> = {}): Record<string, string> {
+  const payloadJSON = JSON.stringify(payload);
+  return {
+    payloadJSON,
+    signature: signer.generateButtonSignature(payloadJSON),
+    publicKeyId: demoKeyIds.sandbox,
+    algorithm,
+    productType: 'PayAndShip',
+    merchantId: 'A2MOCKMERCHANT',
+    ledgerCurrency: 'USD',
+    placement: 'Cart',
+    sandbox: 'true',
+    origin: 'https://shop.example/cart',
+    ...overrides,
+  };
+}
+
+const journal = async (operation: string) => (await t.raw({ method: 'GET', url: `/__admin/requests?operation=${operation}&limit=1` })).body.requests[0];
+
+describe('the checkout button (POST /checkout/start)', () => {
+  it('keeps a long payload in the journal cut, as it keeps API bodies, refused signature or not', async () => {
+    const long = 'x'.repeat(200_000);
+    const payload = { storeId, webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' }, merchantMetadata: { customInformation: long } };
+    const refused = await submit(t, '/checkout/start', { ...buttonFields(payload), signature: 'A'.repeat(200_000) });
+    expect(refused.status).toBe(403);
+    const entry = await journal('checkoutButton');
+    expect(entry.reasonCode).toBe('InvalidRequestSignature');
+    expect(entry.request.body.payloadJSON.startsWith('{"storeId"')).toBe(true);
+    expect(JSON.stringify(entry).length).toBeLessThan(100_000);
+    expect(entry.signature.stringToSign).toMatch(/^AMZN-PAY-RSASSA-PSS-V2\n[0-9a-f]{64}$/);
+  });
+});
