@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { simulatedCards } from '../../server/domain/cards.js';
 import { MemoryStore } from '../../server/store/memoryStore.js';
+import { StoreUnavailableError } from '../../server/store/errors.js';
+import type { Put } from '../../server/store/store.js';
 import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
 import { AmazonPay } from '../helpers/runningServer.js';
 import { testConfig } from '../helpers/testApp.js';
@@ -14,7 +16,7 @@ useDocumentedApp();
 /**
  * Checks page answers of one openapi.yaml tag: `page` expects a status, checks the answer against
  * the document and notes it; `expectEveryStatusSeen` then requires every documented status but 500
- * (a crash) to have been produced.
+ * (a crash) and 503 (a store that cannot write: the last test) to have been produced.
  */
 function pageChecks(tag: string) {
   const seen = new Map<string, Set<string>>();
@@ -27,7 +29,7 @@ function pageChecks(tag: string) {
     },
     expectEveryStatusSeen() {
       for (const { operation } of documentedOperations().filter((o) => o.operation.tags.includes(tag))) {
-        const documented = Object.keys(operation.responses).filter((s) => s !== '500').sort();
+        const documented = Object.keys(operation.responses).filter((s) => s !== '500' && s !== '503').sort();
         expect([...(seen.get(operation.operationId) ?? [])].sort(), operation.operationId).toEqual(documented);
       }
     },
@@ -206,6 +208,44 @@ describe('openapi.yaml: the hosted pages and the button pages', () => {
       await page('getChangePage', await pages.inject({ method: 'GET', url: `/checkout/change?amazonCheckoutSessionId=${id}&changeAction=changePayment` }), 409);
 
       expectEveryStatusSeen();
+    } finally {
+      await pages.close();
+    }
+  });
+  it('answers every page that writes 503 as documented when the store cannot write', async () => {
+    /** A memory store whose writes fail as a full disk's do, once told to. */
+    class FullDiskStore extends MemoryStore {
+      full = false;
+      override commit(ns: string, puts: readonly Put[]): Promise<void> {
+        return this.full ? Promise.reject(new StoreUnavailableError('ENOSPC: no space left on device')) : super.commit(ns, puts);
+      }
+    }
+    const store = new FullDiskStore();
+    const pages = await buildApp(testConfig({ signature: 'off', buyerApproval: 'manual' }), { store });
+    const form = (url: string, fields: Record<string, string>) =>
+      pages.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const signed = (payload: unknown) => {
+      const payloadJSON = JSON.stringify(payload);
+      const client = new AmazonPay.WebStoreClient({ publicKeyId: demoKeyIds.sandbox, privateKey: demoPrivateKey, region: 'us', sandbox: true, algorithm: 'AMZN-PAY-RSASSA-PSS-V2' });
+      return { payloadJSON, signature: client.generateButtonSignature(payloadJSON), publicKeyId: demoKeyIds.sandbox, algorithm: 'AMZN-PAY-RSASSA-PSS-V2', ledgerCurrency: 'USD' };
+    };
+    try {
+      const created = await send(pages, 'POST', '/sandbox/v2/checkoutSessions', sessionBody());
+      const id = created.json().checkoutSessionId as string;
+      await pages.inject({ method: 'POST', url: `/__admin/checkoutSessions/${id}/approve`, payload: '{}', headers: { 'content-type': 'application/json' } });
+      store.full = true;
+      const writes: [string, Promise<LightMyRequestResponse>][] = [
+        ['submitSignin', form('/checkout/signin', { amazonCheckoutSessionId: id, name: 'Ada', email: 'ada@example.com' })],
+        ['submitPayment', form('/checkout/processing', { amazonCheckoutSessionId: id, card: '1111' })],
+        ['submitChange', form('/checkout/change', { amazonCheckoutSessionId: id, changeAction: 'changePayment', action: 'save', card: '0005' })],
+        ['startCheckoutFromButton', form('/checkout/start', signed({ storeId, webCheckoutDetails: { checkoutReviewReturnUrl: 'https://merchant.example/review' } }))],
+        ['amazonSignin', form('/checkout/amazon-signin', { ...signed({ signInReturnUrl: 'https://merchant.example/signed-in', storeId }), action: 'continue', name: 'Sam', email: 'sam@example.com' })],
+      ];
+      for (const [operationId, answer] of writes) {
+        const res = await answer;
+        expect(res.statusCode, `${operationId}: ${res.payload.slice(0, 300)}`).toBe(503);
+        await expectDocumented(operationId, res);
+      }
     } finally {
       await pages.close();
     }

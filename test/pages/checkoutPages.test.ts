@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
 import { FileStore } from '../../server/store/index.js';
 import { tempDirs } from '../store/tempDir.js';
+import { MemoryStore } from '../../server/store/memoryStore.js';
+import { StoreUnavailableError } from '../../server/store/errors.js';
+import type { Put } from '../../server/store/store.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 import { complete, createSession, getSession, inputValue, openPage, postRaw, submit, usd } from './pageTestKit.js';
 
@@ -392,5 +395,34 @@ describe('sessions of any merchant, on that merchant\'s clock', () => {
     // The demo merchant's clock did not move: its sessions are still open.
     const mine = await createSession(t);
     expect((await openPage(t, `/checkout/signin?amazonCheckoutSessionId=${mine}`)).status).toBe(200);
+  });
+});
+
+describe('a store that cannot write', () => {
+  /** A memory store whose writes fail as a full disk's do, when told to. */
+  class FullDiskStore extends MemoryStore {
+    full = false;
+    override commit(ns: string, puts: readonly Put[]): Promise<void> {
+      return this.full ? Promise.reject(new StoreUnavailableError('ENOSPC: no space left on device')) : super.commit(ns, puts);
+    }
+  }
+
+  it('answers the buyer 503 (retry later, nothing changed) as the API does, not a 500', async () => {
+    const store = new FullDiskStore();
+    const full = await testApp({ buyerApproval: 'manual' }, { store });
+    try {
+      const id = await createSession(full);
+      store.full = true;
+      const signIn = await submit(full, '/checkout/signin', { amazonCheckoutSessionId: id, name: 'Ada Lovelace', email: 'ada@example.com', action: 'continue' });
+      expect(signIn.status).toBe(503);
+      expect(signIn.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(signIn.html).toContain('nothing was changed');
+      const cancel = await submit(full, '/checkout/processing', { amazonCheckoutSessionId: id, action: 'cancel' });
+      expect(cancel.status).toBe(503);
+      store.full = false;
+      expect((await getSession(full, id)).statusDetails.state).toBe('Open');
+    } finally {
+      await full.close();
+    }
   });
 });
