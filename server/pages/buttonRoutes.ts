@@ -14,7 +14,7 @@ import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
 import { cutLongStrings, proxyOf, signatureOf } from '../journal/journalEntry.js';
 import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
-import { merchantNamespace } from '../signing/keyRegistry.js';
+import { merchantNamespace, namesMerchant } from '../signing/keyRegistry.js';
 import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
 import { checkoutScript } from './checkoutScript.js';
 import type { SessionRecord } from '../domain/checkoutSession/sessionRecord.js';
@@ -100,7 +100,8 @@ interface ButtonPress {
  * as long as the body limit, and a refusal repeats them).
  */
 function journalButton(deps: MockContext, { request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
-  const publicKeyId = fields.publicKeyId || null;
+  // A value that is no key id names no merchant (it could be megabytes long, or '~server'); the body keeps it, cut.
+  const publicKeyId = fields.publicKeyId && namesMerchant(fields.publicKeyId) ? fields.publicKeyId : null;
   const entry: Omit<JournalEntry, 'id'> = {
     time: new Date(deps.wallTime()).toISOString(),
     merchant: publicKeyId ? merchantNamespace(publicKeyId) : null,

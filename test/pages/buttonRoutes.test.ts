@@ -49,4 +49,17 @@ describe('the checkout button (POST /checkout/start)', () => {
     expect(JSON.stringify(entry).length).toBeLessThan(100_000);
     expect(entry.signature.stringToSign).toMatch(/^AMZN-PAY-RSASSA-PSS-V2\n[0-9a-f]{64}$/);
   });
+
+  it('journals a publicKeyId that is no key id under no merchant, and keeps it cut', async () => {
+    const payload = { storeId, webCheckoutDetails: { checkoutReviewReturnUrl: 'https://shop.example/review' } };
+    const refused = await submit(t, '/checkout/start', buttonFields(payload, { publicKeyId: `SANDBOX-${'K'.repeat(200_000)}` }));
+    expect(refused.status).toBe(401);
+    const entry = await journal('checkoutButton');
+    expect(entry.reasonCode).toBe('UnauthorizedAccess');
+    expect(entry).toMatchObject({ merchant: null, publicKeyId: null });
+    expect(JSON.stringify(entry).length).toBeLessThan(40_000);
+    // A well-formed key id nobody registered is still that merchant's call.
+    await submit(t, '/checkout/start', buttonFields(payload, { publicKeyId: 'SANDBOX-NOTREGISTERED01' }));
+    expect(await journal('checkoutButton')).toMatchObject({ merchant: 'NOTREGISTERED01', publicKeyId: 'SANDBOX-NOTREGISTERED01', reasonCode: 'UnauthorizedAccess' });
+  });
 });
