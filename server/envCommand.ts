@@ -43,20 +43,22 @@ export function envSettings(config: Pick<Config, 'host' | 'httpPort'>, ca: Pick<
   };
 }
 
-/** The settings as text: `export NAME='value'` lines (sh) or `NAME=value` lines (dotenv: $GITHUB_ENV, docker --env-file). */
+/**
+ * The settings as text: `export NAME='value'` lines with comments on Ruby, Java and undoing (sh), or
+ * `NAME=value` lines and nothing else (dotenv): GitHub's runner reads every line of $GITHUB_ENV as a
+ * variable and fails the step on a line without `=`.
+ */
 export function formatEnv(settings: EnvSettings, format: EnvFormat): string {
-  const lines =
-    format === 'sh'
-      ? ['# amazon-pay-mock: send HTTPS clients through the mock and trust its local CA. Apply with: eval "$(amazon-pay-mock env)"', ...settings.variables.map(([k, v]) => `export ${k}=${shellQuote(v)}`)]
-      : settings.variables.map(([k, v]) => `${k}=${v}`);
+  if (format === 'dotenv') return `${settings.variables.map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
+  const lines = ['# amazon-pay-mock: send HTTPS clients through the mock and trust its local CA. Apply with: eval "$(amazon-pay-mock env)"', ...settings.variables.map(([k, v]) => `export ${k}=${shellQuote(v)}`)];
   const proxy = settings.variables[0]![1];
   lines.push(
     `# Ruby: Net::HTTP looks up http_proxy (not https_proxy) for https:// URLs too, so also set http_proxy=${proxy}`,
     '# Java: build a truststore from the CA once, then give it and the proxy to the JVM (or to PayConfiguration.setProxySettings):',
     `#   ${settings.java.keytool}`,
     `#   ${settings.java.run}`,
+    '# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy SSL_CERT_FILE NODE_EXTRA_CA_CERTS CURL_CA_BUNDLE REQUESTS_CA_BUNDLE',
   );
-  if (format === 'sh') lines.push('# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy SSL_CERT_FILE NODE_EXTRA_CA_CERTS CURL_CA_BUNDLE REQUESTS_CA_BUNDLE');
   return `${lines.join('\n')}\n`;
 }
 

@@ -59,10 +59,28 @@ describe('amazon-pay-mock env', () => {
 
   it('prints NAME=value lines with --format dotenv (for $GITHUB_ENV or docker --env-file), honours --proxy-url and the config env vars', async () => {
     const text = await env(['--format', 'dotenv', '--proxy-url', 'http://amazon-pay-mock:8080'], { AMAZON_PAY_MOCK_DATA_DIR: dataDir });
-    const vars = text.split('\n').filter((l) => !l.startsWith('#') && l);
+    const vars = text.split('\n').filter((l) => l);
     expect(vars[0]).toBe('HTTPS_PROXY=http://amazon-pay-mock:8080');
     expect(vars).toContain(`SSL_CERT_FILE=${tlsPaths(dataDir).bundle}`);
     expect(vars.every((l) => /^[A-Za-z_]+=\S+$/.test(l))).toBe(true);
+  });
+
+  it('prints nothing but NAME=value lines with --format dotenv: $GITHUB_ENV takes no comments', async () => {
+    // GitHub's runner reads every non-empty line of $GITHUB_ENV as NAME=value or NAME<<DELIMITER:
+    // a line without '=' fails the step, and a comment with '=' in it sets a variable named '# ...'.
+    const text = await env(['--format', 'dotenv', '--data-dir', dataDir]);
+    const lines = text.split('\n').filter((l) => l !== '');
+    expect(lines.filter((l) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(l))).toEqual([]);
+    expect(lines.map((l) => l.slice(0, l.indexOf('=')))).toEqual([
+      'HTTPS_PROXY',
+      'https_proxy',
+      'NO_PROXY',
+      'no_proxy',
+      'SSL_CERT_FILE',
+      'NODE_EXTRA_CA_CERTS',
+      'CURL_CA_BUNDLE',
+      'REQUESTS_CA_BUNDLE',
+    ]);
   });
 
   it('keeps the CA it finds, and refuses bad options clearly', async () => {
