@@ -8,8 +8,11 @@ export type EnvFormat = 'sh' | 'dotenv';
 export interface EnvSettings {
   /** Variable name → value, in print order. */
   variables: Array<[string, string]>;
-  /** The keytool command that builds a Java truststore from the CA, and how Java then uses it. */
-  java: { keytool: string; run: string };
+  /**
+   * The keytool command that builds a Java truststore from the CA, how the JVM then uses it, and the
+   * Java SDK's proxy setting (its Apache client does not read the JVM's https.proxyHost/Port).
+   */
+  java: { keytool: string; run: string; proxySettings: string };
 }
 
 /** The JKS file the printed keytool command creates (in the current directory). */
@@ -38,7 +41,8 @@ export function envSettings(config: Pick<Config, 'host' | 'httpPort'>, ca: Pick<
     ],
     java: {
       keytool: `keytool -importcert -noprompt -alias amazon-pay-mock-ca -file ${shellQuote(ca.file)} -keystore ${javaTruststore} -storepass changeit`,
-      run: `java -Djavax.net.ssl.trustStore=${javaTruststore} -Djavax.net.ssl.trustStorePassword=changeit -Dhttps.proxyHost=${url.hostname.replace(/^\[(.*)\]$/, '$1')} -Dhttps.proxyPort=${url.port || '80'} ...`,
+      run: `java -Djavax.net.ssl.trustStore=${javaTruststore} -Djavax.net.ssl.trustStorePassword=changeit ...`,
+      proxySettings: `payConfiguration.setProxySettings(new ProxySettings().setProxyHost(${JSON.stringify(url.hostname.replace(/^\[(.*)\]$/, '$1'))}).setProxyPort(${url.port || '80'}).setProxyUser("mock").setProxyPassword("mock".toCharArray()))`,
     },
   };
 }
@@ -54,9 +58,11 @@ export function formatEnv(settings: EnvSettings, format: EnvFormat): string {
   const proxy = settings.variables[0]![1];
   lines.push(
     `# Ruby: Net::HTTP looks up http_proxy (not https_proxy) for https:// URLs too, so also set http_proxy=${proxy}`,
-    '# Java: build a truststore from the CA once, then give it and the proxy to the JVM (or to PayConfiguration.setProxySettings):',
+    '# Java: build a truststore from the CA once and give it to the JVM:',
     `#   ${settings.java.keytool}`,
     `#   ${settings.java.run}`,
+    "# and the proxy to the SDK, which ignores -Dhttps.proxyHost (it needs a user and password: any will do):",
+    `#   ${settings.java.proxySettings}`,
     '# Undo: unset HTTPS_PROXY https_proxy NO_PROXY no_proxy SSL_CERT_FILE NODE_EXTRA_CA_CERTS CURL_CA_BUNDLE REQUESTS_CA_BUNDLE',
   );
   return `${lines.join('\n')}\n`;

@@ -47,7 +47,10 @@ describe('amazon-pay-mock env', () => {
       expect(text.split('\n')).toContain(line);
     }
     expect(text).toContain(`keytool -importcert -noprompt -alias amazon-pay-mock-ca -file ${paths.caCert} -keystore amazon-pay-mock-truststore.jks -storepass changeit`);
-    expect(text).toContain('-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=18080');
+    // The Java SDK's Apache client ignores the JVM's proxy properties: the proxy goes to PayConfiguration.
+    expect(text).toContain('java -Djavax.net.ssl.trustStore=amazon-pay-mock-truststore.jks -Djavax.net.ssl.trustStorePassword=changeit ...');
+    expect(text).toContain('setProxySettings(new ProxySettings().setProxyHost("127.0.0.1").setProxyPort(18080)');
+    expect(text.split('\n').filter((l) => l.includes('-Dhttps.proxyHost=') || l.includes('-Dhttps.proxyPort='))).toEqual([]);
     expect(text).toMatch(/# Undo: unset HTTPS_PROXY .*REQUESTS_CA_BUNDLE/);
   });
 
