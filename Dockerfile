@@ -2,7 +2,9 @@
 # amazon-pay-mock: the emulator as a container.
 #   docker build -t amazon-pay-mock .
 #   docker run --rm -p 8080:8080 -p 8443:8443 -v apm-data:/data amazon-pay-mock
-# Every setting is an AMAZON_PAY_MOCK_* variable or a flag appended to the run command (see --help).
+# Every setting is an AMAZON_PAY_MOCK_* variable (docker run -e ...), or a flag after the whole command:
+#   docker run ... amazon-pay-mock node dist/server/main.js --buyer-approval manual   (see --help)
+# Flags alone after the image name replace the command, and node's entrypoint runs them as node's own options.
 
 # Build: install everything, compile TypeScript, then drop the dev dependencies.
 FROM node:20-bookworm-slim AS build
