@@ -26,8 +26,9 @@ export class Settler {
   }
 
   async settleNamespace(ns: string): Promise<void> {
-    // Fast path: nothing due anywhere (the common case) costs one lookup.
-    const next = await this.store.nextDue();
+    // Fast path: nothing due for this merchant (the common case) costs one lookup, whatever other
+    // merchants have scheduled and however far their clocks are from this one.
+    const next = await this.store.nextDue(ns);
     if (next === null || next > this.clocks.for(ns).now()) return;
     return this.settle(ns);
   }
@@ -39,11 +40,12 @@ export class Settler {
   }
 
   async #settle(ns: string | undefined): Promise<void> {
-    // Each merchant runs on its own clock; nothing is due for anyone after the latest of them.
-    const latest = this.clocks.latestNow();
+    // Each merchant runs on its own clock; nothing is due for anyone after the latest of them, and
+    // for one merchant nothing after its own.
+    const until = ns === undefined ? this.clocks.latestNow() : this.clocks.for(ns).now();
     // A record may need several steps (settled, then expired); each pass re-reads what is due.
     for (let pass = 0; pass < 10; pass++) {
-      const due = (await this.store.due(latest)).filter((d) => settles(d) && (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
+      const due = (await this.store.due(until, ns)).filter((d) => settles(d) && (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
       await Promise.all(due.map((d) => this.#settleOne(d)));
     }

@@ -70,3 +70,31 @@ describe('Settler and a clock moved back during a pass', () => {
     }
   });
 });
+
+describe('Settler and merchants on clocks of their own', () => {
+  it('checks a call against its own merchant\'s schedule only, however far its clock is ahead of the others\'', async () => {
+    const store = createStore('memory');
+    await store.open();
+    const clocks = new ClockBook(new ControlledClock(() => 0));
+    // 500 records of a merchant whose clock has not reached them, and one of the caller's.
+    await store.transact('slow', () => ({ puts: Array.from({ length: 500 }, (_, i) => ({ collection: 'settings' as const, id: `s${i}`, value: { i }, dueAt: 1000 + i })), result: null }));
+    await store.transact('fast', () => ({ puts: [{ collection: 'settings', id: 'own', value: { n: 1 }, dueAt: 20_000 }], result: null }));
+    clocks.control('fast').advance(10_000);
+    const looked: number[] = [];
+    const due = store.due.bind(store);
+    store.due = async (now, ns) => {
+      const records = await due(now, ns);
+      looked.push(records.length);
+      return records;
+    };
+    const settler = new Settler(store, clocks, 'http://127.0.0.1:9');
+    await settler.settleNamespace('fast');
+    expect(looked).toEqual([]); // its own record is not due yet: one lookup, no walk through 'slow'
+    clocks.control('fast').advance(15_000);
+    await settler.settleNamespace('fast');
+    expect(looked).toEqual([1, 0]); // its own record, settled (a stale schedule, cleared), and nothing of 'slow'
+    expect(await store.nextDue('fast')).toBeNull();
+    expect(await store.nextDue('slow')).toBe(1000);
+    expect(await store.nextDue()).toBe(1000);
+  });
+});

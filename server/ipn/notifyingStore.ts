@@ -47,11 +47,11 @@ export class NotifyingStore implements Store {
   readAll<T>(ns: string, collection: Collection): Promise<T[]> {
     return this.inner.readAll<T>(ns, collection);
   }
-  due(now: number): Promise<DueRecord[]> {
-    return this.inner.due(now);
+  due(now: number, ns?: string): Promise<DueRecord[]> {
+    return this.inner.due(now, ns);
   }
-  nextDue(): Promise<number | null> {
-    return this.inner.nextDue();
+  nextDue(ns?: string): Promise<number | null> {
+    return this.inner.nextDue(ns);
   }
   reset(ns?: string): Promise<void> {
     return this.inner.reset(ns);

@@ -91,12 +91,12 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  due(now: number): Promise<DueRecord[]> {
-    return Promise.resolve(this.engine.due(now));
+  due(now: number, ns?: string): Promise<DueRecord[]> {
+    return Promise.resolve(this.engine.due(now, ns));
   }
 
-  nextDue(): Promise<number | null> {
-    return Promise.resolve(this.engine.nextDue());
+  nextDue(ns?: string): Promise<number | null> {
+    return Promise.resolve(this.engine.nextDue(ns));
   }
 
   reset(ns?: string): Promise<void> {

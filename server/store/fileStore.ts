@@ -286,12 +286,12 @@ export class FileStore implements EmbeddedEngine {
     }
   }
 
-  due(now: number): DueRecord[] {
-    return this.#state.due(now);
+  due(now: number, ns?: string): DueRecord[] {
+    return this.#state.due(now, ns);
   }
 
-  nextDue(): number | null {
-    return this.#state.nextDue();
+  nextDue(ns?: string): number | null {
+    return this.#state.nextDue(ns);
   }
 
   reset(ns?: string): Promise<void> {

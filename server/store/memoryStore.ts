@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { DueIndex, type DueItem, type DueOwner } from './dueIndex.js';
+import { DueByNamespace } from './dueByNamespace.js';
+import type { DueItem, DueOwner } from './dueIndex.js';
 import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
 import { Packer } from './packing.js';
 import { configurationCollections, type Collection, type DueRecord, type EmbeddedEngine, type Put } from './store.js';
@@ -81,7 +82,7 @@ export interface AppliedPut {
  */
 export class MemoryStore implements EmbeddedEngine {
   readonly #data = new Map<string, Map<Collection, Records>>();
-  readonly #due = new DueIndex();
+  readonly #due = new DueByNamespace();
   readonly #packer = new Packer();
   readonly #coldAfterMs: number;
   readonly #retentionMs: number | null;
@@ -157,12 +158,12 @@ export class MemoryStore implements EmbeddedEngine {
     }
   }
 
-  due(now: number): DueRecord[] {
-    return this.#due.due(now);
+  due(now: number, ns?: string): DueRecord[] {
+    return this.#due.due(now, ns);
   }
 
-  nextDue(): number | null {
-    return this.#due.next();
+  nextDue(ns?: string): number | null {
+    return this.#due.next(ns);
   }
 
   reset(ns?: string): Promise<void> {
@@ -477,7 +478,7 @@ export class MemoryStore implements EmbeddedEngine {
     else if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     records.set(id, entry);
     if (entry.packed !== null) this.#packedBytes += entry.packed.length;
-    const moved = previous !== undefined && this.#due.replace(previous, entry, entry.dueAt);
+    const moved = previous !== undefined && this.#due.replace(ns, previous, entry, entry.dueAt);
     if (!moved && entry.dueAt !== null) this.#due.add({ ns, collection, id, dueAt: entry.dueAt }, entry);
     if (entry.packed === null) this.#makeHot(records, id, entry);
     return records;
@@ -488,7 +489,7 @@ export class MemoryStore implements EmbeddedEngine {
     const records = byCollection?.get(collection);
     const previous = records?.get(id);
     if (!byCollection || !records || previous === undefined) return;
-    this.#due.remove(previous);
+    this.#due.remove(ns, previous);
     records.delete(id);
     if (previous.packed !== null) this.#packedBytes -= previous.packed.length;
     this.#records--;

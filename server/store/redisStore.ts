@@ -211,12 +211,15 @@ export class RedisStore implements Store {
     }
   }
 
-  async due(now: number): Promise<DueRecord[]> {
+  /** One sorted set holds every namespace's schedule: a namespace's records are picked out of the due ones here. */
+  async due(now: number, ns?: string): Promise<DueRecord[]> {
     const flat = await this.#call(() => this.#redis.zrangebyscore(`${this.#prefix}due`, '-inf', String(now), 'WITHSCORES'));
-    return dueRecords(flat);
+    const records = dueRecords(flat);
+    return ns === undefined ? records : records.filter((d) => d.ns === ns);
   }
 
-  async nextDue(): Promise<number | null> {
+  /** The earliest dueAt of any namespace, also when asked about one (the answer may be earlier, never later). */
+  async nextDue(_ns?: string): Promise<number | null> {
     const flat = await this.#call(() => this.#redis.zrange(`${this.#prefix}due`, '0', '0', 'WITHSCORES'));
     return flat.length ? Number(flat[1]) : null;
   }

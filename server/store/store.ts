@@ -48,10 +48,13 @@ export interface Store {
    * at all.
    */
   transact<R>(ns: string, work: TransactionWork<R>): Promise<R>;
-  /** Records whose dueAt is at or before `now`, earliest first (then ns, collection, id). */
-  due(now: number): Promise<DueRecord[]>;
-  /** The earliest dueAt of any record, or null. */
-  nextDue(): Promise<number | null>;
+  /** Records (of `ns`, or of every namespace) whose dueAt is at or before `now`, earliest first (then ns, collection, id). */
+  due(now: number, ns?: string): Promise<DueRecord[]>;
+  /**
+   * The earliest dueAt of any record of `ns` (of any namespace without it), or null. A store that
+   * cannot tell namespaces apart cheaply may answer an earlier time, never a later one.
+   */
+  nextDue(ns?: string): Promise<number | null>;
   /** Clears one namespace, or everything when ns is undefined. Durable on resolve. */
   reset(ns?: string): Promise<void>;
   /** Namespaces holding at least one record, sorted. */
@@ -73,10 +76,10 @@ export interface EmbeddedEngine {
   list<T>(ns: string, collection: Collection): T[];
   /** Applies all puts atomically in memory now; resolves when they are durable. */
   commit(ns: string, puts: readonly Put[]): Promise<void>;
-  /** Records whose dueAt is at or before `now`, earliest first. */
-  due(now: number): DueRecord[];
-  /** The earliest dueAt of any record, or null. */
-  nextDue(): number | null;
+  /** Records (of `ns`, or of every namespace) whose dueAt is at or before `now`, earliest first. */
+  due(now: number, ns?: string): DueRecord[];
+  /** The earliest dueAt of any record of `ns` (of any namespace without it), or null. */
+  nextDue(ns?: string): number | null;
   /** Clears one namespace, or everything when ns is undefined. Durable on resolve. */
   reset(ns?: string): Promise<void>;
   namespaces(): string[];

@@ -269,6 +269,28 @@ function storeContract(kind: StoreKind): void {
         expect((await store.due(1000)).map((r) => r.id)).toEqual(['early', 'mid', 'late']);
       });
 
+      it('answers one namespace\'s due records exactly, and its next due time never later than its earliest', async () => {
+        await put('m1', [
+          { collection: 'charges', id: 'a', value: {}, dueAt: 300 },
+          { collection: 'refunds', id: 'b', value: {}, dueAt: 100 },
+        ]);
+        await put('m2', [{ collection: 'charges', id: 'c', value: {}, dueAt: 50 }]);
+        expect(await store.due(1000, 'm1')).toEqual([
+          { ns: 'm1', collection: 'refunds', id: 'b', dueAt: 100 },
+          { ns: 'm1', collection: 'charges', id: 'a', dueAt: 300 },
+        ]);
+        expect(await store.due(60, 'm1')).toEqual([]);
+        expect(await store.due(1000, 'm3')).toEqual([]);
+        expect(await store.due(60)).toEqual([{ ns: 'm2', collection: 'charges', id: 'c', dueAt: 50 }]);
+        // A store may answer an earlier time for a namespace (any namespace's earliest), never a later one.
+        expect(await store.nextDue('m1')).toBeLessThanOrEqual(100);
+        expect([50, 100]).toContain(await store.nextDue('m1'));
+        expect(await store.nextDue('m2')).toBe(50);
+        await put('m2', [{ collection: 'charges', id: 'c', value: {}, dueAt: null }]);
+        expect(await store.nextDue('m1')).toBe(100);
+        expect(await store.nextDue()).toBe(100);
+      });
+
       it('orders records due at the same time by namespace, collection and id', async () => {
         await put('m2', [{ collection: 'charges', id: 'a', value: {}, dueAt: 1 }]);
         await put('m1', [
