@@ -78,6 +78,9 @@ describe('openapi.yaml: the error answers', () => {
     expect(recurringCreated.statusCode).toBe(201);
     const recurringId = recurringCreated.json().checkoutSessionId;
     probe('completeCheckoutSessionInEnvironment', 'PeriodicAmountExceeded', () => send(app, 'POST', `${env}/${recurringId}/complete`, { chargeAmount: overLimit }));
+    // "Charge Permission": a OneTime permission captures up to the order total; a charge above it at completion.
+    const overTotalId = await createSession({ paymentIntent: 'AuthorizeWithCapture', chargeAmount: usd('60.00'), totalOrderAmount: usd('50.00') });
+    probe('completeCheckoutSessionInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', `${env}/${overTotalId}/complete`, { chargeAmount: usd(60), totalOrderAmount: usd(50) }));
 
     probe('approveCheckoutSession', 'ResourceNotFound', () => send(app, 'POST', '/__admin/checkoutSessions/no-such-session/approve', {}));
     probe('approveCheckoutSession', 'InvalidParameterValue', () => send(app, 'POST', `/__admin/checkoutSessions/${openId}/approve`, { card: '1234' }));
@@ -170,6 +173,8 @@ describe('openapi.yaml: the error answers', () => {
     probe('finalizeCheckoutSessionInEnvironment', 'MissingParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { chargeAmount: usd(50), paymentIntent: 'Authorize' }));
     probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, shippingAddress: { ...chosen, city: 'Elsewhere' } }));
     probe('finalizeCheckoutSessionInEnvironment', 'InvalidParameterValue', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, paymentIntent: 'Later' }));
+    const finalizeOverTotal = await createSession({ totalOrderAmount: usd('40.00') });
+    probe('finalizeCheckoutSessionInEnvironment', 'TransactionAmountExceeded', () => send(app, 'POST', finalize(finalizeOverTotal), { ...finalizeBody, totalOrderAmount: usd(40) }));
     probe('finalizeCheckoutSessionInEnvironment', 'CurrencyMismatch', () => send(app, 'POST', finalize(finalizeOpen), { ...finalizeBody, chargeAmount: { amount: '50', currencyCode: 'EUR' } }));
     probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'RefundDeclined' }));
     probe('finalizeCheckoutSessionInEnvironment', 'InvalidSandboxSimulationSpecified', () => send(app, 'POST', finalize(finalizeOpen), finalizeBody, { 'x-amz-pay-simulation-code': 'AuthorizationInitiated' }));

@@ -5,7 +5,7 @@ import { createChargePermission } from '../chargePermission/createChargePermissi
 import { permissionWrite } from '../chargePermission/permissionState.js';
 import { updatablePermission, updatePaymentMethod } from '../chargePermission/updatePaymentMethod.js';
 import { apiError, type AmazonPayError } from '../errors.js';
-import { minorOf, samePrice } from '../money.js';
+import { formatMinor, minorOf, samePrice } from '../money.js';
 import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
 import { errorResult, type OperationEnv, type OperationInput, type OperationResult } from '../operation.js';
 import { normalizeOptionalPrice } from '../prices.js';
@@ -158,6 +158,14 @@ export function completeRecord(env: OperationEnv, completion: Completion): Opera
   const writes = [];
   let chargeId: string | null = null;
   if (intent !== 'Confirm') {
+    // "Charge Permission": a OneTime permission captures up to its amountLimit (the order total);
+    // the charge made at completion is held to that as Create Charge is, or a chargeAmount above
+    // totalOrderAmount would be captured past the limit.
+    const limit = permission.meta.amountLimitMinor;
+    const chargeMinor = minorOf(pd.chargeAmount!);
+    if (limit !== null && chargeMinor > limit - permission.meta.capturedMinor) {
+      throw apiError('TransactionAmountExceeded', `The chargeAmount ${pd.chargeAmount!.amount} exceeds the Charge Permission's amountLimit ${formatMinor(limit, permission.meta.currency)} ${permission.meta.currency}, the order total; update the Checkout Session's paymentDetails.`);
+    }
     // "Monthly recurring charge limits": the charge made at completion counts toward the month too.
     if (permission.chargePermission.chargePermissionType === 'Recurring') {
       const recurringPeriod = chargeWithinMonthlyLimit(undefined, pd.chargeAmount!, ctx.now);
@@ -166,7 +174,7 @@ export function completeRecord(env: OperationEnv, completion: Completion): Opera
     const result = authorizeCharge(
       permission,
       {
-        amountMinor: minorOf(pd.chargeAmount!),
+        amountMinor: chargeMinor,
         captureNow: intent === 'AuthorizeWithCapture',
         pending: pending ? { settleTo: pending.settleTo, reasonCode: pending.reasonCode, delayMs: settings.pendingDelayMs } : null,
         softDescriptor: pd.softDescriptor,

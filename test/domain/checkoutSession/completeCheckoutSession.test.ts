@@ -102,6 +102,24 @@ describe('completeCheckoutSession', () => {
     expect(charge).toMatchObject({ chargeAmount: { amount: '50.00', currencyCode: 'USD' }, captureAmount: null, refundedAmount: null, expirationTimestamp: '20260214T120000Z' });
   });
 
+  it('refuses a charge at completion above the order total (400 TransactionAmountExceeded), changing nothing, so nothing is captured past amountLimit', () => {
+    const usd = (amount: string) => ({ amount, currencyCode: 'USD' });
+    for (const paymentIntent of ['AuthorizeWithCapture', 'Authorize']) {
+      const { world, id } = ready(domainWorld(), { paymentIntent, chargeAmount: usd('100.00'), totalOrderAmount: usd('50.00') });
+      const err = thrownAmazonError(() => completeCheckoutSession(world.env(), id, { body: { chargeAmount: usd('100.00'), totalOrderAmount: usd('50.00') } }));
+      expect(err.reasonCode).toBe('TransactionAmountExceeded');
+      expect(err.status).toBe(400);
+      expect(world.get<any>('checkoutSessions', id).session.statusDetails.state).toBe('Open');
+    }
+    // Equal to the order total, or within an allowOvercharge limit, still completes.
+    const { world, id } = ready(domainWorld(), { paymentIntent: 'AuthorizeWithCapture', chargeAmount: usd('100.00'), totalOrderAmount: usd('100.00') });
+    const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: usd('100'), totalOrderAmount: usd('100') } })).body as any;
+    expect(world.get<any>('chargePermissions', body.chargePermissionId).chargePermission.limits.amountBalance).toEqual(usd('0.00'));
+    const over = ready(domainWorld(), { paymentIntent: 'AuthorizeWithCapture', allowOvercharge: true, chargeAmount: usd('300.00'), totalOrderAmount: usd('50.00') });
+    const overBody = over.world.apply(completeCheckoutSession(over.world.env(), over.id, { body: { chargeAmount: usd('300'), totalOrderAmount: usd('50') } })).body as any;
+    expect(over.world.get<any>('chargePermissions', overBody.chargePermissionId).chargePermission.limits).toEqual({ amountLimit: usd('500.00'), amountBalance: usd('200.00') });
+  });
+
   it('raises the limit with allowOvercharge to max(9x, 500)', () => {
     const { world, id } = ready(domainWorld(), { allowOvercharge: true, paymentIntent: 'Confirm' });
     const body = world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: { amount: '50', currencyCode: 'USD' } } })).body as any;
