@@ -247,6 +247,9 @@ describe('openapi.yaml: the error answers', () => {
     probe('getChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'GET', `/staging/v2/chargePermissions/${nowhere}`));
     probe('getChargePermission', 'InvalidRequest', () => send(app, 'GET', `/v2/chargePermissions/${nowhere}`));
     probe('updateChargePermissionInEnvironment', 'ResourceNotFound', () => send(app, 'PATCH', permissionOf(nowhere), {}));
+    const monthly = (amount: Json) => ({ frequency: { unit: 'Month', value: '1' }, amount });
+    const recurringPermission = await completedSession({ ...sessionBody({ paymentIntent: 'Confirm' }), chargePermissionType: 'Recurring', recurringMetadata: monthly(usd('10.00')) });
+    probe('updateChargePermissionInEnvironment', 'CurrencyMismatch', () => send(app, 'PATCH', permissionOf(recurringPermission.chargePermissionId), { recurringMetadata: monthly({ amount: '10', currencyCode: 'EUR' }) }));
     probe('updateChargePermissionInEnvironment', 'UnrecognizedField', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { limits: {} }));
     probe('updateChargePermissionInEnvironment', 'InvalidRequestFormat', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), '[]'));
     probe('updateChargePermissionInEnvironment', 'MissingParameterValue', () => send(app, 'PATCH', permissionOf(authorized.chargePermissionId), { recurringMetadata: { amount: { amount: '1' } } }));

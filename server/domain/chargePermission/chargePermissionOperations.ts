@@ -33,7 +33,7 @@ export function updateChargePermission(env: OperationEnv, id: string, body: unkn
     chargePermission: {
       ...cp,
       merchantMetadata: merchantMetadataOf(b.merchantMetadata ?? null, cp.merchantMetadata),
-      recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, cp.recurringMetadata),
+      recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, record.meta.region, cp.recurringMetadata),
     },
   };
   return { status: 200, body: next.chargePermission, writes: [permissionWrite(next)] };

@@ -2,10 +2,10 @@ import { updatablePermission } from '../chargePermission/updatePaymentMethod.js'
 import { completeAddress } from '../demoBuyer.js';
 import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult } from '../operation.js';
-import { normalizeOptionalPrice } from '../prices.js';
+import { assertCurrencyAllowed, normalizeOptionalPrice } from '../prices.js';
 import { formatTimestamp } from '../time.js';
-import { releaseEnvironmentOf, type CheckoutSession, type MerchantMetadata, type RecurringMetadata } from '../types.js';
-import { validateBody, type Infer, type merchantMetadataSchema } from '../validation.js';
+import { releaseEnvironmentOf, type CheckoutSession, type MerchantMetadata, type Price, type RecurringMetadata, type Region } from '../types.js';
+import { validateBody, type Infer, type merchantMetadataSchema, type PriceInput } from '../validation.js';
 import { approveSession } from './approveSession.js';
 import { withConstraints } from './constraints.js';
 import { mergePaymentDetails } from './paymentDetails.js';
@@ -26,18 +26,25 @@ export function merchantMetadataOf(raw: Infer<typeof merchantMetadataSchema> | n
   };
 }
 
-export function recurringMetadataOf(raw: Infer<typeof recurringMetadataSchema> | null, current: RecurringMetadata | null = null): RecurringMetadata | null {
+/** A request Price normalised, in a currency the region's merchants may use ("Multi-currency integration"). */
+function regionPrice(raw: PriceInput | null | undefined, field: string, region: Region): Price | null {
+  const p = normalizeOptionalPrice(raw, field);
+  if (p) assertCurrencyAllowed(region, p.currencyCode, field);
+  return p;
+}
+
+export function recurringMetadataOf(raw: Infer<typeof recurringMetadataSchema> | null, region: Region, current: RecurringMetadata | null = null): RecurringMetadata | null {
   if (!raw) return current;
   const frequency = raw.frequency
     ? { unit: raw.frequency.unit ?? null, value: raw.frequency.value === null || raw.frequency.value === undefined ? null : String(raw.frequency.value) }
     : (current?.frequency ?? null);
-  return { frequency, amount: normalizeOptionalPrice(raw.amount, 'recurringMetadata.amount') ?? current?.amount ?? null };
+  return { frequency, amount: regionPrice(raw.amount, 'recurringMetadata.amount', region) ?? current?.amount ?? null };
 }
 
 /** Normalised multiAddressesCheckoutMetadata, or null when absent. */
-export function multiAddressEntries(raw: Infer<typeof multiAddressesSchema> | null | undefined): MultiAddressEntry[] | null {
+export function multiAddressEntries(raw: Infer<typeof multiAddressesSchema> | null | undefined, region: Region): MultiAddressEntry[] | null {
   if (!raw) return null;
-  return raw.map((e, i) => ({ addressId: e.addressId, price: normalizeOptionalPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`) }));
+  return raw.map((e, i) => ({ addressId: e.addressId, price: regionPrice(e.price, `multiAddressesCheckoutMetadata[${i}].price`, region) }));
 }
 
 /** Create Checkout Session (201): a new Open session with its constraints ("Checkout Session"). */
@@ -70,7 +77,7 @@ export function newSessionRecord(env: OperationEnv, body: unknown): SessionRecor
     paymentDetails: mergePaymentDetails(null, b.paymentDetails ?? null, ctx.region),
     chargePermissionType: type,
     orderType: null,
-    recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null),
+    recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, ctx.region),
     paymentMethodOnFileMetadata: b.paymentMethodOnFileMetadata ? { setupOnly: b.paymentMethodOnFileMetadata.setupOnly ?? false } : null,
     merchantDetails: null,
     merchantMetadata: merchantMetadataOf(b.merchantMetadata ?? null),
@@ -93,7 +100,7 @@ export function newSessionRecord(env: OperationEnv, body: unknown): SessionRecor
     deliverySpecifications: b.deliverySpecifications ?? null,
     tokens: null,
   };
-  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata);
+  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata, ctx.region);
   let record: SessionRecord = {
     session: withConstraints(withMultiAddress(session, entries, null), settings.publicUrl),
     meta: { region: ctx.region, environment: ctx.environment, publicKeyId: ctx.publicKeyId, createdAt: ctx.now, expiresAt: ctx.now + SESSION_LIFETIME_MS, card: null },

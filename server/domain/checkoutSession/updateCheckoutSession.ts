@@ -27,14 +27,14 @@ export function updateCheckoutSession(env: OperationEnv, id: string, body: unkno
       checkoutResultReturnUrl: b.webCheckoutDetails?.checkoutResultReturnUrl ?? s.webCheckoutDetails?.checkoutResultReturnUrl ?? null,
     },
     chargePermissionType: b.chargePermissionType ?? s.chargePermissionType,
-    recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, s.recurringMetadata),
+    recurringMetadata: recurringMetadataOf(b.recurringMetadata ?? null, record.meta.region, s.recurringMetadata),
     paymentDetails: mergePaymentDetails(s.paymentDetails, b.paymentDetails ?? null, record.meta.region),
     merchantMetadata: merchantMetadataOf(b.merchantMetadata ?? null, s.merchantMetadata),
     supplementaryData: b.supplementaryData ?? s.supplementaryData,
     platformId: b.platformId ?? s.platformId,
     providerMetadata: b.providerMetadata ? { providerReferenceId: b.providerMetadata.providerReferenceId ?? null } : s.providerMetadata,
   };
-  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata) ?? s.multiAddressesCheckoutMetadata ?? null;
+  const entries = multiAddressEntries(b.multiAddressesCheckoutMetadata, record.meta.region) ?? s.multiAddressesCheckoutMetadata ?? null;
   const list = entries && s.buyer ? shippingAddressList(entries, s.shippingAddress!) : (s.shippingAddressList ?? null);
   const next = { ...record, session: withConstraints(withMultiAddress(updated, entries, list), env.settings.publicUrl) };
   return { status: 200, body: next.session, writes: [sessionWrite(next)] };

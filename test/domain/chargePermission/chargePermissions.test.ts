@@ -94,6 +94,17 @@ describe('updateChargePermission', () => {
     expectAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { recurringMetadata: { frequency: { unit: 'Month', value: '1' } } }), 'InvalidParameterCombination', 400);
     expectAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { statusDetails: {} }), 'UnrecognizedField', 400);
   });
+
+  it('refuses a recurringMetadata.amount in a currency an NA merchant cannot use (400 CurrencyMismatch), leaving the permission as it was', () => {
+    const world = domainWorld();
+    const monthly = (amount: { amount: string; currencyCode: string }) => ({ frequency: { unit: 'Month', value: '1' }, amount });
+    const body = readySessionBody({ paymentDetails: { paymentIntent: 'Confirm', chargeAmount: usd('9.00') }, chargePermissionType: 'Recurring', recurringMetadata: monthly(usd('9.00')) });
+    const id = world.apply(createCheckoutSession(world.env(), body)).body.checkoutSessionId;
+    const chargePermissionId = (world.apply(completeCheckoutSession(world.env(), id, { body: { chargeAmount: usd('9.00') } })).body as any).chargePermissionId;
+    expectAmazonError(() => updateChargePermission(world.env(), chargePermissionId, { recurringMetadata: monthly({ amount: '9', currencyCode: 'EUR' }) }), 'CurrencyMismatch', 400);
+    expect(getChargePermission(world.env(), chargePermissionId).body.recurringMetadata?.amount).toEqual(usd('9.00'));
+    expect(world.apply(updateChargePermission(world.env(), chargePermissionId, { recurringMetadata: monthly(usd('12')) })).body.recurringMetadata?.amount).toEqual(usd('12.00'));
+  });
 });
 
 describe('closeChargePermission', () => {

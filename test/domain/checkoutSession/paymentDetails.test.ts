@@ -56,3 +56,35 @@ describe('allowOvercharge and extendExpiration are set when the session is creat
     expect(updated.body.paymentDetails).toMatchObject({ chargeAmount: usd('60.00'), extendExpiration: true, allowOvercharge: false });
   });
 });
+
+describe('every amount of a session is in a currency the merchant may use (README: NA USD only, JP JPY only)', () => {
+  const recurring = (amount: { amount: string; currencyCode: string }) => ({ frequency: { unit: 'Month', value: '1' }, amount });
+
+  it('refuses recurringMetadata.amount or a multi-address price in another currency on Create Checkout Session (400 CurrencyMismatch)', () => {
+    const world = domainWorld();
+    expectAmazonError(() => createCheckoutSession(world.env(), readySessionBody({ chargePermissionType: 'Recurring', recurringMetadata: recurring({ amount: '10', currencyCode: 'EUR' }) })), 'CurrencyMismatch', 400);
+    expectAmazonError(
+      () => createCheckoutSession(world.env(), readySessionBody({ multiAddressesCheckoutMetadata: [{ addressId: 'a1', price: jpy('10') }] })),
+      'CurrencyMismatch',
+      400,
+    );
+    const jp = domainWorld({ region: 'jp' });
+    const body = readySessionBody({ chargePermissionType: 'Recurring', recurringMetadata: recurring({ amount: '10', currencyCode: 'USD' }), paymentDetails: { paymentIntent: 'Confirm', chargeAmount: jpy('500') } });
+    expectAmazonError(() => createCheckoutSession(jp.env(), body), 'CurrencyMismatch', 400);
+    // The ledger currency, and any supported one in EU, is accepted.
+    const ok = createCheckoutSession(world.env(), readySessionBody({ chargePermissionType: 'Recurring', recurringMetadata: recurring({ amount: '10', currencyCode: 'USD' }) }));
+    expect(ok.body.recurringMetadata!.amount).toEqual({ amount: '10.00', currencyCode: 'USD' });
+    const eu = domainWorld({ region: 'eu' });
+    const euBody = readySessionBody({ chargePermissionType: 'Recurring', recurringMetadata: recurring({ amount: '10', currencyCode: 'GBP' }), paymentDetails: { paymentIntent: 'Confirm', chargeAmount: { amount: '10', currencyCode: 'GBP' } } });
+    expect(createCheckoutSession(eu.env(), euBody).status).toBe(201);
+  });
+
+  it('refuses them on Update Checkout Session too, leaving the session as it was', () => {
+    const world = domainWorld();
+    const created = world.apply(createCheckoutSession(world.env(), readySessionBody({ chargePermissionType: 'Recurring', recurringMetadata: recurring({ amount: '10', currencyCode: 'USD' }) })));
+    const id = created.body.checkoutSessionId;
+    expectAmazonError(() => updateCheckoutSession(world.env(), id, { recurringMetadata: recurring({ amount: '10', currencyCode: 'GBP' }) }), 'CurrencyMismatch', 400);
+    expectAmazonError(() => updateCheckoutSession(world.env(), id, { multiAddressesCheckoutMetadata: [{ addressId: 'a1', price: { amount: '1', currencyCode: 'EUR' } }] }), 'CurrencyMismatch', 400);
+    expect(world.get<any>('checkoutSessions', id).session.recurringMetadata.amount).toEqual({ amount: '10.00', currencyCode: 'USD' });
+  });
+});
