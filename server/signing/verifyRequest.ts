@@ -124,11 +124,16 @@ function checkSignedHeaders(names: readonly string[], headers: IncomingHeaders):
 
 const lowerCase = (name: string) => name.toLowerCase();
 
+const DATE_FORMS = 'YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC)';
+
 function checkDate(value: string | undefined, deps: VerifyDeps): void {
   if (value === undefined) throw apiError('MissingHeader', "The request must include the header 'x-amz-pay-date'.");
-  const date = parseTimestamp(value.trim());
+  const text = value.trim();
+  // Present but empty is MissingHeaderValue, as for authorization and the idempotency key ("Manage errors").
+  if (text === '') throw apiError('MissingHeaderValue', `The header 'x-amz-pay-date' has no value; expected ${DATE_FORMS}.`);
+  const date = parseTimestamp(text);
   if (date === null) {
-    throw apiError('InvalidHeaderValue', `The value ${echo(value)} provided for x-amz-pay-date is invalid; expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).`);
+    throw apiError('InvalidHeaderValue', `The value ${echo(value)} provided for x-amz-pay-date is invalid; expected ${DATE_FORMS}.`);
   }
   const now = deps.wallTime();
   if (date - now > FUTURE_TOLERANCE_MS) {

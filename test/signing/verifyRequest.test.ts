@@ -275,6 +275,11 @@ describe.each(verifiers)('verifyRequest with the %s verifier', (_name, verifier)
       expect(err.message).toBe("The request must include the header 'x-amz-pay-date'.");
     });
 
+    it.each(['', '   '])('answers 400 MissingHeaderValue, as for an empty authorization, when it is sent empty (%j)', async (date) => {
+      const err = await expectAmazonRejection(verify(at(date)), 'MissingHeaderValue', 400);
+      expect(err.message).toBe("The header 'x-amz-pay-date' has no value; expected YYYYMMDDTHHMMSSZ or YYYY-MM-DDTHH:MM:SSZ (UTC).");
+    });
+
     it.each(['yesterday', '2024-01-01', '20240101T000000', '20240231T000000Z', '1704067200'])('answers 400 InvalidHeaderValue for %j', async (date) => {
       const err = await expectAmazonRejection(verify(at(date)), 'InvalidHeaderValue', 400);
       expect(err.message).toContain(`The value ${date} provided for x-amz-pay-date is invalid`);
