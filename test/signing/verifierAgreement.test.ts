@@ -1,3 +1,4 @@
+import { constants, generateKeyPairSync, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeSignature, forgeVerifier, KeyRegistry, nativeVerifier, saltLengthOf, SIGNING_ALGORITHMS, type RegisteredKey, type SaltLength } from '../../server/signing/index.js';
 import { verifyInThreadPool } from '../../server/signing/threadPoolVerify.js';
@@ -57,6 +58,38 @@ rows.push(
   { name: 'all ones (above the modulus)', key: demo, message, signature: Buffer.alloc(256, 0xff).toString('base64'), saltLength: 32, expected: false },
   { name: 'unpadded base64', key: demo, message, signature: good.replace(/=+$/, ''), saltLength: 32, expected: true },
 );
+
+// A modulus of 8k+1 bits: its encoded message (RFC 8017 8.1.2) is one byte shorter than the
+// signature, so the signature's value as an integer must fit in that shorter length (I2OSP, step
+// 2c). Such a value with a byte above the encoded message, made with the private key, is invalid:
+// OpenSSL says so, and so must forge (which used to drop that byte unchecked).
+const odd = oddModulusKey();
+rows.push(
+  { name: 'modulus of 8k+1 bits, valid', key: odd.key, message, signature: odd.valid, saltLength: 32, expected: true },
+  { name: 'modulus of 8k+1 bits, a non-zero byte above the encoded message', key: odd.key, message, signature: odd.overlong, saltLength: 32, expected: false },
+);
+
+function oddModulusKey(): { key: RegisteredKey; valid: string; overlong: string } {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 1537 });
+  const bits = pair.publicKey.asymmetricKeyDetails!.modulusLength!;
+  expect(bits % 8).toBe(1);
+  const jwk = pair.privateKey.export({ format: 'jwk' });
+  const big = (b64url: string) => BigInt(`0x${Buffer.from(b64url, 'base64url').toString('hex')}`);
+  const [n, e, d] = [big(jwk.n!), big(jwk.e!), big(jwk.d!)];
+  const modPow = (base: bigint, exp: bigint) => {
+    let result = 1n;
+    for (let b = base % n, x = exp; x > 0n; x >>= 1n, b = (b * b) % n) if (x & 1n) result = (result * b) % n;
+    return result;
+  };
+  const k = Math.ceil(bits / 8);
+  const toBase64 = (v: bigint) => Buffer.from(v.toString(16).padStart(k * 2, '0'), 'hex').toString('base64');
+  for (;;) {
+    const valid = sign('sha256', Buffer.from(message), { key: pair.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }).toString('base64');
+    // The encoded message, with a 1 put in the byte above it (which must be zero); below n, it has a signature.
+    const m = modPow(big(Buffer.from(valid, 'base64').toString('base64url')), e) + (1n << BigInt(8 * (k - 1)));
+    if (m < n) return { key: keys.add('ODD', pair.publicKey.export({ type: 'spki', format: 'pem' }) as string), valid, overlong: toBase64(modPow(m, d)) };
+  }
+}
 
 // The native verifier's fallback (worker starting or failed): the thread pool, behind the same gate.
 const threadPool = {
