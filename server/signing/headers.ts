@@ -2,9 +2,9 @@
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
 
 /**
- * The value of one header, looked up case-insensitively; undefined when it was not sent. Repeated
- * values (only set-cookie arrives as an array in Node) are joined with "," the way the Java and
- * .NET signers join them. Only a string or an array counts: Node's headers object inherits from
+ * The value of one header, looked up case-insensitively; undefined when it was not sent. Node
+ * itself joins the values of most repeated headers with ", "; set-cookie alone arrives as an array,
+ * joined here with "," the way the Java and .NET signers join them. Only a string or an array counts: Node's headers object inherits from
  * Object.prototype, so a name a client chose (SignedHeaders) such as 'constructor' or '__proto__'
  * would otherwise find a function or an object.
  * Node's header names are lower case, and so are most names asked for: those are found without
