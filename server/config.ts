@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONVERSION_RATES, parseConversionRates } from './domain/conversion.js';
+import { endpointProblem } from './ipn/ipnConfig.js';
 
 /** Root of the installed package (one level above server/ or dist/server/). */
 export const packageRoot = (() => {
@@ -155,12 +156,25 @@ function coerce(spec: OptionSpec, raw: unknown, from: string): unknown {
   return raw;
 }
 
+/** The longest delay a Node timer keeps (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function checkPorts(c: Config): void {
   for (const key of ['httpPort', 'httpsPort'] as const) {
     if (c[key] > 65535) throw new ConfigError(`${key}: ${c[key]} is not a TCP port`);
   }
   if ((c.tlsCert === null) !== (c.tlsKey === null)) throw new ConfigError('tlsCert and tlsKey go together: set both or neither');
   if (!c.http && !c.https) throw new ConfigError('both listeners are off: enable --http or --https');
+  // Node's timers take at most 2^31-1 ms and fire a longer one after 1 ms: every delivery would time out.
+  if (c.ipnTimeoutMs < 1 || c.ipnTimeoutMs > MAX_TIMER_MS) throw new ConfigError(`ipnTimeoutMs: ${c.ipnTimeoutMs} is out of range; give 1 to ${MAX_TIMER_MS} milliseconds`);
+  if (c.publicUrl !== null) {
+    const problem = endpointProblem(c.publicUrl);
+    if (problem) throw new ConfigError(`publicUrl: ${JSON.stringify(c.publicUrl)} ${problem}; give the mock's base URL, e.g. https://127.0.0.1:8443`);
+  }
+  for (const url of c.ipnUrls) {
+    const problem = endpointProblem(url);
+    if (problem) throw new ConfigError(`ipnUrls: ${JSON.stringify(url)} ${problem}; give http(s) URLs, comma-separated`);
+  }
   if (c.store === 'redis' && !/^rediss?:\/\/[^/?#\s]+(?:\/\d{1,5})?\/?$/.test(c.redisUrl)) {
     throw new ConfigError(`redisUrl: expected redis://[user:password@]host:port/db, got ${JSON.stringify(c.redisUrl.replace(/:[^:@/]*@/, ':***@'))}`);
   }
