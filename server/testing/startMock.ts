@@ -40,9 +40,17 @@ export interface StartedMock {
 export async function startMock(overrides: Partial<Config> = {}): Promise<StartedMock> {
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'amazon-pay-mock-'));
   const ownsDataDir = overrides.dataDir === undefined;
-  const config = loadConfig([], {}, { httpPort: 0, httpsPort: 0, store: 'memory', logLevel: 'silent', ...overrides, dataDir });
-  if (!config.https || !config.http) throw new Error('startMock needs both listeners (https for the SDK, http for the control API)');
-  const server = await startServer(config);
+  let config: Config;
+  let server: RunningServer;
+  try {
+    config = loadConfig([], {}, { httpPort: 0, httpsPort: 0, store: 'memory', logLevel: 'silent', ...overrides, dataDir });
+    if (!config.https || !config.http) throw new Error('startMock needs both listeners (https for the SDK, http for the control API)');
+    server = await startServer(config);
+  } catch (err) {
+    // A failed start leaves nothing behind: the server closed its listeners, the temporary dir goes here.
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   const overrideServiceUrl = `127.0.0.1:${server.https!.port}`;
   const privateKey = demoKeys.privateKey;
   return {

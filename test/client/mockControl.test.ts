@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockControl, MockControlError } from '../../server/client/mockControl.js';
@@ -24,6 +27,28 @@ describe('startMock', () => {
     expect(mock.sdkConfig).toMatchObject({ publicKeyId: demoKeys.publicKeyId, overrideServiceUrl: mock.overrideServiceUrl, region: 'us' });
     expect(mock.privateKey).toContain('PRIVATE KEY');
     expect((await mock.control.health()).status).toBe('ok');
+  });
+
+  it('removes the data dir it made when the start fails, and reports why', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'startmock-fail-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // where startMock makes its own data dir
+    try {
+      await expect(startMock({ httpsPort: 70_000 })).rejects.toThrow(/httpsPort: 70000 is not a TCP port/);
+      await expect(startMock({ https: false })).rejects.toThrow(/needs both listeners/);
+      const taken = http.createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      try {
+        await expect(startMock({ httpPort: (taken.address() as AddressInfo).port })).rejects.toThrow(/already in use/);
+      } finally {
+        await new Promise((r) => taken.close(r));
+      }
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
