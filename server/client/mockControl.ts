@@ -110,7 +110,14 @@ export class MockControl {
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const res = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // Not the mock's answer (a proxy's error page, another service on the port): say what came back.
+      const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+      throw new MockControlError(res.status, 'Unknown', `${method} ${url.pathname}: the answer is not JSON (is ${this.options.baseUrl} the mock?): ${excerpt}`);
+    }
     if (!res.ok) {
       const err = (parsed ?? {}) as { reasonCode?: string; message?: string };
       throw new MockControlError(res.status, err.reasonCode ?? 'Unknown', err.message ?? text);
@@ -180,8 +187,10 @@ export class MockControl {
     return this.call('POST', `__admin/checkoutSessions/${encodeURIComponent(checkoutSessionId)}/approve`, { body: input });
   }
 
-  registerPublicKey(publicKeyId: string, publicKey: string): Promise<{ publicKeyId: string; fingerprint: string }> {
-    return this.call('POST', '__admin/publicKeys', { body: { publicKeyId, publicKey }, unscoped: true });
+  /** Registers a public key; an id that has a different key is 409 PublicKeyIdInUse unless `replace`. */
+  registerPublicKey(publicKeyId: string, publicKey: string, options: { replace?: boolean } = {}): Promise<{ publicKeyId: string; fingerprint: string }> {
+    const body = options.replace === undefined ? { publicKeyId, publicKey } : { publicKeyId, publicKey, replace: options.replace };
+    return this.call('POST', '__admin/publicKeys', { body, unscoped: true });
   }
 
   listPublicKeys(): Promise<{ publicKeys: { publicKeyId: string; fingerprint: string }[] }> {

@@ -134,6 +134,36 @@ describe('MockControl', () => {
     expect(err).toMatchObject({ status: 404, reasonCode: 'ResourceNotFound' });
   });
 
+  it('replaces a registered key only when asked to (the route\'s "replace": true)', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const pem = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }).publicKey;
+    const id = 'SANDBOX-CLIENTKEYREPLACE0000001';
+    await mock.control.registerPublicKey(id, pem());
+    const second = pem();
+    await expect(mock.control.registerPublicKey(id, second)).rejects.toMatchObject({ status: 409, reasonCode: 'PublicKeyIdInUse' });
+    const replaced = await mock.control.registerPublicKey(id, second, { replace: true });
+    expect((await mock.control.listPublicKeys()).publicKeys).toContainEqual({ publicKeyId: id, fingerprint: replaced.fingerprint });
+  });
+
+  it('throws MockControlError, not a JSON SyntaxError, when something other than the mock answers (a proxy\'s 502 page)', async () => {
+    const proxy = http.createServer((req, res) => {
+      const ok = req.url!.includes('health');
+      res.writeHead(ok ? 200 : 502, { 'content-type': 'text/html' }).end(ok ? '<html>welcome</html>' : '<html><h1>502 Bad Gateway</h1></html>');
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const control = new MockControl({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+      const failed = await control.reset().catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(MockControlError);
+      expect(failed).toMatchObject({ status: 502, message: expect.stringContaining('502 Bad Gateway') });
+      const notJson = await control.health().catch((e: unknown) => e);
+      expect(notJson).toBeInstanceOf(MockControlError);
+      expect(notJson).toMatchObject({ status: 200, message: expect.stringMatching(/not JSON.*welcome/) });
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   it('sends the bearer token when the server requires one', async () => {
     const locked = await startMock({ adminToken: 'tok' });
     try {
