@@ -99,6 +99,9 @@ export async function runEnvCommand(argv: readonly string[], environment: NodeJS
   }
   const config = loadConfig(rest, environment);
   if (!config.http) throw new ConfigError('http: the intercepting proxy runs on the HTTP listener, so with it off there is no HTTPS_PROXY to print');
+  if (config.httpPort === 0 && proxyUrl === undefined) {
+    throw new ConfigError('httpPort 0 means a free port picked when the server starts, so there is no HTTPS_PROXY to print: give the port it got with --proxy-url http://127.0.0.1:<port> (the start-up summary shows it), or a fixed --http-port');
+  }
   const ca = await loadOrCreateAuthority(config.dataDir);
   out.write(formatEnv(envSettings(config, ca, proxyUrl), format));
 }

@@ -95,4 +95,10 @@ describe('amazon-pay-mock env', () => {
     await expect(env(['--proxy-url', 'ftp://x', '--data-dir', dataDir])).rejects.toThrow(/--proxy-url/);
     await expect(env(['--no-http', '--data-dir', dataDir])).rejects.toThrow(/no HTTPS_PROXY/);
   });
+
+  it('refuses --http-port 0 (the port is only picked when a server starts) unless --proxy-url names the real one', async () => {
+    await expect(env(['--data-dir', dataDir, '--http-port', '0'])).rejects.toThrow(/httpPort 0 .*--proxy-url/);
+    await expect(env(['--data-dir', dataDir], { AMAZON_PAY_MOCK_HTTP_PORT: '0' })).rejects.toThrow(ConfigError);
+    expect(await env(['--data-dir', dataDir, '--http-port', '0', '--proxy-url', 'http://127.0.0.1:41234', '--format', 'dotenv'])).toContain('HTTPS_PROXY=http://127.0.0.1:41234\n');
+  });
 });
