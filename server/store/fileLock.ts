@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -7,9 +8,25 @@ const heldHere = new Set<string>();
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process killed (kill -9) but not yet waited for by its parent is a zombie: signal 0 still
+ * reaches it, yet it holds nothing. Harnesses that kill a child and start a new one before
+ * reaping it (Python's Popen, Go's exec.Cmd without Wait) leave exactly that. Linux says so in
+ * /proc/<pid>/stat (state Z or X after the command name); elsewhere, assume alive.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

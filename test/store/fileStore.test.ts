@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFile, cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -421,6 +421,20 @@ describe('FileStore: one instance per file', () => {
     await writeFile(`${fx.file}.lock`, `${dead}\n`);
     await openStore();
     expect((await readFile(`${fx.file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+  });
+
+  it.runIf(process.platform === 'linux')('takes over a lock whose process was killed but not yet reaped by its parent (a zombie)', async () => {
+    // The inner shell kills itself; its parent has exec'd sleep, which never waits: a zombie for 5 s.
+    const parent = spawn('sh', ['-c', 'sh -c "kill -9 \\$\\$" & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
+      await vi.waitFor(async () => expect((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ').at(-1)!.startsWith('Z')).toBe(true));
+      await writeFile(`${fx.file}.lock`, `${zombie}\n`);
+      await openStore();
+      expect((await readFile(`${fx.file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('rejects commits before open', async () => {
