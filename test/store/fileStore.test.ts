@@ -424,18 +424,20 @@ describe('FileStore: one instance per file', () => {
   });
 
   it.runIf(process.platform === 'linux')('takes over a lock whose process was killed but not yet reaped by its parent (a zombie)', async () => {
-    // The inner shell kills itself; its parent has exec'd sleep, which never waits: a zombie for 5 s.
-    const parent = spawn('sh', ['-c', 'sh -c "kill -9 \\$\\$" & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The inner shell kills itself; its parent has exec'd sleep, which never waits: a zombie until
+    // the parent goes (killed below).
+    const parent = spawn('sh', ['-c', 'sh -c "kill -9 \\$\\$" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
-      await vi.waitFor(async () => expect((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ').at(-1)!.startsWith('Z')).toBe(true));
+      // A loaded machine (CI's other tests) can take more than a second to get there.
+      await vi.waitFor(async () => expect((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ').at(-1)!.startsWith('Z')).toBe(true), { timeout: 10_000, interval: 20 });
       await writeFile(`${fx.file}.lock`, `${zombie}\n`);
       await openStore();
       expect((await readFile(`${fx.file}.lock`, 'utf8')).trim()).toBe(String(process.pid));
     } finally {
       parent.kill('SIGKILL');
     }
-  });
+  }, 15_000);
 
   it('rejects commits before open', async () => {
     const store = new FileStore(fx.file);
