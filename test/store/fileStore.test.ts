@@ -424,9 +424,15 @@ describe('FileStore: one instance per file', () => {
   });
 
   it.runIf(process.platform === 'linux')('takes over a lock whose process was killed but not yet reaped by its parent (a zombie)', async () => {
-    // The inner shell kills itself; its parent has exec'd sleep, which never waits: a zombie until
-    // the parent goes (killed below).
-    const parent = spawn('sh', ['-c', 'sh -c "kill -9 \\$\\$" & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // A Node process starts a child that exits at once, writes its pid, then blocks its own event
+    // loop: Node reaps children from the loop, so the child stays a zombie until the parent goes.
+    const holder = [
+      "const { spawn } = require('node:child_process');",
+      "const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });",
+      "require('node:fs').writeSync(1, child.pid + '\\n');",
+      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000);',
+    ].join('\n');
+    const parent = spawn(process.execPath, ['-e', holder], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))));
       // A loaded machine (CI's other tests) can take more than a second to get there.
