@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DueByNamespace } from '../../server/store/dueByNamespace.js';
 import { compareDue, type DueOwner } from '../../server/store/dueIndex.js';
 import type { Collection, DueRecord } from '../../server/store/store.js';
-
-/** A small deterministic PRNG, so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-}
+import { seededRandom as random } from '../helpers/seededRandom.js';
 
 describe('DueByNamespace', () => {
   it('answers each namespace and all of them like a naive model, over random versions and removals', () => {

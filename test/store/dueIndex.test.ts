@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DueIndex, compareDue, type DueOwner } from '../../server/store/dueIndex.js';
 import type { Collection, DueRecord } from '../../server/store/store.js';
-
-/** A small deterministic PRNG, so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-}
+import { seededRandom as random } from '../helpers/seededRandom.js';
 
 describe('DueIndex', () => {
   it('agrees with a naive model over many random versions, removals, restores and bulk loads', () => {

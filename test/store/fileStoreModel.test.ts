@@ -3,16 +3,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore, collections, type Collection, type EmbeddedEngine, type FileStoreOptions } from '../../server/store/index.js';
 import { tempDirs } from './tempDir.js';
+import { seededRandom as random } from '../helpers/seededRandom.js';
 
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-}
 
 /** The directory as a crash would leave it now; again if a background compaction deleted a file mid-copy. */
 async function crashCopy(dir: string): Promise<string> {
