@@ -19,6 +19,7 @@ import { RedisJournal } from './journal/redisJournal.js';
 import { RedisStore } from './store/redisStore.js';
 import type { EmbeddedEngine, Store } from './store/store.js';
 import { rulesInStore, ScenarioBook } from './scenarios/book.js';
+import { info, warn, type StartupNote } from './startupNote.js';
 
 /** Everything the app is built from; tests pass their own pieces, the rest come from the Config. */
 export interface AppDeps {
@@ -35,8 +36,8 @@ export interface AppDeps {
   verifier: SignatureVerifier;
   ids: IdGenerator;
   scenarios: ScenarioBook;
-  /** Messages worth a line at start-up (keys skipped, scenario files read). */
-  startupNotes: string[];
+  /** Lines worth logging at start-up (keys loaded or refused, scenario files read or skipped). */
+  startupNotes: StartupNote[];
   /** Instant Payment Notifications: the store below tells it about every commit. */
   ipn: IpnService;
   /** The request journal (recent calls to the emulated API). */
@@ -57,14 +58,14 @@ export type GivenDeps = Partial<Omit<AppDeps, 'store'>> & { store?: Store | Embe
 /** Fills in every dependency the caller did not provide, from the Config. */
 export function createDeps(config: Config, given: GivenDeps = {}): AppDeps {
   const wallTime = given.wallTime ?? systemTime;
-  const startupNotes: string[] = [...(given.startupNotes ?? [])];
+  const startupNotes: StartupNote[] = [...(given.startupNotes ?? [])];
   let keys = given.keys;
   if (!keys) {
     keys = new KeyRegistry();
     for (const dir of [packagePath('fixtures/keys'), ...(config.keysDir ? [path.resolve(config.keysDir)] : [])]) {
       const result = keys.loadDir(dir);
-      if (result.loaded.length) startupNotes.push(`keys from ${dir}: ${result.loaded.join(', ')}`);
-      for (const e of result.errors) startupNotes.push(`key file ${e.file}: ${e.message}`);
+      if (result.loaded.length) startupNotes.push(info(`keys from ${dir}: ${result.loaded.join(', ')}`));
+      for (const e of result.errors) startupNotes.push(warn(`key file ${e.file}: ${e.message}`));
     }
   }
   const clock = given.clock ?? given.clocks?.global ?? new ControlledClock(wallTime);

@@ -124,7 +124,7 @@ function logSummary(config: Config, running: RunningServer): void {
   if (ca.replaced) log.warn({ ca: ca.file }, `the CA found in the data dir was replaced (${ca.replaced}): trust the new ${ca.file}`);
   if (running.http) log.info({ proxy: running.http.url }, `HTTPS proxy for ${servedHostList} at ${running.http.url} (HTTPS_PROXY=${running.http.url})`);
   // Keys loaded or skipped, scenario files read: gathered while the app was built.
-  for (const note of running.app.mock?.startupNotes ?? []) log.info(note);
+  for (const note of running.app.mock?.startupNotes ?? []) log[note.level](note.message);
   if (config.signature === 'off') log.warn('signature verification OFF: every request is accepted whatever its signature (--signature off)');
   if (!isLoopback(config.host)) {
     log.warn(

@@ -7,6 +7,7 @@ import type { CallFacts } from './facts.js';
 import { parseScenarioDocument, ruleMatches, type ScenarioRule } from './rules.js';
 import { SERVER_NAMESPACE } from '../store/serverState.js';
 import type { Store } from '../store/store.js';
+import { info, warn, type StartupNote } from '../startupNote.js';
 
 /** The YAML parser, loaded only when a YAML scenario file is read (a start without one never needs it). */
 function parseYaml(text: string): unknown {
@@ -88,7 +89,7 @@ export class ScenarioBook {
   }
 
   /** (Re)reads every *.json / *.yaml / *.yml in the directory; returns one note per file. */
-  loadFiles(): string[] {
+  loadFiles(): StartupNote[] {
     this.fileRules = [];
     if (!this.dir) return [];
     let names: string[];
@@ -96,9 +97,9 @@ export class ScenarioBook {
       // *.schema.json describes the format; it is not a rule file.
       names = readdirSync(this.dir).filter((n) => /\.(json|ya?ml)$/i.test(n) && !/\.schema\.json$/i.test(n)).sort();
     } catch {
-      return [`scenarios directory ${this.dir} not found; no file rules loaded`];
+      return [warn(`scenarios directory ${this.dir} not found; no file rules loaded`)];
     }
-    const notes: string[] = [];
+    const notes: StartupNote[] = [];
     for (const name of names) {
       const file = path.join(this.dir, name);
       try {
@@ -106,10 +107,10 @@ export class ScenarioBook {
         const doc = /\.json$/i.test(name) ? JSON.parse(text) : parseYaml(text);
         const rules = parseScenarioDocument(doc, name).map((r) => ({ ...fresh(r), source: name, merchant: null }));
         this.fileRules.push(...rules);
-        notes.push(`scenario file ${name}: ${rules.length} rule(s)`);
+        notes.push(info(`scenario file ${name}: ${rules.length} rule(s)`));
       } catch (err) {
         const why = err instanceof AmazonPayError ? err.message : (err as Error).message;
-        notes.push(`scenario file ${name} skipped: ${why}`);
+        notes.push(warn(`scenario file ${name} skipped: ${why}`));
       }
     }
     return notes;

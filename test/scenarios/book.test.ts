@@ -43,6 +43,10 @@ async function withScenarioDir(files: Record<string, string>, fn: (dir: string) 
 }
 
 describe('ScenarioBook.loadFiles', () => {
+  it('warns when the directory cannot be read, so --log-level warn still shows it', () => {
+    expect(new ScenarioBook('/nonexistent/scenarios-dir').loadFiles()).toEqual([{ level: 'warn', message: 'scenarios directory /nonexistent/scenarios-dir not found; no file rules loaded' }]);
+  });
+
   it('reads YAML rule files (comments, block and flow style, .yaml and .yml) next to JSON ones, in name order', async () => {
     const files = {
       'a-pending.yaml': ['# a comment, as YAML allows', 'rules:', '  - name: yaml-pending', '    match: { operation: completeCheckoutSession, merchantReferenceId: "ref-1" }', '    outcome:', '      kind: pending', '      settleTo: Authorized', ''].join('\n'),
@@ -51,7 +55,7 @@ describe('ScenarioBook.loadFiles', () => {
     };
     await withScenarioDir(files, async (dir) => {
       const book = new ScenarioBook(dir);
-      expect(book.loadFiles()).toEqual(['scenario file a-pending.yaml: 1 rule(s)', 'scenario file b-throttle.yml: 1 rule(s)', 'scenario file c-json.json: 1 rule(s)']);
+      expect(book.loadFiles()).toEqual(['a-pending.yaml', 'b-throttle.yml', 'c-json.json'].map((name) => ({ level: 'info', message: `scenario file ${name}: 1 rule(s)` })));
       const rules = await book.list();
       expect(rules.map((r) => [r.name, r.source])).toEqual([['yaml-pending', 'a-pending.yaml'], ['yml-throttle', 'b-throttle.yml'], ['json-drop', 'c-json.json']]);
       expect(rules[0]!.outcome).toMatchObject({ kind: 'pending', settleTo: 'Authorized' });
@@ -63,8 +67,8 @@ describe('ScenarioBook.loadFiles', () => {
     const files = { 'bad.yaml': 'rules: [ { name: x\n', 'good.json': JSON.stringify({ name: 'ok', match: { operation: 'getRefund' }, outcome: { kind: 'drop' } }) };
     await withScenarioDir(files, (dir) => {
       const notes = new ScenarioBook(dir).loadFiles();
-      expect(notes[0]).toMatch(/^scenario file bad\.yaml skipped: /);
-      expect(notes[1]).toBe('scenario file good.json: 1 rule(s)');
+      expect(notes[0]).toMatchObject({ level: 'warn', message: expect.stringMatching(/^scenario file bad\.yaml skipped: /) });
+      expect(notes[1]).toEqual({ level: 'info', message: 'scenario file good.json: 1 rule(s)' });
     });
   });
 });

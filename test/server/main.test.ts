@@ -190,6 +190,19 @@ describe('main (compiled, as `npm start` runs it)', () => {
     // Two starts of a compiled server: slow on a loaded machine.
   }, 60_000);
 
+  it('logs a keys or scenarios directory it cannot read as a warning, so --log-level warn still shows it', async () => {
+    const r = run(['--http-port', '0', '--https-port', '0', '--data-dir', dataDir, '--store', 'memory', '--log-level', 'warn', '--keys-dir', '/nonexistent/keys-dir', '--scenarios-dir', '/nonexistent/scenarios-dir']);
+    try {
+      const keys = await waitForLine(r, (l) => msg(l).includes('/nonexistent/keys-dir'));
+      const scenarios = await waitForLine(r, (l) => msg(l).includes('/nonexistent/scenarios-dir'));
+      expect(keys).toMatchObject({ level: 40, msg: expect.stringContaining('cannot read the keys directory') });
+      expect(scenarios).toMatchObject({ level: 40, msg: expect.stringContaining('not found; no file rules loaded') });
+    } finally {
+      r.child.kill('SIGKILL');
+      await r.exit;
+    }
+  });
+
   it('prints --help and exits 0', async () => {
     const r = run(['--help']);
     expect(await r.exit).toEqual({ code: 0, signal: null });
