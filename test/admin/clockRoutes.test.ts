@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { rm, symlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../../server/store/index.js';
+import { fillTheDisk, hasFullDisk } from '../store/fullDisk.js';
 import { tempDirs } from '../store/tempDir.js';
 import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';
 
@@ -65,7 +65,7 @@ describe('clock values out of range', () => {
   });
 });
 
-describe.skipIf(!existsSync('/dev/full'))('a clock move the store cannot keep (a full disk)', () => {
+describe.skipIf(!hasFullDisk)('a clock move the store cannot keep (a full disk)', () => {
   const temp = tempDirs();
   afterAll(() => temp.cleanup());
 
@@ -75,8 +75,7 @@ describe.skipIf(!existsSync('/dev/full'))('a clock move the store cannot keep (a
     const full = await testApp({}, { store });
     try {
       expect((await full.raw({ method: 'POST', url: '/__admin/clock', payload: { advanceSeconds: 10 } })).status).toBe(200);
-      await symlink('/dev/full', `${file}.2.log`);
-      await store.compact(); // the log moves to generation 2: a full disk
+      await fillTheDisk(store, file);
       const view = async (merchant?: string) => (await full.raw({ method: 'GET', url: `/__admin/clock${merchant ? `?merchant=${merchant}` : ''}` })).body;
       const before = { server: await view(), merchant: await view('AMZNPAYMOCKDEMO000000001') };
 

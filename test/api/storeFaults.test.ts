@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { rm, symlink } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStore } from '../../server/store/index.js';
+import { fillTheDisk, hasFullDisk } from '../store/fullDisk.js';
 import { tempDirs } from '../store/tempDir.js';
 import { readySessionBody, testApp, type TestApp } from '../helpers/testApp.js';
 
@@ -14,7 +14,7 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-describe.skipIf(!existsSync('/dev/full'))('the API on a full disk (/dev/full)', () => {
+describe.skipIf(!hasFullDisk)('the API on a full disk (/dev/full)', () => {
   it('answers 503 ServiceUnavailable, changes nothing, never replays an answer that is not on disk, and recovers by itself', async () => {
     const file = path.join(await temp.make(), 'db.json');
     const store = new FileStore(file);
@@ -22,9 +22,7 @@ describe.skipIf(!existsSync('/dev/full'))('the API on a full disk (/dev/full)', 
     const first = await t.call('POST', '/v2/checkoutSessions', readySessionBody(), { idempotencyKey: 'first' });
     expect(first.status).toBe(201);
 
-    const full = `${file}.2.log`;
-    await symlink('/dev/full', full);
-    await store.compact(); // the log moves to generation 2: a full disk
+    const full = await fillTheDisk(store, file);
 
     const failed = await t.call('POST', '/v2/checkoutSessions', readySessionBody(), { idempotencyKey: 'second' });
     expect(failed.status).toBe(503);

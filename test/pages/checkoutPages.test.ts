@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { rm, symlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../server/config.js';
 import { FileStore } from '../../server/store/index.js';
+import { fillTheDisk, hasFullDisk } from '../store/fullDisk.js';
 import { tempDirs } from '../store/tempDir.js';
 import { MemoryStore } from '../../server/store/memoryStore.js';
 import { StoreUnavailableError } from '../../server/store/errors.js';
@@ -352,7 +353,7 @@ describe('errors are HTML pages', () => {
   });
 });
 
-describe.skipIf(!existsSync('/dev/full'))('pages on a store that cannot write (a full disk)', () => {
+describe.skipIf(!hasFullDisk)('pages on a store that cannot write (a full disk)', () => {
   const temp = tempDirs();
   afterAll(() => temp.cleanup());
 
@@ -362,15 +363,14 @@ describe.skipIf(!existsSync('/dev/full'))('pages on a store that cannot write (a
     const full = await testApp({ buyerApproval: 'manual' }, { store });
     try {
       const id = await createSession(full);
-      await symlink('/dev/full', `${file}.2.log`);
-      await store.compact(); // the log moves to generation 2: a full disk
+      const fullLog = await fillTheDisk(store, file);
       const form = { amazonCheckoutSessionId: id, name: 'Ada Lovelace', email: 'ada@example.com', action: 'continue' };
       const refused = await submit(full, '/checkout/signin', form);
       expect(refused.status).toBe(503);
       expect(refused.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(refused.html).toContain('ServiceUnavailable');
       expect((await getSession(full, id)).buyer).toBeNull();
-      await rm(`${file}.2.log`);
+      await rm(fullLog);
       expect((await submit(full, '/checkout/signin', form)).status).toBe(303);
     } finally {
       await rm(`${file}.2.log`, { force: true });

@@ -1,26 +1,17 @@
-import { existsSync } from 'node:fs';
-import { appendFile, open, readdir, readFile, rm, symlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { appendFile, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FileStore, StoreUnavailableError, snapshotFormat } from '../../server/store/index.js';
 import { useFileStoreDir } from './fileStoreFixture.js';
+import { fillTheDisk as fillTheDiskOf, hasFullDisk } from './fullDisk.js';
 
 const fx = useFileStoreDir();
 const { openStore, crashCopy } = fx;
 
 const put = (id: string, value: unknown) => [{ collection: 'charges' as const, id, value }];
 
-/** Linux's /dev/full answers every write with ENOSPC: a disk that is full. */
-const fullDisk = existsSync('/dev/full');
-
-describe.skipIf(!fullDisk)('FileStore on a full disk (/dev/full)', () => {
-  /** Makes the next log generation a full disk: compaction rotates the log onto it. */
-  async function fillTheDisk(store: FileStore): Promise<string> {
-    const next = `${fx.file}.2.log`;
-    await symlink('/dev/full', next);
-    await store.compact();
-    return next;
-  }
+describe.skipIf(!hasFullDisk)('FileStore on a full disk (/dev/full)', () => {
+  const fillTheDisk = (store: FileStore) => fillTheDiskOf(store, fx.file);
 
   it('answers a failed write as unavailable and keeps nothing of it, in memory or on disk', async () => {
     const store = await openStore();
