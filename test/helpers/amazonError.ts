@@ -34,3 +34,22 @@ export async function expectAmazonRejection(promise: Promise<unknown>, code: Rea
     throw outcome;
   }, code, status);
 }
+
+/** An HTTP answer as the test apps give it. */
+interface Answer {
+  status: number;
+  body: unknown;
+  headers: Record<string, unknown>;
+}
+
+/**
+ * Asserts that an HTTP answer is the given error in Amazon's shape: the status, a body of exactly
+ * `{"reasonCode","message"}` with this reason code, and a request id. `label` names the case in a
+ * loop's failure message.
+ */
+export function expectAmazonAnswer(res: Answer, status: number, code: ReasonCode, label?: string): void {
+  expect(res.status, label).toBe(status);
+  expect(Object.keys(res.body as object), label).toEqual(['reasonCode', 'message']);
+  expect((res.body as { reasonCode: unknown }).reasonCode, label).toBe(code);
+  expect(res.headers['x-amz-pay-request-id'], label).toEqual(expect.any(String));
+}

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_NAMESPACE } from '../../server/store/serverState.js';
 import { testApp, type TestApp } from '../helpers/testApp.js';
+import { expectAmazonAnswer } from '../helpers/amazonError.js';
 
 let t: TestApp;
 const second = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -37,10 +38,7 @@ describe('?merchant= names a merchant, or the request is refused and changes not
     ] as const;
     for (const request of requests) {
       const res = await t.raw(request);
-      expect(res.status, `${request.method} ${request.url}`).toBe(400);
-      expect(Object.keys(res.body)).toEqual(['reasonCode', 'message']);
-      expect(res.body.reasonCode).toBe('InvalidParameterValue');
-      expect(res.headers['x-amz-pay-request-id']).toBeTruthy();
+      expectAmazonAnswer(res, 400, 'InvalidParameterValue', `${request.method} ${request.url}`);
     }
     expect(await serverState()).toEqual(before);
     expect((await t.raw({ method: 'GET', url: '/__admin/clock' })).body.offsetSeconds).toBe(3600);
