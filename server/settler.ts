@@ -45,7 +45,7 @@ export class Settler {
     const until = ns === undefined ? this.clocks.latestNow() : this.clocks.for(ns).now();
     // A record may need several steps (settled, then expired); each pass re-reads what is due.
     for (let pass = 0; pass < 10; pass++) {
-      const due = (await this.store.due(until, ns)).filter((d) => settles(d) && (ns === undefined || d.ns === ns) && d.dueAt <= this.clocks.for(d.ns).now());
+      const due = (await this.store.due(until, ns)).filter((d) => settles(d) && d.dueAt <= this.clocks.for(d.ns).now());
       if (due.length === 0) break;
       await Promise.all(due.map((d) => this.#settleOne(d)));
     }

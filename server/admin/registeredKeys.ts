@@ -67,8 +67,8 @@ export function savedKeys(store: Store): Promise<StoredKey[]> {
   return store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
 }
 
-/** Writes keys back (after a full reset cleared the server namespace), with any other record of it that outlives a reset (`others`). */
-export function resaveKeys(store: Store, stored: readonly StoredKey[], others: readonly Put[] = []): Promise<void> {
+/** Writes back, in one commit, what outlives a full reset of the server namespace: the registered keys and any other record of it (`others`). */
+export function restoreAfterReset(store: Store, stored: readonly StoredKey[], others: readonly Put[] = []): Promise<void> {
   if (stored.length === 0 && others.length === 0) return Promise.resolve();
   const puts: Put[] = [...stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })), ...others];
   return store.transact(SERVER_NAMESPACE, () => ({ puts, result: undefined }));

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { resaveKeys, savedKeys } from './registeredKeys.js';
+import { restoreAfterReset, savedKeys } from './registeredKeys.js';
 import { signingKeyToKeep } from '../ipn/sharedSigningKey.js';
 import { merchantParam } from '../http/merchantParam.js';
 import type { MockContext } from '../context.js';
@@ -23,7 +23,7 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
     const signingKey = merchant === undefined ? await signingKeyToKeep(deps.store) : [];
     await deps.ipn.clearDeliveries(merchant); // stops this process's attempts; the store reset below clears the rest
     await deps.store.reset(merchant);
-    await resaveKeys(deps.store, keys, signingKey); // registered keys outlive a reset, as they always did
+    await restoreAfterReset(deps.store, keys, signingKey); // registered keys and the shared IPN signing key outlive a reset
     await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     await deps.journal.clear(merchant);
