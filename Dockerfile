@@ -28,7 +28,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/fixtures ./fixtures
 COPY --from=build /app/openapi.yaml ./openapi.yaml
-# The state file and the generated TLS certificate live here; a named volume inherits this owner.
+# The state file and the local CA live here; a named volume inherits this owner. /data/tls is 0755
+# with ca.pem 0644 (keys 0600): an application container of another uid mounting the volume reads the CA.
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../config.js';
 
@@ -48,22 +48,54 @@ export async function readIfPresent(dataDir: string, file: string): Promise<stri
   }
 }
 
-/** Creates `<dataDir>/tls` (mode 0700 when new); permission problems become a dataDirError. */
+/**
+ * The tls dir is 0755: an application container running as another uid on the same data volume
+ * must read ca.pem (and ca-bundle.pem) to trust the intercepting proxy. The private keys in it
+ * stay 0600, so opening the dir discloses nothing secret.
+ */
+const TLS_DIR_MODE = 0o755;
+const KEY_FILE_MODE = 0o600;
+
+/** Creates `<dataDir>/tls` (mode 0755 when new, whatever the umask); permission problems become a dataDirError. */
 export async function ensureTlsDir(dataDir: string): Promise<void> {
   const dir = tlsPaths(dataDir).dir;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const created = await mkdir(dir, { recursive: true, mode: TLS_DIR_MODE });
+    if (created !== undefined) await chmod(dir, TLS_DIR_MODE);
   } catch (err) {
     throw dataDirError({ dataDir, file: dir }, err, 'create');
   }
 }
 
-/** Writes through a fresh temp file (created with `mode`) and renames it over `file`. */
+/** Whether this process owns a file it has just lstat-ed (never on a platform without uids). */
+function ownedHere(uid: number): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === uid;
+}
+
+/**
+ * At start: opens a tls dir that an older version made 0700 to 0755 (so other uids can read
+ * ca.pem), and takes group and world access away from key files that have it. Only what this
+ * process owns is touched, and a refusal is no reason not to start: the files stay as they were.
+ */
+export async function settleTlsModes(dataDir: string): Promise<void> {
+  const paths = tlsPaths(dataDir);
+  const dir = await lstat(paths.dir).catch(() => null);
+  if (!dir?.isDirectory() || !ownedHere(dir.uid)) return;
+  if ((dir.mode & 0o777) === 0o700) await chmod(paths.dir, TLS_DIR_MODE).catch(() => undefined);
+  for (const file of [paths.caKey, paths.leafKey]) {
+    const key = await lstat(file).catch(() => null);
+    if (key?.isFile() && ownedHere(key.uid) && (key.mode & 0o077) !== 0) await chmod(file, KEY_FILE_MODE).catch(() => undefined);
+  }
+}
+
+/** Writes through a fresh temp file (given `mode`, whatever the umask) and renames it over `file`. */
 export async function writeAtomically(target: DataFile, text: string, mode: number): Promise<void> {
   const { file } = target;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, text, { mode, flag: 'wx' });
+    // A restrictive umask (077 in some images) would otherwise make ca.pem unreadable to other uids.
+    await chmod(tmp, mode);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);

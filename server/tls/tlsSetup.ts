@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { loadOrCreateAuthority, loadOrCreateLeafKey, type CertificateAuthority } from './certificateAuthority.js';
 import { certificateNames, loadConfiguredCertificate } from './certificate.js';
 import { LeafCertificates } from './leafCertificates.js';
+import { settleTlsModes } from './tlsFiles.js';
 
 /** What the HTTPS listener serves, for the start-up summary (no private key). */
 export interface ServedCertificate {
@@ -30,6 +31,7 @@ export interface TlsSetup {
  */
 export async function prepareTls(config: Config, onUnknownName: (name: string) => void = () => undefined): Promise<TlsSetup> {
   const names = certificateNames(config);
+  await settleTlsModes(config.dataDir);
   const configured = config.tlsCert !== null || config.tlsKey !== null ? await loadConfiguredCertificate(config) : null;
   // The leaf key is read (or generated) while the CA is read or made.
   const leafKey = loadOrCreateLeafKey(config.dataDir);
