@@ -5,6 +5,7 @@ import type { ChargePermissionRecord } from '../domain/chargePermission/chargePe
 import { apiError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, type FileRecord } from '../domain/file/fileRecord.js';
 import { receiveFileContent } from '../domain/file/uploadFile.js';
+import { documentUrlTokenMatches } from '../domain/report/documentUrl.js';
 import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
 import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
 import { reportAsOf } from '../domain/report/reportOperations.js';
@@ -14,7 +15,8 @@ import type { MockContext } from '../context.js';
 /**
  * What Amazon serves from S3 behind the pre-signed URLs of its answers: the report documents
  * (`getReportDocument`'s `url`) and the upload URLs of evidence files (`uploadFile`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
- * secret, and it expires 30 seconds after it was handed out, on the merchant's clock.
+ * secret. A download URL expires 30 seconds after it was handed out, on the merchant's clock, and
+ * its token covers that expiry (see documentUrl.ts); an upload URL's expiry is kept with the file.
  */
 export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   app.get<{ Params: { merchant: string; reportDocumentId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {
@@ -22,9 +24,12 @@ export function registerStorage(app: FastifyInstance, deps: MockContext): void {
     const query = request.query;
     const link = await deps.store.read<ReportDocumentRecord>(merchant, 'reportDocuments', reportDocumentId);
     const report = link && (await deps.store.read<ReportRecord>(merchant, 'reports', link.reportId));
-    if (!report || query.token !== report.meta.token) throw apiError('ResourceNotFound', `No report document ${reportDocumentId} is stored behind this URL.`);
+    // The token proves `expires` too: a URL whose expiry was edited is as unknown as one with a wrong token.
+    if (!report || !documentUrlTokenMatches(report.meta.token, reportDocumentId, query.expires, query.token)) {
+      throw apiError('ResourceNotFound', `No report document ${reportDocumentId} is stored behind this URL.`);
+    }
     const now = deps.clocks.for(merchant).now();
-    if (typeof query.expires !== 'string' || !(Number(query.expires) >= now)) {
+    if (!(Number(query.expires) >= now)) {
       throw apiError('InvalidAuthentication', 'This download URL has expired (it is valid for 30 seconds); call getReportDocument for a fresh one.');
     }
     if (reportAsOf(report, now).processingStatus !== 'COMPLETED') throw apiError('ResourceNotFound', `The report ${link!.reportId} is not completed.`);

@@ -40,3 +40,47 @@ describe('the upload URL of an evidence file (PUT /storage/{merchant}/files/{fil
     expect(res.body.message).toContain('1048576');
   });
 });
+
+/** A COMPLETED report's download URL from Get Report Document, as origin-form path and query. */
+async function downloadTarget(): Promise<string> {
+  const now = t.clock.now();
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const created = await t.call('POST', '/v2/reports', { reportType: '_GET_FLAT_FILE_OFFAMAZONPAYMENTS_SANDBOX_SETTLEMENT_DATA_', startTime: iso(now - 3600_000), endTime: iso(now) });
+  expect(created.status).toBe(201);
+  t.clock.advance(31_000); // past the processing delay
+  const report = await t.call('GET', `/v2/reports/${created.body.reportId}`);
+  expect(report.body.processingStatus).toBe('COMPLETED');
+  const document = await t.call('GET', `/v2/report-documents/${report.body.reportDocumentId}`);
+  expect(document.status).toBe(200);
+  const url = new URL(document.body.url);
+  return url.pathname + url.search;
+}
+
+describe('the download URL of a report document (GET /storage/{merchant}/report-documents/{id})', () => {
+  it('serves the CSV to the URL as handed out', async () => {
+    const res = await t.raw({ method: 'GET', url: await downloadTarget() });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+  });
+
+  it('refuses the URL with its expires pushed forward, as it refuses a wrong token: the token covers expires', async () => {
+    const target = await downloadTarget();
+    const expires = Number(new URL(target, 'http://x').searchParams.get('expires'));
+    const later = target.replace(`expires=${expires}`, `expires=${expires + 3600_000}`);
+    expectAmazonAnswer(await t.raw({ method: 'GET', url: later }), 404, 'ResourceNotFound');
+    const wrongToken = target.replace(/token=[0-9a-f]+/, 'token=0');
+    expectAmazonAnswer(await t.raw({ method: 'GET', url: wrongToken }), 404, 'ResourceNotFound');
+    // Neither a missing expires nor one given twice gets past the token.
+    expectAmazonAnswer(await t.raw({ method: 'GET', url: target.replace(/&expires=\d+/, '') }), 404, 'ResourceNotFound');
+    expectAmazonAnswer(await t.raw({ method: 'GET', url: `${target}&expires=${expires + 1}` }), 404, 'ResourceNotFound');
+    expect((await t.raw({ method: 'GET', url: target })).status).toBe(200);
+  });
+
+  it('refuses the URL once it has expired, 30 seconds later on the clock, with 403 InvalidAuthentication', async () => {
+    const target = await downloadTarget();
+    t.clock.advance(31_000);
+    const res = await t.raw({ method: 'GET', url: target });
+    expectAmazonAnswer(res, 403, 'InvalidAuthentication');
+    expect(res.body.message).toContain('expired');
+  });
+});

@@ -3,6 +3,7 @@ import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
 import type { Scope } from '../scope.js';
 import { parseTimestamp } from '../time.js';
+import { documentUrlToken } from './documentUrl.js';
 import { bool, oneOf, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   REPORT_INDEX_ID,
@@ -279,8 +280,9 @@ export function getReportDocument(env: OperationEnv, documentId: string): Operat
   if (!record || reportAsOf(record, env.ctx.now).processingStatus !== 'COMPLETED') {
     throw apiError('ResourceNotFound', `The Report Document '${documentId}' was not found.`);
   }
-  const expires = env.ctx.now + DOCUMENT_URL_VALIDITY_MS;
-  const url = `${env.settings.publicUrl}/storage/${encodeURIComponent(env.ctx.ns)}/report-documents/${encodeURIComponent(documentId)}?token=${record.meta.token}&expires=${expires}`;
+  const expires = String(env.ctx.now + DOCUMENT_URL_VALIDITY_MS);
+  const token = documentUrlToken(record.meta.token, documentId, expires);
+  const url = `${env.settings.publicUrl}/storage/${encodeURIComponent(env.ctx.ns)}/report-documents/${encodeURIComponent(documentId)}?token=${token}&expires=${expires}`;
   return { status: 200, body: { reportDocumentId: documentId, url, compressionAlgorithm: 'N/A' }, writes };
 }
 
