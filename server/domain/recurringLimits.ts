@@ -20,6 +20,12 @@ export interface RecurringPeriod {
   chargedMinor: number;
 }
 
+/** What one charge adds to its permission's month, kept on the charge so it can be given back. */
+export interface RecurringCount {
+  month: string;
+  amountMinor: number;
+}
+
 const monthOf = (now: number) => new Date(now).toISOString().slice(0, 7);
 
 /**
@@ -43,4 +49,20 @@ export function chargeWithinMonthlyLimit(period: RecurringPeriod | undefined, am
     }
   }
   return { month, chargedMinor: already + amountMinor };
+}
+
+/** What a charge of `amount` made now counts toward its permission's month. */
+export function recurringCountOf(amount: Price, now: number): RecurringCount {
+  return { month: monthOf(now), amountMinor: minorOf(amount) };
+}
+
+/**
+ * The period after a charge that took no money (Declined, or Canceled before any capture) gives
+ * back what it counted, at `now`: only within the calendar month it was counted in, and never
+ * below zero. Amazon's "Monthly recurring charge limits" page does not say whether such a charge
+ * counts (UNCONFIRMED; the README's "Choices" explains why it does not here).
+ */
+export function giveBackToMonth(period: RecurringPeriod | undefined, counted: RecurringCount, now: number): RecurringPeriod | undefined {
+  if (!period || period.month !== counted.month || monthOf(now) !== counted.month) return period;
+  return { month: period.month, chargedMinor: Math.max(0, period.chargedMinor - counted.amountMinor) };
 }

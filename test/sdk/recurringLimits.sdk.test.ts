@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sdkError, useLiveServer } from '../helpers/runningServer.js';
-import { advanceClock, checkout, DAY_SECONDS, idem, usd } from './flows.js';
+import { advanceClock, chargeStatus, checkout, DAY_SECONDS, idem, simulate, usd } from './flows.js';
 
 /**
  * Amazon's "Monthly recurring charge limits" page: one Recurring Charge Permission charges at most
@@ -54,5 +54,24 @@ describe('Recurring permissions: the monthly limit (Monthly recurring charge lim
     const chargePermissionId = await recurringPermission();
     const err = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1000.01') }, idem()));
     expect(err.body.reasonCode).toBe('PeriodicAmountExceeded');
+  });
+
+  it('gives back the amount of a charge declined after pending, or canceled uncaptured, so the retry fits (UNCONFIRMED)', async () => {
+    await suite.live.admin('POST', '/__admin/clock', { frozen: true, set: '2031-07-01T00:00:00Z' });
+    const chargePermissionId = await recurringPermission();
+    const pending = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1000.00'), canHandlePendingAuthorization: true }, simulate('SoftDeclined'));
+    expect(pending.data.statusDetails.state).toBe('AuthorizationInitiated');
+    await advanceClock(suite.live, 60);
+    expect(await chargeStatus(suite.client, pending.data.chargeId)).toMatchObject({ state: 'Declined', reasonCode: 'SoftDeclined' });
+
+    const retry = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1000.00') }, idem());
+    expect(retry.status).toBe(201);
+    expect((await suite.client.cancelCharge(retry.data.chargeId, { cancellationReason: 'buyer changed the order' }, idem())).status).toBe(200);
+
+    const captured = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('1000.00'), captureNow: true }, idem());
+    expect(captured.data.statusDetails.state).toBe('Captured');
+    const over = await sdkError(suite.client.createCharge({ chargePermissionId, chargeAmount: usd('0.01') }, idem()));
+    expect(over.status).toBe(400);
+    expect(over.body.reasonCode).toBe('PeriodicAmountExceeded');
   });
 });

@@ -3,6 +3,7 @@ import { refreshPermission } from '../chargePermission/permissionState.js';
 import type { IdGenerator } from '../ids.js';
 import { convertToLedger, type ConversionRates } from '../conversion.js';
 import { ledgerCurrency, price } from '../money.js';
+import type { RecurringCount } from '../recurringLimits.js';
 import { formatTimestamp } from '../time.js';
 import type { Charge, MerchantMetadata, ProviderMetadata } from '../types.js';
 import { releaseEnvironmentOf } from '../types.js';
@@ -25,6 +26,8 @@ export interface AuthorizeInput {
   chargeInitiator: string | null;
   checkoutResultReturnUrl: string | null;
   conversionRates: ConversionRates;
+  /** On a Recurring permission, what the charge counts toward the month's limit. */
+  countsToMonth?: RecurringCount;
 }
 
 /**
@@ -72,7 +75,13 @@ export function authorizeCharge(
   };
   const record: ChargeRecord = {
     charge,
-    meta: { region: permission.meta.region, environment: permission.meta.environment, authorizedAt: state === 'Authorized' ? now : null, settle },
+    meta: {
+      region: permission.meta.region,
+      environment: permission.meta.environment,
+      authorizedAt: state === 'Authorized' ? now : null,
+      settle,
+      ...(input.countsToMonth ? { countsToMonth: input.countsToMonth } : {}),
+    },
   };
   const open = state === 'Captured' ? permission.meta.openChargeIds : [...permission.meta.openChargeIds, chargeId];
   const nextPermission = refreshPermission(

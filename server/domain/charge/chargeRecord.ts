@@ -1,3 +1,4 @@
+import type { RecurringCount } from '../recurringLimits.js';
 import type { Charge, Environment, Region } from '../types.js';
 
 /** A scheduled outcome: `captureMinor` is the amount a settling capture takes (default: the whole charge). */
@@ -16,6 +17,12 @@ export interface ChargeRecord {
     /** Refunds not declined (pending or done), in minor units, and how many were made. */
     refundsMinor?: number;
     refundCount?: number;
+    /**
+     * On a Recurring permission, the month and amount this charge counts toward the monthly limit;
+     * dropped when it ends Declined or Canceled and gives them back. Absent on records stored
+     * before it was kept: those charges stay counted, as they were.
+     */
+    countsToMonth?: RecurringCount;
   };
 }
 

@@ -13,7 +13,7 @@ import { merchantMetadataOf } from '../checkoutSession/createCheckoutSession.js'
 import { createChargeFields } from './chargeSchema.js';
 import { chargeWrite } from './chargeState.js';
 import { checkSoftDescriptorRegion } from '../softDescriptor.js';
-import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
+import { chargeWithinMonthlyLimit, recurringCountOf } from '../recurringLimits.js';
 
 
 /**
@@ -89,6 +89,7 @@ export function createCharge(env: OperationEnv, { body, override }: OperationInp
       chargeInitiator: b.chargeInitiator ?? null,
       checkoutResultReturnUrl: b.webCheckoutDetails?.checkoutResultReturnUrl ?? null,
       conversionRates: settings.conversionRates,
+      countsToMonth: recurringPeriod ? recurringCountOf(amount, ctx.now) : undefined,
     },
     { ids, now: ctx.now },
   );

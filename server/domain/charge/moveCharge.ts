@@ -1,6 +1,7 @@
 import type { ChargePermissionRecord } from '../chargePermission/chargePermissionRecord.js';
 import { refreshPermission } from '../chargePermission/permissionState.js';
 import { minorOf, price } from '../money.js';
+import { giveBackToMonth } from '../recurringLimits.js';
 import type { ChargeRecord } from './chargeRecord.js';
 import { chargeStatus } from './chargeState.js';
 
@@ -22,7 +23,8 @@ export interface ChargeMove {
 /**
  * The one place a charge changes state, with its permission's bookkeeping: a capture adds to the
  * captured total, a final state frees the permission (no longer ChargeInProgress), a hard decline
- * marks the payment method invalid. Used by settlement, capture, cancel and the PSP update.
+ * marks the payment method invalid, and a Declined or Canceled charge gives back what it counted
+ * toward a Recurring permission's month. Used by settlement, capture, cancel and the PSP update.
  */
 export function moveCharge(move: ChargeMove): { charge: ChargeRecord; permission: ChargePermissionRecord } {
   const { charge: record, permission, to, at, reasonCode = null, ...options } = move;
@@ -34,6 +36,10 @@ export function moveCharge(move: ChargeMove): { charge: ChargeRecord; permission
   const stillOpen = to === 'Authorized';
   const openChargeIds = stillOpen ? (open.includes(c.chargeId) ? open : [...open, c.chargeId]) : open.filter((id) => id !== c.chargeId);
   const captured = to === 'Captured' ? (options.captureMinor ?? minorOf(c.chargeAmount)) : 0;
+  // A charge that ends without taking money gives its amount back to the month (README, "Choices").
+  const { countsToMonth, ...uncounted } = record.meta;
+  const givesBack = countsToMonth !== undefined && (to === 'Declined' || to === 'Canceled');
+  const recurringPeriod = givesBack ? giveBackToMonth(permission.meta.recurringPeriod, countsToMonth, at) : permission.meta.recurringPeriod;
   const charge: ChargeRecord = {
     charge: {
       ...c,
@@ -41,7 +47,11 @@ export function moveCharge(move: ChargeMove): { charge: ChargeRecord; permission
       ...(to === 'Captured' ? { captureAmount: price(captured, currency), refundedAmount: price(0, currency) } : {}),
       ...(options.softDescriptor ? { softDescriptor: options.softDescriptor } : {}),
     },
-    meta: { ...record.meta, settle: null, authorizedAt: to === 'Authorized' ? at : record.meta.authorizedAt },
+    meta: {
+      ...(givesBack ? uncounted : record.meta),
+      settle: null,
+      authorizedAt: to === 'Authorized' ? at : record.meta.authorizedAt,
+    },
   };
   const nextPermission = refreshPermission(
     {
@@ -51,6 +61,7 @@ export function moveCharge(move: ChargeMove): { charge: ChargeRecord; permission
         openChargeIds,
         capturedMinor: permission.meta.capturedMinor + captured,
         paymentMethodInvalid: permission.meta.paymentMethodInvalid || (to === 'Declined' && reasonCode === 'HardDeclined'),
+        ...(recurringPeriod ? { recurringPeriod } : {}),
       },
     },
     at,

@@ -6,7 +6,7 @@ import { permissionWrite } from '../chargePermission/permissionState.js';
 import { updatablePermission, updatePaymentMethod } from '../chargePermission/updatePaymentMethod.js';
 import { apiError, type AmazonPayError } from '../errors.js';
 import { formatMinor, minorOf, samePrice } from '../money.js';
-import { chargeWithinMonthlyLimit } from '../recurringLimits.js';
+import { chargeWithinMonthlyLimit, recurringCountOf, type RecurringCount } from '../recurringLimits.js';
 import { errorResult, type OperationEnv, type OperationInput, type OperationResult } from '../operation.js';
 import { normalizeOptionalPrice } from '../prices.js';
 import type { CheckoutSession, Price } from '../types.js';
@@ -167,9 +167,11 @@ export function completeRecord(env: OperationEnv, completion: Completion): Opera
       throw apiError('TransactionAmountExceeded', `The chargeAmount ${pd.chargeAmount!.amount} exceeds the Charge Permission's amountLimit ${formatMinor(limit, permission.meta.currency)} ${permission.meta.currency}, the order total; update the Checkout Session's paymentDetails.`);
     }
     // "Monthly recurring charge limits": the charge made at completion counts toward the month too.
+    let countsToMonth: RecurringCount | undefined;
     if (permission.chargePermission.chargePermissionType === 'Recurring') {
       const recurringPeriod = chargeWithinMonthlyLimit(undefined, pd.chargeAmount!, ctx.now);
       permission = { ...permission, meta: { ...permission.meta, recurringPeriod } };
+      countsToMonth = recurringCountOf(pd.chargeAmount!, ctx.now);
     }
     const result = authorizeCharge(
       permission,
@@ -185,6 +187,7 @@ export function completeRecord(env: OperationEnv, completion: Completion): Opera
         chargeInitiator: 'CITU',
         checkoutResultReturnUrl: null,
         conversionRates: settings.conversionRates,
+        countsToMonth,
       },
       { ids, now: ctx.now },
     );
