@@ -116,6 +116,11 @@ export interface CallEnd {
   responsePayload: unknown;
 }
 
+/** A call's duration as the journal shows it: Fastify's reply.elapsedTime (request start to answer sent), to 0.1 ms. */
+export function journalDuration(elapsedMs: number): number {
+  return Math.round(elapsedMs * 10) / 10;
+}
+
 /** The canonical request and string to sign the mock computed for a refused signature, or null. */
 export function signatureOf(diagnostics: Record<string, unknown> | undefined): JournalEntry['signature'] {
   return typeof diagnostics?.canonicalRequest === 'string' && typeof diagnostics?.stringToSign === 'string'
@@ -192,7 +197,7 @@ class CapturedCall implements DeferredEntry {
       method: this.#method,
       path: this.#url,
       status: this.#status,
-      durationMs: Math.round(this.#elapsedMs * 10) / 10,
+      durationMs: journalDuration(this.#elapsedMs),
       reasonCode: this.#error?.reasonCode ?? answeredReasonCode(this.#status, responseBody),
       scenario: this.#scenario,
       replayed: this.#replayed,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onResponseHookHandler } from 'fastify';
 import { transactWithIds } from '../transactWithIds.js';
 import { buttonEnvironment, checkoutProductType, ledgerCurrencyOf, regionOfLedger } from '../domain/button/buttonOptions.js';
 import { changeActions, changeShippingAddress, type ChangeAction } from '../domain/button/changeActions.js';
@@ -12,7 +12,7 @@ import type { OperationEnv } from '../domain/operation.js';
 import { scopedView } from '../domain/scope.js';
 import { validate } from '../domain/validation.js';
 import type { JournalEntry } from '../journal/journal.js';
-import { cutLongStrings, proxyOf, signatureOf } from '../journal/journalEntry.js';
+import { cutLongStrings, journalDuration, proxyOf, signatureOf } from '../journal/journalEntry.js';
 import { verifyButtonSignature, type VerifiedButton } from '../signing/buttonSignature.js';
 import { merchantNamespace, namesMerchant } from '../signing/keyRegistry.js';
 import { amazonSigninPage, buttonRefused, changeAddressPage, changePaymentPage, type SignedFields } from './buttonPages.js';
@@ -94,16 +94,20 @@ interface ButtonPress {
   fields: SignedFields;
 }
 
+/** A button POST's journal entry, once its step is done, waiting for the answer to go out to be stamped and timed. */
+const pendingEntries = new WeakMap<FastifyRequest, Omit<JournalEntry, 'id'>>();
+
 /**
  * One journal entry per button POST: what was sent, what came of it, and on a bad signature what
  * the mock signed; long values cut as the journal cuts API bodies (a payload or signature can be
- * as long as the body limit, and a refusal repeats them).
+ * as long as the body limit, and a refusal repeats them). Recorded by recordButtonStep when the
+ * answer has gone out.
  */
-function journalButton(deps: MockContext, { request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
+function journalButton({ request, operation, fields }: ButtonPress, outcome: { status: number; error?: AmazonPayError; objectIds?: string[]; response?: unknown }): void {
   // A value that is no key id names no merchant (it could be megabytes long, or '~server'); the body keeps it, cut.
   const publicKeyId = fields.publicKeyId && namesMerchant(fields.publicKeyId) ? fields.publicKeyId : null;
-  const entry: Omit<JournalEntry, 'id'> = {
-    time: new Date(deps.wallTime()).toISOString(),
+  pendingEntries.set(request, {
+    time: '', // set with durationMs by recordButtonStep (the keys stay in the API journal's order)
     merchant: publicKeyId ? merchantNamespace(publicKeyId) : null,
     publicKeyId,
     operation,
@@ -119,29 +123,46 @@ function journalButton(deps: MockContext, { request, operation, fields }: Button
     response: { body: cutLongStrings(outcome.error ? outcome.error.toBody() : (outcome.response ?? null)) },
     proxy: proxyOf(request),
     signature: cutLongStrings(signatureOf(outcome.error?.diagnostics)) as JournalEntry['signature'],
+  });
+}
+
+/**
+ * The button routes' onResponse hook: records the step's entry timed as the API journal times a
+ * call (recordCalls), from the request's start to its answer going out, and stamped with its start.
+ */
+function recordButtonStep(deps: MockContext): onResponseHookHandler {
+  return (request, reply, done) => {
+    const entry = pendingEntries.get(request);
+    if (entry) {
+      pendingEntries.delete(request);
+      const elapsedMs = reply.elapsedTime;
+      entry.time = new Date(deps.wallTime() - elapsedMs).toISOString();
+      entry.durationMs = journalDuration(elapsedMs);
+      deps.journal.record(entry);
+    }
+    done();
   };
-  deps.journal.record(entry);
 }
 
 /** Runs a button step; an Amazon-shaped refusal becomes the buyer's error page and a journal entry. */
-async function buttonStep(deps: MockContext, { request, operation }: Omit<ButtonPress, 'fields'>, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
+async function buttonStep({ request, operation }: Omit<ButtonPress, 'fields'>, step: (fields: SignedFields) => Promise<PageReply & { objectIds?: string[] }>): Promise<PageReply> {
   const fields = signedFieldsOf(parseForm(request.headers['content-type'], request.body));
   const press = { request, operation, fields };
   try {
     const result = await step(fields);
     const status = 'redirect' in result ? 303 : result.status;
-    journalButton(deps, press, { status, objectIds: result.objectIds, response: 'redirect' in result ? { location: result.redirect } : null });
+    journalButton(press, { status, objectIds: result.objectIds, response: 'redirect' in result ? { location: result.redirect } : null });
     return result;
   } catch (err) {
     if (!(err instanceof AmazonPayError) || err.status >= 500) throw err;
-    journalButton(deps, press, { status: err.status, error: err });
+    journalButton(press, { status: err.status, error: err });
     throw buttonRefused(err, backUrlOf(fields));
   }
 }
 
 function checkoutStart(app: FastifyInstance, deps: MockContext): void {
-  app.post('/checkout/start', { errorHandler: pageErrorHandler }, page((request) =>
-    buttonStep(deps, { request, operation: 'checkoutButton' }, async (fields) => {
+  app.post('/checkout/start', { errorHandler: pageErrorHandler, onResponse: recordButtonStep(deps) }, page((request) =>
+    buttonStep({ request, operation: 'checkoutButton' }, async (fields) => {
       const verified = await verifyButton(deps, fields);
       const productType = checkoutProductType(fields.productType);
       estimatedOrderAmount(fields);
@@ -159,10 +180,10 @@ function checkoutStart(app: FastifyInstance, deps: MockContext): void {
 }
 
 function amazonSignin(app: FastifyInstance, deps: MockContext): void {
-  app.post('/checkout/amazon-signin', { errorHandler: pageErrorHandler }, page((request) => {
+  app.post('/checkout/amazon-signin', { errorHandler: pageErrorHandler, onResponse: recordButtonStep(deps) }, page((request) => {
     const form = parseForm(request.headers['content-type'], request.body);
     const action = form.get('action') === undefined ? 'show' : requireAction(form.get('action'), ['continue', 'cancel']);
-    return buttonStep(deps, { request, operation: 'signInButton' }, async (fields) => {
+    return buttonStep({ request, operation: 'signInButton' }, async (fields) => {
       const verified = await verifyButton(deps, fields);
       const payload = readSignInPayload(fields.payloadJSON!);
       const env = buttonEnv(deps, fields, verified);
