@@ -5,18 +5,18 @@ import type { ChargePermissionRecord } from '../domain/chargePermission/chargePe
 import { apiError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, type FileRecord } from '../domain/file/fileRecord.js';
 import { receiveFileContent } from '../domain/file/uploadFile.js';
-import { documentUrlTokenMatches } from '../domain/report/documentUrl.js';
 import { reportDocumentCsv } from '../domain/report/reportDocumentCsv.js';
 import type { ReportDocumentRecord, ReportRecord } from '../domain/report/reportRecord.js';
 import { reportAsOf } from '../domain/report/reportOperations.js';
 import type { RefundRecord } from '../domain/refund/refundRecord.js';
 import type { MockContext } from '../context.js';
+import { documentUrlTokenMatches } from '../signing/documentUrl.js';
 
 /**
  * What Amazon serves from S3 behind the pre-signed URLs of its answers: the report documents
  * (`getReportDocument`'s `url`) and the upload URLs of evidence files (`uploadFile`'s `url`). Not signed with Amazon Pay headers; the URL's token is the
  * secret. A download URL expires 30 seconds after it was handed out, on the merchant's clock, and
- * its token covers that expiry (see documentUrl.ts); an upload URL's expiry is kept with the file.
+ * its token covers that expiry (see signing/documentUrl.ts); an upload URL's expiry is kept with the file.
  */
 export function registerStorage(app: FastifyInstance, deps: MockContext): void {
   app.get<{ Params: { merchant: string; reportDocumentId: string }; Querystring: Record<string, unknown> }>('/storage/:merchant/report-documents/:reportDocumentId', async (request, reply) => {

@@ -3,7 +3,6 @@ import { apiError } from '../errors.js';
 import type { OperationEnv, OperationResult, StateView } from '../operation.js';
 import type { Scope } from '../scope.js';
 import { parseTimestamp } from '../time.js';
-import { documentUrlToken } from './documentUrl.js';
 import { bool, oneOf, validateBody, type Schema, type Fields } from '../validation.js';
 import {
   REPORT_INDEX_ID,
@@ -272,8 +271,15 @@ export function getReports(env: OperationEnv, query: Record<string, unknown>): O
   return { status: 200, body: { reports: matching.slice(page.offset, end), nextToken }, writes };
 }
 
+/**
+ * The `token` of a download URL for this report secret, document and `expires` (as written in the
+ * URL): it covers the expiry, as an S3 pre-signed URL's signature does. Given by the caller, since
+ * the domain does no cryptography (server/signing/documentUrl.ts).
+ */
+export type DocumentUrlToken = (secret: string, documentId: string, expires: string) => string;
+
 /** Get Report Document (200): where to download a COMPLETED report's CSV, for 30 seconds. */
-export function getReportDocument(env: OperationEnv, documentId: string): OperationResult<ReportDocument> {
+export function getReportDocument(env: OperationEnv, documentId: string, documentUrlToken: DocumentUrlToken): OperationResult<ReportDocument> {
   const { writes } = caughtUp(env);
   const link = env.state.get<ReportDocumentRecord>('reportDocuments', documentId);
   const record = link && findIn(env, writes, link.reportId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentUrlToken, documentUrlTokenMatches } from '../../../server/domain/report/documentUrl.js';
+import { documentUrlToken, documentUrlTokenMatches } from '../../server/signing/documentUrl.js';
 
 describe('documentUrlToken', () => {
   const secret = '0123456789abcdef0123456789abcdef';
