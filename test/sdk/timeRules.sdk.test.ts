@@ -9,6 +9,7 @@ import {
   DAY_SECONDS,
   idem,
   permissionStatus,
+  simulate,
   usd,
 } from './flows.js';
 
@@ -58,6 +59,34 @@ describe('30-day authorization validity', () => {
     const again = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), captureNow: true }, idem());
     expect(again.status).toBe(201);
     expect(again.data.statusDetails.state).toBe('Captured');
+  });
+});
+
+describe('expiry of an authorization that was pending first', () => {
+  // "Charge": expirationTimestamp is creation + 30 days; the charge expires then, not 30 days after
+  // the pending authorization settled.
+  it('is Canceled/ExpiredUnused exactly from the expirationTimestamp it shows', async () => {
+    const setClock = async (ms: number) => expect((await suite.live.admin('POST', '/__admin/clock', { frozen: true, set: new Date(ms).toISOString() })).status).toBe(200);
+    expect((await suite.live.admin('POST', '/__admin/clock', { frozen: true })).status).toBe(200);
+    try {
+      const chargePermissionId = await chargeablePermission(suite.client, '20.00');
+      const pending = await suite.client.createCharge({ chargePermissionId, chargeAmount: usd('20.00'), canHandlePendingAuthorization: true }, simulate('AuthorizationInitiated'));
+      expect(pending.data.statusDetails.state).toBe('AuthorizationInitiated');
+      const { chargeId, expirationTimestamp } = pending.data;
+      const expiresAt = parseAmazonTimestamp(expirationTimestamp);
+      expect(expiresAt - parseAmazonTimestamp(pending.data.creationTimestamp)).toBe(30 * DAY_SECONDS * 1000);
+      await advanceClock(suite.live, PENDING_DELAY);
+      expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
+
+      await setClock(expiresAt - 1);
+      expect((await chargeStatus(suite.client, chargeId)).state).toBe('Authorized');
+      await setClock(expiresAt);
+      const expired = (await suite.client.getCharge(chargeId)).data;
+      expect(expired.statusDetails).toMatchObject({ state: 'Canceled', reasonCode: 'ExpiredUnused', lastUpdatedTimestamp: expirationTimestamp });
+      expect(expired.expirationTimestamp).toBe(expirationTimestamp);
+    } finally {
+      await suite.live.admin('POST', '/__admin/clock', { frozen: false });
+    }
   });
 });
 

@@ -10,7 +10,10 @@ export interface ChargeRecord {
   meta: {
     region: Region;
     environment: Environment;
-    /** When the authorization succeeded (start of the 30-day validity), or null. */
+    /**
+     * When the authorization succeeded (from then a capture is synchronous for 7 days), or null.
+     * Its 30-day validity runs from creation, to the charge's expirationTimestamp.
+     */
     authorizedAt: number | null;
     /** A pending outcome that settles on its own when the server clock reaches `at`. */
     settle: ChargeSettlement | null;

@@ -1,4 +1,4 @@
-import { formatTimestamp } from '../time.js';
+import { formatTimestamp, parseTimestamp } from '../time.js';
 import type { StatusDetails } from '../types.js';
 import { AUTHORIZATION_VALIDITY_MS, type ChargeRecord } from './chargeRecord.js';
 
@@ -19,10 +19,21 @@ export function chargeStatus(state: string, now: number, reasonCode: string | nu
   return { state, reasonCode, reasonDescription: reasonCode ? (descriptions[reasonCode] ?? null) : null, lastUpdatedTimestamp: formatTimestamp(now) };
 }
 
+/**
+ * When an Authorized charge expires unused: at its expirationTimestamp, creation + 30 days (the
+ * "Charge" object), also for an authorization that was pending first. The fallback, 30 days from
+ * authorization, serves only a record whose expirationTimestamp cannot be read.
+ */
+export function authorizationExpiresAt(record: ChargeRecord): number | null {
+  const shown = record.charge.expirationTimestamp === null ? null : parseTimestamp(record.charge.expirationTimestamp);
+  if (shown !== null) return shown;
+  return record.meta.authorizedAt === null ? null : record.meta.authorizedAt + AUTHORIZATION_VALIDITY_MS;
+}
+
 /** When the charge next changes on its own: a pending settlement, or the end of an authorization. */
 export function chargeDueAt(record: ChargeRecord): number | null {
   if (record.meta.settle) return record.meta.settle.at;
-  if (record.charge.statusDetails.state === 'Authorized' && record.meta.authorizedAt !== null) return record.meta.authorizedAt + AUTHORIZATION_VALIDITY_MS;
+  if (record.charge.statusDetails.state === 'Authorized') return authorizationExpiresAt(record);
   return null;
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { captureCharge } from '../../../server/domain/charge/captureCharge.js';
 import { cancelCharge, getCharge, updateCharge } from '../../../server/domain/charge/chargeOperations.js';
+import type { ChargeRecord } from '../../../server/domain/charge/chargeRecord.js';
+import { chargeDueAt } from '../../../server/domain/charge/chargeState.js';
 import { createCharge } from '../../../server/domain/charge/createCharge.js';
 import { closeChargePermission, getChargePermission, updateChargePermission } from '../../../server/domain/chargePermission/chargePermissionOperations.js';
 import { settleRecord } from '../../../server/domain/settleRecord.js';
-import { DAY } from '../../../server/domain/time.js';
+import { DAY, formatTimestamp, parseTimestamp } from '../../../server/domain/time.js';
 import { thrownAmazonError } from '../../helpers/amazonError.js';
 import { domainWorld } from '../../helpers/domainEnv.js';
 import { completedCheckout } from '../../helpers/domainFlows.js';
@@ -152,5 +154,38 @@ describe('cancel, PSP update, close', () => {
     expect(getChargePermission(world.env(), chargePermissionId).body.statusDetails.state).toBe('Chargeable');
     world.advance(1);
     expect(getChargePermission(world.env(), chargePermissionId).body.statusDetails).toMatchObject({ state: 'Closed', reasons: [{ reasonCode: 'Expired' }] });
+  });
+});
+
+describe('authorization expiry', () => {
+  // "Charge": expirationTimestamp is creation + 30 days; an authorization that was pending first
+  // expires then too, not 30 days after it settled.
+  it('expires a pending authorization, once Authorized, exactly at its expirationTimestamp', () => {
+    const world = domainWorld({ now: Date.UTC(2026, 0, 15, 12, 0, 0) + 400 });
+    const { chargePermissionId } = completedCheckout(world, { paymentIntent: 'Confirm' });
+    const pending = world.apply(createCharge(world.env(), { body: { chargePermissionId, chargeAmount: usd('5'), canHandlePendingAuthorization: true }, override: { kind: 'pending', settleTo: 'Authorized', reasonCode: null } }));
+    const chargeId = (pending.body as any).chargeId as string;
+    const expiration = (pending.body as any).expirationTimestamp as string;
+    expect(expiration).toBe('20260214T120000Z');
+    const expiresAt = parseTimestamp(expiration)!;
+
+    world.advance(30_000);
+    settleAll(world, [['charges', chargeId]]);
+    expect(getCharge(world.env(), chargeId).body).toMatchObject({ statusDetails: { state: 'Authorized' }, expirationTimestamp: expiration });
+    // The store schedules the next settlement by this.
+    expect(chargeDueAt(world.get<ChargeRecord>('charges', chargeId))).toBe(expiresAt);
+
+    world.advance(expiresAt - 1 - world.now);
+    expect(getCharge(world.env(), chargeId).body.statusDetails.state).toBe('Authorized');
+    world.advance(1);
+    expect(getCharge(world.env(), chargeId).body.statusDetails).toEqual({
+      state: 'Canceled',
+      reasonCode: 'ExpiredUnused',
+      reasonDescription: expect.any(String),
+      lastUpdatedTimestamp: formatTimestamp(expiresAt),
+    });
+    settleAll(world, [['charges', chargeId]]);
+    expect(world.get<ChargeRecord>('charges', chargeId).charge.statusDetails).toMatchObject({ state: 'Canceled', lastUpdatedTimestamp: expiration });
+    expect(getChargePermission(world.env(), chargePermissionId).body.statusDetails.state).toBe('Chargeable');
   });
 });
