@@ -73,16 +73,10 @@ export function authorizeCharge(
     platformId: input.platformId,
     webCheckoutDetails: input.checkoutResultReturnUrl ? { checkoutResultReturnUrl: input.checkoutResultReturnUrl } : null,
   };
-  const record: ChargeRecord = {
-    charge,
-    meta: {
-      region: permission.meta.region,
-      environment: permission.meta.environment,
-      authorizedAt: state === 'Authorized' ? now : null,
-      settle,
-      ...(input.countsToMonth ? { countsToMonth: input.countsToMonth } : {}),
-    },
-  };
+  const meta: ChargeRecord['meta'] = { region: permission.meta.region, environment: permission.meta.environment, authorizedAt: state === 'Authorized' ? now : null, settle };
+  // Only a Recurring permission's charge carries the key: a literal without a spread on every other charge.
+  if (input.countsToMonth) meta.countsToMonth = input.countsToMonth;
+  const record: ChargeRecord = { charge, meta };
   const open = state === 'Captured' ? permission.meta.openChargeIds : [...permission.meta.openChargeIds, chargeId];
   const nextPermission = refreshPermission(
     {
