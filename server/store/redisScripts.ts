@@ -10,11 +10,17 @@
  *   p v:<ns>:<collection>  hash id -> version (the seq of its last write; absent: never written)
  *   p o:<ns>:<collection>  sorted set id -> insertion seq (the order of readAll)
  *   p cv:<ns>              hash collection -> version of the collection (the seq of its last write)
- *   p due                  sorted set "<ns>\0<collection>\0<id>" -> dueAt
+ *   p due                  sorted set "<ns>\0<collection>\0<id>" -> dueAt, every namespace's (the settler's view)
+ *   p due:<ns>             sorted set of the same members and scores, this namespace's only (the check
+ *                          before each call reads it, so another merchant's schedule costs it nothing)
+ *   p due-by-ns            set once the `due:<ns>` sets hold what `due` holds (data of layout 1 written
+ *                          before they existed has `due` only; opening builds them, see BUILD_DUE_BY_NS)
  *   p changed              sorted set "<ns>\0<collection>\0<id>" -> real time of its last write (retention;
  *                          configuration collections are not in it)
  * Collection names hold no ':', so the last segment of a key is the collection whatever the
- * namespace holds. Scripts compute their keys, so the store needs one Redis, not a Cluster.
+ * namespace holds. No other key starts with `due:` (a namespace is never empty, so `due:<ns>` is
+ * never `due` itself, and `due-by-ns` has no ':'). Scripts compute their keys, so the store needs
+ * one Redis, not a Cluster.
  */
 
 import { configurationCollections } from './store.js';
@@ -34,6 +40,7 @@ local function delete_record(p, ns, c, id)
   end
   local member = ns .. '\\0' .. c .. '\\0' .. id
   redis.call('ZREM', p .. 'due', member)
+  redis.call('ZREM', p .. 'due:' .. ns, member)
   redis.call('ZREM', p .. 'changed', member)
 end
 `;
@@ -71,7 +78,13 @@ for k = 1, puts do
     end
     redis.call('HSET', p .. 'v:' .. tail, id, seq)
     redis.call('HSET', p .. 'cv:' .. ns, c, seq)
-    if due == '' then redis.call('ZREM', p .. 'due', member) else redis.call('ZADD', p .. 'due', due, member) end
+    if due == '' then
+      redis.call('ZREM', p .. 'due', member)
+      redis.call('ZREM', p .. 'due:' .. ns, member)
+    else
+      redis.call('ZADD', p .. 'due', due, member)
+      redis.call('ZADD', p .. 'due:' .. ns, due, member)
+    end
     if not kept[c] then redis.call('ZADD', p .. 'changed', at, member) end
   end
 end
@@ -136,6 +149,7 @@ for _, ns in ipairs(names) do
     end
     redis.call('DEL', p .. 'r:' .. tail, p .. 'v:' .. tail, p .. 'o:' .. tail)
   end
+  redis.call('DEL', p .. 'due:' .. ns)
   -- Versions only grow: a transaction that read before the reset must not commit after it.
   for i = 3, #ARGV do redis.call('HSET', p .. 'cv:' .. ns, ARGV[i], redis.call('INCR', p .. 'seq')) end
   redis.call('HDEL', p .. 'ns', ns)
@@ -166,6 +180,32 @@ for _, m in ipairs(members) do
   end
 end
 return removed
+`;
+
+/**
+ * ARGV: prefix. Builds every `due:<ns>` set from the shared `due` once, for data written before
+ * they existed, and marks it done (`due-by-ns`); one script, so instances opening at once build it
+ * once. Returns how many schedules it copied, or -1 when it was done already.
+ */
+export const BUILD_DUE_BY_NS = `
+local p = ARGV[1]
+if redis.call('EXISTS', p .. 'due-by-ns') == 1 then return -1 end
+local copied, start = 0, 0
+while true do
+  local flat = redis.call('ZRANGE', p .. 'due', start, start + 999, 'WITHSCORES')
+  if #flat == 0 then break end
+  for k = 1, #flat, 2 do
+    local m = flat[k]
+    local a = string.find(m, '\\0', 1, true)
+    if a then
+      redis.call('ZADD', p .. 'due:' .. string.sub(m, 1, a - 1), flat[k + 1], m)
+      copied = copied + 1
+    end
+  end
+  start = start + 1000
+end
+redis.call('SET', p .. 'due-by-ns', '1')
+return copied
 `;
 
 /** ARGV: key, version. Sets the layout version on an empty database; returns the version found. */

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import { checkCommit, checkNamespace, deepFreeze, isCollection } from './encoding.js';
-import { StoreOpenError, StoreUnavailableError, type StoreStatus } from './errors.js';
+import { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 import { RedisLease } from './redisLease.js';
-import { CLAIM_VERSION, COMMIT, FETCH, READ_ALL, RESET, SWEEP } from './redisScripts.js';
+import { BUILD_DUE_BY_NS, CLAIM_VERSION, COMMIT, FETCH, READ_ALL, RESET, SWEEP } from './redisScripts.js';
 import { collections, type Collection, type DueRecord, type Put, type Store, type StoreView, type TransactionWork } from './store.js';
 
 /** The layout of the keys (see redisScripts.ts); a Redis holding another one is refused at start-up. */
@@ -36,6 +36,7 @@ interface Scripts {
   apmReset(...args: string[]): Promise<number>;
   apmSweep(...args: (string | number)[]): Promise<number>;
   apmClaimVersion(...args: string[]): Promise<string>;
+  apmBuildDueByNs(...args: string[]): Promise<number>;
 }
 
 /** What a transaction saw of one record (key "<collection>\0<id>") or one whole collection (key "<collection>\0"): its value and the version the commit checks. */
@@ -76,6 +77,7 @@ export class RedisStore implements Store {
   #opened = false;
   #closed = false;
   #lastError: string | null = null;
+  #notes: StoreNote[] = [];
   /** Which process runs the background sweeps (retention here, pending settlements in the Settler). */
   readonly lease: RedisLease;
 
@@ -101,6 +103,7 @@ export class RedisStore implements Store {
     this.#redis.defineCommand('apmReset', { numberOfKeys: 0, lua: RESET });
     this.#redis.defineCommand('apmSweep', { numberOfKeys: 0, lua: SWEEP });
     this.#redis.defineCommand('apmClaimVersion', { numberOfKeys: 0, lua: CLAIM_VERSION });
+    this.#redis.defineCommand('apmBuildDueByNs', { numberOfKeys: 0, lua: BUILD_DUE_BY_NS });
     this.lease = new RedisLease(this.#redis, `${this.#prefix}lease:sweeps`);
   }
 
@@ -142,6 +145,14 @@ export class RedisStore implements Store {
         where,
       );
     }
+    let copied: number;
+    try {
+      copied = await this.#redis.apmBuildDueByNs(this.#prefix);
+    } catch (err) {
+      this.#redis.disconnect();
+      throw new StoreOpenError(`Redis at ${where} refused to build the per-merchant schedules (${(err as Error).message})`, where, { cause: err });
+    }
+    if (copied > 0) this.#notes.push({ level: 'info', message: `store: built the per-merchant schedules in Redis from the shared one (${copied} scheduled records, written by an earlier version)` });
     this.#opened = true;
     this.lease.start();
     if (this.#retentionMs !== null) {
@@ -211,17 +222,24 @@ export class RedisStore implements Store {
     }
   }
 
-  /** One sorted set holds every namespace's schedule: a namespace's records are picked out of the due ones here. */
+  /**
+   * Due records of one namespace from its own sorted set, or of all from the shared one: a merchant
+   * whose clock is far ahead never reads the other merchants' schedules its clock has passed.
+   */
   async due(now: number, ns?: string): Promise<DueRecord[]> {
-    const flat = await this.#call(() => this.#redis.zrangebyscore(`${this.#prefix}due`, '-inf', String(now), 'WITHSCORES'));
-    const records = dueRecords(flat);
-    return ns === undefined ? records : records.filter((d) => d.ns === ns);
+    const flat = await this.#call(() => this.#redis.zrangebyscore(this.#dueKey(ns), '-inf', String(now), 'WITHSCORES'));
+    return dueRecords(flat);
   }
 
-  /** The earliest dueAt of any namespace, also when asked about one (the answer may be earlier, never later). */
-  async nextDue(_ns?: string): Promise<number | null> {
-    const flat = await this.#call(() => this.#redis.zrange(`${this.#prefix}due`, '0', '0', 'WITHSCORES'));
+  /** The earliest dueAt of one namespace, or of all. */
+  async nextDue(ns?: string): Promise<number | null> {
+    const flat = await this.#call(() => this.#redis.zrange(this.#dueKey(ns), '0', '0', 'WITHSCORES'));
     return flat.length ? Number(flat[1]) : null;
+  }
+
+  /** The sorted set of one namespace's schedules, or the shared one of every namespace's (see redisScripts.ts). */
+  #dueKey(ns?: string): string {
+    return ns === undefined ? `${this.#prefix}due` : `${this.#prefix}due:${ns}`;
   }
 
   async reset(ns?: string): Promise<void> {
@@ -261,6 +279,11 @@ export class RedisStore implements Store {
   async #sweepIfLeased(): Promise<void> {
     if (this.#retentionMs === null) return;
     while (this.lease.held && !this.#closed && (await this.sweepRetention(this.#retentionMs)) === 1000);
+  }
+
+  /** Lines worth logging after opening (per-merchant schedules built from an earlier version's data). */
+  notes(): StoreNote[] {
+    return [...this.#notes];
   }
 
   /** Degraded while Redis is unreachable: every call answers 503 meanwhile, and the client reconnects by itself. */
