@@ -49,14 +49,14 @@ async function perNamespaceKeys(raw: Redis, prefix: string): Promise<string[]> {
 
 /** Asserts that each namespace's sorted set holds exactly its members (and scores) of the shared one, and that no other such set exists. */
 async function expectInStep(raw: Redis, prefix: string): Promise<void> {
-  const shared = await raw.zrange(`${prefix}due`, 0, -1, 'WITHSCORES');
+  const shared = await raw.zrange(`${prefix}due`, '0', '-1', 'WITHSCORES');
   const expected = new Map<string, string[]>();
   for (let i = 0; i < shared.length; i += 2) {
     const ns = shared[i]!.split('\0')[0]!;
     expected.set(ns, [...(expected.get(ns) ?? []), shared[i]!, shared[i + 1]!]);
   }
   expect(await perNamespaceKeys(raw, prefix)).toEqual([...expected.keys()].map((ns) => `${prefix}due:${ns}`).sort());
-  for (const [ns, members] of expected) expect(await raw.zrange(`${prefix}due:${ns}`, 0, -1, 'WITHSCORES')).toEqual(members);
+  for (const [ns, members] of expected) expect(await raw.zrange(`${prefix}due:${ns}`, '0', '-1', 'WITHSCORES')).toEqual(members);
 }
 
 const ids = (records: DueRecord[]) => records.map((r) => `${r.ns}/${r.collection}/${r.id}@${r.dueAt}`);
