@@ -1,4 +1,4 @@
-import type { Collection, DueRecord, Put, Store, TransactionWork } from '../store/store.js';
+import type { Collection, DueRecord, KeptRecords, Put, Store, TransactionWork } from '../store/store.js';
 import { IPN_SETTINGS_ID } from './ipnConfig.js';
 import type { IpnService } from './ipnService.js';
 import { outboxPut, type OutboxRecord } from './outbox.js';
@@ -53,8 +53,8 @@ export class NotifyingStore implements Store {
   nextDue(ns?: string): Promise<number | null> {
     return this.inner.nextDue(ns);
   }
-  reset(ns?: string): Promise<void> {
-    return this.inner.reset(ns);
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
+    return this.inner.reset(ns, keep);
   }
   namespaces(): Promise<string[]> {
     return this.inner.namespaces();

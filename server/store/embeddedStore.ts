@@ -1,6 +1,6 @@
 import type { StoreNote, StoreStatus } from './errors.js';
 import { notesOf, statusOf } from './health.js';
-import type { Collection, DueRecord, EmbeddedEngine, Put, Store, StoreView, TransactionWork } from './store.js';
+import type { Collection, DueRecord, EmbeddedEngine, KeptRecords, Put, Store, StoreView, TransactionWork } from './store.js';
 
 /** What is in flight in one collection of one namespace. */
 interface InFlight {
@@ -99,8 +99,8 @@ export class EmbeddedStore implements Store {
     return Promise.resolve(this.engine.nextDue(ns));
   }
 
-  reset(ns?: string): Promise<void> {
-    return this.engine.reset(ns);
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
+    return this.engine.reset(ns, keep);
   }
 
   namespaces(): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { checkPatch, patchOf, type Patch } from './logPatch.js';
-import { collections, type Collection, type Put } from './store.js';
+import { collections, type Collection, type KeptRecords, type Put } from './store.js';
 
 /**
  * A put as logged: `dueAt` always present; `seq` (insertion number) for values that are not
@@ -8,10 +8,13 @@ import { collections, type Collection, type Put } from './store.js';
  */
 export type StoredPut = { collection: Collection; id: string; dueAt: number | null; seq?: number } & ({ value: unknown; patch?: undefined } | { patch: Patch; value?: undefined });
 
-/** One line of the write-ahead log: a whole commit (`at`: real time of the write), or a reset. */
+/**
+ * One line of the write-ahead log: a whole commit (`at`: real time of the write), or a reset with
+ * what it kept (`keep`; absent, as in logs written before it existed: nothing kept).
+ */
 export type LogEntry =
   | { op: 'put'; ns: string; at?: number; puts: StoredPut[] }
-  | { op: 'reset'; ns?: string };
+  | { op: 'reset'; ns?: string; keep?: KeptRecords[] };
 
 const knownCollections = new Set<string>(collections);
 
@@ -74,10 +77,29 @@ export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs:
   return JSON.stringify({ op: 'put', ns, at, puts: stored });
 }
 
-/** Serializes a reset for the log. */
-export function encodeReset(ns?: string): { line: string; entry: LogEntry & { op: 'reset' } } {
+/**
+ * Checks what a reset keeps and returns a copy of it (only the known fields, so the caller cannot
+ * change it afterwards); throws a TypeError naming what is wrong.
+ */
+export function checkKeep(keep: unknown): KeptRecords[] {
+  if (keep === undefined) return [];
+  if (!Array.isArray(keep)) throw new TypeError('store: keep must be an array');
+  return keep.map((k: Partial<KeptRecords> | null, i) => {
+    if (k === null || typeof k !== 'object') throw new TypeError(`store: keep #${i} is not an object`);
+    checkNamespace(k.ns);
+    if (!isCollection(k.collection)) throw new TypeError(`store: keep #${i} has unknown collection ${JSON.stringify(k.collection)}`);
+    if (k.id === undefined) return { ns: k.ns, collection: k.collection };
+    if (typeof k.id !== 'string' || k.id === '') throw new TypeError(`store: keep #${i} needs a non-empty string id, or none for the whole collection`);
+    return { ns: k.ns, collection: k.collection, id: k.id };
+  });
+}
+
+/** Serializes a reset for the log, with what it keeps (checked; see checkKeep), so replaying it gives the same state. */
+export function encodeReset(ns?: string, keep?: readonly KeptRecords[]): { line: string; entry: LogEntry & { op: 'reset' } } {
   if (ns !== undefined) checkNamespace(ns);
+  const kept = checkKeep(keep);
   const entry: LogEntry & { op: 'reset' } = ns === undefined ? { op: 'reset' } : { op: 'reset', ns };
+  if (kept.length > 0) entry.keep = kept;
   return { line: JSON.stringify(entry), entry };
 }
 
@@ -87,6 +109,7 @@ export function checkLogEntry(value: unknown): asserts value is LogEntry {
   if (entry === null || typeof entry !== 'object') throw new TypeError('entry is not an object');
   if (entry.op === 'reset') {
     if (entry.ns !== undefined) checkNamespace(entry.ns);
+    checkKeep(entry.keep);
     return;
   }
   if (entry.op !== 'put') throw new TypeError(`unknown op ${JSON.stringify(entry.op)}`);

@@ -9,7 +9,7 @@ import { readHead } from './lineReader.js';
 import { deleteGenerationsBelow, listGenerations, logFileName, replayLog, syncDirectory, syncFile } from './logFiles.js';
 import { MemoryStore, type MemoryStoreOptions, type Undo } from './memoryStore.js';
 import { readSnapshot, snapshotFormat, writeSnapshot } from './snapshot.js';
-import type { Collection, DueRecord, EmbeddedEngine, Put } from './store.js';
+import type { Collection, DueRecord, EmbeddedEngine, KeptRecords, Put } from './store.js';
 
 export interface FileStoreOptions extends MemoryStoreOptions {
   /**
@@ -294,12 +294,13 @@ export class FileStore implements EmbeddedEngine {
     return this.#state.nextDue(ns);
   }
 
-  reset(ns?: string): Promise<void> {
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
     try {
       this.#checkWritable();
       if (ns !== undefined) checkNamespace(ns);
-      const { line } = encodeReset(ns);
-      return this.#append(line, this.#state.clear(ns));
+      // The line carries the keep list: replaying it after a crash keeps the same records.
+      const { line, entry } = encodeReset(ns, keep);
+      return this.#append(line, this.#state.clear(ns, entry.keep));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -400,7 +401,7 @@ export class FileStore implements EmbeddedEngine {
         this.#state.apply(entry.ns, [{ collection: put.collection, id: put.id, value, dueAt: put.dueAt, seq: put.seq }], at);
       }
     }
-    else this.#state.clear(entry.ns);
+    else this.#state.clear(entry.ns, entry.keep);
   }
 
   /** Settles once everything queued so far is written (or failed); never rejects. Made on demand, not per commit. */

@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DueByNamespace } from './dueByNamespace.js';
 import type { DueItem, DueOwner } from './dueIndex.js';
-import { checkCommit, checkNamespace, deepFreeze } from './encoding.js';
+import { checkCommit, checkKeep, checkNamespace, deepFreeze } from './encoding.js';
 import { Packer } from './packing.js';
-import { configurationCollections, type Collection, type DueRecord, type EmbeddedEngine, type Put } from './store.js';
+import { configurationCollections, type Collection, type DueRecord, type EmbeddedEngine, type KeptRecords, type Put } from './store.js';
 
 /** Configuration, which retention never removes (see `configurationCollections`). */
 const kept: ReadonlySet<Collection> = new Set(configurationCollections);
@@ -166,11 +166,11 @@ export class MemoryStore implements EmbeddedEngine {
     return this.#due.next(ns);
   }
 
-  reset(ns?: string): Promise<void> {
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
     try {
       this.#checkOpen();
       if (ns !== undefined) checkNamespace(ns);
-      this.clear(ns);
+      this.clear(ns, checkKeep(keep));
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err);
@@ -274,11 +274,31 @@ export class MemoryStore implements EmbeddedEngine {
     for (const [id, entry] of entries) records.set(id, entry);
   }
 
-  /** Synchronously clears one namespace, or everything. Returns how to undo it. */
-  clear(ns?: string): Undo {
+  /**
+   * Synchronously clears one namespace, or everything, except the records `keep` names (checked).
+   * Kept entries are not touched at all, so their due items, packing and hot slots stay valid.
+   * Returns how to undo it.
+   */
+  clear(ns?: string, keep: readonly KeptRecords[] = []): Undo {
+    const wholeKept = new Set<string>();
+    const idsKept = new Map<string, Set<string>>();
+    for (const k of keep) {
+      const group = `${k.ns}\0${k.collection}`;
+      if (k.id === undefined) wholeKept.add(group);
+      else {
+        let ids = idsKept.get(group);
+        if (!ids) idsKept.set(group, (ids = new Set()));
+        ids.add(k.id);
+      }
+    }
     const removed: [string, Collection, string, Entry][] = [];
     for (const [name, byCollection] of ns === undefined ? this.#data : this.#data.has(ns) ? [[ns, this.#data.get(ns)!] as const] : []) {
-      for (const [collection, records] of byCollection) for (const [id, entry] of records) removed.push([name, collection, id, entry]);
+      for (const [collection, records] of byCollection) {
+        const group = `${name}\0${collection}`;
+        if (wholeKept.has(group)) continue;
+        const ids = idsKept.get(group);
+        for (const [id, entry] of records) if (ids === undefined || !ids.has(id)) removed.push([name, collection, id, entry]);
+      }
     }
     for (const [name, collection, id] of removed) this.#delete(name, collection, id);
     return () => {

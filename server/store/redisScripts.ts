@@ -131,13 +131,41 @@ export const READ_ALL = `${VALUES_OF}
 return values_of(ARGV[1], ARGV[2] .. ':' .. ARGV[3])
 `;
 
-/** ARGV: prefix, ns or '' (every namespace), every collection name. Clears the records and their schedules. */
+/**
+ * ARGV: prefix, ns or '' (every namespace), n, every collection name (n of them), then what to keep
+ * as (ns, collection, id or '' for the whole collection) triples. Clears the records and their
+ * schedules, except the kept records, which keep their value, version, insertion order, due
+ * times and retention time: they are saved first and put back at the end, inside this one script,
+ * so nothing (a crash, another instance) can come between the clearing and the putting back.
+ */
 export const RESET = `
-local p, only = ARGV[1], ARGV[2]
+local p, only, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local names
 if only == '' then names = redis.call('HKEYS', p .. 'ns') else names = { only } end
+-- The kept records as they are now, each once (a single record may also be in a kept collection).
+local saved, seen = {}, {}
+local function save(ns, c, id)
+  local member = ns .. '\\0' .. c .. '\\0' .. id
+  if seen[member] then return end
+  seen[member] = true
+  local tail = ns .. ':' .. c
+  local val = redis.call('HGET', p .. 'r:' .. tail, id)
+  if not val then return end
+  saved[#saved + 1] = { ns = ns, tail = tail, id = id, member = member, val = val,
+    ver = redis.call('HGET', p .. 'v:' .. tail, id), ord = redis.call('ZSCORE', p .. 'o:' .. tail, id),
+    due = redis.call('ZSCORE', p .. 'due', member), dueNs = redis.call('ZSCORE', p .. 'due:' .. ns, member),
+    changed = redis.call('ZSCORE', p .. 'changed', member) }
+end
+for i = 4 + n, #ARGV, 3 do
+  local ns, c, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if only == '' or ns == only then
+    if id == '' then
+      for _, kid in ipairs(redis.call('HKEYS', p .. 'r:' .. ns .. ':' .. c)) do save(ns, c, kid) end
+    else save(ns, c, id) end
+  end
+end
 for _, ns in ipairs(names) do
-  for i = 3, #ARGV do
+  for i = 4, 3 + n do
     local tail = ns .. ':' .. ARGV[i]
     if only ~= '' then
       -- Only this namespace's schedules go: found through its own records, not by scanning everyone's.
@@ -151,10 +179,21 @@ for _, ns in ipairs(names) do
   end
   redis.call('DEL', p .. 'due:' .. ns)
   -- Versions only grow: a transaction that read before the reset must not commit after it.
-  for i = 3, #ARGV do redis.call('HSET', p .. 'cv:' .. ns, ARGV[i], redis.call('INCR', p .. 'seq')) end
+  for i = 4, 3 + n do redis.call('HSET', p .. 'cv:' .. ns, ARGV[i], redis.call('INCR', p .. 'seq')) end
   redis.call('HDEL', p .. 'ns', ns)
 end
 if only == '' then redis.call('DEL', p .. 'due', p .. 'changed') end
+-- A kept record is back exactly as it was: a transaction that read it may still commit, as it
+-- would have without the reset; one that read a cleared record or a whole collection may not.
+for _, k in ipairs(saved) do
+  redis.call('HSET', p .. 'r:' .. k.tail, k.id, k.val)
+  if k.ver then redis.call('HSET', p .. 'v:' .. k.tail, k.id, k.ver) end
+  if k.ord then redis.call('ZADD', p .. 'o:' .. k.tail, k.ord, k.id) end
+  if k.due then redis.call('ZADD', p .. 'due', k.due, k.member) end
+  if k.dueNs then redis.call('ZADD', p .. 'due:' .. k.ns, k.dueNs, k.member) end
+  if k.changed then redis.call('ZADD', p .. 'changed', k.changed, k.member) end
+  redis.call('HINCRBY', p .. 'ns', k.ns, 1)
+end
 return 1
 `;
 

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
-import { checkCommit, checkNamespace, deepFreeze, isCollection } from './encoding.js';
+import { checkCommit, checkKeep, checkNamespace, deepFreeze, isCollection } from './encoding.js';
 import { StoreOpenError, StoreUnavailableError, type StoreNote, type StoreStatus } from './errors.js';
 import { RedisLease } from './redisLease.js';
 import { BUILD_DUE_BY_NS, CLAIM_VERSION, COMMIT, FETCH, READ_ALL, RESET, SWEEP } from './redisScripts.js';
-import { collections, type Collection, type DueRecord, type Put, type Store, type StoreView, type TransactionWork } from './store.js';
+import { collections, type Collection, type DueRecord, type KeptRecords, type Put, type Store, type StoreView, type TransactionWork } from './store.js';
 
 /** The layout of the keys (see redisScripts.ts); a Redis holding another one is refused at start-up. */
 export const REDIS_DATA_VERSION = '1';
@@ -242,9 +242,10 @@ export class RedisStore implements Store {
     return ns === undefined ? `${this.#prefix}due` : `${this.#prefix}due:${ns}`;
   }
 
-  async reset(ns?: string): Promise<void> {
+  async reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
     if (ns !== undefined) checkNamespace(ns);
-    await this.#call(() => this.#redis.apmReset(this.#prefix, ns ?? '', ...collections));
+    const kept = checkKeep(keep).flatMap((k) => [k.ns, k.collection, k.id ?? '']);
+    await this.#call(() => this.#redis.apmReset(this.#prefix, ns ?? '', String(collections.length), ...collections, ...kept));
   }
 
   async namespaces(): Promise<string[]> {

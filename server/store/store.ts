@@ -18,6 +18,17 @@ export interface DueRecord {
   dueAt: number;
 }
 
+/**
+ * What a reset leaves as it is: one record, or a whole collection when `id` is absent. The admin
+ * reset keeps the registered public keys and the shared IPN signing key this way, in the same
+ * atomic step as the clearing, so no crash or other instance can come between the two.
+ */
+export interface KeptRecords {
+  ns: string;
+  collection: Collection;
+  id?: string;
+}
+
 /** A consistent, synchronous view of one namespace, as a transaction's work sees it. */
 export interface StoreView {
   get<T>(collection: Collection, id: string): T | undefined;
@@ -55,8 +66,11 @@ export interface Store {
    * cannot tell namespaces apart cheaply may answer an earlier time, never a later one.
    */
   nextDue(ns?: string): Promise<number | null>;
-  /** Clears one namespace, or everything when ns is undefined. Durable on resolve. */
-  reset(ns?: string): Promise<void>;
+  /**
+   * Clears one namespace, or everything when ns is undefined, except the records `keep` names
+   * (unchanged: values, versions, schedules), all in one atomic step. Durable on resolve.
+   */
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void>;
   /** Namespaces holding at least one record, sorted. */
   namespaces(): Promise<string[]>;
   /** Waits for pending writes. */
@@ -80,8 +94,8 @@ export interface EmbeddedEngine {
   due(now: number, ns?: string): DueRecord[];
   /** The earliest dueAt of any record of `ns` (of any namespace without it), or null. */
   nextDue(ns?: string): number | null;
-  /** Clears one namespace, or everything when ns is undefined. Durable on resolve. */
-  reset(ns?: string): Promise<void>;
+  /** Clears one namespace, or everything when ns is undefined, except what `keep` names. Durable on resolve. */
+  reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void>;
   namespaces(): string[];
   /** Waits for pending writes. */
   flush(): Promise<void>;

@@ -250,6 +250,81 @@ function storeContract(kind: StoreKind): void {
         expect(await store.nextDue()).toBeNull();
         expect(await store.due(Number.MAX_SAFE_INTEGER)).toEqual([]);
       });
+
+      // What the admin reset keeps: the registered keys (a whole collection) and the shared IPN signing key (one record).
+      const keep = [
+        { ns: 'server', collection: 'publicKeys' as const },
+        { ns: 'server', collection: 'settings' as const, id: 'signing' },
+      ];
+
+      it('reset() with a keep list keeps exactly those records, with their order and schedules, and clears the rest', async () => {
+        await put('server', [
+          { collection: 'publicKeys', id: 'K1', value: { k: 1 } },
+          { collection: 'publicKeys', id: 'K2', value: { k: 2 }, dueAt: 7 },
+          { collection: 'settings', id: 'rules', value: { r: 1 }, dueAt: 3 },
+          { collection: 'settings', id: 'signing', value: { s: 1 }, dueAt: 9 },
+        ]);
+        await put('m1', [
+          { collection: 'charges', id: 'C1', value: {}, dueAt: 5 },
+          { collection: 'settings', id: 'signing', value: { other: true } },
+          { collection: 'publicKeys', id: 'K1', value: { other: true } },
+        ]);
+        await store.reset(undefined, keep);
+        expect(await store.readAll('server', 'publicKeys')).toEqual([{ k: 1 }, { k: 2 }]);
+        expect(await store.read('server', 'settings', 'signing')).toEqual({ s: 1 });
+        expect(await store.read('server', 'settings', 'rules')).toBeUndefined();
+        expect(await store.readAll('server', 'settings')).toEqual([{ s: 1 }]);
+        // The same collection and id in another namespace is not kept.
+        expect(await store.read('m1', 'settings', 'signing')).toBeUndefined();
+        expect(await store.read('m1', 'publicKeys', 'K1')).toBeUndefined();
+        expect(await store.read('m1', 'charges', 'C1')).toBeUndefined();
+        expect(await store.namespaces()).toEqual(['server']);
+        expect(await store.due(100)).toEqual([
+          { ns: 'server', collection: 'publicKeys', id: 'K2', dueAt: 7 },
+          { ns: 'server', collection: 'settings', id: 'signing', dueAt: 9 },
+        ]);
+        expect(await store.nextDue()).toBe(7);
+        expect(await store.nextDue('m1')).toBeNull();
+        // Kept records stay ordinary records: they change, gain neighbours, and go.
+        await put('server', [{ collection: 'publicKeys', id: 'K3', value: { k: 3 } }, { collection: 'publicKeys', id: 'K1', value: { k: 11 } }]);
+        expect(await store.readAll('server', 'publicKeys')).toEqual([{ k: 11 }, { k: 2 }, { k: 3 }]);
+        await put('server', ['K1', 'K2', 'K3'].map((id) => ({ collection: 'publicKeys' as const, id, value: null })));
+        await put('server', [{ collection: 'settings', id: 'signing', value: null }]);
+        expect(await store.namespaces()).toEqual([]);
+        expect(await store.nextDue()).toBeNull();
+      });
+
+      it('reset(ns) clears that namespace only, keeping there what the keep list names and ignoring the rest of it', async () => {
+        await put('server', [{ collection: 'settings', id: 'rules', value: { r: 1 } }]);
+        await put('m1', [
+          { collection: 'charges', id: 'C1', value: {}, dueAt: 5 },
+          { collection: 'settings', id: 'clock', value: { t: 1 }, dueAt: 6 },
+        ]);
+        await store.reset('m1', [...keep, { ns: 'm1', collection: 'settings', id: 'clock' }]);
+        expect(await store.read('server', 'settings', 'rules')).toEqual({ r: 1 });
+        expect(await store.read('m1', 'charges', 'C1')).toBeUndefined();
+        expect(await store.read('m1', 'settings', 'clock')).toEqual({ t: 1 });
+        expect(await store.namespaces()).toEqual(['m1', 'server']);
+        expect(await store.due(100)).toEqual([{ ns: 'm1', collection: 'settings', id: 'clock', dueAt: 6 }]);
+        // Without a keep list, a full reset clears what was kept before.
+        await store.reset();
+        expect(await store.namespaces()).toEqual([]);
+        expect(await store.due(100)).toEqual([]);
+      });
+
+      it('keeps a record of a kept collection written just before the reset, still in flight when it was asked for', async () => {
+        const written = put('server', [{ collection: 'publicKeys', id: 'late', value: { k: 'late' } }]);
+        await Promise.all([written, store.reset(undefined, keep)]);
+        expect(await store.readAll('server', 'publicKeys')).toEqual([{ k: 'late' }]);
+      });
+
+      it('refuses a malformed keep list and clears nothing', async () => {
+        await put('m1', [{ collection: 'charges', id: 'C1', value: {} }]);
+        await expect(store.reset(undefined, [{ ns: '', collection: 'charges' }])).rejects.toThrow(TypeError);
+        await expect(store.reset(undefined, [{ ns: 'm1', collection: 'nope' as 'charges' }])).rejects.toThrow(/unknown collection/);
+        await expect(store.reset(undefined, [{ ns: 'm1', collection: 'charges', id: '' }])).rejects.toThrow(/id/);
+        expect(await store.read('m1', 'charges', 'C1')).toEqual({});
+      });
     });
 
     describe('due index', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCommit, deepFreeze, takeOwnership } from '../../server/store/encoding.js';
+import { checkCommit, checkLogEntry, deepFreeze, encodeReset, takeOwnership } from '../../server/store/encoding.js';
 
 describe('takeOwnership', () => {
   it('returns a deeply frozen copy of every part not frozen yet, however nested, and leaves the caller\'s value as it was', () => {
@@ -72,5 +72,22 @@ describe('deepFreeze', () => {
   it('freezes parsed JSON all the way down, arrays included', () => {
     const value = deepFreeze(JSON.parse('{"a":[{"b":[1,{"c":{}}]}],"d":{"e":[]}}') as { a: [{ b: [number, { c: object }] }]; d: { e: unknown[] } });
     for (const object of [value, value.a, value.a[0], value.a[0].b, value.a[0].b[1], value.a[0].b[1].c, value.d, value.d.e]) expect(Object.isFrozen(object)).toBe(true);
+  });
+});
+
+describe('encodeReset and checkLogEntry', () => {
+  it('logs a reset without a keep list as before, and one with it carrying only the known fields', () => {
+    expect(encodeReset().line).toBe('{"op":"reset"}');
+    expect(encodeReset('m1', []).line).toBe('{"op":"reset","ns":"m1"}');
+    const keep = [{ ns: 'server', collection: 'publicKeys' as const, extra: 1 }, { ns: 'server', collection: 'settings' as const, id: 'k' }];
+    expect(JSON.parse(encodeReset(undefined, keep).line)).toEqual({ op: 'reset', keep: [{ ns: 'server', collection: 'publicKeys' }, { ns: 'server', collection: 'settings', id: 'k' }] });
+  });
+
+  it('accepts an old reset line and a reset line with a keep list, and refuses a malformed keep list', () => {
+    expect(() => checkLogEntry({ op: 'reset' })).not.toThrow();
+    expect(() => checkLogEntry({ op: 'reset', keep: [{ ns: 'server', collection: 'publicKeys' }] })).not.toThrow();
+    expect(() => checkLogEntry({ op: 'reset', keep: {} })).toThrow(/array/);
+    expect(() => checkLogEntry({ op: 'reset', keep: [{ ns: 'server', collection: 'nope' }] })).toThrow(/unknown collection/);
+    expect(() => checkLogEntry({ op: 'reset', keep: [{ ns: 'server', collection: 'settings', id: 5 }] })).toThrow(/id/);
   });
 });

@@ -58,6 +58,28 @@ describe('FileStore: restart', () => {
     expect((await openStore()).namespaces()).toEqual([]);
   });
 
+  it('keeps what a reset kept across a restart: the reset line in the log carries its keep list', async () => {
+    const store = await openStore();
+    await store.commit('server', [
+      { collection: 'publicKeys', id: 'K1', value: { k: 1 } },
+      { collection: 'settings', id: 'signing', value: { s: 1 }, dueAt: 9 },
+      { collection: 'settings', id: 'rules', value: { r: 1 } },
+    ]);
+    await store.commit('m1', put('C1', {}, 5));
+    await store.reset(undefined, [
+      { ns: 'server', collection: 'publicKeys' },
+      { ns: 'server', collection: 'settings', id: 'signing' },
+    ]);
+    const lines = (await readFile(path.join(fx.dir, (await logFiles())[0]!), 'utf8')).trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ op: 'reset', keep: [{ ns: 'server', collection: 'publicKeys' }, { ns: 'server', collection: 'settings', id: 'signing' }] });
+    // A crash right after the reset: the copy has the log only (no compaction ran), and replaying it keeps the same records.
+    const recovered = await openStore(await crashCopy());
+    expect(recovered.list('server', 'publicKeys')).toEqual([{ k: 1 }]);
+    expect(recovered.list('server', 'settings')).toEqual([{ s: 1 }]);
+    expect(recovered.namespaces()).toEqual(['server']);
+    expect(recovered.due(100)).toEqual([{ ns: 'server', collection: 'settings', id: 'signing', dueAt: 9 }]);
+  });
+
   it('owns what was committed: the caller changing its value afterwards changes nothing stored, and the log holds what was committed', async () => {
     const value = { status: 'Open', lines: [{ qty: 1 }] };
     const store = await openStore();

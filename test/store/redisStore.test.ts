@@ -137,6 +137,60 @@ else
       });
     });
 
+    describe('a reset that keeps records', () => {
+      const keep = [
+        { ns: 'server', collection: 'publicKeys' as const },
+        { ns: 'server', collection: 'settings' as const, id: 'signing' },
+      ];
+
+      it('keeps a key another instance registered just before it or while it ran', async () => {
+        const prefix = `t-${randomUUID()}:`;
+        const [one, two] = [await opened({ prefix }), await opened({ prefix })];
+        const register = (id: string) => two.transact('server', () => ({ puts: [{ collection: 'publicKeys', id, value: { id } }], result: null }));
+        await register('before');
+        await Promise.all([register('meanwhile'), one.reset(undefined, keep)]);
+        expect(await one.readAll('server', 'publicKeys')).toEqual([{ id: 'before' }, { id: 'meanwhile' }]);
+      });
+
+      it('fails a transaction that read a cleared record before it, and lets one that read only kept records commit', async () => {
+        const store = await opened();
+        await store.transact('server', () => ({
+          puts: [
+            { collection: 'publicKeys', id: 'K1', value: { k: 1 } },
+            { collection: 'settings', id: 'rules', value: { r: 1 } },
+          ],
+          result: null,
+        }));
+        let reset: Promise<void> | null = null;
+        let runs = 0;
+        // The reset goes out on the same connection as the commit and before it, so Redis applies it between the fetch and the commit.
+        const seen = await store.transact('server', (view) => {
+          runs++;
+          const rules = view.get<{ r: number }>('settings', 'rules');
+          if (rules) reset ??= store.reset(undefined, keep);
+          return { puts: [{ collection: 'settings', id: 'derived', value: { r: rules?.r ?? null } }], result: rules?.r ?? null };
+        });
+        await reset;
+        expect(seen).toBeNull();
+        // Run 1 asked for the rule, run 2 saw it and lost its commit to the reset, run 3 saw it gone.
+        expect(runs).toBe(3);
+        reset = null;
+        runs = 0;
+        const key = await store.transact('server', (view) => {
+          runs++;
+          const k = view.get<{ k: number }>('publicKeys', 'K1');
+          if (k) reset ??= store.reset(undefined, keep);
+          return { puts: [{ collection: 'settings', id: 'signing', value: { from: k?.k ?? null } }], result: k?.k ?? null };
+        });
+        await reset;
+        expect(key).toBe(1);
+        // Run 1 asked for the key, run 2 saw it and committed: the reset left the key and its version alone.
+        expect(runs).toBe(2);
+        expect(await store.read('server', 'settings', 'signing')).toEqual({ from: 1 });
+        expect(await store.read('server', 'settings', 'derived')).toBeUndefined();
+      });
+    });
+
     describe('a lost connection', () => {
       it('answers StoreUnavailableError at once while Redis is down, reports degraded, and recovers by itself', async () => {
         const server = redis.server();
