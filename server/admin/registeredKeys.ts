@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { keyFingerprint, keyInUseError, merchantNamespace, type KeyRegistry, type RegisteredKey } from '../signing/keyRegistry.js';
-import type { Put, Store } from '../store/store.js';
+import type { KeptRecords, Store } from '../store/store.js';
 import { SERVER_NAMESPACE } from '../store/serverState.js';
 
 /** A public key registered through the control API, as the store keeps it. */
@@ -62,14 +62,5 @@ export function adoptKey(keys: KeyRegistry, stored: StoredKey): string | null {
   }
 }
 
-/** The saved keys, to write back after a full reset (registered keys outlive resets). */
-export function savedKeys(store: Store): Promise<StoredKey[]> {
-  return store.readAll<StoredKey>(SERVER_NAMESPACE, 'publicKeys');
-}
-
-/** Writes back, in one commit, what outlives a full reset of the server namespace: the registered keys and any other record of it (`others`). */
-export function restoreAfterReset(store: Store, stored: readonly StoredKey[], others: readonly Put[] = []): Promise<void> {
-  if (stored.length === 0 && others.length === 0) return Promise.resolve();
-  const puts: Put[] = [...stored.map((value) => ({ collection: 'publicKeys' as const, id: value.publicKeyId, value })), ...others];
-  return store.transact(SERVER_NAMESPACE, () => ({ puts, result: undefined }));
-}
+/** The collection a full reset keeps (see resetRoutes): registered keys outlive resets. */
+export const registeredKeysCollection: KeptRecords = { ns: SERVER_NAMESPACE, collection: 'publicKeys' };

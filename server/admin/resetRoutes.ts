@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { restoreAfterReset, savedKeys } from './registeredKeys.js';
-import { signingKeyToKeep } from '../ipn/sharedSigningKey.js';
+import { registeredKeysCollection } from './registeredKeys.js';
+import { sharedSigningKeyRecord } from '../ipn/sharedSigningKey.js';
 import { merchantParam } from '../http/merchantParam.js';
 import type { MockContext } from '../context.js';
 
@@ -18,12 +18,11 @@ export function resetRoutes(app: FastifyInstance, deps: MockContext): void {
   });
   app.post('/__admin/reset', async (request) => {
     const merchant = merchantParam(request.query);
-    const keys = merchant === undefined ? await savedKeys(deps.store) : [];
-    // The IPN signing key every instance on a shared store signs with outlives a reset like the registered keys.
-    const signingKey = merchant === undefined ? await signingKeyToKeep(deps.store) : [];
     await deps.ipn.clearDeliveries(merchant); // stops this process's attempts; the store reset below clears the rest
-    await deps.store.reset(merchant);
-    await restoreAfterReset(deps.store, keys, signingKey); // registered keys and the shared IPN signing key outlive a reset
+    // Registered keys and the IPN signing key every instance on a shared store signs with outlive a
+    // full reset. The store keeps them in the same atomic step as it clears the rest: no crash and
+    // no other instance can come between the clearing and the keeping.
+    await deps.store.reset(merchant, merchant === undefined ? [registeredKeysCollection, sharedSigningKeyRecord] : undefined);
     await deps.scenarios.reset(merchant);
     deps.clocks.reset(merchant);
     await deps.journal.clear(merchant);

@@ -1,5 +1,5 @@
 import { SERVER_NAMESPACE } from '../store/serverState.js';
-import type { Put, Store } from '../store/store.js';
+import type { KeptRecords, Store } from '../store/store.js';
 import { adoptSigningKey, signingIdentity } from './signingIdentity.js';
 
 /** The record under the server namespace holding the IPN signing key on a shared store. */
@@ -22,11 +22,7 @@ export async function shareSigningKey(store: Store): Promise<void> {
 }
 
 /**
- * The shared key as a write, to put back after a full reset cleared the server namespace: the
- * running processes keep signing with it, and one started after the reset must adopt it rather
- * than store a key of its own. Nothing when the store holds none (not shared).
+ * The record a full reset keeps (see resetRoutes): the running processes keep signing with the
+ * shared key, and one started after the reset must adopt it rather than store a key of its own.
  */
-export async function signingKeyToKeep(store: Store): Promise<Put[]> {
-  const stored = await store.read<{ keyPem: string }>(SERVER_NAMESPACE, 'settings', KEY_ID);
-  return stored ? [{ collection: 'settings', id: KEY_ID, value: stored }] : [];
-}
+export const sharedSigningKeyRecord: KeptRecords = { ns: SERVER_NAMESPACE, collection: 'settings', id: KEY_ID };

@@ -1,10 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../helpers/testApp.js';
 import { FileStore } from '../../server/store/fileStore.js';
+import type { KeptRecords } from '../../server/store/store.js';
 import { expectAmazonAnswer } from '../helpers/amazonError.js';
 
 const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -75,6 +77,33 @@ describe('registering public keys', () => {
       const listed = (await second.raw({ method: 'GET', url: '/__admin/publicKeys' })).body.publicKeys;
       expect(listed.map((k: { publicKeyId: string }) => k.publicKeyId)).toContain('SANDBOX-RESTARTED');
       expect((await register(second, { publicKeyId: 'RESTARTED', publicKey: attacker.publicKey })).status).toBe(409);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps registered keys through a crash right after a full reset: the reset itself keeps them, nothing is written back later', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'apm-keys-'));
+    const crashed = mkdtempSync(path.join(os.tmpdir(), 'apm-keys-crash-'));
+    dirs.push(dir, crashed);
+    /** Copies its files, as a crash would leave them, the moment a full reset is durable. */
+    class CrashCopyAfterReset extends FileStore {
+      override async reset(ns?: string, keep?: readonly KeptRecords[]): Promise<void> {
+        await super.reset(ns, keep);
+        if (ns === undefined) await cp(dir, crashed, { recursive: true, verbatimSymlinks: true });
+      }
+    }
+    const first = await testApp({ store: 'file' }, { store: new CrashCopyAfterReset(path.join(dir, 'db.json')) });
+    try {
+      expect((await register(first, { publicKeyId: 'SANDBOX-CRASHED', publicKey: tenant.publicKey })).status).toBe(201);
+      expect((await first.raw({ method: 'POST', url: '/__admin/reset' })).status).toBe(200);
+    } finally {
+      await first.close();
+    }
+    const second = await testApp({ store: 'file' }, { store: new FileStore(path.join(crashed, 'db.json')) });
+    try {
+      const listed = (await second.raw({ method: 'GET', url: '/__admin/publicKeys' })).body.publicKeys;
+      expect(listed.map((k: { publicKeyId: string }) => k.publicKeyId)).toContain('SANDBOX-CRASHED');
     } finally {
       await second.close();
     }
