@@ -1,3 +1,5 @@
+import type { StallAccount, ThreadsCpu } from './stallWatch.js';
+
 /** Messages between the bench (parent) and a target process (scripts/bench/target.ts) over IPC. */
 
 /**
@@ -31,6 +33,10 @@ export interface CompactionStats {
   ms: number;
   loopDelayMaxMs: number;
   records: number;
+  /** The longest gap between turns of the event loop, seen by a 1 ms timer, and where the main thread was meanwhile. */
+  longestStall: StallAccount;
+  /** CPU time of each thread of the target meanwhile. */
+  threads: ThreadsCpu;
 }
 
 /** The server's own view of a phase. */

@@ -18,6 +18,7 @@ import { completeBody, completePath, createBody, createPath, demoPublicKeyId, ge
 import { recordTemplates, writeStoredData } from './storedData.js';
 import { summarize } from './stats.js';
 import type { CompactionStats } from './protocol.js';
+import type { StallAccount } from './stallWatch.js';
 import { Target } from './targets.js';
 
 export interface PhaseResult {
@@ -175,6 +176,19 @@ export async function benchStored(sizes: readonly number[], ctx: Context, comple
 
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(3) : 'n/a');
 
+const ms1 = (n: number | null) => (n === null ? '?' : n.toFixed(1));
+
+/** One stall's account in words: see StallAccount. */
+export function stallLine(s: StallAccount): string {
+  if (s.onCpuMs === null || s.waitingForCpuMs === null) return `${ms1(s.ms)} ms (the kernel's account is not available here)`;
+  const elsewhere = Math.max(0, s.ms - s.onCpuMs - s.waitingForCpuMs);
+  return (
+    `${ms1(s.ms)} ms: on a CPU ${ms1(s.onCpuMs)}, waiting for one ${ms1(s.waitingForCpuMs)}, neither ${ms1(elsewhere)}; ` +
+    `V8 collections in it ${Object.entries(s.gc).map(([kind, ms]) => `${kind} ${ms.toFixed(1)}`).join(', ') || 'none'}; ` +
+    `host steal ${s.stealMs ?? '?'} ms over all CPUs; ${s.minorFaults ?? '?'} page faults, ${s.voluntarySwitches ?? '?'} voluntary switches`
+  );
+}
+
 /** The report as a Markdown table plus a few lines. */
 export function formatStoredReport(report: StoredBenchReport): string {
   const sizes = report.sizes;
@@ -191,6 +205,12 @@ export function formatStoredReport(report: StoredBenchReport): string {
       sizes
         .map((r) => `${r.stored.toLocaleString('en-US')}: ${Math.round(r.baseline.complete.rps)} POST/s (${cpuCell(r.baseline.complete)} µs CPU each), ${Math.round(r.baseline.get.rps)} GET/s (${cpuCell(r.baseline.get)} µs)`)
         .join('; '),
+    '',
+    'where the longest stall of each compaction went (main thread, by the kernel; a 1 ms timer sees it, so it can read 1 ms over the column):',
+    ...sizes.map(
+      (r) =>
+        `- ${r.stored.toLocaleString('en-US')}: ${stallLine(r.compaction.longestStall)}; over the whole compaction, CPU ms of the main thread ${r.compaction.threads.mainMs}, of the others ${r.compaction.threads.othersMs.join(', ') || 'none'}`,
+    ),
   ];
   if (sizes.length > 1) {
     const first = sizes[0]!;

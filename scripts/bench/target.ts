@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { baselinePayload } from './baselinePayload.js';
 import { mainThreadCpuUs } from './mainThreadCpu.js';
 import { storeLayerWith } from './storeLayers.js';
+import { watchStalls } from './stallWatch.js';
 import { mockFlags, parseTargetArgv, type TargetCommand, type TargetMessage, type TargetSpec } from './protocol.js';
 
 function send(message: TargetMessage): void {
@@ -115,14 +116,20 @@ async function main(): Promise<void> {
       // A fine-grained monitor of its own: the stall bound in question is a few ms.
       const stall = monitorEventLoopDelay({ resolution: 1 });
       stall.enable();
+      const watch = watchStalls();
       const started = performance.now();
       void (server.compact ?? (() => Promise.reject(new Error('no file store'))))().then(
         (records) => {
           const ms = performance.now() - started;
           stall.disable();
-          send({ type: 'reply', id: raw.id, compaction: { ms, loopDelayMaxMs: stall.max / 1e6, records } });
+          const watched = watch.stop();
+          send({ type: 'reply', id: raw.id, compaction: { ms, loopDelayMaxMs: stall.max / 1e6, records, longestStall: watched.longest, threads: watched.threads } });
         },
-        (err: Error) => send({ type: 'reply', id: raw.id, error: err.message }),
+        (err: Error) => {
+          stall.disable();
+          watch.stop();
+          send({ type: 'reply', id: raw.id, error: err.message });
+        },
       );
     } else if (raw.cmd === 'close') {
       const started = performance.now();

@@ -5,7 +5,7 @@ import { chunk } from '../../scripts/bench/presign.js';
 import { mockFlags, parseTargetArgv, targetArgv } from '../../scripts/bench/protocol.js';
 import { loadConfig } from '../../server/config.js';
 import { formatRedisReport } from '../../scripts/bench/redisBench.js';
-import { formatStoredReport, type PhaseResult, type StoredResult } from '../../scripts/bench/storedBench.js';
+import { formatStoredReport, stallLine, type PhaseResult, type StoredResult } from '../../scripts/bench/storedBench.js';
 import {
   compareRounds,
   compareToBaseline,
@@ -340,7 +340,13 @@ describe('stored-objects report', () => {
     complete: phase(complete),
     get: phase(get),
     baseline: { complete: phase(baseComplete, 30), get: phase(baseGet, 20) },
-    compaction: { ms: 500, loopDelayMaxMs: 7.25, records: stored },
+    compaction: {
+      ms: 500,
+      loopDelayMaxMs: 7.25,
+      records: stored,
+      longestStall: { ms: 8.04, onCpuMs: 4.2, waitingForCpuMs: 2.5, stealMs: 0, minorFaults: 3, voluntarySwitches: 1, gc: { minor: 1.25 } },
+      threads: { mainMs: 450, othersMs: [120, 40] },
+    },
     closeMs: 15,
   });
 
@@ -354,6 +360,14 @@ describe('stored-objects report', () => {
     ]);
     expect(report).toContain('1,000: 32000 POST/s (30 (15) µs CPU each), 40000 GET/s (20 (10) µs); 1,000,000: 25600 POST/s');
     expect(report).toContain('from 1,000 to 1,000,000 stored: complete ÷ baseline +0.0 %, get ÷ baseline -6.3 % (the rates alone: complete -20.0 %, get -25.0 %)');
+  });
+
+  it("says where each compaction's longest stall went: on a CPU, waiting for one, neither, and the collections in it", () => {
+    const report = formatStoredReport({ baselineStartMs: 190, emptyMockStartMs: 230, sizes: [size(1_000, 8_000, 16_000, 32_000, 40_000)] });
+    expect(report).toContain(
+      '- 1,000: 8.0 ms: on a CPU 4.2, waiting for one 2.5, neither 1.3; V8 collections in it minor 1.3; host steal 0 ms over all CPUs; 3 page faults, 1 voluntary switches; over the whole compaction, CPU ms of the main thread 450, of the others 120, 40',
+    );
+    expect(stallLine({ ms: 12, onCpuMs: null, waitingForCpuMs: null, stealMs: null, minorFaults: null, voluntarySwitches: null, gc: {} })).toBe("12.0 ms (the kernel's account is not available here)");
   });
 });
 
