@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { GivenDeps } from './appDeps.js';
@@ -110,10 +110,27 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   /** Keep-alive longer than common client pools (undici, axios agents, Java/.NET pools hold ~60 s). */
   const configure = <S extends NodeServer>(server: S): S => {
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // A client may send its request and then shut down its side of the connection (`nc -N`,
+    // `curl --no-keepalive` through some proxies, scripted sockets). Node's default drops the
+    // requests still unanswered when that end arrives; with this it answers them, then closes,
+    // as a load balancer in front of the real API does. The property is Node's own (http.Server)
+    // and is not in its types; the HTTPS listener's sockets also need `allowHalfOpen` once their
+    // handshake is done (halfOpenOnceSecure), or TLS ends them itself. A second pipelined request on a half-closed connection is still lost
+    // now and then: Node's server does not always read it before the end.
+    (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     server.on('clientError', onClientError);
     server.on('checkExpectation', onExpectation);
     return server;
   };
+  /**
+   * Lets a TLS connection stay half-open once its handshake is done, when the HTTP layer owns it
+   * and ends it after its answers. Not before: a client that gives up during the handshake (it does
+   * not trust the certificate) would leave a socket nobody ends, and closing would wait for it.
+   */
+  const halfOpenOnceSecure = (server: https.Server): https.Server =>
+    server.on('secureConnection', (socket: Socket) => {
+      socket.allowHalfOpen = true;
+    });
   // Decrypted CONNECT tunnels are served by this never-listening server with the same handler.
   const tunnelServer = configure(http.createServer(handler));
   const tunnels = new Set<Duplex>();
@@ -137,7 +154,7 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
     const httpServer = configure(http.createServer(handler));
     httpServer.on('connect', onConnect);
     const httpListener = config.http ? await listen(httpServer, endpointOf(config, 'http'), opened) : null;
-    const httpsListener = config.https ? await listen(configure(https.createServer(tls.listenerOptions, handler)), endpointOf(config, 'https'), opened) : null;
+    const httpsListener = config.https ? await listen(configure(halfOpenOnceSecure(https.createServer(tls.listenerOptions, handler))), endpointOf(config, 'https'), opened) : null;
     listeners = { http: httpListener, https: httpsListener };
     const effective: Config = { ...config, httpPort: httpListener?.port ?? config.httpPort, httpsPort: httpsListener?.port ?? config.httpsPort };
     const built = await buildApp(effective, deps);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, Client, request } from 'undici';
@@ -8,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Config } from '../../server/config.js';
 import { ListenError, startServer, urlHost, type RunningServer } from '../../server/server.js';
+import { signRequest } from '../../server/signing/signRequest.js';
+import { demoKeyIds, demoPrivateKey } from '../helpers/demoKeys.js';
 
 // buildApp, wrapped: records the config it gets and can run a step before the real build.
 const buildHook = vi.hoisted(() => ({ configs: [] as Config[], before: null as null | ((config: Config) => Promise<void>) }));
@@ -160,6 +163,63 @@ describe('startServer', () => {
     expect(response.toLowerCase()).toContain('connection: close');
     await closing;
     expect(closed).toBe(true);
+  });
+
+  it('answers a request sent before the client shut down its side of the connection (half-close), then closes, over HTTP, HTTPS and a proxy tunnel', async () => {
+    const running = await start();
+    // The answer must come after the client's FIN: every lookup is held back 150 ms.
+    const fault = await request(`${running.http!.url}/__admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ operation: 'getCheckoutSession', latencyMs: 150 }) });
+    expect(fault.statusCode).toBeLessThan(300);
+    await fault.body.dump();
+
+    /** Sends one signed lookup, half-closes (FIN after its last byte), and reads everything until the server closes. */
+    const halfClosedExchange = async (socket: net.Socket, origin: string) => {
+      const signed = signRequest({ method: 'GET', url: `${origin}/v2/checkoutSessions/nope`, privateKey: demoPrivateKey, publicKeyId: demoKeyIds.sandbox, algorithm: 'AMZN-PAY-RSASSA-PSS-V2' });
+      const target = new URL(signed.url);
+      const head = [`GET ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, ...Object.entries(signed.headers).map(([name, value]) => `${name}: ${value}`)].join('\r\n');
+      let data = '';
+      const closed = new Promise<string>((resolve, reject) => {
+        socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      socket.end(`${head}\r\n\r\n`);
+      return closed;
+    };
+    const connected = <S extends net.Socket>(socket: S, event: 'connect' | 'secureConnect') => new Promise<S>((resolve, reject) => socket.once(event, () => resolve(socket)).once('error', reject));
+
+    const plain = await halfClosedExchange(await connected(net.connect({ host: '127.0.0.1', port: running.http!.port }), 'connect'), running.http!.url);
+    const secure = await halfClosedExchange(await connected(tls.connect({ host: '127.0.0.1', port: running.https!.port, rejectUnauthorized: false }), 'secureConnect'), running.https!.url);
+    // Through the intercepting proxy: CONNECT, then TLS inside the tunnel.
+    const raw = await connected(net.connect({ host: '127.0.0.1', port: running.http!.port }), 'connect');
+    raw.write('CONNECT pay-api.amazon.com:443 HTTP/1.1\r\nHost: pay-api.amazon.com:443\r\n\r\n');
+    await new Promise<void>((resolve) => raw.once('data', () => resolve()));
+    const tunnelled = await halfClosedExchange(await connected(tls.connect({ socket: raw, servername: 'pay-api.amazon.com', rejectUnauthorized: false }), 'secureConnect'), 'https://pay-api.amazon.com');
+
+    for (const answer of [plain, secure, tunnelled]) {
+      // The whole answer: the lookup's Amazon-shaped 404, with its request id and body.
+      expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+      expect(answer.toLowerCase()).toMatch(/\r\nx-amz-pay-request-id: \S+\r\n/);
+      expect(answer).toMatch(/\r\n\r\n\{"reasonCode":"ResourceNotFound","message":"[^"]+"\}$/);
+    }
+  });
+
+  it('close() is prompt after clients that hung up before or during the TLS handshake', async () => {
+    const running = await start({ http: false });
+    const port = running.https!.port;
+    // One sends nothing and half-closes; one starts a handshake, then half-closes.
+    const silent = net.connect({ host: '127.0.0.1', port });
+    await new Promise((r) => silent.once('connect', r));
+    silent.end();
+    const halfway = net.connect({ host: '127.0.0.1', port });
+    await new Promise((r) => halfway.once('connect', r));
+    halfway.end(Buffer.from('16030100', 'hex')); // the first bytes of a TLS record, then the FIN
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await running.close();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    silent.destroy();
+    halfway.destroy();
   });
 
   it('close() cuts a request that does not finish within the timeout', async () => {
