@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONVERSION_RATES, parseConversionRates } from './domain/conversion.js';
 import { endpointProblem } from './ipn/ipnConfig.js';
-import { LOWEST_PRIORITY_NICE } from './threadPriority.js';
 
 /** Root of the installed package (one level above server/ or dist/server/). */
 export const packageRoot = (() => {
@@ -57,7 +56,6 @@ export interface Config {
   ipnTimeoutMs: number;
   ipnSigned: boolean;
   adminToken: string | null;
-  helperThreadsNice: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -110,7 +108,6 @@ export const options: readonly OptionSpec[] = [
   { key: 'ipnSigned', flag: '--ipn-signed', env: env('IPN_SIGNED'), kind: 'bool', default: true, description: 'Sign IPN envelopes (SNS SignatureVersion 1) unless a merchant chooses otherwise.' },
   { key: 'adminToken', flag: '--admin-token', env: env('ADMIN_TOKEN'), kind: 'nullableString', default: null, description: 'Bearer token the control API (/__admin) requires; unset leaves it open (fine on loopback).' },
   { key: 'seed', flag: '--seed', env: env('SEED'), kind: 'nullableString', default: null, description: 'Seed for deterministic ids; unset uses crypto randomness.' },
-  { key: 'helperThreadsNice', flag: '--helper-threads-nice', env: env('HELPER_THREADS_NICE'), kind: 'int', default: 10, description: "Linux: lowers the CPU priority of the process's threads other than the event loop (V8's garbage-collector helpers, libuv's thread pool) by this many nice values, at most to 19, so requests get a CPU first on a busy machine; 0 leaves them as they are." },
   { key: 'logLevel', flag: '--log-level', env: env('LOG_LEVEL'), kind: { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', description: 'Log level (one line per request at info).' },
 ];
 
@@ -170,7 +167,6 @@ function checkPorts(c: Config): void {
   if (!c.http && !c.https) throw new ConfigError('both listeners are off: enable --http or --https');
   // Node's timers take at most 2^31-1 ms and fire a longer one after 1 ms: every delivery would time out.
   if (c.ipnTimeoutMs < 1 || c.ipnTimeoutMs > MAX_TIMER_MS) throw new ConfigError(`ipnTimeoutMs: ${c.ipnTimeoutMs} is out of range; give 1 to ${MAX_TIMER_MS} milliseconds`);
-  if (c.helperThreadsNice > LOWEST_PRIORITY_NICE) throw new ConfigError(`helperThreadsNice: ${c.helperThreadsNice} is more than the ${LOWEST_PRIORITY_NICE} nice values a priority can be lowered by; give 0 to ${LOWEST_PRIORITY_NICE}`);
   if (c.publicUrl !== null) {
     const problem = endpointProblem(c.publicUrl);
     if (problem) throw new ConfigError(`publicUrl: ${JSON.stringify(c.publicUrl)} ${problem}; give the mock's base URL, e.g. https://127.0.0.1:8443`);

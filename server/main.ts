@@ -10,7 +10,6 @@ import { servedHostList } from './proxy/connectProxy.js';
 import { ListenError, startServer, type RunningServer } from './server.js';
 import { StoreOpenError } from './store/errors.js';
 import { redactedUrl } from './store/redisStore.js';
-import { lowerHelperThreads } from './threadPriority.js';
 
 /** Exit codes: 0 clean stop or --help, 1 crash or cannot listen, 2 bad configuration or unusable state files. */
 /** 0 stopped cleanly; 1 crashed while running; 2 refused to start (bad setting, port taken, unreadable store, anything else). */
@@ -73,8 +72,6 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   }
 
   const log = running.app.log;
-  const lowered = lowerHelperThreads(config.helperThreadsNice);
-  if (lowered !== null) log.debug({ threads: lowered, nice: config.helperThreadsNice }, `lowered the CPU priority of ${lowered} helper threads (--helper-threads-nice)`);
   // With --log-level silent the app's logger drops everything; a crash still reaches stderr.
   if (config.logLevel !== 'silent') logFatal = (err, origin) => log.fatal({ err, origin }, `crashed (${origin})`);
 

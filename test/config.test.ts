@@ -33,12 +33,4 @@ describe('values refused at start (ConfigError, exit 2)', () => {
     expect(() => loadConfig(['--ipn-timeout-ms', '0'])).toThrow(ConfigError);
     expect(loadConfig(['--ipn-timeout-ms', '2147483647']).ipnTimeoutMs).toBe(2147483647);
   });
-
-  it('takes --helper-threads-nice from 0 to 19 (the most a priority can be lowered by), 10 by default', () => {
-    expect(loadConfig([]).helperThreadsNice).toBe(10);
-    expect(loadConfig(['--helper-threads-nice', '0']).helperThreadsNice).toBe(0);
-    expect(loadConfig([], { AMAZON_PAY_MOCK_HELPER_THREADS_NICE: '19' }).helperThreadsNice).toBe(19);
-    expect(() => loadConfig(['--helper-threads-nice', '20'])).toThrow(/helperThreadsNice: 20 is more than the 19 nice values/);
-    expect(() => loadConfig(['--helper-threads-nice', '-1'])).toThrow(ConfigError);
-  });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,10 +57,8 @@ interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the built server; with `niceness`, under `nice -n niceness` (a lower CPU priority for the whole process). */
-function run(args: string[], niceness = 0): Run {
-  const command = niceness > 0 ? ['nice', ['-n', String(niceness), process.execPath, mainJs, ...args]] as const : [process.execPath, [mainJs, ...args]] as const;
-  const child = spawn(command[0], command[1], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, [mainJs, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'production' } });
   const lines: Array<Record<string, unknown>> = [];
   let out = '';
   let err = '';
@@ -171,46 +169,6 @@ describe('main (compiled, as `npm start` runs it)', () => {
     const map = JSON.parse(await readFile(`${mainJs}.map`, 'utf8')) as { sources: string[] };
     expect(map.sources.some((source) => source.endsWith('server/config.ts'))).toBe(true);
   });
-
-  /** The nice value of each thread of a process, by thread id (Linux: /proc/<pid>/task/<tid>/stat). */
-  function threadNices(pid: number): Map<number, number> {
-    const nices = new Map<number, number>();
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-    }
-    return nices;
-  }
-
-  it.runIf(process.platform === 'linux')('lowers the CPU priority of its threads other than the event loop by --helper-threads-nice (10 by default), never past 19', async () => {
-    const nicesWith = async (extra: string[], niceness = 0) => {
-      // `nice` starts the process already lowered; without it, at the test runner's value.
-      const r = run(['--no-https', '--http-port', '0', '--data-dir', dataDir, '--store', 'memory', '--log-level', 'debug', ...extra], niceness);
-      try {
-        await waitForLine(r, (l) => msg(l).includes('listening'), 25_000);
-        return { nices: threadNices(r.child.pid!), pid: r.child.pid!, lines: r.lines };
-      } finally {
-        r.child.kill('SIGKILL');
-        await r.exit;
-      }
-    };
-    const base = (await nicesWith(['--helper-threads-nice', '0'])).nices;
-    const start = base.values().next().value!;
-    // Nothing lowered with 0: every thread where the process started.
-    expect([...base.values()].every((n) => n === start)).toBe(true);
-
-    const lowered = await nicesWith([]);
-    expect(lowered.nices.get(lowered.pid)).toBe(start); // the event loop keeps its priority
-    const helpers = [...lowered.nices].filter(([tid]) => tid !== lowered.pid).map(([, n]) => n);
-    expect(helpers.length).toBeGreaterThan(3); // V8's helpers at least
-    expect(helpers.every((n) => n === Math.min(19, start + 10))).toBe(true);
-    expect(lowered.lines.find((l) => msg(l).includes('--helper-threads-nice'))).toMatchObject({ threads: helpers.length, nice: 10 });
-
-    // From a process already at nice 15, +10 stops at 19.
-    const capped = await nicesWith(['--helper-threads-nice', '10'], 15);
-    expect(capped.nices.get(capped.pid)).toBe(Math.max(15, start));
-    expect([...capped.nices].filter(([tid]) => tid !== capped.pid).every(([, n]) => n === 19)).toBe(true);
-  }, 60_000);
 
   it('keeps the CA it generated on the previous start, and stops on SIGINT too', async () => {
     const dir = path.join(dataDir, 'reuse');
