@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, dbFilePath, helpText, loadConfig, type Config } from './config.js';
 import { envHelp, runEnvCommand } from './envCommand.js';
 import { isLoopback } from './loopback.js';
-import { servedHostList } from './proxy/connectProxy.js';
+import { servedHostList } from './proxy/refusals.js';
 import { ListenError, startServer, type RunningServer } from './server.js';
 import { StoreOpenError } from './store/errors.js';
 import { redactedUrl } from './store/redisStore.js';

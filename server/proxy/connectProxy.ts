@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
-import { amazonHostOf, amazonHosts } from '../domain/amazonHosts.js';
+import { amazonHostOf } from '../domain/amazonHosts.js';
 import { reasonCodes } from '../domain/reasonCodes.js';
 import { isLoopback } from '../loopback.js';
 import type { LeafCertificates } from '../tls/leafCertificates.js';
+import { amazonPort, targetNotServedMessage, unreachableMessage } from './refusals.js';
 import { markTunnel } from './tunnels.js';
 
 /** What the CONNECT handler needs from the server around it. */
@@ -25,12 +26,6 @@ export interface ConnectProxyOptions {
 
 /** `host:port`, host a DNS name, IPv4 address or bracketed IPv6 address (RFC 9110 authority-form). */
 const authorityForm = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9._-]+)):(\d{1,5})$/i;
-
-/** The HTTPS port every Amazon host is reached on. */
-const amazonPort = 443;
-
-/** The hosts the proxy serves, for messages. */
-export const servedHostList = Object.keys(amazonHosts).join(', ');
 
 /**
  * The `connect` listener of the HTTP server: CONNECT to an Amazon host on 443 is answered 200 and
@@ -77,11 +72,7 @@ function route(connection: ProxyConnection, req: IncomingMessage): void {
     passThrough(connection, { host, port });
     return;
   }
-  const why = amazon
-    ? `${amazon.host} is served on port ${amazonPort} only, not ${port}.`
-    : `amazon-pay-mock is an offline stand-in: nothing leaves this machine through its proxy, and ${target} is not a host it serves.`;
-  const loopbackHint = options.passthrough === 'none' && isLoopback(host) ? ' Loopback targets are tunnelled with --proxy-passthrough loopback.' : '';
-  refuse(connection, 'ProxyTargetNotServed', `${why} It serves ${servedHostList} (port ${amazonPort}).${loopbackHint}`);
+  refuse(connection, 'ProxyTargetNotServed', targetNotServedMessage({ host, port, shown: target }, options.passthrough));
 }
 
 function intercept({ options, socket, head }: ProxyConnection, target: NonNullable<ReturnType<typeof amazonHostOf>>): void {
@@ -122,7 +113,7 @@ function passThrough(connection: ProxyConnection, { host, port }: { host: string
     upstream.pipe(socket);
   });
   upstream.on('error', (err: NodeJS.ErrnoException) => {
-    if (!connected) refuse(connection, 'ServiceUnavailable', `Could not reach ${host}:${port} on this machine (${err.code ?? err.message}).`);
+    if (!connected) refuse(connection, 'ServiceUnavailable', unreachableMessage(host, port, err));
     else socket.destroy();
   });
   upstream.on('close', () => socket.destroy());
