@@ -28,14 +28,20 @@ declare module 'fastify' {
 
 const absoluteTarget = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
 
+/** The authority of an absolute-form target without its user info (`https://u@host:8443/x` → `host:8443`), or null for any other form. */
+export function absoluteAuthorityOf(target: string): string | null {
+  const absolute = absoluteTarget.exec(target);
+  return absolute ? absolute[1]!.replace(/^[^@]*@/, '') : null;
+}
+
 /** Works out the ServedHost of a raw request: the tunnel first, then an absolute-form target, then Host. */
 export function servedHostOf(raw: IncomingMessage): ServedHost | null {
   const tunnel = tunnelTargetOf(raw.socket);
   if (tunnel) return { host: tunnel.host, region: tunnel.region, serves: tunnel.serves, via: 'connect' };
   // Fastify's rewriteUrl keeps the target as sent in originalUrl.
-  const absolute = absoluteTarget.exec((raw as { originalUrl?: string }).originalUrl ?? raw.url ?? '');
-  if (absolute) {
-    const found = amazonHostOf(absolute[1]!.replace(/^[^@]*@/, ''));
+  const authority = absoluteAuthorityOf((raw as { originalUrl?: string }).originalUrl ?? raw.url ?? '');
+  if (authority !== null) {
+    const found = amazonHostOf(authority);
     return found && { host: found.host, region: found.region, serves: found.serves, via: 'absolute-form' };
   }
   const host = raw.headers.host;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { amazonHostOf } from '../../server/domain/amazonHosts.js';
-import { servedHostOf } from '../../server/proxy/servedHost.js';
+import { absoluteAuthorityOf, servedHostOf } from '../../server/proxy/servedHost.js';
 import { markTunnel } from '../../server/proxy/tunnels.js';
 
 function raw(url: string, host?: string, socket: net.Socket = new net.Socket(), originalUrl?: string): IncomingMessage {
@@ -25,6 +25,14 @@ describe('servedHostOf: the Amazon host (and so the region) a request was addres
     });
     expect(servedHostOf(raw('https://static-fe.payments-amazon.com:443/checkout.js'))).toMatchObject({ host: 'static-fe.payments-amazon.com', region: 'jp', serves: 'checkout.js' });
     expect(servedHostOf(raw('http://example.com/v2/x', 'pay-api.amazon.com'))).toBeNull();
+  });
+
+  it('reads the authority of an absolute-form target without its user info, and nothing from other forms', () => {
+    expect(absoluteAuthorityOf('https://user:pw@pay-api.amazon.eu:443/v2/x?y')).toBe('pay-api.amazon.eu:443');
+    expect(absoluteAuthorityOf('http://[::1]:3000')).toBe('[::1]:3000');
+    expect(absoluteAuthorityOf('HTTP://Example.com?x')).toBe('Example.com');
+    expect(absoluteAuthorityOf('/v2/x')).toBeNull();
+    expect(absoluteAuthorityOf('*')).toBeNull();
   });
 
   it('falls back to the Host header (a hosts-file redirection), any case, port or trailing dot', () => {
