@@ -8,6 +8,7 @@ import type { GivenDeps } from './appDeps.js';
 import { answerClientError, answerExpectation } from './clientErrors.js';
 import type { Config } from './config.js';
 import type { Duplex } from 'node:stream';
+import { absoluteFormHandler } from './proxy/absoluteForm.js';
 import { connectHandler } from './proxy/connectProxy.js';
 import { SlotSet } from './slotSet.js';
 import { prepareTls, type ServedCertificate } from './tls/tlsSetup.js';
@@ -93,20 +94,28 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
   // Responses not yet finished, so draining can tell their clients not to reuse the socket.
   // Slots, not a Set: see slotSet.ts (a Set kept every request alive into the old generation).
   const inFlight = new SlotSet<http.ServerResponse>();
+  const requestId = () => app?.mock.ids.uuid() ?? randomUUID();
+  const log = (level: 'info' | 'warn' | 'debug', fields: Record<string, unknown>, message: string) => app?.log[level](fields, message);
+  // Requests in absolute form for a host the mock is not are the proxy's, not the app's.
+  const proxyStep = absoluteFormHandler({ passthrough: config.proxyPassthrough, requestId, log });
   // app.routing is Fastify's whole request handler (rewriteUrl included); Fastify's own server never listens.
-  const handler: http.RequestListener = (req, res) => {
-    // While draining, requests still arriving on kept-alive sockets are served, then their socket closes.
-    if (draining) res.setHeader('connection', 'close');
-    else {
-      const slot = inFlight.add(res);
-      res.once('close', () => inFlight.delete(slot, res));
-    }
-    if (app !== null) app.routing(req, res);
-    else void appReady.then((ready) => (ready ? ready.routing(req, res) : res.destroy()));
-  };
+  const handlerFor =
+    (proxy: boolean): http.RequestListener =>
+    (req, res) => {
+      // While draining, requests still arriving on kept-alive sockets are served, then their socket closes.
+      if (draining) res.setHeader('connection', 'close');
+      else {
+        const slot = inFlight.add(res);
+        res.once('close', () => inFlight.delete(slot, res));
+      }
+      if (proxy && proxyStep(req, res)) return;
+      if (app !== null) app.routing(req, res);
+      else void appReady.then((ready) => (ready ? ready.routing(req, res) : res.destroy()));
+    };
+  const handler = handlerFor(true);
 
-  const onClientError = answerClientError(() => app?.mock.ids.uuid() ?? randomUUID());
-  const onExpectation = answerExpectation(() => app?.mock.ids.uuid() ?? randomUUID());
+  const onClientError = answerClientError(requestId);
+  const onExpectation = answerExpectation(requestId);
   /** Keep-alive longer than common client pools (undici, axios agents, Java/.NET pools hold ~60 s). */
   const configure = <S extends NodeServer>(server: S): S => {
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -115,8 +124,9 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
     // requests still unanswered when that end arrives; with this it answers them, then closes,
     // as a load balancer in front of the real API does. The property is Node's own (http.Server)
     // and is not in its types; the HTTPS listener's sockets also need `allowHalfOpen` once their
-    // handshake is done (halfOpenOnceSecure), or TLS ends them itself. A second pipelined request on a half-closed connection is still lost
-    // now and then: Node's server does not always read it before the end.
+    // handshake is done (halfOpenOnceSecure), or TLS ends them itself. A second pipelined request
+    // on a half-closed connection is still lost now and then: Node's server does not always read
+    // it before the end.
     (server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     server.on('clientError', onClientError);
     server.on('checkExpectation', onExpectation);
@@ -131,21 +141,22 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
     server.on('secureConnection', (socket: Socket) => {
       socket.allowHalfOpen = true;
     });
-  // Decrypted CONNECT tunnels are served by this never-listening server with the same handler.
-  const tunnelServer = configure(http.createServer(handler));
+  // Decrypted CONNECT tunnels are served by this never-listening server with the same handler, less
+  // the proxy step: a tunnel's requests belong to the Amazon host it was opened for.
+  const tunnelServer = configure(http.createServer(handlerFor(false)));
   const tunnels = new Set<Duplex>();
   const onConnect = connectHandler({
     leaves: tls.leaves,
     serve: (socket) => tunnelServer.emit('connection', socket),
     passthrough: config.proxyPassthrough,
     caFile: tls.ca.file,
-    requestId: () => app?.mock.ids.uuid() ?? randomUUID(),
+    requestId,
     track: (socket) => {
       tunnels.add(socket);
       socket.once('close', () => tunnels.delete(socket));
       if (draining) socket.destroy();
     },
-    log: (level, fields, message) => app?.log[level](fields, message),
+    log,
   });
 
   const opened: NodeServer[] = [];
