@@ -61,8 +61,18 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, target
     return;
   }
   let clientGone = false;
+  // The listeners keep half-closed connections open for the mock's own answers (server.ts), which
+  // come within the request's own time; an origin may never answer, so a client that ends its side
+  // of the connection ends the forward too.
+  const clientEnded = () => {
+    clientGone = true;
+    upstream.destroy();
+    res.destroy();
+  };
+  req.socket.once('end', clientEnded);
   res.once('close', () => {
-    clientGone = !res.writableFinished;
+    req.socket.off('end', clientEnded);
+    clientGone ||= !res.writableFinished;
     upstream.destroy();
   });
   upstream.once('response', (answer) => {
