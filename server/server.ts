@@ -73,6 +73,17 @@ type NodeServer = http.Server | https.Server;
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
+ * Lets a TLS connection stay half-open once its handshake is done, when the HTTP layer owns it and
+ * ends it after its answers. Not before: a client that gives up during the handshake (it does not
+ * trust the certificate) would leave a socket nobody ends, and closing would wait for it.
+ */
+function halfOpenOnceSecure(server: https.Server): https.Server {
+  return server.on('secureConnection', (socket: Socket) => {
+    socket.allowHalfOpen = true;
+  });
+}
+
+/**
  * Serves one app over HTTP and/or HTTPS as the config says. The listeners bind first, so the app
  * is built with the ports they really got (port 0 resolved, e.g. for its public URL); a request
  * that arrives while the app is still being built waits for it.
@@ -132,15 +143,6 @@ export async function startServer(config: Config, deps?: GivenDeps, options: Sta
     server.on('checkExpectation', onExpectation);
     return server;
   };
-  /**
-   * Lets a TLS connection stay half-open once its handshake is done, when the HTTP layer owns it
-   * and ends it after its answers. Not before: a client that gives up during the handshake (it does
-   * not trust the certificate) would leave a socket nobody ends, and closing would wait for it.
-   */
-  const halfOpenOnceSecure = (server: https.Server): https.Server =>
-    server.on('secureConnection', (socket: Socket) => {
-      socket.allowHalfOpen = true;
-    });
   // Decrypted CONNECT tunnels are served by this never-listening server with the same handler, less
   // the proxy step: a tunnel's requests belong to the Amazon host it was opened for.
   const tunnelServer = configure(http.createServer(handlerFor(false)));
