@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundSlices } from './backgroundSlices.js';
 import { DueByNamespace } from './dueByNamespace.js';
 import type { DueItem, DueOwner } from './dueIndex.js';
 import { checkCommit, checkKeep, checkNamespace, deepFreeze } from './encoding.js';
@@ -340,7 +340,8 @@ export class MemoryStore implements EmbeddedEngine {
 
   /**
    * Packs records that stayed untouched for `coldAfterMs`, `budgetMs` of work per turn of the
-   * event loop. Returns how many it packed.
+   * event loop, taking turns with the store's other background work (backgroundSlices.ts).
+   * Returns how many it packed.
    */
   async packCold(budgetMs = 4): Promise<number> {
     if (this.#packing) return 0;
@@ -348,6 +349,8 @@ export class MemoryStore implements EmbeddedEngine {
     let packed = 0;
     try {
       for (;;) {
+        await backgroundSlices.next();
+        if (this.#closed) return packed;
         const start = performance.now();
         const cutoff = this.now() - this.#coldAfterMs;
         let more = false;
@@ -375,8 +378,7 @@ export class MemoryStore implements EmbeddedEngine {
           this.#hotSince = this.#hotSince.slice(this.#hotHead);
           this.#hotHead = 0;
         }
-        if (!more || this.#closed) return packed;
-        await nextTurn();
+        if (!more) return packed;
       }
     } finally {
       this.#packing = false;
@@ -385,15 +387,17 @@ export class MemoryStore implements EmbeddedEngine {
 
   /**
    * Records unchanged since before `cutoff` (real ms), skipping configuration (which retention
-   * never removes) and those `keep` says are in use. Walks the whole store in slices of a few ms.
+   * never removes) and those `keep` says are in use. Walks the whole store in slices of a few ms
+   * (backgroundSlices.ts).
    */
   async expired(cutoff: number, keep: (ns: string, collection: Collection, id: string) => boolean = () => false): Promise<[string, Collection, string][]> {
     const out: [string, Collection, string][] = [];
+    await backgroundSlices.next();
     let start = performance.now();
     for (const [ns, collection, id, entry] of this.entries()) {
       if (entry.changedAt < cutoff && !kept.has(collection) && !keep(ns, collection, id)) out.push([ns, collection, id]);
       if (performance.now() - start >= 4) {
-        await nextTurn();
+        await backgroundSlices.next();
         start = performance.now();
       }
     }

@@ -1,7 +1,7 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundSlices } from './backgroundSlices.js';
 import { checkNamespace, isCollection } from './encoding.js';
 import { eachLine, type LineTail } from './lineReader.js';
 import type { Entry, MemoryStore } from './memoryStore.js';
@@ -70,7 +70,8 @@ function writeDigits(buffer: Buffer, at: number, n: number, digits: number): num
 
 /**
  * Writes the state to `file` (temp file, fsync, rename), a few ms of work at a time with the event
- * loop free in between, so a snapshot of any size never stalls requests for long. Commits made
+ * loop free in between (one slice per turn, shared with the store's other background work: see
+ * backgroundSlices.ts), so a snapshot of any size never stalls requests for long. Commits made
  * meanwhile may or may not be in it: every one of them is also in a log generation at or above
  * `logGeneration`, and replaying a put or a reset again gives the same result.
  */
@@ -118,6 +119,8 @@ export async function writeSnapshot(
     };
     await push(JSON.stringify({ format: snapshotFormat, logGeneration }));
     const written = new Set<Collection>();
+    // Every slice, the first too and each one after a file write, starts in a turn of its own (see backgroundSlices.ts).
+    await backgroundSlices.next();
     let sliceStart = performance.now();
     // A line is put together in the buffer from its pieces (the same bytes JSON.stringify of the
     // array gives), with no string made for it: a snapshot of a million packed records then costs
@@ -136,11 +139,15 @@ export async function writeSnapshot(
         const json = packed === null ? JSON.stringify(entry.value) : null;
         // UTF-8 takes at most 3 bytes per UTF-16 unit; a number at most 24 characters.
         const bound = heads.r.length + (plainId ? id.length + 2 : id.length * 6 + 2) + (json === null ? packed!.length + 2 : json.length * 3) + 3 * 24 + 8;
-        if (bound > buffer.length - used) await makeRoom(bound);
+        if (bound > buffer.length - used) {
+          await makeRoom(bound);
+          await backgroundSlices.next();
+          sliceStart = performance.now();
+        }
         used = writeRecordLine(buffer, used, heads, id, plainId, entry, json);
         records++;
         if ((records & 63) === 0 && performance.now() - sliceStart >= sliceMs) {
-          await nextTurn();
+          await backgroundSlices.next();
           sliceStart = performance.now();
         }
       }
