@@ -274,12 +274,14 @@ export class FileStore implements EmbeddedEngine {
       const replaced: unknown[] = [];
       const undo = this.#state.apply(ns, owned, at, seqs, replaced);
       let line: string;
+      const json: (string | undefined)[] = [];
       try {
-        line = encodeCommit(ns, owned, at, seqs, replaced);
+        line = encodeCommit(ns, owned, at, seqs, replaced, json);
       } catch (err) {
         undo();
         throw err;
       }
+      this.#state.keepJson(ns, owned, json);
       return this.#append(line, undo);
     } catch (err) {
       return Promise.reject(err);
