@@ -415,11 +415,16 @@ export class MemoryStore implements EmbeddedEngine {
     const out: [string, Collection, string][] = [];
     await backgroundSlices.next();
     let start = performance.now();
-    for (const [ns, collection, id, entry] of this.entries()) {
-      if (entry.changedAt < cutoff && !kept.has(collection) && !keep(ns, collection, id)) out.push([ns, collection, id]);
-      if (performance.now() - start >= 4) {
-        await backgroundSlices.next();
-        start = performance.now();
+    for (const [ns, collection, records] of this.groups()) {
+      if (kept.has(collection)) continue;
+      // Keys, then a lookup, as the snapshot does: no array made per record walked.
+      for (const id of records.keys()) {
+        const entry = records.get(id);
+        if (entry !== undefined && entry.changedAt < cutoff && !keep(ns, collection, id)) out.push([ns, collection, id]);
+        if (performance.now() - start >= 4) {
+          await backgroundSlices.next();
+          start = performance.now();
+        }
       }
     }
     return out;

@@ -8,23 +8,6 @@ import { tempDirs } from './tempDir.js';
 const temp = tempDirs();
 afterEach(() => temp.cleanup());
 
-/** Counts turns of the event loop while `work` runs: a chain of setImmediate callbacks moves once per turn. */
-async function countTurns<T>(work: () => Promise<T>): Promise<{ turns: number; result: T }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    const result = await work();
-    return { turns, result };
-  } finally {
-    running = false;
-  }
-}
-
 describe('SliceQueue', () => {
   it('gives jobs that run together one slice per turn of the event loop, in the order they asked', async () => {
     const queue = new SliceQueue();
@@ -78,24 +61,43 @@ describe('the store’s background jobs take turns', () => {
     return state;
   }
 
-  it('a snapshot and packing cold records running together each take their own turns, not the same ones', async () => {
+  it('a snapshot and packing cold records running together never work in the same turn of the event loop', async () => {
     const dir = await temp.make();
-    // A slice of 0 ms makes each job yield at every check: the snapshot every 64 records, packing
-    // after each record. So how many slices each takes alone is a count, not a timing.
-    const alone1 = await coldState(6_400, { now: 1_000 });
-    const alone2 = await coldState(100, { now: 1_000 });
-    const s = (await countTurns(() => writeSnapshot(path.join(dir, 'alone.json'), alone1, { logGeneration: 1, sliceMs: 0 }))).turns;
-    const p = (await countTurns(() => alone2.packCold(0))).turns;
-    expect(s).toBeGreaterThanOrEqual(100);
-    expect(p).toBeGreaterThanOrEqual(100);
-
     const snapshotState = await coldState(6_400, { now: 1_000 });
     const packState = await coldState(100, { now: 1_000 });
-    const together = await countTurns(() => Promise.all([writeSnapshot(path.join(dir, 'together.json'), snapshotState, { logGeneration: 1, sliceMs: 0 }), packState.packCold(0)]));
-    expect(together.result[1]).toBe(100);
-    // Sharing turns, the two need about as many turns as both alone; each on its own setImmediate
-    // they would run side by side in the same turns, and need only as many as the longer one.
-    expect(together.turns).toBeGreaterThanOrEqual(Math.floor(0.9 * (s + p)));
+    // Each job looks its records up one by one in its state's maps: a lookup marks its work in
+    // the log ('w' the snapshot, 'p' packing), and a chain of setImmediate callbacks marks each
+    // turn of the event loop ('|').
+    const log: string[] = [];
+    const watch = (state: MemoryStore, mark: string) => {
+      for (const [, , records] of state.groups()) {
+        const map = records as Map<string, unknown>;
+        const get = map.get.bind(map);
+        map.get = (id: string) => {
+          log.push(mark);
+          return get(id);
+        };
+      }
+    };
+    watch(snapshotState, 'w');
+    watch(packState, 'p');
+    let running = true;
+    const tick = () => {
+      log.push('|');
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // A slice of 0 ms makes each job yield at every check: the snapshot every 64 records, packing after each record.
+    const [written, packed] = await Promise.all([writeSnapshot(path.join(dir, 'db.json'), snapshotState, { logGeneration: 1, sliceMs: 0 }), packState.packCold(0)]);
+    running = false;
+    expect(written.records).toBe(6_400);
+    expect(packed).toBe(100);
+    const turns = log.join('').split('|');
+    const both = turns.filter((turn) => turn.includes('w') && turn.includes('p'));
+    // Each on its own setImmediate, the two would run side by side in the same turns.
+    expect(both).toEqual([]);
+    expect(log.filter((mark) => mark === 'w')).toHaveLength(6_400);
+    expect(turns.filter((turn) => turn.includes('p'))).toHaveLength(100);
     expect(backgroundSlices.waiting).toBe(0);
   });
 
