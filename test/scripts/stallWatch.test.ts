@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { watchStalls } from '../../scripts/bench/stallWatch.js';
 
@@ -26,5 +27,15 @@ describe("watchStalls (the bench's account of a compaction's longest stall)", ()
     } else {
       expect(longest.onCpuMs).toBeNull();
     }
+  });
+
+  it.runIf(process.platform === 'linux')('keeps its /proc files open only while it watches', async () => {
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    const watch = watchStalls();
+    expect(openFiles()).toBe(before + 4);
+    await new Promise((r) => setTimeout(r, 5));
+    watch.stop();
+    expect(openFiles()).toBe(before);
   });
 });
