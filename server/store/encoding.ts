@@ -61,33 +61,20 @@ export function checkCommit(ns: string, puts: readonly Put[]): Put[] {
  * The log line (no newline) of a checked commit, serialized now: what is on disk is what was
  * committed. `previous[i]` is the value puts[i] replaces, when the caller had it at hand: a new
  * version is then logged as a patch of it where that is shorter. Throws (before anything is
- * applied) when a value has no JSON form. `valueJson`, when given, receives each put's value as
- * JSON where the line holds it whole (undefined for a patch or a delete): the text a snapshot or
- * packing would otherwise make again from the value.
- *
- * The line is the JSON of `{ op: 'put', ns, at, puts }` with each put `{ collection, id, value or
- * patch, dueAt, seq? }`, put together from its pieces so that each value's JSON is made once.
+ * applied) when a value has no JSON form.
  */
-export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], previous: readonly unknown[], valueJson?: (string | undefined)[]): string {
-  let line = `{"op":"put","ns":${JSON.stringify(ns)},"at":${JSON.stringify(at)},"puts":[`;
+export function encodeCommit(ns: string, puts: readonly Put[], at: number, seqs: readonly (number | null)[], previous: readonly unknown[]): string {
+  const stored: StoredPut[] = [];
   for (let i = 0; i < puts.length; i++) {
     const { collection, id, value } = puts[i]!;
     const dueAt = puts[i]!.dueAt ?? null;
     const seq = seqs[i];
     const patch = previous[i] === undefined ? null : patchOf(previous[i], value);
-    let body: string;
-    if (patch === null) {
-      const json = JSON.stringify(value);
-      valueJson?.push(value === null ? undefined : json);
-      body = `"value":${json}`;
-    } else {
-      valueJson?.push(undefined);
-      body = `"patch":${JSON.stringify(patch)}`;
-    }
-    const seqPart = seq !== null && seq !== undefined ? `,"seq":${JSON.stringify(seq)}` : '';
-    line += `${i > 0 ? ',' : ''}{"collection":${JSON.stringify(collection)},"id":${JSON.stringify(id)},${body},"dueAt":${JSON.stringify(dueAt)}${seqPart}}`;
+    const put: StoredPut = patch === null ? { collection, id, value, dueAt } : { collection, id, patch, dueAt };
+    if (seq !== null && seq !== undefined) put.seq = seq;
+    stored.push(put);
   }
-  return `${line}]}`;
+  return JSON.stringify({ op: 'put', ns, at, puts: stored });
 }
 
 /**

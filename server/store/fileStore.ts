@@ -274,14 +274,12 @@ export class FileStore implements EmbeddedEngine {
       const replaced: unknown[] = [];
       const undo = this.#state.apply(ns, owned, at, seqs, replaced);
       let line: string;
-      const json: (string | undefined)[] = [];
       try {
-        line = encodeCommit(ns, owned, at, seqs, replaced, json);
+        line = encodeCommit(ns, owned, at, seqs, replaced);
       } catch (err) {
         undo();
         throw err;
       }
-      this.#state.keepJson(ns, owned, json);
       return this.#append(line, undo);
     } catch (err) {
       return Promise.reject(err);

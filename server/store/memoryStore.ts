@@ -24,11 +24,6 @@ export interface StoredRecord {
 export class Entry implements DueOwner {
   /** This version's item in the due index while it is stored with a due time. */
   due: DueItem | null = null;
-  /**
-   * The value's JSON while hot, when it was made anyway (a log line holding the value whole, or
-   * unpacking): a snapshot writes it and packing deflates it without making it again.
-   */
-  json: string | null = null;
 
   constructor(
     public value: unknown,
@@ -248,22 +243,6 @@ export class MemoryStore implements EmbeddedEngine {
     };
   }
 
-  /**
-   * Keeps the JSON of values just applied, where the caller made it anyway (`json[i]` for
-   * puts[i]; undefined where it has none). A put whose record holds another value by now (a later
-   * put of the same commit) is skipped.
-   */
-  keepJson(ns: string, puts: readonly Put[], json: readonly (string | undefined)[]): void {
-    const byCollection = this.#data.get(ns);
-    if (byCollection === undefined) return;
-    for (let i = 0; i < puts.length; i++) {
-      const text = json[i];
-      if (text === undefined) continue;
-      const entry = byCollection.get(puts[i]!.collection)?.get(puts[i]!.id);
-      if (entry !== undefined && entry.packed === null && entry.value === puts[i]!.value) entry.json = text;
-    }
-  }
-
   /** Loads one record as a snapshot holds it (packed or not), without its real time changing. */
   load({ ns, collection, id }: Omit<DueRecord, 'dueAt'>, { value, packed, dueAt, changedAt, seq }: LoadedRecord): void {
     const entry = packed === null ? new Entry(deepFreeze(value), null, dueAt, changedAt, this.now(), seq) : new Entry(undefined, packed, dueAt, changedAt, 0, seq);
@@ -476,11 +455,9 @@ export class MemoryStore implements EmbeddedEngine {
   }
 
   #unpack(records: Records, id: string, collection: Collection, entry: Entry): void {
-    const json = this.#packer.unpack(collection, entry.packed!);
-    const value = deepFreeze(JSON.parse(json));
+    const value = deepFreeze(JSON.parse(this.#packer.unpack(collection, entry.packed!)));
     this.#packedBytes -= entry.packed!.length;
     entry.value = value;
-    entry.json = json;
     entry.packed = null;
     this.#makeHot(records, id, entry);
   }
@@ -499,15 +476,14 @@ export class MemoryStore implements EmbeddedEngine {
     if (!this.#packer.dictionary(collection)) {
       const samples: string[] = [];
       for (const other of records.values()) {
-        if (other.packed === null) samples.push(other.json ?? JSON.stringify(other.value));
+        if (other.packed === null) samples.push(JSON.stringify(other.value));
         if (samples.length === 4) break;
       }
       this.#packer.chooseDictionary(collection, samples);
     }
-    const packed = this.#packer.pack(collection, entry.json ?? JSON.stringify(entry.value));
+    const packed = this.#packer.pack(collection, JSON.stringify(entry.value));
     entry.packed = packed;
     entry.value = undefined;
-    entry.json = null;
     this.#packedBytes += packed.length;
   }
 

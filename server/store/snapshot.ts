@@ -146,7 +146,7 @@ export async function writeSnapshot(
           await push(JSON.stringify(['d', collection, state.packer.dictionary(collection)!.toString('base64')]));
         }
         const plainId = plainText.test(id);
-        const json = packed === null ? (entry.json ?? JSON.stringify(entry.value)) : null;
+        const json = packed === null ? JSON.stringify(entry.value) : null;
         // UTF-8 takes at most 3 bytes per UTF-16 unit; a number at most 24 characters.
         const bound = heads.r.length + (plainId ? id.length + 2 : id.length * 6 + 2) + (json === null ? packed!.length + 2 : json.length * 3) + 3 * 24 + 8;
         if (bound > buffer.length - used) await makeRoom(bound);

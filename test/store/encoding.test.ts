@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCommit, checkLogEntry, deepFreeze, encodeCommit, encodeReset, takeOwnership } from '../../server/store/encoding.js';
-import { patchOf } from '../../server/store/logPatch.js';
+import { checkCommit, checkLogEntry, deepFreeze, encodeReset, takeOwnership } from '../../server/store/encoding.js';
 
 describe('takeOwnership', () => {
   it('returns a deeply frozen copy of every part not frozen yet, however nested, and leaves the caller\'s value as it was', () => {
@@ -90,39 +89,5 @@ describe('encodeReset and checkLogEntry', () => {
     expect(() => checkLogEntry({ op: 'reset', keep: {} })).toThrow(/array/);
     expect(() => checkLogEntry({ op: 'reset', keep: [{ ns: 'server', collection: 'nope' }] })).toThrow(/unknown collection/);
     expect(() => checkLogEntry({ op: 'reset', keep: [{ ns: 'server', collection: 'settings', id: 5 }] })).toThrow(/id/);
-  });
-});
-
-describe('encodeCommit', () => {
-  it('writes the line JSON.stringify makes of the commit, and hands back the JSON of each value it holds whole', () => {
-    const before = deepFreeze({ status: 'Open', amount: { value: '10.00', currency: 'USD' }, note: 'x'.repeat(200) });
-    const after = deepFreeze({ ...before, status: 'Completed' });
-    const puts = checkCommit('ns "é"', [
-      { collection: 'charges', id: 'new\u2028one', value: { text: 'ünï "q"', n: 1.5e21, list: [null, true] }, dueAt: 1_796_006_864_323 },
-      { collection: 'checkoutSessions', id: 'S1', value: after },
-      { collection: 'refunds', id: 'gone', value: null },
-      { collection: 'charges', id: 'plain', value: 'just text', dueAt: null },
-    ]);
-    const seqs = [7, 3, null, 9];
-    const previous = [undefined, before, { was: 1 }, undefined];
-    const json: (string | undefined)[] = [];
-    const line = encodeCommit('ns "é"', puts, 1_796_006_864_999, seqs, previous, json);
-    const patch = patchOf(before, after);
-    expect(patch).not.toBeNull(); // the session is logged as a patch
-    const stored = [
-      { collection: 'charges', id: 'new\u2028one', value: puts[0]!.value, dueAt: 1_796_006_864_323, seq: 7 },
-      { collection: 'checkoutSessions', id: 'S1', patch, dueAt: null, seq: 3 },
-      { collection: 'refunds', id: 'gone', value: null, dueAt: null },
-      { collection: 'charges', id: 'plain', value: 'just text', dueAt: null, seq: 9 },
-    ];
-    expect(line).toBe(JSON.stringify({ op: 'put', ns: 'ns "é"', at: 1_796_006_864_999, puts: stored }));
-    expect(json).toEqual([JSON.stringify(puts[0]!.value), undefined, undefined, '"just text"']);
-  });
-
-  it('throws for a value with no JSON form, as JSON.stringify does', () => {
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    expect(() => encodeCommit('m1', [{ collection: 'charges', id: 'c', value: { big: 1n } }], 1, [1], [undefined])).toThrow(TypeError);
-    expect(() => encodeCommit('m1', [{ collection: 'charges', id: 'c', value: cyclic }], 1, [1], [undefined])).toThrow(TypeError);
   });
 });

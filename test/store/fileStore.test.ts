@@ -363,48 +363,6 @@ describe('FileStore: what snapshots and packing keep', () => {
     expect(packed.list('m1', 'charges')).toEqual([expected.A, expected.B]);
     expect(packed.get('m2', 'charges', 'A')).toEqual({ other: true });
   });
-  it('makes a committed value\'s JSON once: the snapshot writes it and packing deflates it without making it again', async () => {
-    let now = 1_000;
-    const store = await openStore(fx.file, { coldAfterMs: 100, now: () => now });
-    const values = Array.from({ length: 200 }, (_, i) => ({ n: i, text: 'é'.repeat(i % 5), nested: { list: [i, 'x'] } }));
-    await store.commit('m1', values.map((value, i) => ({ collection: 'charges' as const, id: `C${i}`, value })));
-    const stringify = vi.spyOn(JSON, 'stringify');
-    try {
-      await store.compact(); // every record hot: written as JSON
-      const whileCompacting = stringify.mock.calls.length;
-      now += 101;
-      expect(await store.state.packCold()).toBe(200);
-      // A few calls for the snapshot's header and trailer (and the packing dictionary's samples), none per record.
-      expect(whileCompacting).toBeLessThan(10);
-      expect(stringify.mock.calls.length).toBeLessThan(20);
-    } finally {
-      stringify.mockRestore();
-    }
-    await store.compact();
-    await store.close();
-    const back = await openStore();
-    expect(back.state.stats()).toMatchObject({ records: 200, packed: 200 });
-    expect(back.list('m1', 'charges')).toEqual(values);
-  });
-
-  it('keeps the JSON a read unpacks, so the snapshot of a record only read does not make it again', async () => {
-    let now = 1_000;
-    const store = await openStore(fx.file, { coldAfterMs: 100, now: () => now });
-    await store.commit('m1', [{ collection: 'charges', id: 'C1', value: { v: 'é"1' } }]);
-    now += 101;
-    expect(await store.state.packCold()).toBe(1);
-    expect(store.get('m1', 'charges', 'C1')).toEqual({ v: 'é"1' }); // unpacked: hot again
-    const stringify = vi.spyOn(JSON, 'stringify');
-    try {
-      await store.compact();
-      expect(stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'v' in value)).toHaveLength(0);
-    } finally {
-      stringify.mockRestore();
-    }
-    await store.close();
-    const back = await openStore();
-    expect(back.get('m1', 'charges', 'C1')).toEqual({ v: 'é"1' });
-  });
 });
 
 describe('FileStore: group commit', () => {
