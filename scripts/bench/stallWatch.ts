@@ -70,7 +70,7 @@ function readOr<T>(read: () => T, fallback: T): T {
 
 /**
  * A /proc file kept open and read again from its start at every turn: each read makes its contents
- * anew, so a turn costs one read, not an open, a read and a close (about 40 µs for the four files
+ * anew, so a turn costs one read, not an open, a read and a close (about 30 µs for the four files
  * instead of about 160, on the main thread the watch is about). Null where the file is not there.
  */
 class ProcFile {
@@ -130,7 +130,7 @@ const known = (n: number): number | null => (Number.isFinite(n) ? n : null);
 /**
  * Watches the event loop with a 1 ms timer and keeps the account of the longest gap between two of
  * its turns. A diagnostic for the bench, not for the server: each turn reads four small /proc files
- * kept open (about 40 µs).
+ * kept open (about 30 µs).
  */
 export function watchStalls(): { stop: () => { longest: StallAccount; threads: ThreadsCpu } } {
   const ticksAtStart = threadTicks();
